@@ -1,0 +1,1 @@
+@{ RootModule = "GenImage.Cmdlets.dll"; ModuleVersion = "0.1.0" }

@@ -1,0 +1,20 @@
+namespace GenImage.Emulator;
+
+/// <summary>Options for starting an <see cref="EmulatorHost"/>.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
+    public int Port { get; set; } = 0;
+
+    /// <summary>Path of a YAML world file. Mutually exclusive with <see cref="WorldYaml"/>.</summary>
+    public string? WorldFile { get; set; }
+
+    /// <summary>Inline YAML world. With neither this nor <see cref="WorldFile"/>, the world is empty but for one subscription.</summary>
+    public string? WorldYaml { get; set; }
+
+    /// <summary>Overrides the world's <c>clock.scale</c>: Azure seconds multiplied by the scale give real seconds.</summary>
+    public double? ClockScale { get; set; }
+
+    /// <summary>When set, the connection file is written to this path at start and deleted at stop.</summary>
+    public string? ConnectionFile { get; set; }
+}

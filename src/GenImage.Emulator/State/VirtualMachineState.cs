@@ -1,0 +1,159 @@
+using GenImage.Emulator.World;
+
+namespace GenImage.Emulator.State;
+
+/// <summary>One emulated virtual machine: its ARM model plus the power state and the guest behind it.</summary>
+internal sealed class VirtualMachineState
+{
+    private VirtualMachineState(ResourceGroupState group, VirtualMachineDefinition def, DateTimeOffset now)
+    {
+        Group = group;
+        Name = def.Name;
+        Location = def.Location ?? group.Location;
+        Size = def.Size;
+        PowerState = def.PowerState;
+        OsState = def.OsState;
+        OsType = def.OsType;
+        OsName = def.OsName;
+        OsVersion = def.OsVersion;
+        ComputerName = def.ComputerName;
+        HyperVGeneration = def.HyperVGeneration;
+        SecurityType = def.SecurityType;
+        AdminUsername = def.AdminUsername;
+        OsDiskName = def.OsDiskName ?? $"{def.Name}_OsDisk_1_{Guid.NewGuid():N}";
+        OsDiskSizeGB = def.OsDiskSizeGB;
+        OsDiskStorageAccountType = def.OsDiskStorageAccountType;
+        Image = def.Image ?? DefaultImage(def);
+        Tags = new Dictionary<string, string>(def.Tags, StringComparer.Ordinal);
+        VmId = Guid.NewGuid().ToString("D");
+        TimeCreated = now.AddDays(-14);
+        StatusTime = now;
+        Guest = new GuestState(def.Guest);
+        if (OsState is not null)
+        {
+            GeneralizedWithPreparedGuest = Guest.Prepared;
+        }
+    }
+
+    public ResourceGroupState Group { get; }
+    public string Name { get; }
+    public string Location { get; }
+    public string Size { get; }
+
+    /// <summary>running | stopped | deallocated | starting | stopping | deallocating.</summary>
+    public string PowerState { get; set; }
+
+    /// <summary>null or "generalized".</summary>
+    public string? OsState { get; set; }
+
+    public bool? GeneralizedWithPreparedGuest { get; set; }
+    public string OsType { get; }
+    public bool IsWindows => OsType == "Windows";
+    public string OsName { get; }
+    public string OsVersion { get; }
+    public string ComputerName { get; }
+    public string HyperVGeneration { get; }
+    public string SecurityType { get; }
+    public string AdminUsername { get; }
+    public string OsDiskName { get; }
+    public int OsDiskSizeGB { get; }
+    public string OsDiskStorageAccountType { get; }
+    public ImageReferenceDefinition Image { get; }
+    public Dictionary<string, string> Tags { get; }
+    public string VmId { get; }
+    public DateTimeOffset TimeCreated { get; }
+
+    /// <summary>When the power state last changed (the time on instance-view statuses).</summary>
+    public DateTimeOffset StatusTime { get; set; }
+
+    public GuestState Guest { get; }
+
+    /// <summary>The power operation in progress (deallocate, powerOff, start, restart), if any.</summary>
+    public string? PendingPowerOperation { get; set; }
+
+    /// <summary>The Run Command in progress, if any.</summary>
+    public string? PendingRunCommand { get; set; }
+
+    public bool IsRunning => PowerState is "running";
+    public bool IsAllocated => PowerState is not ("deallocated" or "deallocating");
+
+    public string ProvisioningState => PendingPowerOperation is null ? "Succeeded" : "Updating";
+
+    public string ResourceId => $"{Group.ResourceId}/providers/Microsoft.Compute/virtualMachines/{Name}";
+    public string OsDiskId => $"{Group.ResourceId}/providers/Microsoft.Compute/disks/{OsDiskName}";
+    public string NicId => $"{Group.ResourceId}/providers/Microsoft.Network/networkInterfaces/{Name}-nic";
+
+    /// <summary>What the instance view says about the agent now: Ready only while the VM runs and the guest's agent is ready.</summary>
+    public string EffectiveAgentStatus => Guest.AgentStatus switch
+    {
+        "Missing" => "Missing",
+        "Ready" when PowerState == "running" => "Ready",
+        _ => "NotReady",
+    };
+
+    public void SetPowerState(string state, DateTimeOffset now)
+    {
+        PowerState = state;
+        StatusTime = now;
+    }
+
+    public static VirtualMachineState FromDefinition(ResourceGroupState group, VirtualMachineDefinition def, DateTimeOffset now)
+        => new(group, def, now);
+
+    public VmSnapshot ToSnapshot() => new()
+    {
+        SubscriptionId = Group.Subscription.Id,
+        ResourceGroup = Group.Name,
+        Name = Name,
+        Id = ResourceId,
+        Location = Location,
+        Size = Size,
+        PowerState = PowerState,
+        OsState = OsState,
+        ProvisioningState = ProvisioningState,
+        OsType = OsType,
+        HyperVGeneration = HyperVGeneration,
+        SecurityType = SecurityType,
+        GuestPrepared = Guest.Prepared,
+        GeneralizedWithPreparedGuest = GeneralizedWithPreparedGuest,
+        AgentStatus = EffectiveAgentStatus,
+        ConfiguredAgentStatus = Guest.AgentStatus,
+        CloudInit = Guest.CloudInit,
+        SysprepBlockers = Guest.SysprepBlockers.ToArray(),
+        Leftovers = Guest.Leftovers.ToArray(),
+        ScriptsRun = Guest.ScriptsRun.ToArray(),
+        PendingOperation = PendingPowerOperation ?? PendingRunCommand,
+    };
+
+    private static ImageReferenceDefinition DefaultImage(VirtualMachineDefinition def)
+    {
+        if (def.OsType == "Windows")
+        {
+            var year = new[] { "2016", "2019", "2022", "2025" }.FirstOrDefault(y => def.OsName.Contains(y, StringComparison.Ordinal)) ?? "2022";
+            var sku = $"{year}-datacenter{(def.HyperVGeneration == "V2" ? "-g2" : "")}";
+            return new ImageReferenceDefinition { Publisher = "MicrosoftWindowsServer", Offer = "WindowsServer", Sku = sku };
+        }
+
+        return new ImageReferenceDefinition
+        {
+            Publisher = "Canonical",
+            Offer = "0001-com-ubuntu-server-jammy",
+            Sku = def.HyperVGeneration == "V2" ? "22_04-lts-gen2" : "22_04-lts",
+        };
+    }
+}
+
+/// <summary>What is inside the VM: the agent, whether it was prepared for imaging, and what would block or spoil an image.</summary>
+internal sealed class GuestState(GuestDefinition def)
+{
+    public string AgentVersion { get; } = def.AgentVersion;
+
+    /// <summary>Ready | NotReady | Missing, as reported while the VM runs.</summary>
+    public string AgentStatus { get; set; } = def.AgentStatus;
+
+    public bool Prepared { get; set; } = def.Prepared;
+    public bool CloudInit { get; } = def.CloudInit;
+    public List<string> SysprepBlockers { get; } = new(def.SysprepBlockers);
+    public List<string> Leftovers { get; } = new(def.Leftovers);
+    public List<string> ScriptsRun { get; } = new();
+}

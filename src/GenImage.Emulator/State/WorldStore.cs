@@ -1,0 +1,101 @@
+using GenImage.Emulator.World;
+
+namespace GenImage.Emulator.State;
+
+/// <summary>
+/// The live world: subscriptions, resource groups and their resources, plus the scheduler for deferred changes.
+/// All reads and writes happen inside <see cref="Enter"/>, which takes the single world lock and first applies every
+/// change that has come due.
+/// </summary>
+internal sealed class WorldStore
+{
+    private readonly Lock _gate = new();
+
+    public WorldStore(WorldDefinition definition, ScaledClock clock)
+    {
+        Clock = clock;
+        TenantId = definition.TenantId;
+        foreach (var subDef in definition.Subscriptions)
+        {
+            var sub = new SubscriptionState(subDef.Id, subDef.DisplayName, definition.TenantId);
+            foreach (var rgDef in subDef.ResourceGroups)
+            {
+                var rg = new ResourceGroupState(sub, rgDef.Name, rgDef.Location, rgDef.Tags);
+                foreach (var vmDef in rgDef.VirtualMachines)
+                {
+                    rg.VirtualMachines.Add(vmDef.Name, VirtualMachineState.FromDefinition(rg, vmDef, clock.Now));
+                }
+
+                sub.ResourceGroups.Add(rg.Name, rg);
+            }
+
+            Subscriptions.Add(sub.Id, sub);
+        }
+    }
+
+    public ScaledClock Clock { get; }
+    public string TenantId { get; }
+    public Scheduler Scheduler { get; } = new();
+    public ResourceDictionary<SubscriptionState> Subscriptions { get; } = new();
+
+    /// <summary>Runs <paramref name="work"/> under the world lock after applying due changes.</summary>
+    public T Enter<T>(Func<T> work)
+    {
+        lock (_gate)
+        {
+            Scheduler.RunDue(Clock.Now);
+            return work();
+        }
+    }
+
+    public SubscriptionState? FindSubscription(string id) => Subscriptions.Get(id);
+}
+
+/// <summary>Name-keyed resources: lookups are case-insensitive (as in ARM), names keep the case they were created with, order is insertion order.</summary>
+internal sealed class ResourceDictionary<T>
+    where T : class
+{
+    private readonly Dictionary<string, T> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<T> _ordered = new();
+
+    public int Count => _ordered.Count;
+    public IReadOnlyList<T> All => _ordered;
+
+    public T? Get(string name) => _byName.TryGetValue(name, out var value) ? value : null;
+
+    public void Add(string name, T value)
+    {
+        _byName.Add(name, value);
+        _ordered.Add(value);
+    }
+
+    public bool Remove(string name)
+    {
+        if (!_byName.Remove(name, out var value))
+        {
+            return false;
+        }
+
+        _ordered.Remove(value);
+        return true;
+    }
+}
+
+internal sealed class SubscriptionState(string id, string displayName, string tenantId)
+{
+    public string Id { get; } = id;
+    public string DisplayName { get; } = displayName;
+    public string TenantId { get; } = tenantId;
+    public string ResourceId => $"/subscriptions/{Id}";
+    public ResourceDictionary<ResourceGroupState> ResourceGroups { get; } = new();
+}
+
+internal sealed class ResourceGroupState(SubscriptionState subscription, string name, string location, Dictionary<string, string> tags)
+{
+    public SubscriptionState Subscription { get; } = subscription;
+    public string Name { get; } = name;
+    public string Location { get; } = location;
+    public Dictionary<string, string> Tags { get; set; } = new(tags, StringComparer.Ordinal);
+    public string ResourceId => $"/subscriptions/{Subscription.Id}/resourceGroups/{Name}";
+    public ResourceDictionary<VirtualMachineState> VirtualMachines { get; } = new();
+}

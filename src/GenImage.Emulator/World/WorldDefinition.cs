@@ -1,0 +1,78 @@
+namespace GenImage.Emulator.World;
+
+/// <summary>The parsed, validated world file (no state; see <c>State.WorldStore</c> for the live world).</summary>
+internal sealed class WorldDefinition
+{
+    public const string ApiVersion = "genimage.dev/emulator/v1";
+    public const string Kind = "World";
+    public const double DefaultClockScale = 0.001;
+    public const string DefaultTenantId = "00000000-0000-0000-0000-0000000000aa";
+    public const string DefaultSubscriptionId = "00000000-0000-0000-0000-000000000001";
+
+    public double ClockScale { get; set; } = DefaultClockScale;
+    public string TenantId { get; set; } = DefaultTenantId;
+    public List<SubscriptionDefinition> Subscriptions { get; } = new();
+
+    /// <summary>The world used when no file is given: one empty subscription.</summary>
+    public static WorldDefinition CreateDefault()
+    {
+        var world = new WorldDefinition();
+        world.Subscriptions.Add(new SubscriptionDefinition { Id = DefaultSubscriptionId, DisplayName = "GenImage Emulator" });
+        return world;
+    }
+}
+
+internal sealed class SubscriptionDefinition
+{
+    public string Id { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public List<ResourceGroupDefinition> ResourceGroups { get; } = new();
+}
+
+internal sealed class ResourceGroupDefinition
+{
+    public string Name { get; set; } = "";
+    public string Location { get; set; } = "";
+    public Dictionary<string, string> Tags { get; set; } = new();
+    public List<VirtualMachineDefinition> VirtualMachines { get; } = new();
+}
+
+internal sealed class VirtualMachineDefinition
+{
+    public string Name { get; set; } = "";
+    public string? Location { get; set; }
+    public string Size { get; set; } = "Standard_D2s_v5";
+    public string PowerState { get; set; } = "running";
+    public string? OsState { get; set; }
+    public string OsType { get; set; } = "Windows";
+    public string OsName { get; set; } = "";
+    public string OsVersion { get; set; } = "";
+    public string ComputerName { get; set; } = "";
+    public string HyperVGeneration { get; set; } = "V2";
+    public string SecurityType { get; set; } = "Standard";
+    public string AdminUsername { get; set; } = "azureadmin";
+    public int OsDiskSizeGB { get; set; }
+    public string OsDiskStorageAccountType { get; set; } = "Premium_LRS";
+    public string? OsDiskName { get; set; }
+    public ImageReferenceDefinition? Image { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+    public GuestDefinition Guest { get; set; } = new();
+}
+
+internal sealed class ImageReferenceDefinition
+{
+    public string Publisher { get; set; } = "";
+    public string Offer { get; set; } = "";
+    public string Sku { get; set; } = "";
+    public string Version { get; set; } = "latest";
+}
+
+internal sealed class GuestDefinition
+{
+    public string AgentVersion { get; set; } = "";
+    public string AgentStatus { get; set; } = "Ready";
+    public bool Prepared { get; set; }
+    public bool CloudInit { get; set; }
+    public List<string> SysprepBlockers { get; set; } = new();
+    public List<string> Leftovers { get; set; } = new();
+}

@@ -1,0 +1,333 @@
+using System.Text.RegularExpressions;
+using GenImage.Emulator.Providers.Compute.GuestScripts;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace GenImage.Emulator.World;
+
+/// <summary>Parses and validates a world file. Every error is a <see cref="WorldFileException"/> with line and column.</summary>
+internal static partial class WorldLoader
+{
+    private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions"];
+    private static readonly string[] ClockKeys = ["scale"];
+    private static readonly string[] SubscriptionKeys = ["id", "displayName", "resourceGroups"];
+    private static readonly string[] ResourceGroupKeys = ["name", "location", "tags", "virtualMachines"];
+    private static readonly string[] VmKeys =
+    [
+        "name", "location", "size", "powerState", "osState", "osType", "osName", "osVersion", "computerName",
+        "hyperVGeneration", "securityType", "adminUsername", "osDisk", "image", "tags", "guest",
+    ];
+    private static readonly string[] OsDiskKeys = ["name", "sizeGB", "storageAccountType"];
+    private static readonly string[] ImageKeys = ["publisher", "offer", "sku", "version"];
+    private static readonly string[] GuestKeys = ["agent", "prepared", "cloudInit", "sysprepBlockers", "leftovers"];
+    private static readonly string[] AgentKeys = ["version", "status"];
+
+    public static readonly string[] PowerStates = ["running", "stopped", "deallocated"];
+    public static readonly string[] OsTypes = ["Windows", "Linux"];
+    public static readonly string[] Generations = ["V1", "V2"];
+    public static readonly string[] SecurityTypes = ["Standard", "TrustedLaunch", "ConfidentialVM"];
+    public static readonly string[] AgentStatuses = ["Ready", "NotReady", "Missing"];
+    public static readonly string[] StorageAccountTypes = ["Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS", "Premium_ZRS", "PremiumV2_LRS", "UltraSSD_LRS"];
+    public static readonly string[] Leftovers = ["sshHostKeys", "machineId", "adminHome", "shellHistory", "pantherUnattend", "cloudInitState", "waagentState"];
+
+    public static WorldDefinition LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WorldFileException(path, 0, 0, $"cannot read the world file: {ex.Message}", ex);
+        }
+
+        return Parse(text, path);
+    }
+
+    public static WorldDefinition Parse(string yaml, string? source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            var inner = ex.InnerException is YamlException ie ? ie.Message : null;
+            throw new WorldFileException(source, (int)ex.Start.Line, (int)ex.Start.Column,
+                $"the file is not valid YAML: {StripMark(ex.Message)}{(inner is null ? "" : " " + StripMark(inner))}", ex);
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            throw new WorldFileException(source, 1, 1, "the world file is empty; it needs at least 'apiVersion', 'kind' and 'subscriptions'.");
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode;
+            throw YamlMap.Error(source, second, "a world file holds one YAML document; found more than one.");
+        }
+
+        return ReadWorld(stream.Documents[0].RootNode, source);
+    }
+
+    private static string StripMark(string message)
+    {
+        // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: …): ".
+        var idx = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line:", StringComparison.Ordinal) && idx >= 0 ? message[(idx + 3)..] : message;
+    }
+
+    private static WorldDefinition ReadWorld(YamlNode root, string? source)
+    {
+        var map = YamlMap.Read(root, "the world", source, RootKeys);
+        var apiVersion = map.String("apiVersion", required: true)!;
+        if (apiVersion != WorldDefinition.ApiVersion)
+        {
+            throw map.ErrorAt("apiVersion", $"apiVersion '{apiVersion}' is not supported; use '{WorldDefinition.ApiVersion}'.");
+        }
+
+        var kind = map.String("kind", required: true)!;
+        if (kind != WorldDefinition.Kind)
+        {
+            throw map.ErrorAt("kind", $"kind '{kind}' is not supported; use '{WorldDefinition.Kind}'.");
+        }
+
+        var world = new WorldDefinition();
+        if (map.Node("clock") is { } clockNode)
+        {
+            var clock = YamlMap.Read(clockNode, "clock", source, ClockKeys);
+            world.ClockScale = clock.Double("scale", WorldDefinition.DefaultClockScale, 0, 100);
+        }
+
+        if (map.Has("tenantId"))
+        {
+            world.TenantId = map.Guid("tenantId", required: true);
+        }
+
+        var subscriptions = map.Sequence("subscriptions");
+        if (subscriptions.Count == 0)
+        {
+            throw map.ErrorAt("subscriptions", "the world needs at least one subscription under 'subscriptions'.");
+        }
+
+        for (var i = 0; i < subscriptions.Count; i++)
+        {
+            var sub = ReadSubscription(subscriptions[i], $"subscriptions[{i}]", source);
+            if (world.Subscriptions.Any(s => string.Equals(s.Id, sub.Id, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw YamlMap.Error(source, subscriptions[i], $"subscription '{sub.Id}' is defined twice.");
+            }
+
+            world.Subscriptions.Add(sub);
+        }
+
+        return world;
+    }
+
+    private static SubscriptionDefinition ReadSubscription(YamlNode node, string where, string? source)
+    {
+        var map = YamlMap.Read(node, where, source, SubscriptionKeys);
+        var sub = new SubscriptionDefinition
+        {
+            Id = map.Guid("id", required: true),
+        };
+        sub.DisplayName = map.String("displayName") ?? $"Subscription {sub.Id[..8]}";
+        var groups = map.Sequence("resourceGroups");
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var rg = ReadResourceGroup(groups[i], $"{where}.resourceGroups[{i}]", source);
+            if (sub.ResourceGroups.Any(g => string.Equals(g.Name, rg.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw YamlMap.Error(source, groups[i], $"resource group '{rg.Name}' is defined twice in subscription '{sub.Id}' (names are case-insensitive).");
+            }
+
+            sub.ResourceGroups.Add(rg);
+        }
+
+        return sub;
+    }
+
+    private static ResourceGroupDefinition ReadResourceGroup(YamlNode node, string where, string? source)
+    {
+        var map = YamlMap.Read(node, where, source, ResourceGroupKeys);
+        var rg = new ResourceGroupDefinition
+        {
+            Name = map.String("name", required: true)!,
+            Location = NormalizeLocation(map.String("location", required: true)!),
+            Tags = map.StringMap("tags"),
+        };
+        if (!ResourceGroupName().IsMatch(rg.Name))
+        {
+            throw map.ErrorAt("name", $"'{rg.Name}' is not a valid resource group name (1-90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.').");
+        }
+
+        var vms = map.Sequence("virtualMachines");
+        for (var i = 0; i < vms.Count; i++)
+        {
+            var vm = ReadVm(vms[i], $"{where}.virtualMachines[{i}]", source);
+            if (rg.VirtualMachines.Any(v => string.Equals(v.Name, vm.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw YamlMap.Error(source, vms[i], $"virtual machine '{vm.Name}' is defined twice in resource group '{rg.Name}' (names are case-insensitive).");
+            }
+
+            rg.VirtualMachines.Add(vm);
+        }
+
+        return rg;
+    }
+
+    private static VirtualMachineDefinition ReadVm(YamlNode node, string where, string? source)
+    {
+        var map = YamlMap.Read(node, where, source, VmKeys);
+        var vm = new VirtualMachineDefinition
+        {
+            Name = map.String("name", required: true)!,
+            OsType = map.Enum("osType", OsTypes, ""),
+        };
+        if (!VmName().IsMatch(vm.Name))
+        {
+            throw map.ErrorAt("name", $"'{vm.Name}' is not a valid virtual machine name (1-64 letters, digits, '-', '_' or '.', starting with a letter or digit).");
+        }
+
+        if (vm.OsType.Length == 0)
+        {
+            throw YamlMap.Error(source, node, $"{where} is missing the required key 'osType' (Windows or Linux).");
+        }
+
+        var windows = vm.OsType == "Windows";
+        vm.Location = map.String("location") is { } loc ? NormalizeLocation(loc) : null;
+        vm.Size = map.String("size") ?? vm.Size;
+        vm.PowerState = map.Enum("powerState", PowerStates, "running");
+        vm.OsState = map.Enum("osState", ["generalized", "specialized"], "specialized") == "generalized" ? "generalized" : null;
+        if (vm.OsState is not null && vm.PowerState == "running")
+        {
+            throw map.ErrorAt("osState", $"{where} is generalized, so its powerState must be stopped or deallocated, not running.");
+        }
+
+        vm.OsName = map.String("osName") ?? (windows ? "Windows Server 2022 Datacenter" : "Ubuntu 22.04.4 LTS");
+        vm.OsVersion = map.String("osVersion") ?? DefaultOsVersion(vm.OsName, windows);
+        vm.ComputerName = map.String("computerName") ?? DefaultComputerName(vm.Name, windows);
+        vm.HyperVGeneration = map.Enum("hyperVGeneration", Generations, "V2");
+        vm.SecurityType = map.Enum("securityType", SecurityTypes, "Standard");
+        if (vm.SecurityType != "Standard" && vm.HyperVGeneration == "V1")
+        {
+            throw map.ErrorAt("securityType", $"{where}: securityType {vm.SecurityType} requires hyperVGeneration V2 (as in Azure).");
+        }
+
+        vm.AdminUsername = map.String("adminUsername") ?? "azureadmin";
+        vm.OsDiskSizeGB = windows ? 127 : 30;
+        if (map.Node("osDisk") is { } diskNode)
+        {
+            var disk = YamlMap.Read(diskNode, $"{where}.osDisk", source, OsDiskKeys);
+            vm.OsDiskName = disk.String("name");
+            vm.OsDiskSizeGB = disk.Int("sizeGB", vm.OsDiskSizeGB, 1, 32767);
+            vm.OsDiskStorageAccountType = disk.Enum("storageAccountType", StorageAccountTypes, "Premium_LRS");
+        }
+
+        if (map.Node("image") is { } imageNode)
+        {
+            var image = YamlMap.Read(imageNode, $"{where}.image", source, ImageKeys);
+            vm.Image = new ImageReferenceDefinition
+            {
+                Publisher = image.String("publisher", required: true)!,
+                Offer = image.String("offer", required: true)!,
+                Sku = image.String("sku", required: true)!,
+                Version = image.String("version") ?? "latest",
+            };
+        }
+
+        vm.Tags = map.StringMap("tags");
+        vm.Guest = ReadGuest(map.Node("guest"), $"{where}.guest", source, windows);
+        return vm;
+    }
+
+    private static GuestDefinition ReadGuest(YamlNode? node, string where, string? source, bool windows)
+    {
+        var guest = new GuestDefinition
+        {
+            AgentVersion = windows ? "2.7.41491.1102" : "2.9.1.1",
+            CloudInit = !windows,
+        };
+        if (node is null)
+        {
+            return guest;
+        }
+
+        var map = YamlMap.Read(node, where, source, GuestKeys);
+        if (map.Node("agent") is { } agentNode)
+        {
+            var agent = YamlMap.Read(agentNode, $"{where}.agent", source, AgentKeys);
+            guest.AgentVersion = agent.String("version") ?? guest.AgentVersion;
+            guest.AgentStatus = agent.Enum("status", AgentStatuses, "Ready");
+        }
+
+        guest.Prepared = map.Bool("prepared", false);
+        guest.CloudInit = map.Bool("cloudInit", guest.CloudInit);
+        if (windows && guest.CloudInit)
+        {
+            throw map.ErrorAt("cloudInit", $"{where}.cloudInit applies to Linux guests only.");
+        }
+
+        foreach (var (itemNode, value) in map.StringList("sysprepBlockers"))
+        {
+            if (!windows)
+            {
+                throw YamlMap.Error(source, itemNode, $"{where}.sysprepBlockers applies to Windows guests only.");
+            }
+
+            if (SysprepBlockers.Validate(value) is { } problem)
+            {
+                throw YamlMap.Error(source, itemNode, $"{where}.sysprepBlockers: {problem}");
+            }
+
+            guest.SysprepBlockers.Add(value);
+        }
+
+        foreach (var (itemNode, value) in map.StringList("leftovers"))
+        {
+            var match = Leftovers.FirstOrDefault(l => string.Equals(l, value, StringComparison.OrdinalIgnoreCase))
+                ?? throw YamlMap.Error(source, itemNode, $"{where}.leftovers: unknown leftover '{value}'; expected one of: {string.Join(", ", Leftovers)}.");
+            guest.Leftovers.Add(match);
+        }
+
+        return guest;
+    }
+
+    /// <summary>ARM location names are lower case without spaces ("West Europe" → "westeurope").</summary>
+    public static string NormalizeLocation(string location) => location.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    private static string DefaultOsVersion(string osName, bool windows)
+    {
+        if (!windows)
+        {
+            var m = Regex.Match(osName, @"\d+(\.\d+)+");
+            return m.Success ? m.Value : "22.04";
+        }
+
+        if (osName.Contains("2016", StringComparison.Ordinal)) return "Microsoft Windows NT 10.0.14393.0";
+        if (osName.Contains("2019", StringComparison.Ordinal)) return "Microsoft Windows NT 10.0.17763.0";
+        if (osName.Contains("2025", StringComparison.Ordinal)) return "Microsoft Windows NT 10.0.26100.0";
+        return "Microsoft Windows NT 10.0.20348.0";
+    }
+
+    private static string DefaultComputerName(string vmName, bool windows)
+    {
+        var name = vmName;
+        if (windows)
+        {
+            name = new string(name.Where(c => char.IsLetterOrDigit(c) || c == '-').ToArray());
+            if (name.Length > 15) name = name[..15];
+        }
+
+        return name.Length == 0 ? "localhost" : name;
+    }
+
+    [GeneratedRegex(@"^[-\w\._\(\)]{0,89}[-\w_\(\)]$")]
+    private static partial Regex ResourceGroupName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\.-]{0,63}$")]
+    private static partial Regex VmName();
+}
