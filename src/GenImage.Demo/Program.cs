@@ -1,9 +1,16 @@
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
-var iss = InitialSessionState.CreateDefault2();
-using var rs = RunspaceFactory.CreateRunspace(iss);
-rs.Open();
-using var ps = PowerShell.Create(rs);
-ps.AddScript("Get-Command | ForEach-Object { $_.Name }");
-foreach (var o in ps.Invoke()) Console.WriteLine(o);
-Console.WriteLine($"PS {ps.Runspace.Version} {System.Environment.Version}");
+namespace GenImage.Demo;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C stops the script (as it would in pwsh); the emulator is then shut down cleanly.
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        return await DemoRunner.RunAsync(args, Console.Out, stop.Token).ConfigureAwait(false);
+    }
+}

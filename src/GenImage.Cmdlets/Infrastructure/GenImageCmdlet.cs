@@ -21,7 +21,7 @@ namespace GenImage.Cmdlets.Infrastructure
         private string? _sessionKey;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
-        protected CancellationToken Stopping => _stopping.Token;
+        protected CancellationToken StopToken => _stopping.Token;
 
         /// <summary>Key of this runspace's connection.</summary>
         protected string SessionKey => _sessionKey ??= Runspace.DefaultRunspace?.InstanceId.ToString() ?? "process";

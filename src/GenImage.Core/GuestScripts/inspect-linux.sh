@@ -21,6 +21,8 @@
 #   waagentInstalled  usr/sbin/waagent or usr/bin/waagent exists (or waagent on PATH for /)
 #   waagentVersion    the agent's version, only when inspecting the running system
 #   agentConfigured   etc/waagent.conf exists
+#   truncatedLists    names of the lists above that were cut to their first 10 entries (Run Command
+#                     returns only the last 4,096 bytes of output)
 #
 # The last line of standard output is always:
 #   GENIMAGE-RESULT {"script":"inspect-linux","status":"succeeded|failed","message":"...","facts":{...}}
@@ -45,8 +47,21 @@ json_str() {
     }'
 }
 
-# json_push LIST_VARIABLE JSON_VALUE: append a JSON value to a comma-separated list variable.
+# json_push LIST JSON_VALUE: append a JSON value to the comma-separated list variable LIST (named
+# after its JSON key). Run Command returns only the last 4,096 bytes of output, so a list keeps at
+# most LIST_LIMIT entries; a list that had more is named in "truncatedLists".
+LIST_LIMIT=10
+truncatedLists=""
 json_push() {
+    eval "gi_push_n=\${${1}_n:-0}"
+    if [ "$gi_push_n" -ge "$LIST_LIMIT" ]; then
+        case ",$truncatedLists," in
+            *",\"$1\","*) ;;
+            *) truncatedLists="${truncatedLists:+$truncatedLists,}\"$1\"" ;;
+        esac
+        return 0
+    fi
+    eval "${1}_n=\$((gi_push_n + 1))"
     eval "gi_push_cur=\${$1}"
     if [ -n "$gi_push_cur" ]; then
         gi_push_cur="$gi_push_cur,$2"
@@ -94,9 +109,9 @@ if [ -f "$ROOT/etc/os-release" ]; then
 fi
 
 # --- SSH host keys ----------------------------------------------------------------------------
-ssh_keys=""
+sshHostKeys=""
 for f in "$ROOT"/etc/ssh/ssh_host_*_key; do
-    push_path ssh_keys "$f"
+    push_path sshHostKeys "$f"
 done
 
 # --- machine-id -------------------------------------------------------------------------------
@@ -106,8 +121,8 @@ if [ -s "$ROOT/etc/machine-id" ] && grep -q '[^[:space:]]' "$ROOT/etc/machine-id
 fi
 
 # --- interactive accounts and shell history ---------------------------------------------------
-admin_users=""
-history_files=""
+adminUsers=""
+shellHistory=""
 if [ -f "$ROOT/etc/passwd" ]; then
     while IFS=: read -r u_name u_pw u_uid u_gid u_gecos u_home u_shell || [ -n "$u_name" ]; do
         case "$u_uid" in '' | *[!0-9]*) continue ;; esac
@@ -121,7 +136,7 @@ if [ -f "$ROOT/etc/passwd" ]; then
             home_exists=1
         fi
         [ -n "$u_shell" ] || u_shell=/bin/sh
-        json_push admin_users "{\"name\":$(json_str "$u_name"),\"uid\":$u_uid,\"home\":$(json_str "$u_home"),\"shell\":$(json_str "$u_shell"),\"homeExists\":$(json_bool "$home_exists")}"
+        json_push adminUsers "{\"name\":$(json_str "$u_name"),\"uid\":$u_uid,\"home\":$(json_str "$u_home"),\"shell\":$(json_str "$u_shell"),\"homeExists\":$(json_bool "$home_exists")}"
         # A home outside /home/NAME is not covered by the home/* scan below.
         case "$u_home" in
             '' | / | /root) check_home=0 ;;
@@ -130,29 +145,29 @@ if [ -f "$ROOT/etc/passwd" ]; then
             *) check_home=1 ;;
         esac
         if [ "$check_home" = 1 ] && [ -f "$ROOT$u_home/.bash_history" ] && [ -s "$ROOT$u_home/.bash_history" ]; then
-            json_push history_files "$(json_str "$u_home/.bash_history")"
+            json_push shellHistory "$(json_str "$u_home/.bash_history")"
         fi
     done < "$ROOT/etc/passwd"
 fi
 
 for f in "$ROOT"/root/.bash_history "$ROOT"/home/*/.bash_history; do
     if [ -f "$f" ] && [ -s "$f" ]; then
-        json_push history_files "$(json_str "$(guest_path "$f")")"
+        json_push shellHistory "$(json_str "$(guest_path "$f")")"
     fi
 done
 
 # --- cloud-init -------------------------------------------------------------------------------
-cloud_state=""
-push_path cloud_state "$ROOT/var/lib/cloud/instance"
+cloudInitState=""
+push_path cloudInitState "$ROOT/var/lib/cloud/instance"
 for f in "$ROOT"/var/lib/cloud/instances/*; do
-    push_path cloud_state "$f"
+    push_path cloudInitState "$f"
 done
 
 # --- Azure Linux agent ------------------------------------------------------------------------
-waagent_state=""
+waagentState=""
 for f in "$ROOT"/var/lib/waagent/*.xml "$ROOT"/var/lib/waagent/*.crt "$ROOT"/var/lib/waagent/*.prv \
     "$ROOT"/var/lib/waagent/provisioned; do
-    push_path waagent_state "$f"
+    push_path waagentState "$f"
 done
 
 waagent_installed=0
@@ -170,7 +185,7 @@ if [ -z "$ROOT" ]; then
     if [ -n "$agent_cmd" ]; then
         waagent_installed=1
         # "WALinuxAgent-2.9.1.1 running on ubuntu 22.04" -> 2.9.1.1
-        ver=$("$agent_cmd" --version 2>/dev/null | sed -n 's/^WALinuxAgent-\([^ ]*\).*/\1/p' | head -n 1)
+        ver=$("$agent_cmd" -version 2>/dev/null | sed -n 's/^WALinuxAgent-\([^ ]*\).*/\1/p' | head -n 1)
         if [ -n "$ver" ]; then
             waagent_version=$(json_str "$ver")
         fi
@@ -184,11 +199,12 @@ fi
 
 # --- summary ----------------------------------------------------------------------------------
 leftovers=""
-[ -z "$ssh_keys" ] || leftovers="$leftovers, SSH host keys"
+[ -z "$sshHostKeys" ] || leftovers="$leftovers, SSH host keys"
 [ "$machine_id" = 0 ] || leftovers="$leftovers, machine-id"
-[ -z "$history_files" ] || leftovers="$leftovers, shell history"
-[ -z "$cloud_state" ] || leftovers="$leftovers, cloud-init instance state"
-[ -z "$waagent_state" ] || leftovers="$leftovers, Azure agent provisioning state"
+[ -z "$shellHistory" ] || leftovers="$leftovers, shell history"
+[ -z "$adminUsers" ] || leftovers="$leftovers, interactive accounts ($adminUsers_n)"
+[ -z "$cloudInitState" ] || leftovers="$leftovers, cloud-init instance state"
+[ -z "$waagentState" ] || leftovers="$leftovers, Azure agent provisioning state"
 if [ -n "$leftovers" ]; then
     message="Inspected ${ROOT_ARG}: found ${leftovers#, }."
 else
@@ -199,15 +215,16 @@ if [ "$waagent_installed" = 0 ]; then
 fi
 
 facts="{\"root\":$(json_str "$ROOT_ARG"),\"osRelease\":$os_release"
-facts="$facts,\"sshHostKeys\":[$ssh_keys]"
+facts="$facts,\"sshHostKeys\":[$sshHostKeys]"
 facts="$facts,\"machineId\":$(json_bool "$machine_id")"
-facts="$facts,\"adminUsers\":[$admin_users]"
-facts="$facts,\"shellHistory\":[$history_files]"
-facts="$facts,\"cloudInitState\":[$cloud_state]"
-facts="$facts,\"waagentState\":[$waagent_state]"
+facts="$facts,\"adminUsers\":[$adminUsers]"
+facts="$facts,\"shellHistory\":[$shellHistory]"
+facts="$facts,\"cloudInitState\":[$cloudInitState]"
+facts="$facts,\"waagentState\":[$waagentState]"
 facts="$facts,\"waagentInstalled\":$(json_bool "$waagent_installed")"
 facts="$facts,\"waagentVersion\":$waagent_version"
-facts="$facts,\"agentConfigured\":$(json_bool "$agent_configured")}"
+facts="$facts,\"agentConfigured\":$(json_bool "$agent_configured")"
+facts="$facts,\"truncatedLists\":[$truncatedLists]}"
 
 printf 'GENIMAGE-RESULT {"script":"%s","status":"succeeded","message":%s,"facts":%s}\n' \
     "$SCRIPT_NAME" "$(json_str "$message")" "$facts"

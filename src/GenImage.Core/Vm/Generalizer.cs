@@ -203,7 +203,7 @@ namespace GenImage.Core.Vm
         }
 
         private static string Done(GeneralizeResult result) =>
-            result.Steps.Count == 0 ? "none" : string.Join(", ", result.Steps.ConvertAll(s => s.Name));
+            result.Steps.Count == 0 ? "none" : string.Join(", ", System.Linq.Enumerable.Select(result.Steps, s => s.Name));
 
         private void Report(SourceVm vm, string step, int index, int count)
         {

@@ -72,7 +72,7 @@ internal sealed class VirtualMachineState
     public string? PendingPowerOperation { get; set; }
 
     /// <summary>The Run Command in progress, if any.</summary>
-    public string? PendingRunCommand { get; set; }
+    public Operations.AsyncOperation? PendingRunCommand { get; set; }
 
     public bool IsRunning => PowerState is "running";
     public bool IsAllocated => PowerState is not ("deallocated" or "deallocating");
@@ -87,7 +87,7 @@ internal sealed class VirtualMachineState
     public string EffectiveAgentStatus => Guest.AgentStatus switch
     {
         "Missing" => "Missing",
-        "Ready" when PowerState == "running" => "Ready",
+        "Ready" when PowerState == "running" && !Guest.BootedAfterPrepare => "Ready",
         _ => "NotReady",
     };
 
@@ -122,7 +122,7 @@ internal sealed class VirtualMachineState
         SysprepBlockers = Guest.SysprepBlockers.ToArray(),
         Leftovers = Guest.Leftovers.ToArray(),
         ScriptsRun = Guest.ScriptsRun.ToArray(),
-        PendingOperation = PendingPowerOperation ?? PendingRunCommand,
+        PendingOperation = PendingPowerOperation ?? (PendingRunCommand is null ? null : "runCommand"),
     };
 
     private static ImageReferenceDefinition DefaultImage(VirtualMachineDefinition def)
@@ -156,4 +156,10 @@ internal sealed class GuestState(GuestDefinition def)
     public List<string> SysprepBlockers { get; } = new(def.SysprepBlockers);
     public List<string> Leftovers { get; } = new(def.Leftovers);
     public List<string> ScriptsRun { get; } = new();
+
+    /// <summary>
+    /// A prepared guest that is started again boots into OOBE (Windows) or without a provisioned agent (Linux); its
+    /// agent never reports Ready.
+    /// </summary>
+    public bool BootedAfterPrepare { get; set; }
 }

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GenImage.Emulator.State;
+using Microsoft.AspNetCore.Http;
+
+namespace GenImage.Emulator.Arm;
+
+/// <summary>
+/// The ARM front door: authentication, api-version, request ids, routing, error bodies and the request log. Handlers
+/// run under the world lock, after due state changes have been applied.
+/// </summary>
+internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, RequestLog log, Func<Uri> baseUri)
+{
+    private static readonly HashSet<string> KnownNamespaces = new(StringComparer.OrdinalIgnoreCase) { "Microsoft.Compute", "Microsoft.Resources" };
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var request = context.Request;
+        var response = context.Response;
+        var requestId = Guid.NewGuid().ToString("D");
+        var correlationId = request.Headers["x-ms-correlation-request-id"].FirstOrDefault() is { Length: > 0 } c ? c : Guid.NewGuid().ToString("D");
+        var now = DateTimeOffset.UtcNow;
+
+        response.Headers["x-ms-request-id"] = requestId;
+        response.Headers["x-ms-correlation-request-id"] = correlationId;
+        response.Headers["x-ms-routing-request-id"] = $"LOCAL:{now:yyyyMMdd'T'HHmmss'Z'}:{requestId}";
+        if (request.Headers["x-ms-client-request-id"].FirstOrDefault() is { Length: > 0 } clientRequestId)
+        {
+            response.Headers["x-ms-client-request-id"] = clientRequestId;
+        }
+
+        response.Headers.CacheControl = "no-cache";
+        response.Headers.Pragma = "no-cache";
+
+        var method = request.Method.ToUpperInvariant();
+        var path = request.Path.HasValue ? request.Path.Value! : "/";
+        var query = request.Query
+            .Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()))
+            .ToList();
+
+        ArmResult result;
+        string? errorCode = null;
+        try
+        {
+            result = await DispatchAsync(context, method, path, query).ConfigureAwait(false);
+        }
+        catch (ArmException ex)
+        {
+            errorCode = ex.Code;
+            result = new ArmResult(ex.Status, ex.ToBody()) { SuppressBody = method == "HEAD" };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            errorCode = "InternalServerError";
+            result = new ArmResult(500, new ArmException(500, "InternalServerError",
+                $"The emulator failed to process the request: {ex.GetType().Name}: {ex.Message}").ToBody());
+        }
+
+        if (errorCode is null && result.Status >= 400 && result.Body?["error"]?["code"] is JsonValue codeValue)
+        {
+            errorCode = codeValue.GetValue<string>();
+        }
+
+        response.StatusCode = result.Status;
+        foreach (var (name, value) in result.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.ContentType = "application/json; charset=utf-8";
+        if (result.Body is not null && !result.SuppressBody && method != "HEAD")
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(result.Body, JsonOptions);
+            response.ContentLength = bytes.Length;
+            await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            response.ContentLength = 0;
+        }
+
+        stopwatch.Stop();
+        log.Add(new RequestLogEntry(now, method, path, RequestLog.SanitizeQuery(query), result.Status, stopwatch.Elapsed, correlationId, requestId, errorCode));
+    }
+
+    // ARM writes ', + and non-ASCII text as they are; the relaxed encoder does the same (responses are JSON, never HTML).
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private async Task<ArmResult> DispatchAsync(HttpContext context, string method, string path, List<KeyValuePair<string, string>> query)
+    {
+        var token = BearerToken.Extract(context.Request.Headers.Authorization.FirstOrDefault());
+        if (token is null)
+        {
+            throw context.Request.Headers.Authorization.Count == 0 ? ArmErrors.AuthenticationMissing() : ArmErrors.AuthenticationInvalid();
+        }
+
+        var caller = BearerToken.CallerName(token);
+        var queryMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in query)
+        {
+            queryMap[k] = v;
+        }
+
+        if (!queryMap.TryGetValue("api-version", out var apiVersion) || string.IsNullOrWhiteSpace(apiVersion))
+        {
+            throw ArmErrors.MissingApiVersion();
+        }
+
+        var match = routes.Match(method, path, out var otherMethods);
+        if (match is null)
+        {
+            if (otherMethods.Count > 0)
+            {
+                throw new ArmException(405, "MethodNotAllowed",
+                    $"The HTTP method '{method}' is not supported for '{path}'. Supported methods: {string.Join(", ", otherMethods.Distinct())}.");
+            }
+
+            throw UnknownRoute(path, apiVersion);
+        }
+
+        var (route, values) = match.Value;
+        if (!route.ApiVersions.Contains(apiVersion))
+        {
+            throw ArmErrors.InvalidApiVersion(apiVersion, route.ApiVersions);
+        }
+
+        JsonNode? body = null;
+        if (method is "PUT" or "POST" or "PATCH")
+        {
+            body = await ReadBodyAsync(context).ConfigureAwait(false);
+        }
+
+        var armRequest = new ArmRequest
+        {
+            Method = method,
+            Path = path,
+            RouteValues = values,
+            Query = queryMap,
+            ApiVersion = apiVersion,
+            Body = body,
+            Caller = caller,
+            BaseUri = baseUri(),
+        };
+
+        return store.Enter(() => route.Handler(armRequest));
+    }
+
+    private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw ArmErrors.InvalidRequestContent(ex.Message);
+        }
+    }
+
+    private static ArmException UnknownRoute(string path, string apiVersion)
+    {
+        var segments = path.Trim('/').Split('/');
+        var providersIndex = Array.FindLastIndex(segments, s => s.Equals("providers", StringComparison.OrdinalIgnoreCase));
+        if (providersIndex >= 0 && providersIndex + 1 < segments.Length)
+        {
+            var ns = segments[providersIndex + 1];
+            if (!KnownNamespaces.Contains(ns))
+            {
+                return new ArmException(404, "NoRegisteredProviderFound",
+                    $"No registered resource provider found for namespace '{ns}' and API version '{apiVersion}'. The emulator serves the namespaces '{string.Join("', '", KnownNamespaces)}'.");
+            }
+
+            var typeSegments = new List<string>();
+            for (var i = providersIndex + 2; i < segments.Length; i += 2)
+            {
+                typeSegments.Add(segments[i]);
+            }
+
+            var type = string.Join("/", typeSegments);
+            return new ArmException(404, "InvalidResourceType",
+                string.Create(CultureInfo.InvariantCulture, $"The resource type '{type}' could not be found in the namespace '{ns}' for api version '{apiVersion}'."));
+        }
+
+        return new ArmException(404, "InvalidResourceType",
+            $"The request path '{path}' does not name a resource type or action that the emulator supports.");
+    }
+}

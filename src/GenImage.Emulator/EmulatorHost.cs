@@ -1,0 +1,202 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using GenImage.Emulator.Arm;
+using GenImage.Emulator.Hosting;
+using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
+using GenImage.Emulator.State;
+using GenImage.Emulator.World;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GenImage.Emulator;
+
+/// <summary>
+/// A running Azure Resource Manager emulator: HTTPS on 127.0.0.1 with an in-memory self-signed certificate, serving
+/// the world described by a world file.
+/// </summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly WorldStore _store;
+    private readonly RequestLog _log;
+    private readonly X509Certificate2 _certificate;
+    private readonly string? _connectionFile;
+    private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private bool _stopped;
+
+    private EmulatorHost(WebApplication app, WorldStore store, RequestLog log, X509Certificate2 certificate, Uri endpoint, string? connectionFile)
+    {
+        _app = app;
+        _store = store;
+        _log = log;
+        _certificate = certificate;
+        _connectionFile = connectionFile;
+        Endpoint = endpoint;
+        CertificateThumbprint = SelfSignedCertificate.Thumbprint(certificate);
+        SubscriptionIds = store.Subscriptions.All.Select(s => s.Id).ToArray();
+        TenantId = store.TenantId;
+    }
+
+    /// <summary>The base address, <c>https://127.0.0.1:PORT/</c>.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>Upper-case hex SHA-256 of the certificate's DER bytes (64 characters); clients pin it.</summary>
+    public string CertificateThumbprint { get; }
+
+    public IReadOnlyList<string> SubscriptionIds { get; }
+
+    public string TenantId { get; }
+
+    /// <summary>The clock scale in effect (real seconds per Azure second).</summary>
+    public double ClockScale => _store.Clock.Scale;
+
+    /// <summary>The path of the connection file this host wrote, if any.</summary>
+    public string? ConnectionFilePath => _connectionFile;
+
+    /// <summary>A copy of the request log, in order.</summary>
+    public IReadOnlyList<RequestLogEntry> RequestLog => _log.Snapshot();
+
+    /// <summary>Raised after each request is answered (on the request's thread).</summary>
+    public event Action<RequestLogEntry>? RequestCompleted
+    {
+        add => _log.Added += value;
+        remove => _log.Added -= value;
+    }
+
+    public void ClearRequestLog() => _log.Clear();
+
+    /// <summary>The VM's current state, or null when there is no such VM. Names are case-insensitive.</summary>
+    public VmSnapshot? GetVm(string subscriptionId, string resourceGroup, string name)
+        => _store.Enter(() => _store.FindSubscription(subscriptionId)?.ResourceGroups.Get(resourceGroup)?.VirtualMachines.Get(name)?.ToSnapshot());
+
+    /// <summary>Starts an emulator. Throws <see cref="WorldFileException"/> for an invalid world.</summary>
+    public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.WorldFile is not null && options.WorldYaml is not null)
+        {
+            throw new ArgumentException("Give either WorldFile or WorldYaml, not both.", nameof(options));
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be from 0 to 65535.");
+        }
+
+        if (options.ClockScale is { } s && (double.IsNaN(s) || s < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), s, "ClockScale must be zero or positive.");
+        }
+
+        var world = options.WorldFile is not null ? WorldLoader.LoadFile(options.WorldFile)
+            : options.WorldYaml is not null ? WorldLoader.Parse(options.WorldYaml, null)
+            : WorldDefinition.CreateDefault();
+
+        var clock = new ScaledClock(options.ClockScale ?? world.ClockScale);
+        var store = new WorldStore(world, clock);
+        var operations = new OperationStore(store);
+        var routes = new RouteTable();
+        IResourceProvider[] providers =
+        [
+            new SubscriptionsProvider(store),
+            new ResourceGroupsProvider(store),
+            new VirtualMachinesProvider(store, operations),
+            new OperationsProvider(store, operations),
+        ];
+        foreach (var provider in providers)
+        {
+            provider.Register(routes);
+        }
+
+        var certificate = SelfSignedCertificate.Create();
+        var log = new RequestLog();
+        Uri? endpoint = null;
+        var dispatcher = new ArmDispatcher(routes, store, log, () => endpoint ?? new Uri("https://127.0.0.1/"));
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(EmulatorHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, NoopHostLifetime>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate));
+        });
+
+        var app = builder.Build();
+        app.Run(dispatcher.HandleAsync);
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            certificate.Dispose();
+            throw new InvalidOperationException($"The emulator could not listen on 127.0.0.1:{options.Port}: {ex.Message}", ex);
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The emulator started but reported no address.");
+        var port = new Uri(address).Port;
+        endpoint = new Uri($"https://127.0.0.1:{port}/");
+
+        var host = new EmulatorHost(app, store, log, certificate, endpoint, options.ConnectionFile);
+        if (options.ConnectionFile is not null)
+        {
+            try
+            {
+                ConnectionFile.Write(options.ConnectionFile, endpoint, host.CertificateThumbprint, host.SubscriptionIds, host.TenantId, DateTimeOffset.UtcNow);
+            }
+            catch
+            {
+                await host.StopAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return host;
+    }
+
+    /// <summary>Stops listening and deletes the connection file this host wrote. Safe to call more than once.</summary>
+    public async Task StopAsync()
+    {
+        await _stopGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            if (_connectionFile is not null)
+            {
+                ConnectionFile.DeleteIfOurs(_connectionFile, Endpoint);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _certificate.Dispose();
+        }
+        finally
+        {
+            _stopGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,207 @@
+using System.Text.Json.Nodes;
+using GenImage.Emulator.State;
+
+namespace GenImage.Emulator.Providers.Compute;
+
+/// <summary>The 2023-07-01 JSON shapes of a virtual machine and its instance view.</summary>
+internal static class VirtualMachineJson
+{
+    public const string ResourceType = "Microsoft.Compute/virtualMachines";
+
+    public static JsonObject Resource(VirtualMachineState vm, bool includeInstanceView, DateTimeOffset now)
+    {
+        var properties = new JsonObject
+        {
+            ["vmId"] = vm.VmId,
+            ["hardwareProfile"] = new JsonObject { ["vmSize"] = vm.Size },
+            ["storageProfile"] = StorageProfile(vm),
+            ["osProfile"] = OsProfile(vm),
+            ["networkProfile"] = new JsonObject
+            {
+                ["networkInterfaces"] = new JsonArray(new JsonObject { ["id"] = vm.NicId }),
+            },
+        };
+        if (SecurityProfile(vm) is { } security)
+        {
+            properties["securityProfile"] = security;
+        }
+
+        properties["diagnosticsProfile"] = new JsonObject { ["bootDiagnostics"] = new JsonObject { ["enabled"] = true } };
+        properties["provisioningState"] = vm.ProvisioningState;
+        properties["timeCreated"] = Json.Time(vm.TimeCreated);
+        if (includeInstanceView)
+        {
+            properties["instanceView"] = InstanceView(vm, now);
+        }
+
+        var json = new JsonObject
+        {
+            ["name"] = vm.Name,
+            ["id"] = vm.ResourceId,
+            ["type"] = ResourceType,
+            ["location"] = vm.Location,
+        };
+        if (vm.Tags.Count > 0)
+        {
+            json["tags"] = Json.Tags(vm.Tags);
+        }
+
+        json["properties"] = properties;
+        return json;
+    }
+
+    public static JsonObject InstanceView(VirtualMachineState vm, DateTimeOffset now)
+    {
+        var view = new JsonObject();
+        if (vm.IsAllocated)
+        {
+            view["computerName"] = vm.ComputerName;
+            view["osName"] = vm.OsName;
+            view["osVersion"] = vm.OsVersion;
+            view["vmAgent"] = Agent(vm, now);
+        }
+
+        view["hyperVGeneration"] = vm.HyperVGeneration;
+        view["disks"] = new JsonArray(new JsonObject
+        {
+            ["name"] = vm.OsDiskName,
+            ["statuses"] = new JsonArray(Status("ProvisioningState/succeeded", "Provisioning succeeded", vm.TimeCreated)),
+        });
+        view["bootDiagnostics"] = new JsonObject();
+
+        var statuses = new JsonArray
+        {
+            vm.PendingPowerOperation is null
+                ? Status("ProvisioningState/succeeded", "Provisioning succeeded", vm.StatusTime)
+                : Status("ProvisioningState/updating", "Updating", vm.StatusTime),
+        };
+        if (vm.OsState == "generalized")
+        {
+            statuses.Add(new JsonObject { ["code"] = "OSState/generalized", ["level"] = "Info", ["displayStatus"] = "VM generalized" });
+        }
+
+        statuses.Add(new JsonObject
+        {
+            ["code"] = $"PowerState/{vm.PowerState}",
+            ["level"] = "Info",
+            ["displayStatus"] = $"VM {vm.PowerState}",
+        });
+        view["statuses"] = statuses;
+        return view;
+    }
+
+    private static JsonObject Agent(VirtualMachineState vm, DateTimeOffset now)
+    {
+        var agentStatus = vm.EffectiveAgentStatus;
+        var status = agentStatus == "Ready"
+            ? new JsonObject
+            {
+                ["code"] = "ProvisioningState/succeeded",
+                ["level"] = "Info",
+                ["displayStatus"] = "Ready",
+                ["message"] = "Guest Agent is running",
+                ["time"] = Json.Time(now),
+            }
+            : new JsonObject
+            {
+                ["code"] = "ProvisioningState/Unavailable",
+                ["level"] = "Warning",
+                ["displayStatus"] = "Not Ready",
+                ["message"] = vm.IsRunning
+                    ? "VM agent is unresponsive."
+                    : "VM status blob is found but not yet populated.",
+                ["time"] = Json.Time(vm.StatusTime),
+            };
+        return new JsonObject
+        {
+            ["vmAgentVersion"] = agentStatus == "Missing" ? "Unknown" : vm.Guest.AgentVersion,
+            ["statuses"] = new JsonArray(status),
+        };
+    }
+
+    private static JsonObject Status(string code, string display, DateTimeOffset time) => new()
+    {
+        ["code"] = code,
+        ["level"] = "Info",
+        ["displayStatus"] = display,
+        ["time"] = Json.Time(time),
+    };
+
+    private static JsonObject StorageProfile(VirtualMachineState vm)
+    {
+        var managedDisk = new JsonObject
+        {
+            ["storageAccountType"] = vm.OsDiskStorageAccountType,
+            ["id"] = vm.OsDiskId,
+        };
+        if (vm.SecurityType == "ConfidentialVM")
+        {
+            managedDisk["securityProfile"] = new JsonObject { ["securityEncryptionType"] = "VMGuestStateOnly" };
+        }
+
+        return new JsonObject
+        {
+            ["imageReference"] = new JsonObject
+            {
+                ["publisher"] = vm.Image.Publisher,
+                ["offer"] = vm.Image.Offer,
+                ["sku"] = vm.Image.Sku,
+                ["version"] = vm.Image.Version,
+                ["exactVersion"] = vm.IsWindows ? "20348.2227.240104" : "22.04.202401120",
+            },
+            ["osDisk"] = new JsonObject
+            {
+                ["osType"] = vm.OsType,
+                ["name"] = vm.OsDiskName,
+                ["createOption"] = "FromImage",
+                ["caching"] = "ReadWrite",
+                ["managedDisk"] = managedDisk,
+                ["deleteOption"] = "Delete",
+                ["diskSizeGB"] = vm.OsDiskSizeGB,
+            },
+            ["dataDisks"] = new JsonArray(),
+        };
+    }
+
+    private static JsonObject OsProfile(VirtualMachineState vm)
+    {
+        var profile = new JsonObject
+        {
+            ["computerName"] = vm.ComputerName,
+            ["adminUsername"] = vm.AdminUsername,
+        };
+        if (vm.IsWindows)
+        {
+            profile["windowsConfiguration"] = new JsonObject
+            {
+                ["provisionVMAgent"] = vm.Guest.AgentStatus != "Missing",
+                ["enableAutomaticUpdates"] = true,
+                ["patchSettings"] = new JsonObject { ["patchMode"] = "AutomaticByOS", ["assessmentMode"] = "ImageDefault" },
+            };
+        }
+        else
+        {
+            profile["linuxConfiguration"] = new JsonObject
+            {
+                ["disablePasswordAuthentication"] = true,
+                ["provisionVMAgent"] = vm.Guest.AgentStatus != "Missing",
+                ["patchSettings"] = new JsonObject { ["patchMode"] = "ImageDefault", ["assessmentMode"] = "ImageDefault" },
+            };
+        }
+
+        profile["secrets"] = new JsonArray();
+        profile["allowExtensionOperations"] = true;
+        profile["requireGuestProvisionSignal"] = true;
+        return profile;
+    }
+
+    private static JsonObject? SecurityProfile(VirtualMachineState vm) => vm.SecurityType switch
+    {
+        "TrustedLaunch" or "ConfidentialVM" => new JsonObject
+        {
+            ["uefiSettings"] = new JsonObject { ["secureBootEnabled"] = true, ["vTpmEnabled"] = true },
+            ["securityType"] = vm.SecurityType,
+        },
+        _ => null,
+    };
+}

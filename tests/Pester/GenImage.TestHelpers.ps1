@@ -1,0 +1,138 @@
+# Helpers for the Pester tests: find the repository, start and stop the standalone emulator.
+# Dot-sourced from the tests' BeforeAll blocks; defines functions only.
+
+function Get-GenImageRepoRoot {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).ProviderPath
+}
+
+function Get-GenImageBuildConfiguration {
+    <#
+    .SYNOPSIS
+        The configuration the emulator was built in: $env:GENIMAGE_CONFIGURATION (set by build.ps1),
+        else the newest build found under src/GenImage.Emulator/bin.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    if ($env:GENIMAGE_CONFIGURATION) {
+        return $env:GENIMAGE_CONFIGURATION
+    }
+    $bin = Join-Path (Get-GenImageRepoRoot) 'src/GenImage.Emulator/bin'
+    $builds = @(
+        Get-ChildItem -Path $bin -Filter 'GenImage.Emulator.dll' -Recurse -File -ErrorAction SilentlyContinue |
+            Sort-Object -Property LastWriteTimeUtc -Descending
+    )
+    if ($builds.Count -eq 0) {
+        throw "The emulator is not built (nothing under $bin). Build first: ./build.ps1 (or dotnet build GenImage.Cmdlets.sln)."
+    }
+    # bin/<Configuration>/<TargetFramework>/GenImage.Emulator.dll
+    $builds[0].Directory.Parent.Name
+}
+
+function ConvertTo-GenImageArgumentLine {
+    # Start-Process joins -ArgumentList with spaces without quoting, so quote each argument here.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [string[]] $Argument)
+    $quoted = foreach ($item in $Argument) {
+        if ($item -match '[\s"]') { '"' + ($item -replace '"', '\"') + '"' } else { $item }
+    }
+    $quoted -join ' '
+}
+
+function Start-GenImageTestEmulator {
+    <#
+    .SYNOPSIS
+        Starts the standalone emulator with a world from examples/worlds and its own connection file,
+        and waits until it has written that file.
+    .OUTPUTS
+        An object with Process, ConnectionFile, Directory, Endpoint, StdOut and StdErr.
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $World = 'healthy',
+        [int] $TimeoutSec = 60
+    )
+    $root = Get-GenImageRepoRoot
+    $worldFile = Join-Path $root "examples/worlds/$World.yaml"
+    if (-not (Test-Path -LiteralPath $worldFile)) {
+        throw "World file '$worldFile' does not exist."
+    }
+    $directory = Join-Path ([System.IO.Path]::GetTempPath()) ('genimage-pester-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $directory -Force
+    $connectionFile = Join-Path $directory 'emulator.json'
+    $stdout = Join-Path $directory 'emulator.out.log'
+    $stderr = Join-Path $directory 'emulator.err.log'
+
+    $arguments = @(
+        'run', '--project', (Join-Path $root 'src/GenImage.Emulator'), '--no-build', '--no-launch-profile', '-c', (Get-GenImageBuildConfiguration),
+        '--', '--world', $worldFile, '--connection-file', $connectionFile
+    )
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList (ConvertTo-GenImageArgumentLine -Argument $arguments) `
+        -RedirectStandardOutput $stdout -RedirectStandardError $stderr -NoNewWindow -PassThru
+    # Reading the handle now keeps ExitCode available after the process ends.
+    $null = $process.Handle
+
+    $emulator = [pscustomobject]@{
+        Process        = $process
+        ConnectionFile = $connectionFile
+        Directory      = $directory
+        Endpoint       = $null
+        StdOut         = $stdout
+        StdErr         = $stderr
+    }
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ($true) {
+        if (Test-Path -LiteralPath $connectionFile) {
+            try {
+                $info = Get-Content -LiteralPath $connectionFile -Raw | ConvertFrom-Json
+                if ($info.endpoint -and $info.certificateThumbprint) {
+                    $emulator.Endpoint = [uri] $info.endpoint
+                    return $emulator
+                }
+            }
+            catch {
+                # Still being written; read it again.
+            }
+        }
+        if ($process.HasExited) {
+            $log = (Get-Content -LiteralPath $stdout, $stderr -Raw -ErrorAction SilentlyContinue) -join "`n"
+            Stop-GenImageTestEmulator -Emulator $emulator
+            throw "The emulator exited with code $($process.ExitCode) before writing '$connectionFile'.`n$log"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            $log = (Get-Content -LiteralPath $stdout, $stderr -Raw -ErrorAction SilentlyContinue) -join "`n"
+            Stop-GenImageTestEmulator -Emulator $emulator
+            throw "The emulator did not write '$connectionFile' within $TimeoutSec s.`n$log"
+        }
+        Start-Sleep -Milliseconds 200
+    }
+}
+
+function Stop-GenImageTestEmulator {
+    <#
+    .SYNOPSIS
+        Stops an emulator started by Start-GenImageTestEmulator (with the child process dotnet run
+        started) and removes its connection file and logs.
+    #>
+    [CmdletBinding()]
+    param([AllowNull()] [object] $Emulator)
+    if ($null -eq $Emulator) {
+        return
+    }
+    $process = $Emulator.Process
+    if ($null -ne $process -and -not $process.HasExited) {
+        try {
+            $process.Kill($true)
+        }
+        catch {
+            $process.Kill()
+        }
+        $null = $process.WaitForExit(15000)
+    }
+    Remove-Item -LiteralPath $Emulator.Directory -Recurse -Force -ErrorAction SilentlyContinue
+}
