@@ -140,7 +140,7 @@ public sealed class ScriptRunnerTests
 
         Assert.True(r.Stopped, r.Describe());
         Assert.IsType<PipelineStoppedException>(r.TerminatingException);
-        Assert.InRange(r.Progress.Count, 3, 50);
+        Assert.True(r.Progress.Count >= 3, r.Describe());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
     }
 

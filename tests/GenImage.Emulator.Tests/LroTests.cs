@@ -10,8 +10,8 @@ public sealed class LroTests
     [Fact]
     public async Task Deallocate_answers_202_with_polling_headers_and_shows_progress()
     {
-        // 60 Azure seconds at 0.03 = 1.8 s: long enough to observe the transitional state.
-        await using var host = await StartAsync(scale: 0.03);
+        // 60 Azure seconds at 0.05 = 3 s: long enough to observe the transitional state even on a busy machine.
+        await using var host = await StartAsync(scale: 0.05);
         using var http = Http(host);
 
         var (accepted, body) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
@@ -54,7 +54,8 @@ public sealed class LroTests
     [Fact]
     public async Task RunCommand_monitor_url_answers_202_then_the_result()
     {
-        await using var host = await StartAsync(scale: 0.02);
+        // 20 Azure seconds at 0.1 = 2 s.
+        await using var host = await StartAsync(scale: 0.1);
         using var http = Http(host);
 
         var (accepted, _) = await PostAsync(http, VmPath("vm-linux") + "/runCommand?api-version=2023-07-01",
@@ -138,7 +139,8 @@ public sealed class LroTests
     [Fact]
     public async Task A_power_operation_preempts_a_running_command()
     {
-        await using var host = await StartAsync(scale: 0.01);
+        // The command takes 2 s, the power-off 3 s: the power-off arrives while the command runs.
+        await using var host = await StartAsync(scale: 0.1);
         using var http = Http(host);
         var (run, _) = await PostAsync(http, VmPath("vm-linux") + "/runCommand?api-version=2023-07-01", new { commandId = "RunShellScript" });
         var (stop, _) = await PostAsync(http, VmPath("vm-linux") + "/powerOff?api-version=2023-07-01");

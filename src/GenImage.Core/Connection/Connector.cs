@@ -132,20 +132,14 @@ namespace GenImage.Core.Connection
                     $"No subscription named '{wanted}' is visible to this account. Visible: {(names.Count == 0 ? "none" : string.Join(", ", names))}.")
                 { Target = wanted };
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
-                throw ArmErrors.Translate(ex, "read the subscription", wanted ?? "(default subscription)");
+                throw ArmErrors.TranslateAny(ex, "read the subscription", wanted ?? "(default subscription)");
             }
             catch (AuthenticationFailedException ex)
             {
                 throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.AuthenticationError,
                     "Sign-in failed: " + FirstLine(ex.Message), ex);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.ConnectionError,
-                    "Could not reach Azure Resource Manager: " + ex.Message +
-                    " For the emulator, check that it is running and that the certificate thumbprint matches the one it printed.", ex);
             }
             catch (InvalidOperationException ex) when (ex.Message.IndexOf("subscription", StringComparison.OrdinalIgnoreCase) >= 0)
             {

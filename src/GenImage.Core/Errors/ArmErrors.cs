@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json;
 using Azure;
 
@@ -44,6 +45,38 @@ namespace GenImage.Core.Errors
                 RequestId = requestId,
                 CorrelationId = correlationId,
             };
+        }
+
+        /// <summary>True for the exceptions an ARM call throws: a failed request, or transport failures after retries.</summary>
+        public static bool IsArmFailure(Exception ex) =>
+            ex is RequestFailedException ||
+            ex is System.Net.Http.HttpRequestException ||
+            (ex is AggregateException agg && agg.InnerExceptions.Count > 0 && agg.InnerExceptions.All(IsArmFailure));
+
+        /// <summary>
+        /// Translates any ARM failure (see <see cref="IsArmFailure"/>). Transport failures (connection refused,
+        /// TLS, after the SDK's retries) become ConnectionError errors.
+        /// </summary>
+        public static GenImageException TranslateAny(Exception ex, string action, string resourceId)
+        {
+            if (ex is RequestFailedException rfe) return Translate(rfe, action, resourceId);
+            if (ex is AggregateException agg)
+            {
+                var last = agg.InnerExceptions[agg.InnerExceptions.Count - 1];
+                if (last is RequestFailedException lastRfe && lastRfe.Status != 0) return Translate(lastRfe, action, resourceId);
+                return Transport(last.InnerException ?? last, action, resourceId, agg, agg.InnerExceptions.Count);
+            }
+            return Transport(ex, action, resourceId, ex, 1);
+        }
+
+        private static GenImageException Transport(Exception cause, string action, string resourceId, Exception original, int tries)
+        {
+            string detail = cause.Message;
+            for (var inner = cause.InnerException; inner != null; inner = inner.InnerException) detail = inner.Message;
+            return new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.ConnectionError,
+                $"Could not {action} '{resourceId}': Azure Resource Manager could not be reached ({detail}; {tries} attempt(s)). " +
+                "Check the network path to the endpoint; for the emulator, check that it is running and that the pinned certificate thumbprint matches the one it printed.",
+                original) { Target = resourceId };
         }
 
         /// <summary>Stable error id and kind for an HTTP status and ARM code.</summary>

@@ -164,14 +164,23 @@ function Get-SetupErrTail {
     return 'Last lines of ' + $SetupErrLog + ': ' + ($lines -join ' | ')
 }
 
+# Native commands run with ErrorActionPreference Continue: Windows PowerShell 5.1 turns their stderr
+# into terminating errors under Stop when the output is redirected, as it is under Run Command.
 function Invoke-Shutdown {
+    $ErrorActionPreference = 'Continue'
     $shutdownExe = Join-Path $System32 'shutdown.exe'
-    & $shutdownExe /s /t 20 /f /d p:4:7 /c "GenImage: Sysprep generalize complete"
+    & $shutdownExe /s /t 20 /f /d p:4:7 /c "GenImage: Sysprep generalize complete" 2>&1 | ForEach-Object { [string]$_ }
     # 1190: a shutdown is already scheduled (a repeated run); that one does the job.
     $result.shutdownScheduled = ($LASTEXITCODE -eq 0 -or $LASTEXITCODE -eq 1190)
     if (-not $result.shutdownScheduled) {
         Write-Output ('shutdown.exe exited with ' + $LASTEXITCODE)
     }
+}
+
+function Start-Sysprep {
+    $ErrorActionPreference = 'Continue'
+    # sysprep.exe is a windowed program: PowerShell starts it and returns; the loop below waits.
+    & $SysprepExe /oobe /generalize /quiet /quit /mode:vm
 }
 
 function Invoke-Prepare {
@@ -248,7 +257,7 @@ function Invoke-Prepare {
         $result.removedFiles = $removed.ToArray()
 
         Write-Output 'Starting sysprep.exe /oobe /generalize /quiet /quit /mode:vm'
-        & $SysprepExe /oobe /generalize /quiet /quit /mode:vm
+        Start-Sysprep
     }
 
     $deadline = $started.AddSeconds($TimeoutSeconds)

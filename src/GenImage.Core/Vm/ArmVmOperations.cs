@@ -35,9 +35,9 @@ namespace GenImage.Core.Vm
                 var response = await Vm(vmId).GetAsync(InstanceViewType.InstanceView, cancellationToken).ConfigureAwait(false);
                 return VmFacts.From(response.Value.Data);
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
-                throw ArmErrors.Translate(ex, "read the virtual machine", vmId);
+                throw ArmErrors.TranslateAny(ex, "read the virtual machine", vmId);
             }
         }
 
@@ -53,9 +53,9 @@ namespace GenImage.Core.Vm
             {
                 await Vm(vmId).GeneralizeAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
-                throw ArmErrors.Translate(ex, "generalize", vmId);
+                throw ArmErrors.TranslateAny(ex, "generalize", vmId);
             }
         }
 
@@ -76,9 +76,9 @@ namespace GenImage.Core.Vm
                 }
                 return new RunCommandOutput(stdout, stderr);
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
-                throw ArmErrors.Translate(ex, "run a command on", vmId);
+                throw ArmErrors.TranslateAny(ex, "run a command on", vmId);
             }
         }
 
@@ -89,9 +89,9 @@ namespace GenImage.Core.Vm
                 var operation = await start(cancellationToken).ConfigureAwait(false);
                 await operation.WaitForCompletionResponseAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
-                throw ArmErrors.Translate(ex, action, vmId);
+                throw ArmErrors.TranslateAny(ex, action, vmId);
             }
         }
     }

@@ -48,9 +48,9 @@ namespace GenImage.Core.Vm
                     }
                 }
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
-                throw ArmErrors.Translate(ex, "list the virtual machines of", scope);
+                throw ArmErrors.TranslateAny(ex, "list the virtual machines of", scope);
             }
             ids.Sort(StringComparer.OrdinalIgnoreCase);
             return ids;
