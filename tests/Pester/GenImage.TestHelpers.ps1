@@ -89,7 +89,7 @@ function Start-GenImageTestEmulator {
     while ($true) {
         if (Test-Path -LiteralPath $connectionFile) {
             try {
-                $info = Get-Content -LiteralPath $connectionFile -Raw | ConvertFrom-Json
+                $info = Get-Content -LiteralPath $connectionFile -Raw -ErrorAction Stop | ConvertFrom-Json -ErrorAction Stop
                 if ($info.endpoint -and $info.certificateThumbprint) {
                     $emulator.Endpoint = [uri] $info.endpoint
                     return $emulator
