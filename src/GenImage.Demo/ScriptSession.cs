@@ -256,7 +256,9 @@ public sealed class ScriptSession : IDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 result.TerminatingException = ex;
-                if (options.RenderToHost) RenderTerminating(ex);
+                // A stop that was asked for is not an error to show; the caller reports it (ScriptResult.Stopped).
+                bool requestedStop = ex is PipelineStoppedException && Volatile.Read(ref stopRequested) == 1;
+                if (options.RenderToHost && !requestedStop) RenderTerminating(ex);
             }
             finally
             {

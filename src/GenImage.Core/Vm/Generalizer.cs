@@ -178,7 +178,16 @@ namespace GenImage.Core.Vm
             }
             catch (OperationCanceledException) when (deadline.Expired)
             {
-                throw deadline.Check($"'{current}' on VM '{vm.Name}' (steps done: {Done(result)})", vm.Id)!;
+                var timeout = deadline.Check($"'{current}' on VM '{vm.Name}' (steps done: {Done(result)})", vm.Id)!;
+                if (current == StepWaitForShutdown)
+                {
+                    // The guest script reported success but the guest never powered off.
+                    throw new GenImageException(timeout.ErrorId, timeout.Kind, timeout.Message +
+                        " The guest did not shut down after preparation: on Linux the deferred waagent deprovision may have failed " +
+                        "(journalctl -t genimage-prepare); on Windows check C:\Windows\System32\Sysprep\Panther\setuperr.log. " +
+                        "The VM was not generalized.", timeout) { Target = vm.Id };
+                }
+                throw timeout;
             }
             catch (GenImageException ex) when (ex.Target == null || ex.Target == vm.Id)
             {

@@ -38,6 +38,9 @@ internal sealed class WorldStore
     public Scheduler Scheduler { get; } = new();
     public ResourceDictionary<SubscriptionState> Subscriptions { get; } = new();
 
+    /// <summary>Fault hooks for behaviour beyond one HTTP answer (e.g. replication); see docs/emulator.md "Fault hooks".</summary>
+    public Faults.IFaultPolicy FaultPolicy { get; set; } = Faults.NoFaultPolicy.Instance;
+
     /// <summary>Runs <paramref name="work"/> under the world lock after applying due changes.</summary>
     public T Enter<T>(Func<T> work)
     {
