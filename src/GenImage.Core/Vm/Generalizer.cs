@@ -184,7 +184,7 @@ namespace GenImage.Core.Vm
                     // The guest script reported success but the guest never powered off.
                     throw new GenImageException(timeout.ErrorId, timeout.Kind, timeout.Message +
                         " The guest did not shut down after preparation: on Linux the deferred waagent deprovision may have failed " +
-                        "(journalctl -t genimage-prepare); on Windows check C:\Windows\System32\Sysprep\Panther\setuperr.log. " +
+                        "(journalctl -t genimage-prepare); on Windows check C:\\Windows\\System32\\Sysprep\\Panther\\setuperr.log. " +
                         "The VM was not generalized.", timeout) { Target = vm.Id };
                 }
                 throw timeout;
