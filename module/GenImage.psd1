@@ -15,6 +15,15 @@
         'Get-GenImageContext'
         'Get-SourceVm'
         'Invoke-GeneralizeVm'
+        'New-GalleryImageDefinition'
+        'Get-GalleryImageDefinition'
+        'New-GalleryImageVersion'
+        'Get-GalleryImageVersion'
+        'Set-GalleryImageVersion'
+        'Remove-GalleryImageVersion'
+        'Publish-GalleryImageVersion'
+        'Undo-GalleryImageVersion'
+        'New-ManagedImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

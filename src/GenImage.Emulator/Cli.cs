@@ -10,7 +10,7 @@ internal static class Cli
     public const int ExitUsage = 2;
 
     public const string Usage = """
-        Usage: GenImage.Emulator [--world PATH] [--port N] [--clock-scale X] [--connection-file PATH] [--quiet]
+        Usage: GenImage.Emulator [--world PATH] [--port N] [--clock-scale X] [--connection-file PATH] [--state-file PATH] [--quiet]
 
         Runs the GenImage Azure Resource Manager emulator on https://127.0.0.1:PORT/ until Ctrl+C or SIGTERM.
 
@@ -19,19 +19,24 @@ internal static class Cli
           --clock-scale X         Real seconds per Azure second (overrides the world's clock.scale), e.g. 0.01.
           --connection-file PATH  Where to write the connection file. Default: $GENIMAGE_EMULATOR_CONNECTION,
                                   else $HOME/.genimage/emulator.json. Deleted on exit.
+          --state-file PATH       Persistent mode: load the world's resources from PATH when it exists, and
+                                  save them there after each write, every few seconds and on exit.
           --quiet                 Do not print a line per request.
           -h, --help              Show this help.
 
         Exit codes: 0 stopped normally, 1 could not start, 2 invalid arguments or world file.
         """;
 
-    internal sealed record Arguments(string? World, int Port, double? ClockScale, string? ConnectionFile, bool Quiet, bool Help);
+    internal sealed record Arguments(string? World, int Port, double? ClockScale, string? ConnectionFile, bool Quiet, bool Help)
+    {
+        public string? StateFile { get; init; }
+    }
 
     /// <summary>Parses arguments; returns null and writes the problem to <paramref name="error"/> when they are invalid.</summary>
     public static Arguments? Parse(string[] args, out string? error)
     {
         error = null;
-        string? world = null, connectionFile = null;
+        string? world = null, connectionFile = null, stateFile = null;
         int port = 0;
         double? scale = null;
         bool quiet = false, help = false;
@@ -86,6 +91,15 @@ internal static class Cli
                     }
 
                     break;
+                case "--state-file":
+                    stateFile = Value();
+                    if (string.IsNullOrWhiteSpace(stateFile))
+                    {
+                        error = "--state-file needs a file path.";
+                        return null;
+                    }
+
+                    break;
                 case "--port":
                     var p = Value();
                     if (p is null || !int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
@@ -111,7 +125,7 @@ internal static class Cli
             }
         }
 
-        return new Arguments(world, port, scale, connectionFile, quiet, help);
+        return new Arguments(world, port, scale, connectionFile, quiet, help) { StateFile = stateFile };
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
@@ -140,6 +154,7 @@ internal static class Cli
                 Port = parsed.Port,
                 ClockScale = parsed.ClockScale,
                 ConnectionFile = connectionFile,
+                StateFile = parsed.StateFile,
             }, stop).ConfigureAwait(false);
         }
         catch (WorldFileException ex)
@@ -181,6 +196,10 @@ internal static class Cli
                 stdout.WriteLine($"  subscriptions:   {string.Join(", ", host.SubscriptionIds)}");
                 stdout.WriteLine($"  clock scale:     {host.ClockScale.ToString(CultureInfo.InvariantCulture)}");
                 stdout.WriteLine($"  connection file: {connectionFile}");
+                if (host.StateFilePath is not null)
+                {
+                    stdout.WriteLine($"  state file:      {host.StateFilePath}");
+                }
                 stdout.WriteLine("Press Ctrl+C to stop.");
                 stdout.Flush();
             }

@@ -72,6 +72,48 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public void ClearRequestLog() => _log.Clear();
 
+    private Authorization.FrontDoor? _frontDoor;
+    private Persistence.StateFile? _stateFile;
+    private Timer? _saveTimer;
+
+    /// <summary>The fault injector: add rules at run time (<c>Faults.Add(new FaultRule { … })</c>), clear them, read their counters.</summary>
+    public global::GenImage.Emulator.Faults.FaultInjector Faults => _frontDoor!.Faults;
+
+    /// <summary>The throttling in effect (a copy of the world's or the options' settings).</summary>
+    public global::GenImage.Emulator.Throttling.ThrottlingSettings Throttling => _frontDoor!.Throttler.Settings.Clone();
+
+    /// <summary>Whether every request is checked against the world's role assignments.</summary>
+    public bool EnforcesRbac => _frontDoor!.Authorization.Enforce;
+
+    /// <summary>The full path of the state file in persistent mode, else null.</summary>
+    public string? StateFilePath => _stateFile?.Path;
+
+    /// <summary>Saves the state file now (persistent mode only; otherwise does nothing).</summary>
+    public void SaveState() => _stateFile?.Save();
+
+    private void AttachFrontDoor(Authorization.FrontDoor frontDoor, Persistence.StateFile? stateFile)
+    {
+        _frontDoor = frontDoor;
+        _stateFile = stateFile;
+        if (stateFile is not null)
+        {
+            _log.Added += _ => stateFile.Touch();
+            _saveTimer = new Timer(_ => SaveQuietly(stateFile), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private static void SaveQuietly(Persistence.StateFile stateFile)
+    {
+        try
+        {
+            stateFile.SaveIfChanged();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The next save (after a write, on the timer or at stop) tries again.
+        }
+    }
+
     /// <summary>The VM's current state, or null when there is no such VM. Names are case-insensitive.</summary>
     public VmSnapshot? GetVm(string subscriptionId, string resourceGroup, string name)
         => _store.Enter(() => _store.FindSubscription(subscriptionId)?.ResourceGroups.Get(resourceGroup)?.VirtualMachines.Get(name)?.ToSnapshot());
@@ -100,7 +142,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             : WorldDefinition.CreateDefault();
 
         var clock = new ScaledClock(options.ClockScale ?? world.ClockScale);
-        var store = new WorldStore(world, clock);
+        var state = Authorization.FrontDoorSetup.ReadState(options);
+        var store = new WorldStore(Authorization.FrontDoorSetup.StartingDefinition(world, state), clock);
         var operations = new OperationStore(store);
         var routes = new RouteTable();
         IResourceProvider[] providers =
@@ -115,10 +158,11 @@ public sealed class EmulatorHost : IAsyncDisposable
             provider.Register(routes);
         }
 
+        var (frontDoor, stateFile) = Authorization.FrontDoorSetup.Create(world, options, store, operations, routes, state);
         var certificate = SelfSignedCertificate.Create();
         var log = new RequestLog();
         Uri? endpoint = null;
-        var dispatcher = new ArmDispatcher(routes, store, log, () => endpoint ?? new Uri("https://127.0.0.1/"));
+        var dispatcher = new ArmDispatcher(routes, store, log, () => endpoint ?? new Uri("https://127.0.0.1/"), frontDoor);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -154,6 +198,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         endpoint = new Uri($"https://127.0.0.1:{port}/");
 
         var host = new EmulatorHost(app, store, log, certificate, endpoint, options.ConnectionFile);
+        host.AttachFrontDoor(frontDoor, stateFile);
         if (options.ConnectionFile is not null)
         {
             try
@@ -182,6 +227,11 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
 
             _stopped = true;
+            if (_saveTimer is not null)
+            {
+                await _saveTimer.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (_connectionFile is not null)
             {
                 ConnectionFile.DeleteIfOurs(_connectionFile, Endpoint);
@@ -190,6 +240,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
+            _stateFile?.Save();
             _certificate.Dispose();
         }
         finally

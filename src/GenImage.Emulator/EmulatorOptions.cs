@@ -17,4 +17,19 @@ public sealed class EmulatorOptions
 
     /// <summary>When set, the connection file is written to this path at start and deleted at stop.</summary>
     public string? ConnectionFile { get; set; }
+
+    /// <summary>Overrides the world's <c>throttling</c> section (ARM-style token buckets per subscription).</summary>
+    public global::GenImage.Emulator.Throttling.ThrottlingSettings? Throttling { get; set; }
+
+    /// <summary>Overrides the world's <c>rbac.enforce</c>: check the caller's role assignments on every request.</summary>
+    public bool? EnforceRbac { get; set; }
+
+    /// <summary>Overrides the world's <c>faults.seed</c>.</summary>
+    public int? FaultSeed { get; set; }
+
+    /// <summary>
+    /// Persistent mode: the state file to load at start (when it exists, its resources replace the world's) and to save
+    /// after each write, periodically and at stop.
+    /// </summary>
+    public string? StateFile { get; set; }
 }

@@ -14,6 +14,15 @@ public sealed class ManifestTests
         "Get-GenImageContext",
         "Get-SourceVm",
         "Invoke-GeneralizeVm",
+        "New-GalleryImageDefinition",
+        "Get-GalleryImageDefinition",
+        "New-GalleryImageVersion",
+        "Get-GalleryImageVersion",
+        "Set-GalleryImageVersion",
+        "Remove-GalleryImageVersion",
+        "Publish-GalleryImageVersion",
+        "Undo-GalleryImageVersion",
+        "New-ManagedImage",
     };
 
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>

@@ -39,6 +39,10 @@ namespace GenImage
         public string? ProvisioningState { get; set; }
         public IDictionary<string, string> Features { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>The version "latest" resolves to (highest Succeeded version not excluded from latest); null when none. Filled by Get-GalleryImageDefinition.</summary>
+        public string? LatestVersion { get; set; }
+        /// <summary>How many versions the definition has, when they were listed.</summary>
+        public int? VersionCount { get; set; }
     }
 
     /// <summary>One target region of an image version, as asked for and as replicated.</summary>
@@ -89,5 +93,11 @@ namespace GenImage
         public string? SourceId { get; set; }
         public int? OsDiskSizeGB { get; set; }
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>True when "latest" of the definition resolves to this version (known when the definition's versions were listed).</summary>
+        public bool IsLatest { get; set; }
+        /// <summary>The definition's id (the version id without /versions/NAME).</summary>
+        public string DefinitionId => Id.Length == 0 || Id.LastIndexOf("/versions/", StringComparison.OrdinalIgnoreCase) < 0
+            ? string.Empty
+            : Id.Substring(0, Id.LastIndexOf("/versions/", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -97,5 +97,28 @@ namespace GenImage
         /// <summary>Tag names that must be present on the source (e.g. owner).</summary>
         public IList<string> RequiredTags { get; set; } = new List<string> { "owner" };
         public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+        /// <summary>
+        /// The run will prepare the guest (Sysprep / waagent deprovision) before capture. Null means "the same as
+        /// <see cref="WillGeneralize"/>". Decides whether provisioning leftovers (GI5002-GI5006) are Warnings
+        /// (preparation removes them) or Errors (nothing will).
+        /// </summary>
+        public bool? WillPrepare { get; set; }
+        /// <summary>The caller read the source and it exists (for a managed image, which has no model here).</summary>
+        public bool SourceResolved { get; set; }
+        /// <summary>Why the source could not be read (e.g. "ResourceNotFound: ..."); GI1001 fails with it.</summary>
+        public string? SourceLookupError { get; set; }
+        /// <summary>Windows or Linux, when the source is not a VM (a managed image or a version); otherwise from the VM.</summary>
+        public string? SourceOsType { get; set; }
+        /// <summary>V1 or V2, when the source is not a VM; otherwise from the VM.</summary>
+        public string? SourceHyperVGeneration { get; set; }
+        /// <summary>x64 or Arm64; when null, inferred from an Arm64 VM size (Standard_D2ps_v5).</summary>
+        public string? SourceArchitecture { get; set; }
+        /// <summary>The source's marketplace plan "publisher/product/name"; empty string: the source has no plan; null: not known (GI2007 is skipped).</summary>
+        public string? SourcePurchasePlan { get; set; }
+        /// <summary>The image serves scale sets, where more than 20 replicas per region can pay off (GI4003).</summary>
+        public bool ForScaleSet { get; set; }
+        /// <summary>Why <see cref="Guest"/> is null (the VM is not running, Run Command failed, ...); Guest rules report it as their skip reason.</summary>
+        public string? GuestUnavailableReason { get; set; }
     }
 }

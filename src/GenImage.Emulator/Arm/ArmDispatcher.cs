@@ -11,9 +11,9 @@ namespace GenImage.Emulator.Arm;
 /// The ARM front door: authentication, api-version, request ids, routing, error bodies and the request log. Handlers
 /// run under the world lock, after due state changes have been applied.
 /// </summary>
-internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, RequestLog log, Func<Uri> baseUri)
+internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, RequestLog log, Func<Uri> baseUri, Authorization.FrontDoor? frontDoor = null)
 {
-    private static readonly HashSet<string> KnownNamespaces = new(StringComparer.OrdinalIgnoreCase) { "Microsoft.Compute", "Microsoft.Resources" };
+    private static readonly HashSet<string> KnownNamespaces = new(StringComparer.OrdinalIgnoreCase) { "Microsoft.Compute", "Microsoft.Resources", "Microsoft.Authorization", "Microsoft.Insights" };
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -43,9 +43,22 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
 
         ArmResult result;
         string? errorCode = null;
+        var door = new Authorization.FrontDoorRequest
+        {
+            Method = method,
+            Path = path,
+            CorrelationId = correlationId,
+            ClientRequestId = request.Headers["x-ms-client-request-id"].FirstOrDefault(),
+            Received = now,
+        };
         try
         {
-            result = await DispatchAsync(context, method, path, query).ConfigureAwait(false);
+            result = await DispatchAsync(context, method, path, query, door).ConfigureAwait(false);
+        }
+        catch (Faults.ConnectionDroppedException)
+        {
+            log.Add(new RequestLogEntry(now, method, path, RequestLog.SanitizeQuery(query), 0, stopwatch.Elapsed, correlationId, requestId, "ConnectionDropped"));
+            return;
         }
         catch (ArmException ex)
         {
@@ -64,6 +77,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
             errorCode = codeValue.GetValue<string>();
         }
 
+        frontDoor?.Completed(door, result);
         response.StatusCode = result.Status;
         foreach (var (name, value) in result.Headers)
         {
@@ -93,13 +107,16 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private async Task<ArmResult> DispatchAsync(HttpContext context, string method, string path, List<KeyValuePair<string, string>> query)
+    private async Task<ArmResult> DispatchAsync(HttpContext context, string method, string path, List<KeyValuePair<string, string>> query,
+        Authorization.FrontDoorRequest door)
     {
         var token = BearerToken.Extract(context.Request.Headers.Authorization.FirstOrDefault());
         if (token is null)
         {
             throw context.Request.Headers.Authorization.Count == 0 ? ArmErrors.AuthenticationMissing() : ArmErrors.AuthenticationInvalid();
         }
+
+        frontDoor?.BeforeRoute(context, door, token);
 
         var caller = BearerToken.CallerName(token);
         var queryMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -130,6 +147,8 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         {
             throw ArmErrors.InvalidApiVersion(apiVersion, route.ApiVersions);
         }
+
+        frontDoor?.Authorize(door);
 
         JsonNode? body = null;
         if (method is "PUT" or "POST" or "PATCH")

@@ -13,7 +13,7 @@ internal sealed class OperationsProvider(WorldStore store, OperationStore operat
     public void Register(RouteTable routes)
     {
         routes.Add("GET", "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/operations/{operationId}",
-            "Microsoft.Compute/locations/operations", ApiVersions.Compute, Get);
+            "Microsoft.Compute/locations/operations", ApiVersions.Operations, Get);
     }
 
     private ArmResult Get(ArmRequest request)

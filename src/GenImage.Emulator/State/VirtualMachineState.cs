@@ -33,6 +33,59 @@ internal sealed class VirtualMachineState
         {
             GeneralizedWithPreparedGuest = Guest.Prepared;
         }
+
+        group.Disks.Add(OsDiskName, new DiskState(group, OsDiskName, Location)
+        {
+            OsType = OsType,
+            HyperVGeneration = HyperVGeneration,
+            SizeGB = OsDiskSizeGB,
+            StorageAccountType = OsDiskStorageAccountType,
+            TimeCreated = TimeCreated,
+            SecurityType = SecurityType == "Standard" ? null : SecurityType,
+            ManagedBy = ResourceId,
+        });
+    }
+
+    /// <summary>A VM created through PUT from an image; it starts in provisioningState Creating.</summary>
+    public VirtualMachineState(ResourceGroupState group, VmCreation c, DateTimeOffset now)
+    {
+        Group = group;
+        Name = c.Name;
+        Location = c.Location;
+        Size = c.Size;
+        PowerState = "starting";
+        OsType = c.Lineage.OsType;
+        OsName = c.Lineage.OsName;
+        OsVersion = c.Lineage.OsVersion;
+        ComputerName = c.ComputerName;
+        HyperVGeneration = c.Lineage.HyperVGeneration;
+        SecurityType = c.SecurityType;
+        AdminUsername = c.AdminUsername;
+        OsDiskName = c.OsDiskName;
+        OsDiskSizeGB = c.OsDiskSizeGB;
+        OsDiskStorageAccountType = c.StorageAccountType;
+        OsDiskDeleteOption = c.OsDiskDeleteOption;
+        Image = new ImageReferenceDefinition();
+        ImageReferenceId = c.ImageReferenceId;
+        Tags = new Dictionary<string, string>(c.Tags, StringComparer.Ordinal);
+        VmId = Guid.NewGuid().ToString("D");
+        TimeCreated = now;
+        StatusTime = now;
+        Lineage = c.Lineage;
+        HasOsProfile = c.HasOsProfile;
+        BootDiagnosticsEnabled = c.BootDiagnosticsEnabled;
+        NetworkProfile = c.NetworkProfile;
+        Lifecycle = "Creating";
+        Guest = new GuestState(new GuestDefinition
+        {
+            AgentVersion = c.Lineage.AgentVersion,
+            AgentStatus = c.Lineage.Outcome == BootOutcome.OsProvisioningTimedOut && c.Lineage.AgentStatus == "Ready" ? "NotReady" : c.Lineage.AgentStatus,
+            CloudInit = c.Lineage.CloudInit,
+            SysprepBlockers = c.Lineage.SysprepBlockers.ToList(),
+            Leftovers = c.Lineage.Leftovers.ToList(),
+            DvdRomDisabled = c.Lineage.DvdRomDisabled,
+            Domain = c.Lineage.Domain,
+        });
     }
 
     public ResourceGroupState Group { get; }
@@ -77,7 +130,43 @@ internal sealed class VirtualMachineState
     public bool IsRunning => PowerState is "running";
     public bool IsAllocated => PowerState is not ("deallocated" or "deallocating");
 
-    public string ProvisioningState => PendingPowerOperation is null ? "Succeeded" : "Updating";
+    public string ProvisioningState => Lifecycle ?? (PendingPowerOperation is null ? "Succeeded" : "Updating");
+
+    /// <summary>Creating, Failed or Deleting while that overrides the power-operation view; null otherwise.</summary>
+    public string? Lifecycle { get; set; }
+
+    /// <summary>The error that failed provisioning (OSProvisioningTimedOut, VMAgentStatusCommunicationError), if any.</summary>
+    public (string Code, string Message)? ProvisioningError { get; set; }
+
+    /// <summary>For a VM created from an image: the image's lineage; null for VMs from the world file.</summary>
+    public ImageLineage? Lineage { get; }
+
+    /// <summary>The <c>imageReference.id</c> the VM was created from (gallery version, definition or managed image).</summary>
+    public string? ImageReferenceId { get; }
+
+    /// <summary>The gallery image version actually used (after "latest" resolution), if any.</summary>
+    public string? ResolvedImageVersionId { get; set; }
+
+    /// <summary>Delete or Detach: what happens to the OS disk when the VM is deleted.</summary>
+    public string OsDiskDeleteOption { get; } = "Delete";
+
+    public bool HasOsProfile { get; } = true;
+    public bool BootDiagnosticsEnabled { get; set; } = true;
+    public System.Text.Json.Nodes.JsonObject? NetworkProfile { get; set; }
+
+    /// <summary>When the guest finished booting (PowerState running), for VMs created through PUT.</summary>
+    public DateTimeOffset? BootCompletedAt { get; set; }
+
+    /// <summary>When the agent first reported Ready (and provisioning succeeded), for VMs created through PUT.</summary>
+    public DateTimeOffset? AgentReadyAt { get; set; }
+
+    /// <summary>Boot duration in Azure seconds (creation request to guest booted).</summary>
+    public double? BootAzureSeconds { get; set; }
+
+    /// <summary>Agent-ready time in Azure seconds after the creation request.</summary>
+    public double? AgentReadyAzureSeconds { get; set; }
+
+    public ResourceDictionary<RunCommandState> RunCommands { get; } = new();
 
     public string ResourceId => $"{Group.ResourceId}/providers/Microsoft.Compute/virtualMachines/{Name}";
     public string OsDiskId => $"{Group.ResourceId}/providers/Microsoft.Compute/disks/{OsDiskName}";
@@ -87,7 +176,7 @@ internal sealed class VirtualMachineState
     public string EffectiveAgentStatus => Guest.AgentStatus switch
     {
         "Missing" => "Missing",
-        "Ready" when PowerState == "running" && !Guest.BootedAfterPrepare => "Ready",
+        "Ready" when PowerState == "running" && !Guest.BootedAfterPrepare && Lifecycle is not ("Creating" or "Failed") => "Ready",
         _ => "NotReady",
     };
 
@@ -122,7 +211,15 @@ internal sealed class VirtualMachineState
         SysprepBlockers = Guest.SysprepBlockers.ToArray(),
         Leftovers = Guest.Leftovers.ToArray(),
         ScriptsRun = Guest.ScriptsRun.ToArray(),
-        PendingOperation = PendingPowerOperation ?? (PendingRunCommand is null ? null : "runCommand"),
+        PendingOperation = Lifecycle == "Deleting" ? "delete" : PendingPowerOperation ?? (PendingRunCommand is null ? null : "runCommand"),
+        OsDiskName = OsDiskName,
+        ImageReferenceId = ImageReferenceId,
+        ResolvedImageVersionId = ResolvedImageVersionId,
+        ProvisioningErrorCode = ProvisioningError?.Code,
+        BootCompletedAt = BootCompletedAt,
+        AgentReadyAt = AgentReadyAt,
+        BootDurationAzureSeconds = BootAzureSeconds,
+        AgentReadyAzureSeconds = AgentReadyAzureSeconds,
     };
 
     private static ImageReferenceDefinition DefaultImage(VirtualMachineDefinition def)
@@ -156,10 +253,33 @@ internal sealed class GuestState(GuestDefinition def)
     public List<string> SysprepBlockers { get; } = new(def.SysprepBlockers);
     public List<string> Leftovers { get; } = new(def.Leftovers);
     public List<string> ScriptsRun { get; } = new();
+    public bool DvdRomDisabled { get; } = def.DvdRomDisabled;
+    public string? Domain { get; } = def.Domain;
 
     /// <summary>
     /// A prepared guest that is started again boots into OOBE (Windows) or without a provisioned agent (Linux); its
     /// agent never reports Ready.
     /// </summary>
     public bool BootedAfterPrepare { get; set; }
+}
+
+/// <summary>What a VM PUT asks for, after validation.</summary>
+internal sealed record VmCreation
+{
+    public required string Name { get; init; }
+    public required string Location { get; init; }
+    public required string Size { get; init; }
+    public required ImageLineage Lineage { get; init; }
+    public required string ImageReferenceId { get; init; }
+    public required string SecurityType { get; init; }
+    public required string ComputerName { get; init; }
+    public required string AdminUsername { get; init; }
+    public required bool HasOsProfile { get; init; }
+    public required string OsDiskName { get; init; }
+    public required int OsDiskSizeGB { get; init; }
+    public required string StorageAccountType { get; init; }
+    public required string OsDiskDeleteOption { get; init; }
+    public required bool BootDiagnosticsEnabled { get; init; }
+    public System.Text.Json.Nodes.JsonObject? NetworkProfile { get; init; }
+    public required Dictionary<string, string> Tags { get; init; }
 }

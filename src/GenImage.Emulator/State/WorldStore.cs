@@ -15,6 +15,7 @@ internal sealed class WorldStore
     {
         Clock = clock;
         TenantId = definition.TenantId;
+        Replication = definition.Replication;
         foreach (var subDef in definition.Subscriptions)
         {
             var sub = new SubscriptionState(subDef.Id, subDef.DisplayName, definition.TenantId);
@@ -26,6 +27,8 @@ internal sealed class WorldStore
                     rg.VirtualMachines.Add(vmDef.Name, VirtualMachineState.FromDefinition(rg, vmDef, clock.Now));
                 }
 
+                GalleryLoader.AddGalleries(rg, rgDef.Galleries, clock.Now);
+
                 sub.ResourceGroups.Add(rg.Name, rg);
             }
 
@@ -36,10 +39,17 @@ internal sealed class WorldStore
     public ScaledClock Clock { get; }
     public string TenantId { get; }
     public Scheduler Scheduler { get; } = new();
+
+    /// <summary>The world file's replication timing and failing regions (galleries).</summary>
+    public ReplicationSettings Replication { get; }
+
     public ResourceDictionary<SubscriptionState> Subscriptions { get; } = new();
 
     /// <summary>Fault hooks for behaviour beyond one HTTP answer (e.g. replication); see docs/emulator.md "Fault hooks".</summary>
     public Faults.IFaultPolicy FaultPolicy { get; set; } = Faults.NoFaultPolicy.Instance;
+
+    /// <summary>The parts of the world saved in persistent mode; a provider with state of its own registers a section here.</summary>
+    public Persistence.StateSections StateSections { get; } = new();
 
     /// <summary>Runs <paramref name="work"/> under the world lock after applying due changes.</summary>
     public T Enter<T>(Func<T> work)
@@ -101,4 +111,7 @@ internal sealed class ResourceGroupState(SubscriptionState subscription, string 
     public Dictionary<string, string> Tags { get; set; } = new(tags, StringComparer.Ordinal);
     public string ResourceId => $"/subscriptions/{Subscription.Id}/resourceGroups/{Name}";
     public ResourceDictionary<VirtualMachineState> VirtualMachines { get; } = new();
+    public ResourceDictionary<GalleryState> Galleries { get; } = new();
+    public ResourceDictionary<ManagedImageState> Images { get; } = new();
+    public ResourceDictionary<DiskState> Disks { get; } = new();
 }

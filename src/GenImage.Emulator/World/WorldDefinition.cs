@@ -13,6 +13,10 @@ internal sealed class WorldDefinition
     public string TenantId { get; set; } = DefaultTenantId;
     public List<SubscriptionDefinition> Subscriptions { get; } = new();
 
+    /// <summary>Throttling, faults, Activity Log, roles and RBAC (see FrontDoorDefinition).</summary>
+    public FrontDoorDefinition FrontDoor { get; } = new();
+    public State.ReplicationSettings Replication { get; set; } = new();
+
     /// <summary>The world used when no file is given: one empty subscription.</summary>
     public static WorldDefinition CreateDefault()
     {
@@ -35,6 +39,29 @@ internal sealed class ResourceGroupDefinition
     public string Location { get; set; } = "";
     public Dictionary<string, string> Tags { get; set; } = new();
     public List<VirtualMachineDefinition> VirtualMachines { get; } = new();
+    public List<GalleryDefinition> Galleries { get; } = new();
+}
+
+internal sealed class GalleryDefinition
+{
+    public string Name { get; set; } = "";
+    public string? Location { get; set; }
+    public string? Description { get; set; }
+    public List<GalleryImageDefinition> Images { get; } = new();
+}
+
+internal sealed class GalleryImageDefinition
+{
+    public string Name { get; set; } = "";
+    public string OsType { get; set; } = "";
+    public string OsState { get; set; } = "Generalized";
+    public string HyperVGeneration { get; set; } = "V2";
+    public string Publisher { get; set; } = "";
+    public string Offer { get; set; } = "";
+    public string Sku { get; set; } = "";
+    public string? SecurityType { get; set; }
+    public string Architecture { get; set; } = "x64";
+    public string? Description { get; set; }
 }
 
 internal sealed class VirtualMachineDefinition
@@ -75,4 +102,6 @@ internal sealed class GuestDefinition
     public bool CloudInit { get; set; }
     public List<string> SysprepBlockers { get; set; } = new();
     public List<string> Leftovers { get; set; } = new();
+    public bool DvdRomDisabled { get; set; }
+    public string? Domain { get; set; }
 }

@@ -8,10 +8,10 @@ namespace GenImage.Emulator.World;
 /// <summary>Parses and validates a world file. Every error is a <see cref="WorldFileException"/> with line and column.</summary>
 internal static partial class WorldLoader
 {
-    private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions"];
+    private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions", "replication", "throttling", "faults", "activityLog", "roleDefinitions", "roleAssignments", "rbac"];
     private static readonly string[] ClockKeys = ["scale"];
     private static readonly string[] SubscriptionKeys = ["id", "displayName", "resourceGroups"];
-    private static readonly string[] ResourceGroupKeys = ["name", "location", "tags", "virtualMachines"];
+    private static readonly string[] ResourceGroupKeys = ["name", "location", "tags", "virtualMachines", "galleries"];
     private static readonly string[] VmKeys =
     [
         "name", "location", "size", "powerState", "osState", "osType", "osName", "osVersion", "computerName",
@@ -19,7 +19,7 @@ internal static partial class WorldLoader
     ];
     private static readonly string[] OsDiskKeys = ["name", "sizeGB", "storageAccountType"];
     private static readonly string[] ImageKeys = ["publisher", "offer", "sku", "version"];
-    private static readonly string[] GuestKeys = ["agent", "prepared", "cloudInit", "sysprepBlockers", "leftovers"];
+    private static readonly string[] GuestKeys = ["agent", "prepared", "cloudInit", "sysprepBlockers", "leftovers", "dvdRomDisabled", "domain"];
     private static readonly string[] AgentKeys = ["version", "status"];
 
     public static readonly string[] PowerStates = ["running", "stopped", "deallocated"];
@@ -102,10 +102,17 @@ internal static partial class WorldLoader
             world.ClockScale = clock.Double("scale", WorldDefinition.DefaultClockScale, 0, 100);
         }
 
+        if (map.Node("replication") is { } replicationNode)
+        {
+            world.Replication = ReadReplication(replicationNode, source);
+        }
+
         if (map.Has("tenantId"))
         {
             world.TenantId = map.Guid("tenantId", required: true);
         }
+
+        ReadFrontDoor(map, world, source);
 
         var subscriptions = map.Sequence("subscriptions");
         if (subscriptions.Count == 0)
@@ -176,6 +183,7 @@ internal static partial class WorldLoader
             rg.VirtualMachines.Add(vm);
         }
 
+        ReadGalleries(map, where, source, rg);
         return rg;
     }
 
@@ -291,6 +299,13 @@ internal static partial class WorldLoader
             var match = Leftovers.FirstOrDefault(l => string.Equals(l, value, StringComparison.OrdinalIgnoreCase))
                 ?? throw YamlMap.Error(source, itemNode, $"{where}.leftovers: unknown leftover '{value}'; expected one of: {string.Join(", ", Leftovers)}.");
             guest.Leftovers.Add(match);
+        }
+
+        guest.DvdRomDisabled = map.Bool("dvdRomDisabled", false);
+        guest.Domain = map.String("domain");
+        if (!windows && (map.Has("dvdRomDisabled") || guest.Domain is not null))
+        {
+            throw map.ErrorAt(map.Has("domain") ? "domain" : "dvdRomDisabled", $"{where}.dvdRomDisabled and {where}.domain apply to Windows guests only.");
         }
 
         return guest;

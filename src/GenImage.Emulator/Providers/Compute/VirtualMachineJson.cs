@@ -15,18 +15,22 @@ internal static class VirtualMachineJson
             ["vmId"] = vm.VmId,
             ["hardwareProfile"] = new JsonObject { ["vmSize"] = vm.Size },
             ["storageProfile"] = StorageProfile(vm),
-            ["osProfile"] = OsProfile(vm),
-            ["networkProfile"] = new JsonObject
-            {
-                ["networkInterfaces"] = new JsonArray(new JsonObject { ["id"] = vm.NicId }),
-            },
+        };
+        if (vm.HasOsProfile)
+        {
+            properties["osProfile"] = OsProfile(vm);
+        }
+
+        properties["networkProfile"] = vm.NetworkProfile?.DeepClone() ?? new JsonObject
+        {
+            ["networkInterfaces"] = new JsonArray(new JsonObject { ["id"] = vm.NicId }),
         };
         if (SecurityProfile(vm) is { } security)
         {
             properties["securityProfile"] = security;
         }
 
-        properties["diagnosticsProfile"] = new JsonObject { ["bootDiagnostics"] = new JsonObject { ["enabled"] = true } };
+        properties["diagnosticsProfile"] = new JsonObject { ["bootDiagnostics"] = new JsonObject { ["enabled"] = vm.BootDiagnosticsEnabled } };
         properties["provisioningState"] = vm.ProvisioningState;
         properties["timeCreated"] = Json.Time(vm.TimeCreated);
         if (includeInstanceView)
@@ -67,14 +71,13 @@ internal static class VirtualMachineJson
             ["name"] = vm.OsDiskName,
             ["statuses"] = new JsonArray(Status("ProvisioningState/succeeded", "Provisioning succeeded", vm.TimeCreated)),
         });
-        view["bootDiagnostics"] = new JsonObject();
-
-        var statuses = new JsonArray
+        if (vm.BootDiagnosticsEnabled)
         {
-            vm.PendingPowerOperation is null
-                ? Status("ProvisioningState/succeeded", "Provisioning succeeded", vm.StatusTime)
-                : Status("ProvisioningState/updating", "Updating", vm.StatusTime),
-        };
+            // Managed boot diagnostics: the blob URIs come from retrieveBootDiagnosticsData, not from the instance view.
+            view["bootDiagnostics"] = new JsonObject();
+        }
+
+        var statuses = new JsonArray { ProvisioningStatus(vm) };
         if (vm.OsState == "generalized")
         {
             statuses.Add(new JsonObject { ["code"] = "OSState/generalized", ["level"] = "Info", ["displayStatus"] = "VM generalized" });
@@ -88,6 +91,41 @@ internal static class VirtualMachineJson
         });
         view["statuses"] = statuses;
         return view;
+    }
+
+    private static JsonObject ProvisioningStatus(VirtualMachineState vm)
+    {
+        switch (vm.Lifecycle)
+        {
+            case "Creating":
+                return Status("ProvisioningState/creating", "Creating", vm.TimeCreated);
+            case "Deleting":
+                return Status("ProvisioningState/deleting", "Deleting", vm.StatusTime);
+            case "Failed":
+                return new JsonObject
+                {
+                    ["code"] = $"ProvisioningState/failed/{vm.ProvisioningError?.Code}",
+                    ["level"] = "Error",
+                    ["displayStatus"] = "Provisioning failed",
+                    ["message"] = vm.ProvisioningError?.Message,
+                    ["time"] = Json.Time(vm.StatusTime),
+                };
+        }
+
+        if (vm.PendingPowerOperation is not null)
+        {
+            return Status("ProvisioningState/updating", "Updating", vm.StatusTime);
+        }
+
+        var status = Status("ProvisioningState/succeeded", "Provisioning succeeded", vm.AgentReadyAt ?? vm.StatusTime);
+        if (vm.BootAzureSeconds is { } boot && vm.AgentReadyAzureSeconds is { } agent)
+        {
+            // Documented in docs/emulator.md: boot timing of a VM created from an image, in Azure seconds.
+            status["message"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Guest booted {boot:0} s after the create request; VM agent Ready after {agent:0} s.");
+        }
+
+        return status;
     }
 
     private static JsonObject Agent(VirtualMachineState vm, DateTimeOffset now)
@@ -139,16 +177,24 @@ internal static class VirtualMachineJson
             managedDisk["securityProfile"] = new JsonObject { ["securityEncryptionType"] = "VMGuestStateOnly" };
         }
 
-        return new JsonObject
-        {
-            ["imageReference"] = new JsonObject
+        var imageReference = vm.ImageReferenceId is { } imageId
+            ? new JsonObject { ["id"] = imageId }
+            : new JsonObject
             {
                 ["publisher"] = vm.Image.Publisher,
                 ["offer"] = vm.Image.Offer,
                 ["sku"] = vm.Image.Sku,
                 ["version"] = vm.Image.Version,
                 ["exactVersion"] = vm.IsWindows ? "20348.2227.240104" : "22.04.202401120",
-            },
+            };
+        if (vm.ResolvedImageVersionId is { } versionId && vm.ImageReferenceId is not null)
+        {
+            imageReference["exactVersion"] = versionId.Split('/')[^1];
+        }
+
+        return new JsonObject
+        {
+            ["imageReference"] = imageReference,
             ["osDisk"] = new JsonObject
             {
                 ["osType"] = vm.OsType,
@@ -156,7 +202,7 @@ internal static class VirtualMachineJson
                 ["createOption"] = "FromImage",
                 ["caching"] = "ReadWrite",
                 ["managedDisk"] = managedDisk,
-                ["deleteOption"] = "Delete",
+                ["deleteOption"] = vm.OsDiskDeleteOption,
                 ["diskSizeGB"] = vm.OsDiskSizeGB,
             },
             ["dataDisks"] = new JsonArray(),

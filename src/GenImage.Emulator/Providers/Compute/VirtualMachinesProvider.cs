@@ -11,7 +11,7 @@ namespace GenImage.Emulator.Providers.Compute;
 /// Microsoft.Compute/virtualMachines: get, list, instance view, and the actions deallocate, powerOff, start, restart,
 /// generalize and runCommand, with Azure's state rules.
 /// </summary>
-internal sealed class VirtualMachinesProvider(WorldStore store, OperationStore operations) : IResourceProvider
+internal sealed partial class VirtualMachinesProvider(WorldStore store, OperationStore operations, BootDiagnostics.BootDiagnosticsBlobs blobs) : IResourceProvider
 {
     private const string Type = VirtualMachineJson.ResourceType;
     private const string ByGroup = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines";
@@ -30,6 +30,9 @@ internal sealed class VirtualMachinesProvider(WorldStore store, OperationStore o
         routes.Add("POST", Item + "/restart", Type, v, Restart);
         routes.Add("POST", Item + "/generalize", Type, v, Generalize);
         routes.Add("POST", Item + "/runCommand", Type, v, RunCommand);
+        routes.Add("PUT", Item, Type, v, CreateOrUpdate);
+        routes.Add("DELETE", Item, Type, v, Delete);
+        routes.Add("POST", Item + "/retrieveBootDiagnosticsData", Type, v, RetrieveBootDiagnosticsData);
     }
 
     private DateTimeOffset Now => store.Clock.Now;
@@ -146,6 +149,12 @@ internal sealed class VirtualMachinesProvider(WorldStore store, OperationStore o
 
     private static void RejectConcurrentPowerOperation(VirtualMachineState vm, string action)
     {
+        if (vm.Lifecycle is "Creating" or "Deleting")
+        {
+            throw ArmErrors.Conflict(
+                $"Operation '{action}' is not allowed on VM '{vm.Name}' since the VM is {(vm.Lifecycle == "Creating" ? "being created" : "being deleted")}. Retry after that operation completes.");
+        }
+
         if (vm.PendingPowerOperation is { } pending)
         {
             throw ArmErrors.Conflict(
@@ -154,7 +163,7 @@ internal sealed class VirtualMachinesProvider(WorldStore store, OperationStore o
     }
 
     /// <summary>A power operation preempts a Run Command in progress, as in Azure.</summary>
-    private void PreemptRunCommand(VirtualMachineState vm)
+    internal void PreemptRunCommand(VirtualMachineState vm)
     {
         if (vm.PendingRunCommand is { } op)
         {
@@ -231,6 +240,7 @@ internal sealed class VirtualMachinesProvider(WorldStore store, OperationStore o
         }
 
         RejectIfGeneralized(vm, "Run Command");
+        RejectWhileCreatingOrDeleting(vm, "Run Command");
         if (!vm.IsRunning)
         {
             throw ArmErrors.OperationNotAllowed("The operation requires the VM to be running (or set to run).");
@@ -260,7 +270,7 @@ internal sealed class VirtualMachinesProvider(WorldStore store, OperationStore o
                 return;
             }
 
-            var output = RunGuestScript(vm, marker, guestScript, op.DueTime);
+            var output = RunGuestScript(store, vm, marker, guestScript, op.DueTime);
             op.Succeed(op.DueTime, RunCommandResult(output.StdOut, output.StdErr));
         });
 
@@ -268,7 +278,8 @@ internal sealed class VirtualMachinesProvider(WorldStore store, OperationStore o
         return operations.Accepted(request, operation);
     }
 
-    private GuestScriptOutput RunGuestScript(VirtualMachineState vm, ScriptMarker? marker, IGuestScript? script, DateTimeOffset now)
+    /// <summary>Runs a recognised guest script (both Run Command flavours); an unknown script runs and changes nothing.</summary>
+    internal static GuestScriptOutput RunGuestScript(WorldStore store, VirtualMachineState vm, ScriptMarker? marker, IGuestScript? script, DateTimeOffset now)
     {
         if (marker is null || script is null)
         {

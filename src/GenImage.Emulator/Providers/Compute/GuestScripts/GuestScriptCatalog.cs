@@ -12,6 +12,8 @@ internal static partial class GuestScriptCatalog
     {
         new PrepareWindowsScript(),
         new PrepareLinuxScript(),
+        new InspectWindowsScript(),
+        new InspectLinuxScript(),
     }.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyCollection<string> Names => Scripts.Keys;

@@ -1,0 +1,79 @@
+using System.Management.Automation;
+using GenImage.Cmdlets.Infrastructure;
+using GenImage.Core.Errors;
+using GenImage.Core.Gallery;
+
+namespace GenImage.Cmdlets.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Removes a gallery image version and its replicas. Refuses to remove the only version that "latest" resolves to unless -Force.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "GalleryImageVersion", DefaultParameterSetName = ByNameSet,
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    public sealed class RemoveGalleryImageVersionCommand : GenImageCmdlet
+    {
+        private const string ByNameSet = "ByName";
+        private const string ByIdSet = "ById";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ResourceGroupName { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string? GalleryName { get; set; }
+
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [Alias("GalleryImageDefinitionName")]
+        [ValidateNotNullOrEmpty]
+        public string? DefinitionName { get; set; }
+
+        [Parameter(Mandatory = true, Position = 3, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [Alias("Version")]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+        [Alias("ResourceId")]
+        [ValidateNotNullOrEmpty]
+        public string? Id { get; set; }
+
+        /// <summary>Remove even the only version "latest" resolves to, and do not ask for confirmation.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var connection = RequireConnection();
+            string target = Id ?? string.Empty;
+            try
+            {
+                target = PublishingParameters.VersionId(connection.SubscriptionId, ParameterSetName == ByIdSet ? Id : null, ResourceGroupName, GalleryName, DefinitionName, Name);
+                var plan = RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).PlanAsync(ReleaseChannel.Remove, target, ct));
+                var refusal = ReleaseChannel.RemovalRefusal(plan);
+                if (refusal != null)
+                {
+                    if (!Force.IsPresent)
+                    {
+                        WriteItemError(refusal, target);
+                        return;
+                    }
+                    WriteWarning($"-Force: removing image version {plan.Version.Name} although latest resolves to it and to no other version.");
+                }
+                bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
+                bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
+                bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
+                if (!proceed) return;
+                RunAsync(async (log, ct) =>
+                {
+                    await new ReleaseChannel(new ArmGalleryOperations(connection), log).RemoveAsync(plan, ct).ConfigureAwait(false);
+                    return true;
+                });
+            }
+            catch (GenImageException ex)
+            {
+                WriteItemError(ex, target);
+            }
+        }
+    }
+}
