@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    GenImage quickstart: connect to the ARM emulator, look at the source VMs, generalize both.
+    GenImage quickstart: connect to the ARM emulator, look at the source VMs, generalize both, publish the Windows one.
 
 .DESCRIPTION
     The same script runs in pwsh against the standalone emulator and in the demo host
@@ -17,12 +17,26 @@
        waagent deprovision on Linux), waits for it to stop, deallocates it and marks it generalized.
        Generalizing cannot be undone, so the cmdlet asks for confirmation; -Force says yes up front.
     5. The results are shown and checked: both VMs must end with OsStateAfter 'generalized'.
+    6. The generalized Windows VM is published to an Azure Compute Gallery image version replicated in
+       every region of -TargetRegion. The image definition (Windows, Gen2, Trusted Launch, like the VM)
+       is created first when it is missing, with the gallery (-CreateGallery). New-GalleryImageVersion runs
+       its pre-flight before writing anything, then follows replication region by region; the version and
+       its regions are shown through the module's views and checked: every region must be Completed.
 
 .PARAMETER ResourceGroupName
     The resource group of the source VMs.
 
 .PARAMETER Name
     The VMs to generalize.
+
+.PARAMETER GalleryName
+    The gallery to publish to (created when missing).
+
+.PARAMETER DefinitionName
+    The image definition the Windows VM is published to (created when missing).
+
+.PARAMETER TargetRegion
+    The regions the image version is replicated to (az CLI form: westeurope, eastus=2, eastus=2=Standard_ZRS).
 
 .EXAMPLE
     # Terminal 1: the emulator, with the healthy world
@@ -39,7 +53,13 @@
 param(
     [string] $ResourceGroupName = 'rg-images',
 
-    [string[]] $Name = @('vm-win2022-src', 'vm-ubuntu2204-src')
+    [string[]] $Name = @('vm-win2022-src', 'vm-ubuntu2204-src'),
+
+    [string] $GalleryName = 'gal_images',
+
+    [string] $DefinitionName = 'win2022-quickstart',
+
+    [string[]] $TargetRegion = @('westeurope', 'northeurope')
 )
 
 Set-StrictMode -Version Latest
@@ -75,6 +95,28 @@ try {
         throw "Expected $($Name.Count) generalized VMs but got: $states"
     }
     $generalizedNames = ($results | ForEach-Object { $_.Name }) -join ', '
+
+    # 6. Publish the generalized Windows VM to a gallery image version in every target region.
+    $windows = @($results | Where-Object { $_.OsType -eq 'Windows' })
+    if ($windows.Count -gt 0) {
+        $definition = Get-GalleryImageDefinition -ResourceGroupName $ResourceGroupName -GalleryName $GalleryName -Name $DefinitionName -ErrorAction SilentlyContinue
+        if (-not $definition) {
+            $definition = New-GalleryImageDefinition -ResourceGroupName $ResourceGroupName -GalleryName $GalleryName -Name $DefinitionName `
+                -Publisher genimage -Offer quickstart -Sku win2022-tl -OsType Windows -HyperVGeneration V2 -SecurityType TrustedLaunch `
+                -Description 'Windows Server 2022 Datacenter, Gen2, Trusted Launch (GenImage quickstart)' -CreateGallery
+        }
+        $definition | Out-Default
+
+        $version = $windows[0] | New-GalleryImageVersion -GalleryName $GalleryName -DefinitionName $DefinitionName -TargetRegion $TargetRegion
+        $version | Out-Default
+        $version.Regions | Out-Default
+
+        $notReplicated = @($version.Regions | Where-Object { $_.State -ne 'Completed' })
+        if ($version.ProvisioningState -ne 'Succeeded' -or $version.Regions.Count -lt $TargetRegion.Count -or $notReplicated.Count -gt 0) {
+            throw "Expected image version $($version.Name) replicated in $($TargetRegion -join ', ') but got: $(($version.Regions | ForEach-Object { "$($_.Region)=$($_.State)" }) -join ', ')"
+        }
+        "Published $($windows[0].Name) as $GalleryName/$DefinitionName $($version.Name), replicated in $(($version.Regions | ForEach-Object { $_.Region }) -join ', ')."
+    }
     "Quickstart complete: $generalizedNames generalized."
 }
 finally {

@@ -24,6 +24,13 @@
         'Publish-GalleryImageVersion'
         'Undo-GalleryImageVersion'
         'New-ManagedImage'
+        'Test-ImageReadiness'
+        'Get-ImageReadinessRule'
+        'Get-GuestScript'
+        'Get-ImageRecipe'
+        'Test-ImageRecipe'
+        'Invoke-ImageRecipe'
+        'Get-ImageEvidence'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -118,6 +118,21 @@ public sealed class EmulatorHost : IAsyncDisposable
     public VmSnapshot? GetVm(string subscriptionId, string resourceGroup, string name)
         => _store.Enter(() => _store.FindSubscription(subscriptionId)?.ResourceGroups.Get(resourceGroup)?.VirtualMachines.Get(name)?.ToSnapshot());
 
+    /// <summary>Every VM of a subscription (including VMs created through PUT), or an empty list when there is no such subscription.</summary>
+    public IReadOnlyList<VmSnapshot> ListVms(string subscriptionId)
+        => _store.Enter(() => (IReadOnlyList<VmSnapshot>)(_store.FindSubscription(subscriptionId)?.ResourceGroups.All
+            .SelectMany(rg => rg.VirtualMachines.All).Select(vm => vm.ToSnapshot()).ToArray() ?? []));
+
+    /// <summary>Every managed disk of a subscription (VM OS disks, attached or left behind).</summary>
+    public IReadOnlyList<DiskSnapshot> ListDisks(string subscriptionId)
+        => _store.Enter(() => (IReadOnlyList<DiskSnapshot>)(_store.FindSubscription(subscriptionId)?.ResourceGroups.All
+            .SelectMany(rg => rg.Disks.All).Select(DisksProvider.Snapshot).ToArray() ?? []));
+
+    /// <summary>A gallery image version and its replication per region, or null when there is no such version.</summary>
+    public ImageVersionSnapshot? GetImageVersion(string subscriptionId, string resourceGroup, string gallery, string image, string version)
+        => _store.Enter(() => _store.FindSubscription(subscriptionId)?.ResourceGroups.Get(resourceGroup)?.Galleries.Get(gallery)?.Images.Get(image)
+            ?.Versions.Get(version) is { } v ? GalleryJson.Snapshot(v, _store.Clock.Now) : null);
+
     /// <summary>Starts an emulator. Throws <see cref="WorldFileException"/> for an invalid world.</summary>
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
@@ -146,11 +161,18 @@ public sealed class EmulatorHost : IAsyncDisposable
         var store = new WorldStore(Authorization.FrontDoorSetup.StartingDefinition(world, state), clock);
         var operations = new OperationStore(store);
         var routes = new RouteTable();
+        var blobs = new Providers.Compute.BootDiagnostics.BootDiagnosticsBlobs(store);
         IResourceProvider[] providers =
         [
             new SubscriptionsProvider(store),
             new ResourceGroupsProvider(store),
-            new VirtualMachinesProvider(store, operations),
+            new VirtualMachinesProvider(store, operations, blobs),
+            new RunCommandsProvider(store, operations),
+            new GalleriesProvider(store, operations),
+            new GalleryImagesProvider(store, operations),
+            new GalleryImageVersionsProvider(store, operations),
+            new ImagesProvider(store, operations),
+            new DisksProvider(store, operations),
             new OperationsProvider(store, operations),
         ];
         foreach (var provider in providers)
@@ -161,6 +183,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var (frontDoor, stateFile) = Authorization.FrontDoorSetup.Create(world, options, store, operations, routes, state);
         var certificate = SelfSignedCertificate.Create();
         var log = new RequestLog();
+        blobs.Log = log;
         Uri? endpoint = null;
         var dispatcher = new ArmDispatcher(routes, store, log, () => endpoint ?? new Uri("https://127.0.0.1/"), frontDoor);
 
@@ -180,7 +203,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.Run(dispatcher.HandleAsync);
+        app.Run(context => Providers.Compute.BootDiagnostics.BootDiagnosticsBlobs.IsBlobPath(context.Request.Path)
+            ? blobs.HandleAsync(context)
+            : dispatcher.HandleAsync(context));
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);

@@ -23,6 +23,13 @@ public sealed class ManifestTests
         "Publish-GalleryImageVersion",
         "Undo-GalleryImageVersion",
         "New-ManagedImage",
+        "Test-ImageReadiness",
+        "Get-ImageReadinessRule",
+        "Get-GuestScript",
+        "Get-ImageRecipe",
+        "Test-ImageRecipe",
+        "Invoke-ImageRecipe",
+        "Get-ImageEvidence",
     };
 
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>

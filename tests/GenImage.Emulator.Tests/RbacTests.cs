@@ -82,7 +82,7 @@ public sealed class RbacTests
     [Fact]
     public async Task A_world_can_deny_reading_role_assignments()
     {
-        var yaml = World(Roles + """
+        var yaml = World(Roles + "\n" + """
             rbac:
               deny:
                 - principal: tester@genimage.example

@@ -107,7 +107,7 @@ namespace GenImage.Core.Connection
             };
             var connected = new ArmClient(credential, data.SubscriptionId, clientOptions);
             log.Verbose($"Connected to {(emulator ? "the GenImage emulator" : options.Environment.ToString())} at {endpoint}, subscription {data.DisplayName} ({data.SubscriptionId}).");
-            return new GenImageConnection(connected, context, options.PollingInterval ?? (emulator ? EmulatorPolling : AzurePolling));
+            return new GenImageConnection(connected, context, options.PollingInterval ?? (emulator ? EmulatorPolling : AzurePolling), clientOptions.Transport);
         }
 
         private static async Task<SubscriptionResource> ResolveSubscriptionAsync(ArmClient client, string? wanted, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.ResourceManager;
 using GenImage.Core.Errors;
 
@@ -9,12 +10,19 @@ namespace GenImage.Core.Connection
     /// <summary>An open connection: the ARM client, its context and its polling settings.</summary>
     public sealed class GenImageConnection
     {
-        internal GenImageConnection(ArmClient client, GenImageContext context, TimeSpan pollingInterval)
+        internal GenImageConnection(ArmClient client, GenImageContext context, TimeSpan pollingInterval, HttpPipelineTransport? transport = null)
         {
             Client = client;
             Context = context;
             PollingInterval = pollingInterval;
+            Transport = transport;
         }
+
+        /// <summary>
+        /// The HTTP transport the ARM client uses (for the emulator: the one that pins its certificate), for
+        /// plain HTTP calls that go to the same endpoint, such as boot-diagnostics blob SAS URIs. Null: the default transport.
+        /// </summary>
+        public HttpPipelineTransport? Transport { get; }
 
         public ArmClient Client { get; }
         public GenImageContext Context { get; }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Azure.Core;
 using GenImage.Core.Errors;
 
@@ -54,14 +55,27 @@ namespace GenImage.Core.Gallery
         public static string ManagedImage(string subscriptionId, string resourceGroup, string name) =>
             $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/images/{name}";
 
-        /// <summary>The kind of resource an id names; Unknown for anything else (including ids that do not parse).</summary>
-        public static SourceKind KindOf(string id)
+        /// <summary>The kind of resource an id names; Unknown for anything else (read from the path, as ARM routes it).</summary>
+        public static SourceKind KindOf(string? id)
         {
-            if (!TryParse(id, out var parsed)) return SourceKind.Unknown;
-            string type = parsed!.ResourceType.ToString();
-            if (string.Equals(type, Vm.ResourceIds.VirtualMachineType, StringComparison.OrdinalIgnoreCase)) return SourceKind.VirtualMachine;
-            if (string.Equals(type, ManagedImageType, StringComparison.OrdinalIgnoreCase)) return SourceKind.ManagedImage;
-            if (string.Equals(type, VersionType, StringComparison.OrdinalIgnoreCase)) return SourceKind.GalleryImageVersion;
+            if (string.IsNullOrWhiteSpace(id)) return SourceKind.Unknown;
+            var parts = id!.Trim().Trim('/').Split('/');
+            // subscriptions/S/resourceGroups/G/providers/Microsoft.Compute/TYPE/NAME[/images/D/versions/V]
+            if (parts.Length < 8 ||
+                !parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) ||
+                !parts[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase) ||
+                !parts[4].Equals("providers", StringComparison.OrdinalIgnoreCase) ||
+                !parts[5].Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase) ||
+                parts.Any(p => p.Length == 0))
+            {
+                return SourceKind.Unknown;
+            }
+            string type = parts[6];
+            if (parts.Length == 8 && type.Equals("virtualMachines", StringComparison.OrdinalIgnoreCase)) return SourceKind.VirtualMachine;
+            if (parts.Length == 8 && type.Equals("images", StringComparison.OrdinalIgnoreCase)) return SourceKind.ManagedImage;
+            if (parts.Length == 12 && type.Equals("galleries", StringComparison.OrdinalIgnoreCase) &&
+                parts[8].Equals("images", StringComparison.OrdinalIgnoreCase) &&
+                parts[10].Equals("versions", StringComparison.OrdinalIgnoreCase)) return SourceKind.GalleryImageVersion;
             return SourceKind.Unknown;
         }
 

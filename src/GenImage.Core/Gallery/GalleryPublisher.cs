@@ -261,6 +261,7 @@ namespace GenImage.Core.Gallery
             using var deadline = new Deadline(options.Timeout, options.TimeoutParameterName, cancellationToken);
             var watch = Stopwatch.StartNew();
             GalleryImageVersion? last = null;
+            bool regionBars = false;
             string activity = $"Publishing {plan.Definition.GalleryName}/{plan.Definition.Name} {plan.VersionName}";
             try
             {
@@ -284,6 +285,7 @@ namespace GenImage.Core.Gallery
                     last = poll.Version;
                     retryAfter = poll.RetryAfter;
                     ReportProgress(activity, plan, last);
+                    regionBars = true;
                     if (IsFailed(last)) throw Failed(last);
                     if (IsDone(last)) break;
                 }
@@ -294,7 +296,7 @@ namespace GenImage.Core.Gallery
             }
             finally
             {
-                CompleteProgress(activity, plan);
+                CompleteProgress(activity, plan, regionBars);
             }
 
             var versions = await _galleries.ListVersionsAsync(plan.Definition.ResourceGroupName, plan.Definition.GalleryName, plan.Definition.Name, cancellationToken).ConfigureAwait(false);
@@ -355,9 +357,9 @@ namespace GenImage.Core.Gallery
             }
         }
 
-        private void CompleteProgress(string activity, PublishPlan plan)
+        private void CompleteProgress(string activity, PublishPlan plan, bool regionBars)
         {
-            for (int i = 0; i < plan.TargetRegions.Count && i < GalleryProgress.MaxRegionBars; i++)
+            for (int i = 0; regionBars && i < plan.TargetRegions.Count && i < GalleryProgress.MaxRegionBars; i++)
             {
                 _log.Progress(new ProgressInfo(GalleryProgress.RegionBase + i, "Replicating to " + plan.TargetRegions[i].Name, "Done")
                 {

@@ -199,3 +199,25 @@ namespace GenImage
         public string Content { get; set; } = string.Empty;
     }
 }
+
+namespace GenImage
+{
+    /// <summary>What Test-ImageRecipe found for one recipe file.</summary>
+    public sealed class RecipeTestResult
+    {
+        public string Path { get; set; } = string.Empty;
+        public string Name { get; set; } = string.Empty;
+        /// <summary>No static (file) error.</summary>
+        public bool IsValid { get; set; }
+        /// <summary>The readiness rules ran against the live resources (a connection was open and the recipe was valid).</summary>
+        public bool ReadinessChecked { get; set; }
+        /// <summary>Valid, and no readiness finding blocks the run.</summary>
+        public bool Passed { get; set; }
+        public System.Collections.Generic.IList<RecipeDiagnostic> Diagnostics { get; set; } = new System.Collections.Generic.List<RecipeDiagnostic>();
+        public System.Collections.Generic.IList<ReadinessFinding> Findings { get; set; } = new System.Collections.Generic.List<ReadinessFinding>();
+        /// <summary>Ids of the problems and blocking findings, for a quick look.</summary>
+        public string ProblemIds => string.Join(", ", System.Linq.Enumerable.Distinct(System.Linq.Enumerable.Concat(
+            System.Linq.Enumerable.Select(Diagnostics, d => d.Id),
+            System.Linq.Enumerable.Select(System.Linq.Enumerable.Where(Findings, f => f.IsBlocking), f => f.RuleId))));
+    }
+}

@@ -5,7 +5,7 @@ namespace GenImage.Core.Tests.Gallery;
 /// <summary>An in-memory gallery: definitions, versions that replicate one step per poll, managed images.</summary>
 internal sealed class FakeGalleryOperations : IGalleryOperations
 {
-    public const string Sub = "s1";
+    public const string Sub = "00000000-0000-0000-0000-000000000001";
     public const string Rg = "rg-images";
     public const string GalleryName = "gal_images";
 

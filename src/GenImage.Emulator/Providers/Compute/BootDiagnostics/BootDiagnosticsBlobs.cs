@@ -13,8 +13,11 @@ namespace GenImage.Emulator.Providers.Compute.BootDiagnostics;
 /// <c>/_blob/bootdiagnostics/{vmId}/serial.log?sv=…&amp;se=…&amp;sr=b&amp;sp=r&amp;sig=…</c>. No bearer token is needed; a
 /// wrong or expired signature is 403 AuthenticationFailed. The signature never reaches a log (sig is redacted).
 /// </summary>
-internal sealed class BootDiagnosticsBlobs(WorldStore store, RequestLog log)
+internal sealed class BootDiagnosticsBlobs(WorldStore store)
 {
+    /// <summary>Where blob requests are logged (set by the host once the log exists).</summary>
+    public RequestLog? Log { get; set; }
+
     public const string PathPrefix = "/_blob/bootdiagnostics/";
     public const string SerialLog = "serial.log";
     public const string ScreenshotBmp = "screenshot.bmp";
@@ -57,7 +60,7 @@ internal sealed class BootDiagnosticsBlobs(WorldStore store, RequestLog log)
 
         stopwatch.Stop();
         var query = request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
-        log.Add(new RequestLogEntry(now, request.Method.ToUpperInvariant(), request.Path.Value ?? "/", RequestLog.SanitizeQuery(query), status,
+        Log?.Add(new RequestLogEntry(now, request.Method.ToUpperInvariant(), request.Path.Value ?? "/", RequestLog.SanitizeQuery(query), status,
             stopwatch.Elapsed, null, requestId, errorCode));
     }
 

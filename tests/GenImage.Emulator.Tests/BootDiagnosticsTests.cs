@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using Azure;
+using static GenImage.Emulator.Tests.GalleryWorld;
+using static GenImage.Emulator.Tests.TestSupport;
+
+namespace GenImage.Emulator.Tests;
+
+/// <summary>retrieveBootDiagnosticsData and the SAS-protected blobs the emulator serves itself.</summary>
+public sealed class BootDiagnosticsTests
+{
+    private static async Task<(string Screenshot, string Serial)> UrisAsync(EmulatorHost host, string vm, string rg, int minutes = 60)
+    {
+        var data = (await Vm(Sdk(host), vm, rg).RetrieveBootDiagnosticsDataAsync(minutes)).Value;
+        return (data.ConsoleScreenshotBlobUri.ToString(), data.SerialConsoleLogBlobUri.ToString());
+    }
+
+    private static HttpClient Anonymous(EmulatorHost host) => Http(host, authenticate: false);
+
+    [Fact]
+    public async Task Serial_log_and_screenshot_are_served_without_a_bearer_token()
+    {
+        await using var host = await GalleryWorld.StartAsync();
+        using var http = Http(host);
+        await PublishAsync(Sdk(host), "win2022", "1.0.0", "vm-win-prepared");
+        var (_, _, statusUrl) = await CreateVmAsync(http, "val-win", "/" + VersionPath("win2022", "1.0.0"), "Windows");
+        await PollStatusAsync(http, statusUrl!);
+
+        var (screenshot, serial) = await UrisAsync(host, "val-win", "rg-validation");
+        Assert.StartsWith(host.Endpoint.ToString(), serial);
+        Assert.Contains("/_blob/bootdiagnostics/", serial);
+        Assert.Contains("sv=2021-08-06", serial);
+        Assert.Contains("sp=r", serial);
+
+        using var anonymous = Anonymous(host);
+        var log = await anonymous.GetStringAsync(serial);
+        Assert.Contains("Windows Boot Manager", log);
+        Assert.Contains("Starting Windows", log);
+        Assert.Contains("Sysprep specialize", log);
+        Assert.Contains("OOBE", log);
+        Assert.Contains("Guest Agent ready", log);
+        Assert.DoesNotContain("could not complete the installation", log);
+
+        var image = await anonymous.GetByteArrayAsync(screenshot);
+        Assert.Equal((byte)'B', image[0]);
+        Assert.Equal((byte)'M', image[1]);
+        Assert.Equal(image.Length, BitConverter.ToInt32(image, 2));
+
+        Assert.All(host.RequestLog.Where(e => e.Path.StartsWith("/_blob", StringComparison.Ordinal)), e =>
+        {
+            Assert.Contains("sig=REDACTED", e.Query);
+            Assert.DoesNotContain(serial.Split("sig=")[1], e.Query);
+        });
+    }
+
+    [Fact]
+    public async Task Unprepared_lineages_tell_the_failed_provisioning_story()
+    {
+        await using var host = await GalleryWorld.StartAsync();
+        using var http = Http(host);
+        using var anonymous = Anonymous(host);
+        await PublishAsync(Sdk(host), "win2022", "1.0.0", "vm-win-unprepared");
+        await PublishAsync(Sdk(host), "ubuntu-gen2", "1.0.0", "vm-linux-unprepared");
+        var (_, _, winUrl) = await CreateVmAsync(http, "val-win-bad", "/" + VersionPath("win2022", "1.0.0"), "Windows");
+        var (_, _, linuxUrl) = await CreateVmAsync(http, "val-linux-bad", "/" + VersionPath("ubuntu-gen2", "1.0.0"));
+        await PollStatusAsync(http, winUrl!);
+        await PollStatusAsync(http, linuxUrl!);
+
+        var windows = await anonymous.GetStringAsync((await UrisAsync(host, "val-win-bad", "rg-validation")).Serial);
+        Assert.Contains("Starting Windows", windows);
+        Assert.Contains("Windows could not complete the installation", windows);
+        Assert.Contains("OOBE waiting", windows);
+        Assert.Contains("Provisioning timed out", windows);
+        Assert.DoesNotContain("Guest Agent ready", windows);
+
+        var linux = await anonymous.GetStringAsync((await UrisAsync(host, "val-linux-bad", "rg-validation")).Serial);
+        Assert.Contains("Linux version", linux);
+        Assert.Contains("Provisioning already completed, skipping", linux);
+        Assert.Contains("Provisioning failed", linux);
+        Assert.DoesNotContain("Guest Agent ready", linux);
+
+        var screenshot = await anonymous.GetByteArrayAsync((await UrisAsync(host, "val-win-bad", "rg-validation")).Screenshot);
+        Assert.Equal(0x80, screenshot[54 + 2]); // dark red: provisioning failed
+    }
+
+    [Fact]
+    public async Task Sas_uris_expire_and_a_wrong_signature_is_refused()
+    {
+        await using var host = await GalleryWorld.StartAsync();
+        using var anonymous = Anonymous(host);
+
+        // One Azure minute at 0.0005 real seconds per Azure second is 30 ms.
+        var (_, serial) = await UrisAsync(host, "vm-linux-running", Rg, minutes: 1);
+        var forged = serial[..serial.IndexOf("sig=", StringComparison.Ordinal)] + "sig=" + Uri.EscapeDataString(Convert.ToBase64String(new byte[32]));
+        var wrong = await anonymous.GetAsync(forged);
+        Assert.Equal(403, (int)wrong.StatusCode);
+        Assert.Contains("<Code>AuthenticationFailed</Code>", await wrong.Content.ReadAsStringAsync());
+
+        await Task.Delay(200);
+        var expired = await anonymous.GetAsync(serial);
+        Assert.Equal(403, (int)expired.StatusCode);
+        Assert.Contains("signature not valid in the specified time frame", await expired.Content.ReadAsStringAsync());
+
+        var (_, fresh) = await UrisAsync(host, "vm-linux-running", Rg, minutes: 1440);
+        Assert.Equal(200, (int)(await anonymous.GetAsync(fresh)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Boot_diagnostics_must_be_enabled_and_the_expiry_in_range()
+    {
+        await using var host = await GalleryWorld.StartAsync();
+        using var http = Http(host);
+        await PublishAsync(Sdk(host), "ubuntu-gen2", "1.0.0", "vm-linux-prepared");
+        var (_, _, statusUrl) = await CreateVmAsync(http, "val-nodiag", "/" + VersionPath("ubuntu-gen2", "1.0.0"), bootDiagnostics: false);
+        await PollStatusAsync(http, statusUrl!);
+
+        var (disabled, body) = await PostAsync(http, $"{VmPath("val-nodiag", "rg-validation")}/retrieveBootDiagnosticsData?api-version={ComputeApi}");
+        Assert.Equal(409, (int)disabled.StatusCode);
+        Assert.Equal("OperationNotAllowed", body!["error"]!["code"]!.GetValue<string>());
+
+        var (range, rangeBody) = await PostAsync(http, $"{VmPath("vm-linux-running")}/retrieveBootDiagnosticsData?api-version={ComputeApi}&sasUriExpirationTimeInMinutes=0");
+        Assert.Equal(400, (int)range.StatusCode);
+        Assert.Equal("sasUriExpirationTimeInMinutes", rangeBody!["error"]!["target"]!.GetValue<string>());
+    }
+}
