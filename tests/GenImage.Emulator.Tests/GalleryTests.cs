@@ -186,4 +186,69 @@ public sealed class GalleryTests
         await (await Image(client, "ubuntu-gen2").DeleteAsync(WaitUntil.Started)).WaitForCompletionResponseAsync(Poll, default);
         Assert.False((await (await ResourceGroup(client).GetGalleryAsync("gal_images")).Value.GetGalleryImages().ExistsAsync("ubuntu-gen2")).Value);
     }
+
+    [Theory]
+    [InlineData("healthy.yaml", "win2022-datacenter-g2,ubuntu-2204-gen2")]
+    [InlineData("classic-failures.yaml", "win2022-tl,win2019-gen1,ubuntu-2204-gen2,ubuntu-2004-gen2")]
+    public async Task Shipped_worlds_serve_a_gallery_with_definitions_matching_their_vms(string file, string images)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "examples", "worlds", file)))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = Path.Combine(dir.FullName, "examples", "worlds", file) });
+        var gallery = (await ResourceGroup(Sdk(host)).GetGalleryAsync("gal_images")).Value;
+        var names = new List<string>();
+        await foreach (var image in gallery.GetGalleryImages().GetAllAsync())
+        {
+            Assert.Equal(GalleryProvisioningState.Succeeded, image.Data.ProvisioningState);
+            names.Add(image.Data.Name);
+        }
+
+        Assert.Equal(images.Split(','), names);
+    }
+
+    [Theory]
+    [InlineData("galleries: [ { name: gal-bad } ]", 7, 23, "not a valid gallery name")]
+    [InlineData("galleries: [ { name: g, images: [ { name: i, osType: Linux, publisher: p, offer: o, sku: s, securityType: TrustedLaunch, hyperVGeneration: V1 } ] } ]", 7, 124, "requires hyperVGeneration V2")]
+    [InlineData("galleries: [ { name: g, images: [ { name: a, osType: Linux, publisher: p, offer: o, sku: s }, { name: b, osType: Linux, publisher: P, offer: o, sku: s } ] } ]", 7, 96, "must be unique per gallery")]
+    [InlineData("galleries: [ { name: g, images: [ { name: a, osType: Linux, publisher: p, offer: o, sku: s, osstate: Generalized } ] } ]", 7, 94, "Did you mean 'osState'?")]
+    public void Gallery_world_errors_name_line_and_column(string galleries, int line, int column, string problem)
+    {
+        var yaml = $"""
+            apiVersion: genimage.dev/emulator/v1
+            kind: World
+            subscriptions:
+              - id: 00000000-0000-0000-0000-000000000001
+                resourceGroups:
+                  - name: rg
+                    location: westeurope
+                    {galleries}
+            """;
+        var ex = Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml })).GetAwaiter().GetResult();
+        Assert.Contains(problem, ex.Problem);
+        Assert.Equal((line, column), (ex.Line, ex.Column));
+    }
+
+    [Theory]
+    [InlineData("replication: { secondsPerGB: -1 }", "secondsPerGB")]
+    [InlineData("replication: { slowFactor: { atlantis: 2 } }", "unknown region 'atlantis'")]
+    [InlineData("replication: { slowFactor: { eastus: 0.5 } }", "from 1 to 1000")]
+    [InlineData("replication: { failRegions: [ moon ] }", "unknown region 'moon'")]
+    public async Task Replication_section_is_validated(string replication, string problem)
+    {
+        var yaml = $"""
+            apiVersion: genimage.dev/emulator/v1
+            kind: World
+            {replication}
+            subscriptions:
+              - id: 00000000-0000-0000-0000-000000000001
+            """;
+        var ex = await Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml }));
+        Assert.Contains(problem, ex.Problem);
+        Assert.Equal(3, ex.Line);
+    }
 }

@@ -113,6 +113,23 @@ public sealed class ThrottlingTests
     }
 
     [Fact]
+    public async Task Per_principal_buckets_throttle_one_caller_without_the_other()
+    {
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions
+        {
+            WorldYaml = Worlds.Standard,
+            Throttling = new ThrottlingSettings { Enabled = true, PerPrincipal = true, Reads = new BucketSettings { Bucket = 1, RefillPerSecond = 0.01 } },
+        });
+        using var tester = Http(host);
+        using var other = FrontDoorSupport.Http(host, FrontDoorSupport.Token("other@genimage.example"));
+        var path = VmPath("vm-win") + "?api-version=" + ComputeApi;
+
+        Assert.Equal(200, (int)(await GetAsync(tester, path)).Response.StatusCode);
+        Assert.Equal(429, (int)(await GetAsync(tester, path)).Response.StatusCode);
+        Assert.Equal(200, (int)(await GetAsync(other, path)).Response.StatusCode);
+    }
+
+    [Fact]
     public void Invalid_throttling_in_the_world_file_names_the_line()
     {
         var yaml = Worlds.Standard + """

@@ -79,8 +79,39 @@ namespace GenImage.Core.Recipes
             };
             foreach (var r in spec.Publishing.TargetRegions) options.TargetRegions.Add(r);
             foreach (var e in request.Exclude) options.Selection.Exclude.Add(e);
-            var report = await new ReadinessChecker(_vms, new ArmReadinessSources(_connection), _log).CheckAsync(options, cancellationToken).ConfigureAwait(false);
-            return report.Findings;
+            var checker = new ReadinessChecker(_vms, new ArmReadinessSources(_connection), _log);
+            var existing = await _galleries.GetDefinitionAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name, cancellationToken).ConfigureAwait(false);
+            if (existing != null)
+            {
+                return (await checker.CheckAsync(options, cancellationToken).ConfigureAwait(false)).Findings;
+            }
+
+            // The definition does not exist yet (the Definition step creates it): read the source and the guest, then
+            // evaluate the whole catalogue against the definition the recipe will create.
+            options.GalleryName = null;
+            options.DefinitionName = null;
+            options.VersionName = null;
+            var report = await checker.CheckAsync(options, cancellationToken).ConfigureAwait(false);
+            var input = report.Input;
+            var d = spec.Definition;
+            input.Definition = new GalleryImageDefinition
+            {
+                Id = $"/subscriptions/{SubscriptionId}/resourceGroups/{spec.Gallery.ResourceGroup}/providers/Microsoft.Compute/galleries/{spec.Gallery.Name}/images/{d.Name}",
+                SubscriptionId = SubscriptionId,
+                ResourceGroupName = spec.Gallery.ResourceGroup,
+                GalleryName = spec.Gallery.Name,
+                Name = d.Name,
+                OsType = d.OsType ?? string.Empty,
+                OsState = d.OsState,
+                HyperVGeneration = d.HyperVGeneration,
+                SecurityType = d.SecurityType,
+                Architecture = d.Architecture,
+                Publisher = d.Publisher ?? string.Empty,
+                Offer = d.Offer ?? string.Empty,
+                Sku = d.Sku ?? string.Empty,
+            };
+            input.VersionName = request.VersionName;
+            return ReadinessEngine.Evaluate(input, options.Selection);
         }
 
         public async Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, CancellationToken cancellationToken)
