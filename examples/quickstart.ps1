@@ -57,7 +57,7 @@ param(
 
     [string] $GalleryName = 'gal_images',
 
-    [string] $DefinitionName = 'win2022-quickstart',
+    [string] $DefinitionName = 'win2022-datacenter-g2',
 
     [string[]] $TargetRegion = @('westeurope', 'northeurope')
 )

@@ -212,11 +212,11 @@ public sealed class GalleryTests
     }
 
     [Theory]
-    [InlineData("galleries: [ { name: gal-bad } ]", 7, 23, "not a valid gallery name")]
-    [InlineData("galleries: [ { name: g, images: [ { name: i, osType: Linux, publisher: p, offer: o, sku: s, securityType: TrustedLaunch, hyperVGeneration: V1 } ] } ]", 7, 124, "requires hyperVGeneration V2")]
-    [InlineData("galleries: [ { name: g, images: [ { name: a, osType: Linux, publisher: p, offer: o, sku: s }, { name: b, osType: Linux, publisher: P, offer: o, sku: s } ] } ]", 7, 96, "must be unique per gallery")]
-    [InlineData("galleries: [ { name: g, images: [ { name: a, osType: Linux, publisher: p, offer: o, sku: s, osstate: Generalized } ] } ]", 7, 94, "Did you mean 'osState'?")]
-    public void Gallery_world_errors_name_line_and_column(string galleries, int line, int column, string problem)
+    [InlineData("galleries: [ { name: gal-bad } ]", 8, 30, "not a valid gallery name")]
+    [InlineData("galleries: [ { name: g, images: [ { name: i, osType: Linux, publisher: p, offer: o, sku: s, securityType: TrustedLaunch, hyperVGeneration: V1 } ] } ]", 8, 115, "requires hyperVGeneration V2")]
+    [InlineData("galleries: [ { name: g, images: [ { name: a, osType: Linux, publisher: p, offer: o, sku: s }, { name: b, osType: Linux, publisher: P, offer: o, sku: s } ] } ]", 8, 103, "must be unique per gallery")]
+    [InlineData("galleries: [ { name: g, images: [ { name: a, osType: Linux, publisher: p, offer: o, sku: s, osstate: Generalized } ] } ]", 8, 101, "Did you mean 'osState'?")]
+    public async Task Gallery_world_errors_name_line_and_column(string galleries, int line, int column, string problem)
     {
         var yaml = $"""
             apiVersion: genimage.dev/emulator/v1
@@ -228,7 +228,7 @@ public sealed class GalleryTests
                     location: westeurope
                     {galleries}
             """;
-        var ex = Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml })).GetAwaiter().GetResult();
+        var ex = await Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml }));
         Assert.Contains(problem, ex.Problem);
         Assert.Equal((line, column), (ex.Line, ex.Column));
     }

@@ -12,6 +12,7 @@ using GenImage.Core.Evidence;
 using GenImage.Core.Gallery;
 using GenImage.Core.Logging;
 using GenImage.Core.Readiness;
+using GenImage.Core.Validation;
 using GenImage.Core.Vm;
 
 namespace GenImage.Core.Recipes
@@ -192,15 +193,55 @@ namespace GenImage.Core.Recipes
             return findings;
         }
 
-        public Task<IReadOnlyList<ValidationRecord>> ValidateAsync(RecipeValidationRequest request, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<ValidationRecord>> ValidateAsync(RecipeValidationRequest request, CancellationToken cancellationToken) =>
+            _validate != null ? _validate(request, _log, cancellationToken) : DeployAsync(request, cancellationToken);
+
+        /// <summary>One validation deployment per region through <see cref="DeploymentValidator"/> (which removes what it creates).</summary>
+        private async Task<IReadOnlyList<ValidationRecord>> DeployAsync(RecipeValidationRequest request, CancellationToken cancellationToken)
         {
-            if (_validate == null)
+            var validator = new DeploymentValidator(new ArmDeploymentOperations(_connection), _log);
+            var image = await validator.GetImageAsync(request.VersionId, cancellationToken).ConfigureAwait(false);
+            var records = new List<ValidationRecord>();
+            foreach (var region in request.Regions)
             {
-                throw new GenImageException(RecipeErrorIds.StepFailed, GenImageErrorKind.InvalidOperation,
-                    "No deployment test is available in this module build, so the version cannot be validated. Set spec.validation.enabled: false to publish without validation (the version then stays excluded from latest unless promotion is manual).")
-                { Target = request.VersionId };
+                var options = new DeploymentValidationOptions
+                {
+                    Region = region,
+                    ResourceGroupName = image.ResourceGroupName,
+                    SubscriptionId = SubscriptionId,
+                    SubnetId = request.SubnetId,
+                    RequireSubnet = !_connection.Context.IsEmulator,
+                    ProbeScript = request.ProbeScript,
+                    ProvisionTimeout = request.Timeout,
+                    TimeoutParameterName = "spec.validation.timeoutMinutes",
+                };
+                if (request.VmSize != null) options.VmSize = request.VmSize;
+                var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
+                string? excerpt = result.SerialLogExcerpt.Count > 0 ? string.Join("\n", result.SerialLogExcerpt) : null;
+                records.Add(new ValidationRecord
+                {
+                    Region = result.Region,
+                    VmSize = result.VmSize,
+                    Status = result.Succeeded ? "Passed" : "Failed",
+                    Message = result.Succeeded
+                        ? $"A VM from {image.Name} provisioned" + (result.TimeToAgentReady.HasValue ? $" and its agent was Ready after {result.TimeToAgentReady.Value.TotalSeconds:0} s" : string.Empty) + "; it was removed."
+                        : $"{result.Outcome}: {result.ErrorCode} {result.ErrorMessage}".Trim() + (result.Explanation != null ? " " + result.Explanation : string.Empty),
+                    TestVmId = result.VmId,
+                    ImageReference = result.ImageId,
+                    ProbeResult = result.ProbeSucceeded == null ? null : (result.ProbeSucceeded.Value ? "succeeded" : "failed") + (string.IsNullOrEmpty(result.ProbeOutput) ? string.Empty : ": " + LastLine(result.ProbeOutput!)),
+                    SerialLogExcerpt = excerpt,
+                    SerialLog = excerpt,
+                    Duration = result.Duration,
+                });
+                foreach (var left in result.ResourcesLeftBehind) _log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. Delete it by hand.");
             }
-            return _validate(request, _log, cancellationToken);
+            return records;
+        }
+
+        private static string LastLine(string text)
+        {
+            var lines = text.Replace("\r", string.Empty).Split('\n').Where(l => l.Trim().Length > 0).ToList();
+            return lines.Count == 0 ? string.Empty : lines[lines.Count - 1].Trim();
         }
 
         public Task<GalleryImageVersion> SetExcludeFromLatestAsync(string versionId, bool exclude, CancellationToken cancellationToken) =>

@@ -121,7 +121,7 @@ namespace GenImage.Core.Validation
                         ManagedDisk = new VirtualMachineManagedDisk { StorageAccountType = new StorageAccountType(spec.OsDiskStorageAccountType) },
                     },
                 },
-                DiagnosticsProfile = new DiagnosticsProfile { BootDiagnostics = new BootDiagnostics { Enabled = true } },
+                BootDiagnostics = new BootDiagnostics { Enabled = true },
             };
             if (spec.WithOsProfile)
             {
