@@ -198,7 +198,7 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
     /// <inheritdoc />
     public override void WriteDebugLine(string message) => Emit(Prefix("DEBUG: ", message), newLine: true, colorCode: null);
 
-    /// <summary>One line per change: <c>[Activity] Status 45%</c>; a Completed record prints nothing.</summary>
+    /// <summary>One line per change in words or per quarter of progress: <c>[Activity] Status 45%</c>; a Completed record prints nothing.</summary>
     public override void WriteProgress(long sourceId, ProgressRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -216,9 +216,13 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
             if (!string.IsNullOrWhiteSpace(record.StatusDescription)) text.Append(' ').Append(record.StatusDescription);
             if (record.PercentComplete >= 0) text.Append(' ').Append(record.PercentComplete.ToString(CultureInfo.InvariantCulture)).Append('%');
             string candidate = text.ToString();
-            if (!_progress.TryGetValue(key, out string? last) || last != candidate)
+            // A line is printed when the status changes in words, or the percentage crosses a quarter:
+            // a console log of every percent of a long replication helps nobody.
+            string shape = System.Text.RegularExpressions.Regex.Replace(record.StatusDescription ?? string.Empty, @"\d+%?", "#") +
+                "|" + (record.PercentComplete < 0 ? -1 : record.PercentComplete / 25).ToString(CultureInfo.InvariantCulture);
+            if (!_progress.TryGetValue(key, out string? last) || last != shape)
             {
-                _progress[key] = candidate;
+                _progress[key] = shape;
                 line = candidate;
             }
         }
