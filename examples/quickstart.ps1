@@ -13,6 +13,10 @@
     2. The context shows where the session is connected: subscription, tenant, endpoint.
     3. Get-SourceVm lists the VMs in the resource group with what decides how they can be imaged:
        OS type, Hyper-V generation, security type, power state, agent status.
+    3a. Test-ImageReadiness checks each VM before anything is written: the readiness rules (docs/rules)
+       look at the VM, its instance view and, through the read-only inspection script, its guest.
+       -WillGeneralize says that this run prepares and generalizes the VM, so a running VM and the
+       leftovers preparation removes are expected. A failed Error rule stops the script (-FailOnError).
     4. Invoke-GeneralizeVm -Prepare first prepares the guest through Run Command (Sysprep on Windows,
        waagent deprovision on Linux), waits for it to stop, deallocates it and marks it generalized.
        Generalizing cannot be undone, so the cmdlet asks for confirmation; -Force says yes up front.
@@ -22,6 +26,9 @@
        is created first when it is missing, with the gallery (-CreateGallery). New-GalleryImageVersion runs
        its pre-flight before writing anything, then follows replication region by region; the version and
        its regions are shown through the module's views and checked: every region must be Completed.
+    7. Test-ImageDeployment boots a validation VM from the new version (in its own region), waits for
+       provisioning and the guest agent, keeps the tail of the serial log, and deletes the VM and its
+       disk again. The result must be Succeeded.
 
 .PARAMETER ResourceGroupName
     The resource group of the source VMs.
@@ -79,6 +86,11 @@ try {
     # 3. The source VMs.
     Get-SourceVm -ResourceGroupName $ResourceGroupName | Out-Default
 
+    # 3a. Check each VM before generalizing; stop when an Error rule fails.
+    foreach ($vmName in $Name) {
+        Test-ImageReadiness -ResourceGroupName $ResourceGroupName -VmName $vmName -WillGeneralize -Summary -FailOnError | Out-Default
+    }
+
     # 4. Prepare and generalize each VM. -Force answers the confirmation prompt.
     $results = @(
         foreach ($vmName in $Name) {
@@ -116,6 +128,14 @@ try {
             throw "Expected image version $($version.Name) replicated in $($TargetRegion -join ', ') but got: $(($version.Regions | ForEach-Object { "$($_.Region)=$($_.State)" }) -join ', ')"
         }
         "Published $($windows[0].Name) as $GalleryName/$DefinitionName $($version.Name), replicated in $(($version.Regions | ForEach-Object { $_.Region }) -join ', ')."
+
+        # 7. Boot a validation VM from the new version; it is deleted again whatever happens.
+        $validation = $version | Test-ImageDeployment
+        $validation | Out-Default
+        if (-not $validation.Succeeded -or @($validation.ResourcesLeftBehind).Count -gt 0) {
+            throw "Validation of $($version.Name) in $($validation.Region): $($validation.Outcome) $($validation.ErrorCode) $($validation.Explanation)"
+        }
+        "Validated $($version.Name) in $($validation.Region): provisioned in $([math]::Round($validation.TimeToProvisioned.TotalSeconds, 1)) s, agent ready in $([math]::Round($validation.TimeToAgentReady.TotalSeconds, 1)) s; the validation VM was deleted."
     }
     "Quickstart complete: $generalizedNames generalized."
 }

@@ -27,6 +27,7 @@
         'Test-ImageReadiness'
         'Get-ImageReadinessRule'
         'Get-GuestScript'
+        'Test-ImageDeployment'
         'Get-ImageRecipe'
         'Test-ImageRecipe'
         'Invoke-ImageRecipe'

@@ -47,7 +47,7 @@ public sealed record VmSnapshot
     /// <summary>Recognised guest scripts that ran, in order, as <c>name/version:status</c>.</summary>
     public required IReadOnlyList<string> ScriptsRun { get; init; }
 
-    /// <summary>Name of the long-running operation in progress on the VM, if any (deallocate, powerOff, start, restart, runCommand).</summary>
+    /// <summary>Name of the long-running operation in progress on the VM, if any (deallocate, powerOff, start, restart, runCommand; create or delete for VMs created through PUT).</summary>
     public string? PendingOperation { get; init; }
 
     /// <summary>The OS disk's name (a <c>Microsoft.Compute/disks</c> resource in the VM's group).</summary>

@@ -26,6 +26,7 @@ public sealed class ManifestTests
         "Test-ImageReadiness",
         "Get-ImageReadinessRule",
         "Get-GuestScript",
+        "Test-ImageDeployment",
         "Get-ImageRecipe",
         "Test-ImageRecipe",
         "Invoke-ImageRecipe",

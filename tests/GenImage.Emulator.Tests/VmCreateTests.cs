@@ -45,6 +45,7 @@ public sealed class VmCreateTests
         Assert.Equal(201, op.GetRawResponse().Status);
         Assert.DoesNotContain(SecretPassword, op.GetRawResponse().Content.ToString());
         Assert.Equal("Creating", host.GetVm(Sub, "rg-validation", "val-ubuntu")!.ProvisioningState);
+        Assert.Equal("create", host.GetVm(Sub, "rg-validation", "val-ubuntu")!.PendingOperation);
 
         var vm = (await op.WaitForCompletionAsync(Poll, default)).Value;
         Assert.Equal("Succeeded", vm.Data.ProvisioningState);

@@ -57,7 +57,7 @@ namespace GenImage.Core.Readiness
                 "The OS disk type and size are within limits",
                 "The OS disk size (GB) and storage account type of the source.",
                 "Azure Compute Gallery accepts OS disks up to 4,095 GB (2,048 GB for Hyper-V generation 1 images); an unknown disk type points at an unsupported source (for example an ultra or unmanaged disk).",
-                "Shrink the OS disk below the limit (or use a Gen2 definition for disks above 2,048 GB), and use a Standard_LRS, StandardSSD_LRS/ZRS, Premium_LRS/ZRS or PremiumV2_LRS managed OS disk."),
+                "Shrink the OS disk below the limit (or use a Gen2 definition for disks above 2,048 GB), and use a Standard_LRS, StandardSSD_LRS/ZRS or Premium_LRS/ZRS managed OS disk."),
             R("GI2001", Definition, FindingSeverity.Error,
                 "The OS type matches the definition",
                 "The source's OS type and the definition's OS type.",

@@ -15,6 +15,8 @@ namespace GenImage.Core.Validation
         public string Name { get; set; } = string.Empty;
         /// <summary>Resource group of the gallery or the managed image.</summary>
         public string ResourceGroupName { get; set; } = string.Empty;
+        /// <summary>The image's own region (a version's location, a managed image's location).</summary>
+        public string Location { get; set; } = string.Empty;
         public string OsType { get; set; } = string.Empty;
         /// <summary>Generalized or Specialized.</summary>
         public string OsState { get; set; } = "Generalized";

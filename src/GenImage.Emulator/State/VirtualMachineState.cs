@@ -211,7 +211,7 @@ internal sealed class VirtualMachineState
         SysprepBlockers = Guest.SysprepBlockers.ToArray(),
         Leftovers = Guest.Leftovers.ToArray(),
         ScriptsRun = Guest.ScriptsRun.ToArray(),
-        PendingOperation = Lifecycle == "Deleting" ? "delete" : PendingPowerOperation ?? (PendingRunCommand is null ? null : "runCommand"),
+        PendingOperation = Lifecycle == "Deleting" ? "delete" : Lifecycle == "Creating" ? "create" : PendingPowerOperation ?? (PendingRunCommand is null ? null : "runCommand"),
         OsDiskName = OsDiskName,
         ImageReferenceId = ImageReferenceId,
         ResolvedImageVersionId = ResolvedImageVersionId,

@@ -189,3 +189,32 @@ internal sealed class NullLogForTests : GenImage.Core.Logging.IGenImageLog
     public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
     public void Progress(GenImage.Core.Logging.ProgressInfo progress) { }
 }
+
+public sealed class EvidenceSchemaTests
+{
+    [Fact]
+    public async Task Evidence_json_members_are_those_of_docs_schemas_evidence_schema_json()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(GenImage.Core.Tests.Recipes.RecipeSchemaTests.RepoRoot, "docs", "schemas", "evidence.schema.json")));
+        var properties = schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
+        var required = schema.RootElement.GetProperty("required").EnumerateArray().Select(e => e.GetString()!).ToList();
+        var e = await new EvidenceCollector(new FakeEvidenceSource(), NullLogForTests.Instance).CollectAsync(new EvidenceRequest
+        {
+            VersionId = FakeEvidenceSource.VersionId,
+            Recipe = new ImageRecipe { Metadata = { Name = "r", Owner = "o" }, ContentSha256 = new string('a', 64) },
+            RunId = "run",
+            Steps = { new RecipeStepRecord { Name = "Publish", Status = "Succeeded" } },
+        }, CancellationToken.None);
+        e.BundlePath = "/tmp/x";
+
+        using var json = System.Text.Json.JsonDocument.Parse(EvidenceJson.SerializeRedacted(e));
+        var members = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.All(members, m => Assert.Contains(m, properties));
+        Assert.All(required, r => Assert.Contains(r, members));
+        Assert.Equal(ImageEvidence.CurrentSchemaVersion, schema.RootElement.GetProperty("properties").GetProperty("schemaVersion").GetProperty("const").GetInt32());
+        // Every member of the model appears in the schema (the model cannot grow without the schema).
+        var modelMembers = typeof(ImageEvidence).GetProperties().Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name.Substring(1));
+        Assert.All(modelMembers, m => Assert.Contains(m, properties));
+    }
+}
