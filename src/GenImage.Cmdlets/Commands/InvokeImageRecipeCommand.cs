@@ -42,6 +42,11 @@ namespace GenImage.Cmdlets.Commands
         [Parameter]
         public SwitchParameter NewRun { get; set; }
 
+        /// <summary>Folder for the run (journal and evidence), instead of the recipe's spec.evidence.outputPath.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OutputPath { get; set; }
+
         /// <summary>Skip the confirmation of the irreversible steps (generalize, publish, delete).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -66,6 +71,7 @@ namespace GenImage.Cmdlets.Commands
                     RecipeFiles.WriteDiagnostics(this, recipe);
                     continue;
                 }
+                if (OutputPath != null) recipe.Spec.Evidence.OutputPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
                 Run(recipe);
             }
         }

@@ -10,33 +10,8 @@ namespace GenImage.Cmdlets.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "GalleryImageVersion", DefaultParameterSetName = ByNameSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    public sealed class RemoveGalleryImageVersionCommand : GenImageCmdlet
+    public sealed class RemoveGalleryImageVersionCommand : GalleryVersionCmdlet
     {
-        private const string ByNameSet = "ByName";
-        private const string ByIdSet = "ById";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        public string? ResourceGroupName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        public string? GalleryName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [Alias("GalleryImageDefinitionName")]
-        [ValidateNotNullOrEmpty]
-        public string? DefinitionName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 3, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [Alias("Version")]
-        [ValidateNotNullOrEmpty]
-        public string? Name { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
-        [Alias("ResourceId")]
-        [ValidateNotNullOrEmpty]
-        public string? Id { get; set; }
 
         /// <summary>Remove even the only version "latest" resolves to, and do not ask for confirmation.</summary>
         [Parameter]
@@ -48,7 +23,7 @@ namespace GenImage.Cmdlets.Commands
             string target = Id ?? string.Empty;
             try
             {
-                target = PublishingParameters.VersionId(connection.SubscriptionId, ParameterSetName == ByIdSet ? Id : null, ResourceGroupName, GalleryName, DefinitionName, Name);
+                target = VersionId(connection);
                 var plan = RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).PlanAsync(ReleaseChannel.Remove, target, ct));
                 var refusal = ReleaseChannel.RemovalRefusal(plan);
                 if (refusal != null)

@@ -14,33 +14,8 @@ namespace GenImage.Cmdlets.Commands
     [Cmdlet(VerbsCommon.Set, "GalleryImageVersion", DefaultParameterSetName = ByNameSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(GalleryImageVersion))]
-    public sealed class SetGalleryImageVersionCommand : GenImageCmdlet
+    public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
     {
-        private const string ByNameSet = "ByName";
-        private const string ByIdSet = "ById";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        public string? ResourceGroupName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        public string? GalleryName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [Alias("GalleryImageDefinitionName")]
-        [ValidateNotNullOrEmpty]
-        public string? DefinitionName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 3, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [Alias("Version")]
-        [ValidateNotNullOrEmpty]
-        public string? Name { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
-        [Alias("ResourceId")]
-        [ValidateNotNullOrEmpty]
-        public string? Id { get; set; }
 
         /// <summary>-ExcludeFromLatest or -ExcludeFromLatest:$false. For the release channel, prefer Publish-/Undo-GalleryImageVersion.</summary>
         [Parameter]
@@ -74,7 +49,7 @@ namespace GenImage.Cmdlets.Commands
             string target = Id ?? string.Empty;
             try
             {
-                target = PublishingParameters.VersionId(connection.SubscriptionId, ParameterSetName == ByIdSet ? Id : null, ResourceGroupName, GalleryName, DefinitionName, Name);
+                target = VersionId(connection);
                 var request = new VersionUpdateRequest();
                 if (bound.ContainsKey(nameof(ExcludeFromLatest))) request.ExcludeFromLatest = ExcludeFromLatest.IsPresent;
                 if (bound.ContainsKey(nameof(EndOfLifeDate))) request.EndOfLifeDate = PublishingParameters.Date(EndOfLifeDate);
