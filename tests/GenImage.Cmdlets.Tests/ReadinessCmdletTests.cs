@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using GenImage.Cmdlets.Tests.Harness;
+using GenImage.Demo;
 
 namespace GenImage.Cmdlets.Tests;
 
@@ -279,6 +280,40 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         Assert.StartsWith("GenImage.ResourceNotFound", error.FullyQualifiedErrorId);
         Assert.Contains("nope", error.Exception.Message);
         Assert.Empty(r.Output);
+    }
+
+    [Fact]
+    public async Task Published_version_is_checked_and_reused_sources_and_taken_names_are_caught()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+        var published = session.Run(
+            "New-GalleryImageDefinition -ResourceGroupName rg-images -GalleryName gal_ready -Name ubuntu -Publisher contoso -Offer ubuntu -Sku 22_04 -OsType Linux -HyperVGeneration V2 -CreateGallery | Out-Null; " +
+            "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src -Prepare -Force | New-GalleryImageVersion -GalleryName gal_ready -DefinitionName ubuntu -Name 1.0.0");
+        Assert.True(published.Succeeded, published.Describe());
+        emulator.Host.ClearRequestLog();
+
+        // The version itself, from the pipeline.
+        var version = session.Run("Get-GalleryImageVersion rg-images gal_ready ubuntu 1.0.0 | Test-ImageReadiness");
+        Assert.True(version.Succeeded, version.Describe());
+        string Status(ScriptResult r, string id) => r.Output.Single(f => f.Get<string>("RuleId") == id).Get<object>("Status")!.ToString()!;
+        Assert.Equal(35, version.Output.Count);
+        Assert.DoesNotContain(version.Output, f => f.Get<object>("Status")!.ToString() == "Fail");
+        Assert.Equal("Pass", Status(version, "GI2001"));
+        Assert.Equal("Pass", Status(version, "GI3004"));
+        Assert.Equal("Pass", Status(version, "GI4001"));
+        Assert.Equal("Pass", Status(version, "GI6002"));
+        Assert.Equal("Skipped", Status(version, "GI3002"));
+        Assert.Contains("Test-ImageDeployment", version.Output.Single(f => f.Get<string>("RuleId") == "GI5008").Get<string>("SkipReason"));
+        Assert.EndsWith("/versions/1.0.0", version.Output.Single(f => f.Get<string>("RuleId") == "GI4001").Get<string>("Target"));
+
+        // The same generalized VM again, under a taken name and a lower one.
+        var again = session.Run("Test-ImageReadiness -ResourceGroupName rg-images -VmName vm-ubuntu2204-src -GalleryName gal_ready -DefinitionName ubuntu -Version 1.0.0 -Rule GI1003, GI3002, GI3003");
+        Assert.Equal(new[] { "Fail", "Fail", "Fail" }, again.Output.Select(f => f.Get<object>("Status")!.ToString()));
+        var lower = session.Run("Test-ImageReadiness -ResourceGroupName rg-images -VmName vm-ubuntu2204-src -GalleryName gal_ready -DefinitionName ubuntu -Version 0.9.0 -Rule GI3002, GI3003");
+        Assert.Equal(new[] { "Pass", "Fail" }, lower.Output.Select(f => f.Get<object>("Status")!.ToString()));
+        Assert.Equal("Warning", lower.Output[1].Get<object>("Severity")!.ToString());
+        Assert.DoesNotContain(emulator.RequestLog, IsWrite);
     }
 
     [Fact]

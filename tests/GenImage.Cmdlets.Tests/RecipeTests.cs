@@ -149,6 +149,41 @@ public sealed class RecipeTests
     }
 
     [Fact]
+    public async Task A_failed_validation_stops_before_promotion_and_leaves_the_version_excluded_from_latest()
+    {
+        // vm-win-unprepared was stopped without Sysprep: readiness only warns (nothing outside the guest shows it),
+        // the image publishes, and its test VM never finishes provisioning.
+        using var folder = new RecipeFolder();
+        string recipe = folder.Write("unprepared.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
+            .Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared").Replace("    probeScript: probes/windows-probe.ps1\n", string.Empty));
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
+        using var session = emulator.Connect();
+
+        var r = session.Run("Invoke-ImageRecipe -Path $path -Force", new { path = recipe });
+
+        var run = r.SingleOutput();
+        Assert.Equal("ValidationFailed", run.Get<string>("Status"));
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("GenImage.ValidationFailed", error.FullyQualifiedErrorId);
+        Assert.Contains("stays excluded from latest", error.Exception.Message);
+        Assert.Contains("OSProvisioningTimedOut", error.Exception.Message);
+        Assert.False(run.Get<bool>("Promoted"));
+        Assert.True(run.Get<bool>("ExcludedFromLatest"));
+        var steps = run.Items("Steps").ToDictionary(s => s.Get<string>("Name"), s => s.Get<string>("Status"));
+        Assert.Equal("Failed", steps["Validate"]);
+        Assert.Equal("Skipped", steps["Promote"]);
+        Assert.Equal("Skipped", steps["Cleanup"]);
+        Assert.Equal("Succeeded", steps["Evidence"]);
+        Assert.True(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "win2022-datacenter-g2", "1.0.0")!.ExcludeFromLatest);
+        Assert.DoesNotContain(emulator.RequestLog, e => e.Method == "PATCH" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase));
+        string bundle = run.Get<string>("EvidencePath");
+        Assert.Empty(RecipeFolder.VerifyBundle(bundle));
+        string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+        Assert.Contains("| Did it boot | **no**", report);
+        Assert.Contains("| Latest | excluded from latest |", report);
+    }
+
+    [Fact]
     public async Task A_fault_mid_run_then_Resume_ends_like_an_uninterrupted_run_and_creates_nothing_twice()
     {
         using var cleanFolder = new RecipeFolder();
@@ -216,6 +251,61 @@ public sealed class RecipeTests
         Assert.Equal(new[] { 1, 1, 1, 1, 1, 2, 1, 1 }, run.Items("Steps").Select(s => s.Get<int>("Attempts")));
         Assert.False(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "ubuntu-2204-gen2", "1.0.0")!.ExcludeFromLatest);
         Assert.Null(emulator.FindVm(Worlds.ResourceGroup, Worlds.LinuxVm));
+    }
+
+    [Fact]
+    public async Task The_recipe_quickstart_runs_the_main_job_and_prints_the_evidence_summary()
+    {
+        using var folder = new RecipeFolder();
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+
+        var r = session.RunFile(Path.Combine(RepoPaths.Root, "examples", "recipe-quickstart.ps1"),
+            new System.Collections.Hashtable { ["OutputPath"] = folder.Runs }, new RunOptions { RenderToHost = true });
+
+        Assert.True(r.Succeeded, r.Describe());
+        string text = session.Transcript + string.Join("\n", r.Output.Select(o => o.ToString()));
+        Assert.Contains("| What was built | gal_images/win2022-datacenter-g2/1.0.0", text);
+        Assert.Contains("| Did it boot | yes", text);
+        Assert.Contains("Evidence bundle (SHA256SUMS verified)", text);
+        Assert.Contains("Recipe quickstart complete", text);
+        Assert.DoesNotContain("eyJ", text);
+        Assert.True(Directory.Exists(Path.Combine(folder.Runs, "win2022-gen2-tl")));
+        Assert.False(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "win2022-datacenter-g2", "1.0.0")!.ExcludeFromLatest);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_during_publishing_then_Resume_finishes_with_one_version()
+    {
+        using var folder = new RecipeFolder();
+        string recipe = folder.Write("ubuntu-novalidation.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"])
+            .Replace("    regions: [ westeurope ]\n    vmSize: Standard_D2s_v5\n    probeScript: probes/linux-probe.sh", "    enabled: false"));
+        // Slow enough that replication is still running when the stop arrives.
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.02);
+        using var session = emulator.Connect();
+
+        var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
+        {
+            Variables = new Dictionary<string, object?> { ["path"] = recipe },
+            StopWhen = partial => partial.Progress.Any(p => p.ActivityId == 4202 && p.Activity == "Publish") &&
+                emulator.RequestLog.Any(IsVersionPut),
+        });
+
+        Assert.True(stopped.Stopped, stopped.Describe());
+        var journal = Directory.GetFiles(folder.Runs, "journal.jsonl", SearchOption.AllDirectories).Single();
+        Assert.Contains("\"status\":\"Stopped\"", File.ReadAllText(journal));
+
+        var resumed = session.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new { path = recipe });
+
+        Assert.True(resumed.Succeeded, resumed.Describe());
+        var run = resumed.SingleOutput();
+        Assert.Equal("Succeeded", run.Get<string>("Status"));
+        Assert.Equal(1, emulator.RequestLog.Count(e => IsVersionPut(e) && e.Status < 300));
+        Assert.Equal(1, emulator.RequestLog.Count(e => e.Method == "POST" && e.Path.EndsWith("/generalize", StringComparison.OrdinalIgnoreCase)));
+        var version = emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "ubuntu-2204-gen2", "1.0.0")!;
+        Assert.Equal("Succeeded", version.ProvisioningState);
+        Assert.All(version.Regions, r => Assert.Equal("Completed", r.State));
+        Assert.Null(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "ubuntu-2204-gen2", "1.0.1"));
     }
 
     [Theory]

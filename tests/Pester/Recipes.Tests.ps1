@@ -75,8 +75,12 @@ Describe 'Reading and checking recipes without a connection' {
         $text.Contains($From) | Should -BeTrue
         $broken = Join-Path $TestDrive "broken-$Id.yaml"
         Set-Content -LiteralPath $broken -Value $text.Replace($From, $To) -NoNewline
-        $lines = ($text -split "`n")
-        $expectedLine = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l.StartsWith($From.Split("`n")[0]) }) + 1
+        $lines = $text -split "`n"
+        $expectedLine = 0
+        for ($i = 0; $i -lt $lines.Count; $i++) {
+            if ($lines[$i].StartsWith($From)) { $expectedLine = $i + 1; break }
+        }
+        $expectedLine | Should -BeGreaterThan 0
         if ($Id -eq 'GI9005') { $expectedLine++ }
 
         $result = Test-ImageRecipe -Path $broken -Offline
@@ -180,6 +184,37 @@ Describe 'A readiness failure on the classic-failures world' {
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ReadinessBlocked*'
         $errors[0].Exception.Message | Should -Match 'GI2003'
         (Get-SourceVm -ResourceGroupName $ResourceGroup -Name vm-win2019-gen1).OsState | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A validation failure on the classic-failures world' {
+    BeforeAll {
+        $emulator = Start-GenImageTestEmulator -World 'classic-failures'
+        $null = Connect-GenImage -Emulator -ConnectionFile $emulator.ConnectionFile
+        $folder = Copy-ExampleRecipes -Destination (Join-Path $TestDrive 'validation')
+        $recipe = Join-Path $folder 'unprepared.yaml'
+        $text = Get-Content -LiteralPath (Join-Path $folder 'windows2022-gen2-tl.yaml') -Raw
+        $text = $text.Replace('vmName: vm-win2022-src', 'vmName: vm-win-unprepared') -replace '(?m)^    probeScript: .*\r?\n', ''
+        Set-Content -LiteralPath $recipe -Value $text -NoNewline
+    }
+
+    AfterAll {
+        Disconnect-GenImage -ErrorAction SilentlyContinue
+        Stop-GenImageTestEmulator -Emulator $emulator
+    }
+
+    It 'publishes, fails validation, and leaves the version excluded from latest without promoting it' {
+        $errors = $null
+
+        $run = Invoke-ImageRecipe -Path $recipe -Force -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $run.Status | Should -Be 'ValidationFailed'
+        $run.Promoted | Should -BeFalse
+        ($run.Steps | Where-Object Name -eq 'Promote').Status | Should -Be 'Skipped'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ValidationFailed*'
+        $errors[0].Exception.Message | Should -Match 'stays excluded from latest'
+        (Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName gal_images -DefinitionName win2022-datacenter-g2 -Name 1.0.0).ExcludeFromLatest | Should -BeTrue
+        Test-EvidenceBundle -Path $run.EvidencePath | Should -BeNullOrEmpty
     }
 }
 

@@ -92,7 +92,9 @@ namespace GenImage.Core.Readiness
                 problems.Add($"the VM's instance view reports the agent as '{instanceStatus}'");
             var outcome = problems.Count > 0
                 ? Outcome.Fail("The Azure VM agent is not ready: " + string.Join("; ", problems) + ". Run Command cannot prepare the guest, and an image without a working agent fails to provision.")
-                : Outcome.Pass($"The Azure VM agent {(facts?.AgentVersion ?? vm?.AgentVersion) ?? ""} is installed and ready.".Replace("agent  is", "agent is"));
+                : Outcome.Pass((facts?.AgentVersion ?? vm?.AgentVersion) is string version && version.Length > 0
+                    ? $"The Azure VM agent {version} is installed and ready."
+                    : "The Azure VM agent is installed and ready.");
             return outcome
                 .With("agentInstalled", facts?.AgentInstalled)
                 .With("agentVersion", facts?.AgentVersion ?? vm?.AgentVersion)

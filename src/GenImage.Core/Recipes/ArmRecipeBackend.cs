@@ -47,6 +47,7 @@ namespace GenImage.Core.Recipes
 
         public string SubscriptionId => _connection.SubscriptionId;
         public string? Principal => _connection.Context.Account;
+        public TimeSpan PollingInterval => _connection.PollingInterval;
         public IEvidenceSource Evidence { get; }
 
         public async Task<SourceVm?> GetVmAsync(string vmId, CancellationToken cancellationToken)

@@ -53,6 +53,8 @@ namespace GenImage.Core.Recipes
         string SubscriptionId { get; }
         /// <summary>Who the module is signed in as, for the journal.</summary>
         string? Principal { get; }
+        /// <summary>How long to wait between two reads of a resource that is still being provisioned.</summary>
+        TimeSpan PollingInterval { get; }
 
         Task<SourceVm?> GetVmAsync(string vmId, CancellationToken cancellationToken);
         Task<IReadOnlyList<ReadinessFinding>> CheckReadinessAsync(RecipeReadinessRequest request, CancellationToken cancellationToken);

@@ -860,6 +860,20 @@ namespace GenImage.Core.Recipes
                 }
                 _log.Verbose($"Version {plan.VersionName} already exists from this run (provisioning {existing.ProvisioningState}); it is not created again.");
                 version = existing;
+                // A create that was interrupted may still be provisioning or replicating: wait for it to settle.
+                while (IsInProgress(version))
+                {
+                    await Task.Delay(_backend.PollingInterval, ct).ConfigureAwait(false);
+                    version = await _backend.GetVersionAsync(plan.VersionId, ct).ConfigureAwait(false)
+                        ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
+                            $"Version {plan.VersionName} disappeared while GenImage waited for its provisioning.") { Target = plan.VersionId };
+                }
+                if (string.Equals(version.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase) || version.Regions.Any(r => string.Equals(r.State, "Failed", StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new GenImageException(RecipeErrorIds.VersionConflict, GenImageErrorKind.ResourceExists,
+                        $"Version {plan.VersionName}, created by an earlier attempt of this run, ended {version.ProvisioningState} (replication {version.ReplicationState}). Delete it, then continue with -Resume.")
+                    { Target = plan.VersionId };
+                }
                 outcome.Message = $"Version {plan.VersionName} was already published by this run; not created again.";
             }
             else
@@ -887,6 +901,11 @@ namespace GenImage.Core.Recipes
             outcome.Outputs["excludedFromLatest"] = version.ExcludeFromLatest ? "true" : "false";
             return outcome;
         }
+
+        private static bool IsInProgress(GalleryImageVersion v) =>
+            string.Equals(v.ProvisioningState, "Creating", StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(v.ProvisioningState, "Updating", StringComparison.OrdinalIgnoreCase) ||
+            v.Regions.Any(r => string.Equals(r.State, "Replicating", StringComparison.OrdinalIgnoreCase));
 
         private async Task<StepOutcome> ValidateAsync(RunState state, CancellationToken ct)
         {

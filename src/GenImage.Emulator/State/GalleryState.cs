@@ -165,7 +165,12 @@ internal sealed class ManagedImageState(ResourceGroupState group, string name, s
     public ResourceGroupState Group { get; } = group;
     public string Name { get; } = name;
     public string Location { get; } = location;
+    /// <summary>The VM the image was captured from (for an image made from a managed disk: the VM the disk belonged to, if known).</summary>
     public required string SourceVmId { get; init; }
+
+    /// <summary>True when created with <c>sourceVirtualMachine</c>; false when created from a managed disk (<c>storageProfile.osDisk.managedDisk</c>).</summary>
+    public bool CapturedFromVm { get; init; } = true;
+
     public required ImageLineage Lineage { get; init; }
     public required string HyperVGeneration { get; init; }
     public required string OsDiskId { get; init; }
@@ -194,8 +199,14 @@ internal sealed class DiskState(ResourceGroupState group, string name, string lo
     /// <summary>The VM the disk is attached to; null when unattached.</summary>
     public string? ManagedBy { get; set; }
 
+    /// <summary>
+    /// The guest of the VM the disk belonged to, captured when the VM was deleted and the disk detached; what a managed
+    /// image made from the unattached disk inherits. Null while attached (the VM's guest is used) or when unknown.
+    /// </summary>
+    public ImageLineage? DetachedGuest { get; set; }
+
     public bool Deleting { get; set; }
-    public string UniqueId { get; } = Guid.NewGuid().ToString("D");
+    public string UniqueId { get; init; } = Guid.NewGuid().ToString("D");
     public string ResourceId => $"{Group.ResourceId}/providers/Microsoft.Compute/disks/{Name}";
     public string AttachState => ManagedBy is null ? "Unattached" : "Attached";
 }

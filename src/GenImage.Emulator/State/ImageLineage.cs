@@ -32,6 +32,7 @@ internal sealed record ImageLineage
     public required int OsDiskSizeGB { get; init; }
     public string Architecture { get; init; } = "x64";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsWindows => OsType == "Windows";
 
     public static ImageLineage FromVm(VirtualMachineState vm) => new()
@@ -55,10 +56,21 @@ internal sealed record ImageLineage
     };
 
     /// <summary>How a VM created from this image provisions.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public BootOutcome Outcome
         => OsState == "Generalized" && GeneralizedWithPreparedGuest != true ? BootOutcome.OsProvisioningTimedOut
             : AgentStatus != "Ready" ? BootOutcome.AgentNotReporting
             : BootOutcome.Provisions;
+}
+
+/// <summary>The error that ends the creation of a VM whose image does not provision.</summary>
+internal static class ProvisioningFailures
+{
+    public static (string Code, string Message) For(BootOutcome outcome, string vmName) => outcome == BootOutcome.OsProvisioningTimedOut
+        ? ("OSProvisioningTimedOut",
+            $"OS Provisioning for VM '{vmName}' did not finish in the allotted time. The VM may still finish provisioning successfully. Please check provisioning state later.")
+        : ("VMAgentStatusCommunicationError",
+            $"VM '{vmName}' has not reported status for VM agent or extensions. Please verify the VM has a running VM agent, and can establish outbound connections to Azure storage.");
 }
 
 /// <summary>How a VM created from an image ends its creation.</summary>

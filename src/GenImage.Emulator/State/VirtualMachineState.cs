@@ -75,6 +75,7 @@ internal sealed class VirtualMachineState
         HasOsProfile = c.HasOsProfile;
         BootDiagnosticsEnabled = c.BootDiagnosticsEnabled;
         NetworkProfile = c.NetworkProfile;
+        DiskControllerType = c.DiskControllerType;
         Lifecycle = "Creating";
         Guest = new GuestState(new GuestDefinition
         {
@@ -113,13 +114,17 @@ internal sealed class VirtualMachineState
     public string OsDiskStorageAccountType { get; }
     public ImageReferenceDefinition Image { get; }
     public Dictionary<string, string> Tags { get; }
-    public string VmId { get; }
-    public DateTimeOffset TimeCreated { get; }
+    /// <summary>Stable for the VM's life, across restarts in persistent mode (the state file restores it).</summary>
+    public string VmId { get; internal set; }
+
+    /// <summary>Stable for the VM's life, across restarts in persistent mode (the state file restores it).</summary>
+    public DateTimeOffset TimeCreated { get; internal set; }
 
     /// <summary>When the power state last changed (the time on instance-view statuses).</summary>
     public DateTimeOffset StatusTime { get; set; }
 
-    public GuestState Guest { get; }
+    /// <summary>The guest; replaced only when persistent mode restores the VM.</summary>
+    public GuestState Guest { get; internal set; }
 
     /// <summary>The power operation in progress (deallocate, powerOff, start, restart), if any.</summary>
     public string? PendingPowerOperation { get; set; }
@@ -153,6 +158,9 @@ internal sealed class VirtualMachineState
     public bool HasOsProfile { get; } = true;
     public bool BootDiagnosticsEnabled { get; set; } = true;
     public System.Text.Json.Nodes.JsonObject? NetworkProfile { get; set; }
+
+    /// <summary><c>storageProfile.diskControllerType</c> (SCSI or NVMe) when the create request set it; null otherwise.</summary>
+    public string? DiskControllerType { get; set; }
 
     /// <summary>When the guest finished booting (PowerState running), for VMs created through PUT.</summary>
     public DateTimeOffset? BootCompletedAt { get; set; }
@@ -281,5 +289,6 @@ internal sealed record VmCreation
     public required string OsDiskDeleteOption { get; init; }
     public required bool BootDiagnosticsEnabled { get; init; }
     public System.Text.Json.Nodes.JsonObject? NetworkProfile { get; init; }
+    public string? DiskControllerType { get; init; }
     public required Dictionary<string, string> Tags { get; init; }
 }

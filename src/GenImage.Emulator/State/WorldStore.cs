@@ -82,6 +82,12 @@ internal sealed class ResourceDictionary<T>
         _ordered.Add(value);
     }
 
+    public void Clear()
+    {
+        _byName.Clear();
+        _ordered.Clear();
+    }
+
     public bool Remove(string name)
     {
         if (!_byName.Remove(name, out var value))

@@ -24,6 +24,7 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
 
     public string SubscriptionId => Sub;
     public string? Principal => "operator@genimage.local";
+    public TimeSpan PollingInterval => TimeSpan.Zero;
     public IEvidenceSource Evidence => this;
 
     private void Write(string what)
@@ -69,8 +70,17 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
     public Task<IReadOnlyList<GalleryImageVersion>> ListVersionsAsync(string definitionId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<GalleryImageVersion>>(Versions.Values.Where(v => v.Id.StartsWith(definitionId + "/", StringComparison.OrdinalIgnoreCase)).ToList());
 
-    public Task<GalleryImageVersion?> GetVersionAsync(string versionId, CancellationToken cancellationToken) =>
-        Task.FromResult(Versions.TryGetValue(versionId, out var v) ? v : null);
+    /// <summary>Reads of a version that still answer Creating before it turns Succeeded.</summary>
+    public int CreatingReads { get; set; }
+    public int VersionReads { get; private set; }
+
+    public Task<GalleryImageVersion?> GetVersionAsync(string versionId, CancellationToken cancellationToken)
+    {
+        VersionReads++;
+        if (!Versions.TryGetValue(versionId, out var v)) return Task.FromResult<GalleryImageVersion?>(null);
+        v.ProvisioningState = CreatingReads-- > 0 ? "Creating" : "Succeeded";
+        return Task.FromResult<GalleryImageVersion?>(v);
+    }
 
     public Task<GalleryImageVersion> PublishAsync(RecipePublishRequest request, CancellationToken cancellationToken)
     {

@@ -209,11 +209,16 @@ public sealed class RecipeRunnerTests : IDisposable
         int publishFinished = lines.FindIndex(l => l.Contains("\"stepFinished\"", StringComparison.Ordinal) && l.Contains("\"Publish\"", StringComparison.Ordinal));
         File.WriteAllLines(journalPath, lines.Take(publishFinished));
 
+        backend.CreatingReads = 3; // the interrupted create is still provisioning
+        int readsBefore = backend.VersionReads;
+
         var resumed = await Run(backend, recipe, new RecipeRunOptions { Resume = true });
 
         Assert.Equal(RunStatus.Succeeded, resumed.Status);
         Assert.Equal(1, backend.Count("publish"));
         Assert.Contains("not created again", resumed.Steps.Single(s => s.Name == "Publish").Message);
+        Assert.True(backend.VersionReads - readsBefore >= 4, "the resumed publish waits until the version stops Creating");
+        Assert.Equal("Succeeded", backend.Versions.Values.Single().ProvisioningState);
     }
 
     [Fact]

@@ -192,7 +192,7 @@ internal static class VirtualMachineJson
             imageReference["exactVersion"] = versionId.Split('/')[^1];
         }
 
-        return new JsonObject
+        var profile = new JsonObject
         {
             ["imageReference"] = imageReference,
             ["osDisk"] = new JsonObject
@@ -207,6 +207,12 @@ internal static class VirtualMachineJson
             },
             ["dataDisks"] = new JsonArray(),
         };
+        if (vm.DiskControllerType is { } controller)
+        {
+            profile["diskControllerType"] = controller;
+        }
+
+        return profile;
     }
 
     private static JsonObject OsProfile(VirtualMachineState vm)

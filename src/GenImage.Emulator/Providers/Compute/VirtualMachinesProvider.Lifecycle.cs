@@ -130,6 +130,9 @@ internal sealed partial class VirtualMachinesProvider
             BootDiagnosticsEnabled = Body.Bool(Body.Obj(Body.Obj(p, "diagnosticsProfile", "diagnosticsProfile"), "bootDiagnostics", "diagnosticsProfile.bootDiagnostics"),
                 "enabled", "diagnosticsProfile.bootDiagnostics.enabled") ?? false,
             NetworkProfile = Body.Obj(p, "networkProfile", "properties.networkProfile")?.DeepClone().AsObject(),
+            DiskControllerType = Body.Str(storage, "diskControllerType", "properties.storageProfile.diskControllerType") is { } controller
+                ? Body.Enum(controller, ["SCSI", "NVMe"], "properties.storageProfile.diskControllerType")
+                : null,
             Tags = Body.Tags(body) ?? new Dictionary<string, string>(StringComparer.Ordinal),
         };
 
@@ -200,11 +203,7 @@ internal sealed partial class VirtualMachinesProvider
                 return;
             }
 
-            var (code, message) = outcome == BootOutcome.OsProvisioningTimedOut
-                ? ("OSProvisioningTimedOut",
-                    $"OS Provisioning for VM '{vm.Name}' did not finish in the allotted time. The VM may still finish provisioning successfully. Please check provisioning state later.")
-                : ("VMAgentStatusCommunicationError",
-                    $"VM '{vm.Name}' has not reported status for VM agent or extensions. Please verify the VM has a running VM agent, and can establish outbound connections to Azure storage.");
+            var (code, message) = ProvisioningFailures.For(outcome, vm.Name);
             vm.Lifecycle = "Failed";
             vm.ProvisioningError = (code, message);
             vm.StatusTime = op.DueTime;
@@ -371,6 +370,7 @@ internal sealed partial class VirtualMachinesProvider
                 else
                 {
                     disk.ManagedBy = null;
+                    disk.DetachedGuest = ImageLineage.FromVm(vm);
                 }
             }
         });
