@@ -6,9 +6,11 @@ using GenImage.Emulator.World;
 namespace GenImage.Emulator.Persistence;
 
 /// <summary>
-/// Subscriptions, resource groups and virtual machines (with their guests). A VM saved during a power operation is
-/// saved as that operation would leave it (deallocating → deallocated, stopping → stopped, starting → running); a Run
-/// Command in progress is dropped.
+/// Subscriptions, resource groups and virtual machines (with their guests, vmId, timeCreated and, for VMs created
+/// through PUT, their image lineage and creation details). A VM saved during a power operation is saved as that
+/// operation would leave it (deallocating → deallocated, stopping → stopped, starting → running); a VM being created
+/// is saved as its creation would end (running and Succeeded, or Failed with its provisioning error); a VM being
+/// deleted is saved as deleted; a Run Command in progress is dropped.
 /// </summary>
 internal sealed class CoreStateSection : IStateSection
 {
@@ -23,7 +25,7 @@ internal sealed class CoreStateSection : IStateSection
                 rg.Name,
                 rg.Location,
                 new Dictionary<string, string>(rg.Tags),
-                rg.VirtualMachines.All.Select(ToRecord).ToList())).ToList())).ToList();
+                rg.VirtualMachines.All.Where(vm => vm.Lifecycle != "Deleting").Select(vm => ToRecord(vm, store.Clock.Now)).ToList())).ToList())).ToList();
         return JsonSerializer.SerializeToNode(subs, StateFile.JsonOptions);
     }
 
@@ -39,10 +41,10 @@ internal sealed class CoreStateSection : IStateSection
                 var rg = new ResourceGroupState(sub, g.Name, g.Location, g.Tags);
                 foreach (var v in g.VirtualMachines)
                 {
-                    var vm = VirtualMachineState.FromDefinition(rg, ToDefinition(v), now);
-                    vm.GeneralizedWithPreparedGuest = v.GeneralizedWithPreparedGuest;
-                    vm.Guest.BootedAfterPrepare = v.BootedAfterPrepare;
-                    vm.Guest.ScriptsRun.AddRange(v.ScriptsRun);
+                    var vm = v.Created is { } created
+                        ? new VirtualMachineState(rg, ToCreation(v, created), now)
+                        : VirtualMachineState.FromDefinition(rg, ToDefinition(v), now);
+                    Restore(vm, v);
                     rg.VirtualMachines.Add(vm.Name, vm);
                 }
 
@@ -53,8 +55,103 @@ internal sealed class CoreStateSection : IStateSection
         }
     }
 
-    private static VmRecord ToRecord(VirtualMachineState vm) => new()
+    /// <summary>What a loaded VM takes from its record beyond what its constructor sets.</summary>
+    private static void Restore(VirtualMachineState vm, VmRecord v)
     {
+        vm.Guest = new GuestState(GuestOf(v)) { BootedAfterPrepare = v.BootedAfterPrepare };
+        vm.Guest.ScriptsRun.AddRange(v.ScriptsRun);
+        vm.GeneralizedWithPreparedGuest = v.GeneralizedWithPreparedGuest;
+        vm.VmId = v.VmId ?? vm.VmId;
+        vm.TimeCreated = v.TimeCreated ?? vm.TimeCreated;
+        vm.StatusTime = v.StatusTime ?? vm.StatusTime;
+        vm.BootDiagnosticsEnabled = v.BootDiagnosticsEnabled ?? vm.BootDiagnosticsEnabled;
+        if (v.Created is not { } c)
+        {
+            return;
+        }
+
+        vm.PowerState = v.PowerState;
+        vm.OsState = v.OsState;
+        vm.Lifecycle = c.ProvisioningErrorCode is null ? null : "Failed";
+        vm.ProvisioningError = c.ProvisioningErrorCode is { } code ? (code, c.ProvisioningErrorMessage ?? "") : null;
+        vm.ResolvedImageVersionId = c.ResolvedImageVersionId;
+        vm.BootCompletedAt = c.BootCompletedAt;
+        vm.AgentReadyAt = c.AgentReadyAt;
+        vm.BootAzureSeconds = c.BootAzureSeconds;
+        vm.AgentReadyAzureSeconds = c.AgentReadyAzureSeconds;
+    }
+
+    private static VmCreation ToCreation(VmRecord v, CreatedVmRecord c) => new()
+    {
+        Name = v.Name,
+        Location = v.Location,
+        Size = v.Size,
+        Lineage = c.Lineage,
+        ImageReferenceId = c.ImageReferenceId,
+        SecurityType = v.SecurityType,
+        ComputerName = v.ComputerName,
+        AdminUsername = v.AdminUsername,
+        HasOsProfile = c.HasOsProfile,
+        OsDiskName = v.OsDiskName,
+        OsDiskSizeGB = v.OsDiskSizeGB,
+        StorageAccountType = v.OsDiskStorageAccountType,
+        OsDiskDeleteOption = c.OsDiskDeleteOption,
+        BootDiagnosticsEnabled = v.BootDiagnosticsEnabled ?? false,
+        NetworkProfile = c.NetworkProfile?.DeepClone().AsObject(),
+        DiskControllerType = c.DiskControllerType,
+        Tags = new Dictionary<string, string>(v.Tags),
+    };
+
+    /// <summary>A VM created through PUT, as its creation leaves it (applied to a VM still being created at save).</summary>
+    private static CreatedVmRecord? CreatedRecord(VirtualMachineState vm, DateTimeOffset now)
+    {
+        if (vm.Lineage is not { } lineage || vm.ImageReferenceId is not { } imageId)
+        {
+            return null;
+        }
+
+        var record = new CreatedVmRecord
+        {
+            Lineage = lineage,
+            ImageReferenceId = imageId,
+            ResolvedImageVersionId = vm.ResolvedImageVersionId,
+            HasOsProfile = vm.HasOsProfile,
+            OsDiskDeleteOption = vm.OsDiskDeleteOption,
+            NetworkProfile = vm.NetworkProfile?.DeepClone().AsObject(),
+            DiskControllerType = vm.DiskControllerType,
+            ProvisioningErrorCode = vm.ProvisioningError?.Code,
+            ProvisioningErrorMessage = vm.ProvisioningError?.Message,
+            BootCompletedAt = vm.BootCompletedAt,
+            AgentReadyAt = vm.AgentReadyAt,
+            BootAzureSeconds = vm.BootAzureSeconds,
+            AgentReadyAzureSeconds = vm.AgentReadyAzureSeconds,
+        };
+        if (vm.Lifecycle != "Creating")
+        {
+            return record;
+        }
+
+        var outcome = lineage.Outcome;
+        var boot = vm.BootAzureSeconds ?? 0;
+        record = record with { BootCompletedAt = vm.BootCompletedAt ?? now };
+        if (outcome == BootOutcome.Provisions)
+        {
+            return record with { AgentReadyAt = now, AgentReadyAzureSeconds = boot + Providers.Compute.Durations.AgentReadyAfterBoot };
+        }
+
+        var (code, message) = ProvisioningFailures.For(outcome, vm.Name);
+        return record with { ProvisioningErrorCode = code, ProvisioningErrorMessage = message };
+    }
+
+    private static VmRecord ToRecord(VirtualMachineState vm, DateTimeOffset now) => new()
+    {
+        VmId = vm.VmId,
+        TimeCreated = vm.TimeCreated,
+        StatusTime = vm.Lifecycle == "Creating" || vm.PendingPowerOperation is not null ? now : vm.StatusTime,
+        BootDiagnosticsEnabled = vm.BootDiagnosticsEnabled,
+        DvdRomDisabled = vm.Guest.DvdRomDisabled,
+        Domain = vm.Guest.Domain,
+        Created = CreatedRecord(vm, now),
         Name = vm.Name,
         Location = vm.Location,
         Size = vm.Size,
@@ -108,15 +205,19 @@ internal sealed class CoreStateSection : IStateSection
         OsDiskStorageAccountType = v.OsDiskStorageAccountType,
         Image = v.Image is null ? null : new ImageReferenceDefinition { Publisher = v.Image.Publisher, Offer = v.Image.Offer, Sku = v.Image.Sku, Version = v.Image.Version },
         Tags = new Dictionary<string, string>(v.Tags),
-        Guest = new GuestDefinition
-        {
-            AgentVersion = v.AgentVersion,
-            AgentStatus = v.AgentStatus,
-            Prepared = v.Prepared,
-            CloudInit = v.CloudInit,
-            SysprepBlockers = v.SysprepBlockers.ToList(),
-            Leftovers = v.Leftovers.ToList(),
-        },
+        Guest = GuestOf(v),
+    };
+
+    private static GuestDefinition GuestOf(VmRecord v) => new()
+    {
+        AgentVersion = v.AgentVersion,
+        AgentStatus = v.AgentStatus,
+        Prepared = v.Prepared,
+        CloudInit = v.CloudInit,
+        SysprepBlockers = v.SysprepBlockers.ToList(),
+        Leftovers = v.Leftovers.ToList(),
+        DvdRomDisabled = v.DvdRomDisabled,
+        Domain = v.Domain,
     };
 
     internal sealed record SubscriptionRecord(string Id, string DisplayName, List<ResourceGroupRecord> ResourceGroups);
@@ -153,6 +254,32 @@ internal sealed class CoreStateSection : IStateSection
         public List<string> Leftovers { get; init; } = new();
         public List<string> ScriptsRun { get; init; } = new();
         public bool BootedAfterPrepare { get; init; }
+        public bool DvdRomDisabled { get; init; }
+        public string? Domain { get; init; }
+        public string? VmId { get; init; }
+        public DateTimeOffset? TimeCreated { get; init; }
+        public DateTimeOffset? StatusTime { get; init; }
+        public bool? BootDiagnosticsEnabled { get; init; }
+
+        /// <summary>Set for VMs created through PUT from an image.</summary>
+        public CreatedVmRecord? Created { get; init; }
+    }
+
+    internal sealed record CreatedVmRecord
+    {
+        public required ImageLineage Lineage { get; init; }
+        public required string ImageReferenceId { get; init; }
+        public string? ResolvedImageVersionId { get; init; }
+        public bool HasOsProfile { get; init; }
+        public string OsDiskDeleteOption { get; init; } = "Detach";
+        public JsonObject? NetworkProfile { get; init; }
+        public string? DiskControllerType { get; init; }
+        public string? ProvisioningErrorCode { get; init; }
+        public string? ProvisioningErrorMessage { get; init; }
+        public DateTimeOffset? BootCompletedAt { get; init; }
+        public DateTimeOffset? AgentReadyAt { get; init; }
+        public double? BootAzureSeconds { get; init; }
+        public double? AgentReadyAzureSeconds { get; init; }
     }
 }
 

@@ -20,10 +20,21 @@ internal interface IStateSection
     void Load(WorldStore store, JsonNode data);
 }
 
-/// <summary>The registered sections, in order; the core section (subscriptions, resource groups, VMs) is always first.</summary>
+/// <summary>
+/// The registered sections, in order: the core section (subscriptions, resource groups, VMs) is always first, then the
+/// Compute resources that live under them (galleries with definitions and versions, managed images, disks, managed run
+/// commands); sections registered at start (the Activity Log) follow.
+/// </summary>
 internal sealed class StateSections
 {
-    private readonly List<IStateSection> _sections = [new CoreStateSection()];
+    private readonly List<IStateSection> _sections =
+    [
+        new CoreStateSection(),
+        new GalleriesStateSection(),
+        new ManagedImagesStateSection(),
+        new DisksStateSection(),
+        new RunCommandsStateSection(),
+    ];
 
     public IReadOnlyList<IStateSection> All => _sections;
 

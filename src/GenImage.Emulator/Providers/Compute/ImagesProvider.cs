@@ -15,6 +15,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
     private const string ByGroup = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/images";
     private const string Item = ByGroup + "/{imageName}";
     private const string SourceTarget = "properties.sourceVirtualMachine.id";
+    private const string DiskTarget = "properties.storageProfile.osDisk.managedDisk.id";
 
     public void Register(RouteTable routes)
     {
@@ -52,23 +53,34 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         var location = Body.Location(body);
         var p = Body.Obj(body, "properties", "properties");
         var sourceId = Body.Str(Body.Obj(p, "sourceVirtualMachine", "properties.sourceVirtualMachine"), "id", SourceTarget);
-        if (string.IsNullOrWhiteSpace(sourceId))
+        var storage = Body.Obj(p, "storageProfile", "properties.storageProfile");
+        var osDisk = Body.Obj(storage, "osDisk", "properties.storageProfile.osDisk");
+        var diskId = Body.Str(Body.Obj(osDisk, "managedDisk", "properties.storageProfile.osDisk.managedDisk"), "id", DiskTarget);
+        if (string.IsNullOrWhiteSpace(sourceId) && string.IsNullOrWhiteSpace(diskId))
         {
             throw ArmErrors.InvalidParameter(
-                $"Required parameter '{SourceTarget}' is missing (null). The emulator creates managed images from a virtual machine only.", SourceTarget);
+                $"Required parameter '{SourceTarget}' is missing (null). The emulator creates managed images from a virtual machine or from a managed OS disk ('{DiskTarget}').", SourceTarget);
         }
 
+        var sourceKey = string.IsNullOrWhiteSpace(sourceId) ? diskId! : sourceId;
         var existing = rg.Images.Get(name);
         if (existing is not null)
         {
             Body.RequireSameLocation(existing.Location, location, name, rg.Name);
-            if (!string.Equals(existing.SourceVmId, sourceId.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            var existingSource = existing.CapturedFromVm ? existing.SourceVmId : existing.OsDiskId;
+            if (!string.Equals(existingSource.Trim('/'), sourceKey.Trim().Trim('/'), StringComparison.OrdinalIgnoreCase))
             {
-                throw new ArmException(409, "PropertyChangeNotAllowed", "Changing property 'sourceVirtualMachine.id' is not allowed.", "sourceVirtualMachine.id");
+                var property = existing.CapturedFromVm ? "sourceVirtualMachine.id" : "storageProfile.osDisk.managedDisk.id";
+                throw new ArmException(409, "PropertyChangeNotAllowed", $"Changing property '{property}' is not allowed.", property);
             }
 
             existing.Tags = Body.Tags(body) ?? existing.Tags;
             return ArmResult.Ok(ToJson(existing));
+        }
+
+        if (string.IsNullOrWhiteSpace(sourceId))
+        {
+            return PutFromDisk(request, rg, name, location, body, storage, osDisk, diskId!);
         }
 
         if (ImageSources.Resolve(store, sourceId) is not ImageSource.Vm { State: var vm })
@@ -111,6 +123,76 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         return result;
     }
 
+    /// <summary>
+    /// An image from a managed OS disk: the disk must exist in the subscription; osType and osState are required and
+    /// osType must match the disk. The image inherits the guest of the VM the disk belongs to (that VM must not be
+    /// running), or, for an unattached disk, the guest of the VM it was detached from.
+    /// </summary>
+    private ArmResult PutFromDisk(ArmRequest request, ResourceGroupState rg, string name, string location, JsonObject body, JsonObject? storage, JsonObject? osDisk, string diskId)
+    {
+        var s = diskId.Trim().Trim('/').Split('/');
+        bool Is(int i, string literal) => s.Length > i && string.Equals(s[i], literal, StringComparison.OrdinalIgnoreCase);
+        var disk = s.Length == 8 && Is(0, "subscriptions") && Is(2, "resourceGroups") && Is(4, "providers") && Is(5, "Microsoft.Compute") && Is(6, "disks")
+            ? store.FindSubscription(s[1])?.ResourceGroups.Get(s[3])?.Disks.Get(s[7])
+            : null;
+        if (disk is null || disk.Deleting)
+        {
+            throw ImageSources.NotFound(diskId, DiskTarget);
+        }
+
+        var osType = Body.Enum(Body.Str(osDisk, "osType", "properties.storageProfile.osDisk.osType"), ["Windows", "Linux"], "properties.storageProfile.osDisk.osType");
+        var osState = Body.Enum(Body.Str(osDisk, "osState", "properties.storageProfile.osDisk.osState"), ["Generalized", "Specialized"], "properties.storageProfile.osDisk.osState");
+        if (osType != disk.OsType)
+        {
+            throw ArmErrors.InvalidParameter(
+                $"The osType '{osType}' does not match the managed disk '{disk.Name}', which is '{disk.OsType}'.", "properties.storageProfile.osDisk.osType");
+        }
+
+        ImageLineage guest;
+        if (disk.ManagedBy is { } vmId && ImageSources.Resolve(store, vmId) is ImageSource.Vm { State: var vm })
+        {
+            if (vm.IsAllocated && vm.PowerState != "stopped")
+            {
+                throw ArmErrors.OperationNotAllowed(
+                    $"The managed disk '{disk.Name}' is attached to the running virtual machine '{vm.Name}'. Stop or deallocate the VM and retry.");
+            }
+
+            guest = ImageLineage.FromVm(vm);
+        }
+        else
+        {
+            guest = disk.DetachedGuest ?? throw ArmErrors.OperationNotAllowed(
+                $"The managed disk '{disk.Name}' has no known guest: the emulator creates images only from OS disks of VMs it created or loaded.");
+        }
+
+        var generalized = osState == "Generalized";
+        var lineage = guest with
+        {
+            OsState = osState,
+            GeneralizedWithPreparedGuest = generalized ? guest.GeneralizedWithPreparedGuest ?? false : null,
+            OsDiskSizeGB = disk.SizeGB,
+        };
+        var generation = Body.Enum(Body.Str(Body.Obj(body, "properties", "properties"), "hyperVGeneration", "properties.hyperVGeneration"), ["V1", "V2"],
+            "properties.hyperVGeneration", disk.HyperVGeneration);
+        var image = new ManagedImageState(rg, name, location)
+        {
+            SourceVmId = guest.SourceVmId,
+            CapturedFromVm = false,
+            Lineage = lineage,
+            HyperVGeneration = generation,
+            OsDiskId = disk.ResourceId,
+            StorageAccountType = null,
+            ZoneResilient = Body.Bool(storage, "zoneResilient", "properties.storageProfile.zoneResilient") ?? false,
+            Tags = Body.Tags(body) ?? new(StringComparer.Ordinal),
+        };
+        image.MarkBusy("Creating", Now + store.Clock.ToReal(Durations.ManagedImageCreate));
+        rg.Images.Add(name, image);
+        var op = operations.Start(request, rg.Subscription.Id, location, image.ResourceId, "createImage", Durations.ManagedImageCreate, _ => { });
+        var result = ArmResult.Created(ToJson(image));
+        operations.AddPollingHeaders(result, request, op);
+        return result;
+    }
+
     private ArmResult Delete(ArmRequest request)
     {
         var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
@@ -142,7 +224,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         var osDisk = new JsonObject
         {
             ["osType"] = image.Lineage.OsType,
-            ["osState"] = "Generalized",
+            ["osState"] = image.Lineage.OsState,
             ["managedDisk"] = new JsonObject { ["id"] = image.OsDiskId },
             ["caching"] = "ReadWrite",
         };
@@ -154,7 +236,6 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         osDisk["diskSizeGB"] = image.Lineage.OsDiskSizeGB;
         json["properties"] = new JsonObject
         {
-            ["sourceVirtualMachine"] = new JsonObject { ["id"] = image.SourceVmId },
             ["storageProfile"] = new JsonObject
             {
                 ["osDisk"] = osDisk,
@@ -164,6 +245,11 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
             ["provisioningState"] = image.ProvisioningStateAt(Now),
             ["hyperVGeneration"] = image.HyperVGeneration,
         };
+        if (image.CapturedFromVm)
+        {
+            ((JsonObject)json["properties"]!).Insert(0, "sourceVirtualMachine", new JsonObject { ["id"] = image.SourceVmId });
+        }
+
         return json;
     }
 }
