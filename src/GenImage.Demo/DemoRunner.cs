@@ -31,7 +31,7 @@ public static class DemoRunner
         "connection file named by " + ConnectionVariable + ".\n" +
         "\n" +
         "  --world <yaml>       world file, or a name in examples/worlds (default: examples/worlds/healthy.yaml)\n" +
-        "  --script <ps1>       script to run (default: examples/quickstart.ps1)\n" +
+        "  --script <ps1>       script to run (default: examples/quickstart.ps1, then examples/recipe-quickstart.ps1)\n" +
         "  --clock-scale <x>    real seconds per emulated Azure second (default: the world's clock.scale)\n" +
         "  -h, --help           show this text\n" +
         "\n" +
@@ -56,11 +56,16 @@ public static class DemoRunner
             return Success;
         }
 
-        string world, script, manifest;
+        string world, manifest;
+        List<string> scripts;
         try
         {
             world = parsed.World is null ? RepoPaths.World("healthy") : ResolveFile(parsed.World, isWorld: true);
-            script = parsed.Script is null ? RepoPaths.Quickstart : ResolveFile(parsed.Script, isWorld: false);
+            // Without --script, the main job: the quickstart (generalize, publish, validate), then a recipe run end
+            // to end with its evidence report, each against a fresh emulator of the world.
+            scripts = parsed.Script is null
+                ? new List<string> { RepoPaths.Quickstart, RepoPaths.RecipeQuickstart }
+                : new List<string> { ResolveFile(parsed.Script, isWorld: false) };
             manifest = RepoPaths.ModuleManifest;
         }
         catch (DirectoryNotFoundException ex)
@@ -68,7 +73,9 @@ public static class DemoRunner
             await writer.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return UsageError;
         }
-        foreach (var (what, path) in new[] { ("world file", world), ("script", script), ("module manifest", manifest) })
+        var files = new List<(string What, string Path)> { ("world file", world), ("module manifest", manifest) };
+        files.AddRange(scripts.Select(s => ("script", s)));
+        foreach (var (what, path) in files)
         {
             if (!File.Exists(path))
             {
@@ -78,6 +85,16 @@ public static class DemoRunner
             }
         }
 
+        foreach (var script in scripts)
+        {
+            int code = await RunWithEmulatorAsync(world, script, manifest, parsed.ClockScale, writer, cancellationToken).ConfigureAwait(false);
+            if (code != Success) return code;
+        }
+        return Success;
+    }
+
+    private static async Task<int> RunWithEmulatorAsync(string world, string script, string manifest, double? clockScale, TextWriter writer, CancellationToken cancellationToken)
+    {
         string tempDir = Path.Combine(Path.GetTempPath(), "genimage-demo-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(tempDir);
         string connectionFile = Path.Combine(tempDir, "emulator.json");
@@ -90,7 +107,7 @@ public static class DemoRunner
                 emulator = await EmulatorHost.StartAsync(new EmulatorOptions
                 {
                     WorldFile = world,
-                    ClockScale = parsed.ClockScale,
+                    ClockScale = clockScale,
                     ConnectionFile = connectionFile,
                 }, cancellationToken).ConfigureAwait(false);
             }
@@ -101,7 +118,7 @@ public static class DemoRunner
             }
 
             Environment.SetEnvironmentVariable(ConnectionVariable, connectionFile);
-            await writer.WriteLineAsync($"GenImage demo: emulator at {emulator.Endpoint} (world: {Path.GetFileName(world)})").ConfigureAwait(false);
+            await writer.WriteLineAsync($"GenImage demo: {Path.GetFileName(script)} against the emulator at {emulator.Endpoint} (world: {Path.GetFileName(world)})").ConfigureAwait(false);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             // The engine runs synchronously; keep it off the caller's thread so cancellation can reach it.

@@ -24,6 +24,9 @@ public static class RepoPaths
     /// <summary>The quickstart script, <c>examples/quickstart.ps1</c>.</summary>
     public static string Quickstart => Path.Combine(Root, "examples", "quickstart.ps1");
 
+    /// <summary>The recipe quickstart, <c>examples/recipe-quickstart.ps1</c>: a recipe end to end and its evidence report.</summary>
+    public static string RecipeQuickstart => Path.Combine(Root, "examples", "recipe-quickstart.ps1");
+
     /// <summary>
     /// Resolves a world: an existing file path as it is; otherwise a name such as <c>healthy</c> or
     /// <c>healthy.yaml</c> in <c>examples/worlds</c>.

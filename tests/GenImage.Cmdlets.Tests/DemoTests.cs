@@ -9,7 +9,7 @@ namespace GenImage.Cmdlets.Tests;
 public sealed class DemoTests
 {
     [Fact]
-    public async Task QuickstartGeneralizesBothVmsOfTheHealthyWorld()
+    public async Task MainJobRunsTheQuickstartThenARecipeWithItsEvidence()
     {
         var output = new StringWriter();
 
@@ -17,10 +17,14 @@ public sealed class DemoTests
 
         string text = output.ToString();
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{text}");
-        Assert.Matches(new Regex(@"^GenImage demo: emulator at https://127\.0\.0\.1:\d+/ \(world: healthy\.yaml\)", RegexOptions.Multiline), text);
+        Assert.Matches(new Regex(@"^GenImage demo: quickstart\.ps1 against the emulator at https://127\.0\.0\.1:\d+/ \(world: healthy\.yaml\)", RegexOptions.Multiline), text);
+        Assert.Matches(new Regex(@"^GenImage demo: recipe-quickstart\.ps1 against the emulator at https://127\.0\.0\.1:\d+/ \(world: healthy\.yaml\)", RegexOptions.Multiline), text);
+        // The recipe quickstart runs only after the quickstart, each against its own emulator.
+        Assert.True(text.IndexOf("quickstart.ps1 against", StringComparison.Ordinal) < text.IndexOf("recipe-quickstart.ps1 against", StringComparison.Ordinal));
         Assert.Contains(Harness.Worlds.WindowsVm, text);
         Assert.Contains(Harness.Worlds.LinuxVm, text);
         Assert.Contains("generalized", text);
+        Assert.Contains("Evidence bundle (SHA256SUMS verified):", text);
         Assert.DoesNotContain("ERROR:", text);
         Assert.DoesNotContain('\u001b', text);
         // The emulator's bearer token is an unsigned JWT: nothing that looks like one may be printed.
@@ -120,7 +124,7 @@ public sealed class DemoTests
 
         Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
         Assert.StartsWith("error: ", output.ToString());
-        Assert.DoesNotContain("GenImage demo: emulator at", output.ToString());
+        Assert.DoesNotContain("GenImage demo:", output.ToString());
     }
 
     private static string WriteScript(string text)

@@ -255,4 +255,47 @@ public sealed class VmCreateTests
         Assert.Equal(409, (int)refused.StatusCode);
         Assert.Equal("OperationNotAllowed", error!["error"]!["code"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_disk_controller_type_is_returned_when_the_create_request_sets_it()
+    {
+        await using var host = await GalleryWorld.StartAsync();
+        using var http = Http(host);
+        JsonObject Body(string? controller)
+        {
+            var storage = new JsonObject
+            {
+                ["imageReference"] = new JsonObject { ["publisher"] = "Canonical", ["offer"] = "0001-com-ubuntu-server-jammy", ["sku"] = "22_04-lts-gen2", ["version"] = "latest" },
+            };
+            if (controller is not null)
+            {
+                storage["diskControllerType"] = controller;
+            }
+
+            return new JsonObject
+            {
+                ["location"] = "westeurope",
+                ["properties"] = new JsonObject
+                {
+                    ["hardwareProfile"] = new JsonObject { ["vmSize"] = "Standard_D2s_v5" },
+                    ["storageProfile"] = storage,
+                    ["osProfile"] = new JsonObject { ["computerName"] = "ctl", ["adminUsername"] = "validator", ["adminPassword"] = SecretPassword },
+                },
+            };
+        }
+
+        var (created, createdBody) = await SendAsync(http, HttpMethod.Put, $"{VmPath("vm-nvme", "rg-validation")}?api-version={ComputeApi}", Body("NVMe").ToJsonString());
+        Assert.Equal(201, (int)created.StatusCode);
+        Assert.Equal("NVMe", createdBody!["properties"]!["storageProfile"]!["diskControllerType"]!.GetValue<string>());
+        var (_, got) = await GetAsync(http, $"{VmPath("vm-nvme", "rg-validation")}?api-version={ComputeApi}");
+        Assert.Equal("NVMe", got!["properties"]!["storageProfile"]!["diskControllerType"]!.GetValue<string>());
+
+        var (plain, plainBody) = await SendAsync(http, HttpMethod.Put, $"{VmPath("vm-plain", "rg-validation")}?api-version={ComputeApi}", Body(null).ToJsonString());
+        Assert.Equal(201, (int)plain.StatusCode);
+        Assert.False(plainBody!["properties"]!["storageProfile"]!.AsObject().ContainsKey("diskControllerType"));
+
+        var (bad, badBody) = await SendAsync(http, HttpMethod.Put, $"{VmPath("vm-ide", "rg-validation")}?api-version={ComputeApi}", Body("IDE").ToJsonString());
+        Assert.Equal(400, (int)bad.StatusCode);
+        Assert.Equal("properties.storageProfile.diskControllerType", badBody!["error"]!["target"]!.GetValue<string>());
+    }
 }

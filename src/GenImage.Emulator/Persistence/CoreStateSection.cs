@@ -88,6 +88,9 @@ internal sealed class CoreStateSection : IStateSection
         Size = v.Size,
         Lineage = c.Lineage,
         ImageReferenceId = c.ImageReferenceId,
+        PlatformImage = c.PlatformImage is { } p
+            ? new ImageReferenceDefinition { Publisher = p.Publisher, Offer = p.Offer, Sku = p.Sku, Version = p.Version }
+            : null,
         SecurityType = v.SecurityType,
         ComputerName = v.ComputerName,
         AdminUsername = v.AdminUsername,
@@ -105,7 +108,7 @@ internal sealed class CoreStateSection : IStateSection
     /// <summary>A VM created through PUT, as its creation leaves it (applied to a VM still being created at save).</summary>
     private static CreatedVmRecord? CreatedRecord(VirtualMachineState vm, DateTimeOffset now)
     {
-        if (vm.Lineage is not { } lineage || vm.ImageReferenceId is not { } imageId)
+        if (vm.Lineage is not { } lineage || (vm.ImageReferenceId ?? vm.PlatformImageId) is not { } imageId)
         {
             return null;
         }
@@ -114,6 +117,7 @@ internal sealed class CoreStateSection : IStateSection
         {
             Lineage = lineage,
             ImageReferenceId = imageId,
+            PlatformImage = vm.PlatformImageId is null ? null : new ImageRecord(vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku, vm.Image.Version),
             ResolvedImageVersionId = vm.ResolvedImageVersionId,
             HasOsProfile = vm.HasOsProfile,
             OsDiskDeleteOption = vm.OsDiskDeleteOption,
@@ -269,6 +273,7 @@ internal sealed class CoreStateSection : IStateSection
     {
         public required ImageLineage Lineage { get; init; }
         public required string ImageReferenceId { get; init; }
+        public ImageRecord? PlatformImage { get; init; }
         public string? ResolvedImageVersionId { get; init; }
         public bool HasOsProfile { get; init; }
         public string OsDiskDeleteOption { get; init; } = "Detach";

@@ -65,8 +65,9 @@ internal sealed class VirtualMachineState
         OsDiskSizeGB = c.OsDiskSizeGB;
         OsDiskStorageAccountType = c.StorageAccountType;
         OsDiskDeleteOption = c.OsDiskDeleteOption;
-        Image = new ImageReferenceDefinition();
-        ImageReferenceId = c.ImageReferenceId;
+        Image = c.PlatformImage ?? new ImageReferenceDefinition();
+        ImageReferenceId = c.PlatformImage is null ? c.ImageReferenceId : null;
+        PlatformImageId = c.PlatformImage is null ? null : c.ImageReferenceId;
         Tags = new Dictionary<string, string>(c.Tags, StringComparer.Ordinal);
         VmId = Guid.NewGuid().ToString("D");
         TimeCreated = now;
@@ -149,6 +150,9 @@ internal sealed class VirtualMachineState
     /// <summary>The <c>imageReference.id</c> the VM was created from (gallery version, definition or managed image).</summary>
     public string? ImageReferenceId { get; }
 
+    /// <summary>For a VM created through PUT from a marketplace image: the platform image's id (its imageReference shows publisher/offer/sku/version).</summary>
+    public string? PlatformImageId { get; }
+
     /// <summary>The gallery image version actually used (after "latest" resolution), if any.</summary>
     public string? ResolvedImageVersionId { get; set; }
 
@@ -221,7 +225,7 @@ internal sealed class VirtualMachineState
         ScriptsRun = Guest.ScriptsRun.ToArray(),
         PendingOperation = Lifecycle == "Deleting" ? "delete" : Lifecycle == "Creating" ? "create" : PendingPowerOperation ?? (PendingRunCommand is null ? null : "runCommand"),
         OsDiskName = OsDiskName,
-        ImageReferenceId = ImageReferenceId,
+        ImageReferenceId = ImageReferenceId ?? PlatformImageId,
         ResolvedImageVersionId = ResolvedImageVersionId,
         ProvisioningErrorCode = ProvisioningError?.Code,
         BootCompletedAt = BootCompletedAt,
@@ -279,6 +283,10 @@ internal sealed record VmCreation
     public required string Size { get; init; }
     public required ImageLineage Lineage { get; init; }
     public required string ImageReferenceId { get; init; }
+
+    /// <summary>Set when the image is a marketplace image (publisher/offer/sku/version); <see cref="ImageReferenceId"/> is then its platform id.</summary>
+    public ImageReferenceDefinition? PlatformImage { get; init; }
+
     public required string SecurityType { get; init; }
     public required string ComputerName { get; init; }
     public required string AdminUsername { get; init; }

@@ -43,7 +43,12 @@ internal static class ConformanceSuite
         }
 
         return world.Replace(anchor,
-            "\n          - name: vm-conf-gen\n            osType: Windows\n            hyperVGeneration: V1\n            powerState: deallocated\n            osState: generalized\n            guest: { prepared: true }"
+            "\n          - name: vm-conf-gen\n            osType: Windows\n            hyperVGeneration: V1\n            powerState: deallocated\n            osState: generalized\n            osDisk: { name: " + GeneralizedVmDisk + " }\n            guest: { prepared: true }"
+            + "\n          - name: vm-conf-linux\n            osType: Linux\n            powerState: deallocated\n            osState: generalized\n            guest: { prepared: true }"
+            + "\n          - name: vm-conf-linux-spec\n            osType: Linux\n            powerState: deallocated"
+            + "\n        galleries:\n          - name: " + SeededGallery + "\n            images:"
+            + "\n              - { name: linux-gen, osType: Linux, publisher: conf, offer: linux, sku: gen }"
+            + "\n              - { name: linux-spec, osType: Linux, osState: Specialized, publisher: conf, offer: linux, sku: spec }"
             + anchor, StringComparison.Ordinal);
     }
 
@@ -54,6 +59,26 @@ internal static class ConformanceSuite
     private static string Id(string relative) => "/" + relative.Replace("{subscriptionId}", TestSupport.Sub, StringComparison.Ordinal).Replace("{resourceGroupName}", TestSupport.Rg, StringComparison.Ordinal);
 
     private static readonly string GeneralizedVmId = Id(Vm.Replace("{vmName}", "vm-conf-gen", StringComparison.Ordinal));
+
+    /// <summary>The OS disk of vm-conf-gen (named in the world, so Image_CreateFromAManagedDisk can name it).</summary>
+    private const string GeneralizedVmDisk = "vm-conf-gen-osdisk";
+
+    private static readonly string GeneralizedVmDiskId = Id("subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/disks/" + GeneralizedVmDisk);
+
+    /// <summary>A gallery the world declares, with a generalized and a specialized Linux definition for the VM-create examples.</summary>
+    private const string SeededGallery = "galseed";
+
+    private static string SeededImageId(string image) => Id($"{Galleries}/{SeededGallery}/images/{image}");
+
+    private static string ManagedImageId => Id($"{Images}/{ManagedImage}");
+
+    /// <summary>Publishes version 1.0.0 of a seeded definition from a world VM (replicated to West Europe).</summary>
+    private static Step PublishSeeded(string image, string vm) => new("PUT", $"{Galleries}/{SeededGallery}/images/{image}/versions/1.0.0", "2022-03-03", JsonNode.Parse("""
+        {"location":"westeurope","properties":{"publishingProfile":{"targetRegions":[{"name":"westeurope","regionalReplicaCount":1}]},"storageProfile":{"source":{"id":"VMID"}}}}
+        """.Replace("VMID", Id(Vm.Replace("{vmName}", vm, StringComparison.Ordinal)), StringComparison.Ordinal)));
+
+    /// <summary>Tags the run-command examples' responses show (their requests have none), so requests carry them.</summary>
+    private static JsonObject RunCommandTagsValue => new() { ["tag1"] = "value1", ["tag2"] = "value2" };
 
     // ---- set-up steps (run before the example's request; each must succeed) --------------------------------------
 
@@ -73,7 +98,7 @@ internal static class ConformanceSuite
 
     /// <summary>The managed run command of VirtualMachineRunCommand_CreateOrUpdate.json, created with that example's body.</summary>
     private static Step CreateRunCommand => new("PUT", Vm.Replace("{vmName}", "vm-win", StringComparison.Ordinal) + $"/runCommands/{RunCommandName}", "2023-07-01", null,
-        BodyFromExample: "Microsoft.Compute/2023-07-01/VirtualMachineRunCommand_CreateOrUpdate.json");
+        BodyFromExample: "Microsoft.Compute/2023-07-01/VirtualMachineRunCommand_CreateOrUpdate.json", Tags: RunCommandTagsValue);
 
     private static Step Generalize(string vm) => new("POST", Vm.Replace("{vmName}", vm, StringComparison.Ordinal) + "/generalize", "2023-07-01", null);
 
@@ -98,13 +123,23 @@ internal static class ConformanceSuite
             Ignored: ["$top", "monitor"], FollowMonitor: true),
         new("Microsoft.Compute/2023-07-01/VirtualMachine_RetrieveBootDiagnosticsData.json", "POST", Vm + "/retrieveBootDiagnosticsData", Values: new() { ["vmName"] = "vm-win" }),
         new("Microsoft.Compute/2023-07-01/VirtualMachine_Delete_Force.json", "DELETE", Vm, Values: new() { ["vmName"] = "vm-agent-missing" }),
+        new("Microsoft.Compute/2023-07-01/VirtualMachine_Create_FromAGeneralizedSharedImage.json", "PUT", Vm, Values: new() { ["vmName"] = "vm-conf-new" },
+            Setup: [PublishSeeded("linux-gen", "vm-conf-linux")],
+            BodyOverrides: new() { ["location"] = "westeurope", ["properties.storageProfile.imageReference.id"] = SeededImageId("linux-gen") }),
+        new("Microsoft.Compute/2023-07-01/VirtualMachine_Create_FromASpecializedSharedImage.json", "PUT", Vm, Values: new() { ["vmName"] = "vm-conf-new" },
+            Setup: [PublishSeeded("linux-spec", "vm-conf-linux-spec")],
+            BodyOverrides: new() { ["location"] = "westeurope", ["properties.storageProfile.imageReference.id"] = SeededImageId("linux-spec") }),
+        new("Microsoft.Compute/2023-07-01/VirtualMachine_Create_WithUefiSettings.json", "PUT", Vm, Values: new() { ["vmName"] = "vm-conf-new" }),
 
         // Managed images.
         new("Microsoft.Compute/2023-07-01/Image_CreateFromAVM.json", "PUT", Images + "/{imageName}",
             BodyOverrides: new() { ["properties.sourceVirtualMachine.id"] = GeneralizedVmId }, Excluded: Reasons(ImageExclusions)),
+        new("Microsoft.Compute/2023-07-01/Image_CreateFromAManagedDisk.json", "PUT", Images + "/{imageName}",
+            BodyOverrides: new() { ["properties.storageProfile.osDisk.managedDisk.id"] = GeneralizedVmDiskId, ["properties.storageProfile.osDisk.osType"] = "Windows" },
+            Excluded: Reasons(ImageExclusions)),
         new("Microsoft.Compute/2023-07-01/Image_Get.json", "GET", Images + "/{imageName}", Setup: [CreateManagedImage], Excluded: Reasons(ImageExclusions)),
         new("Microsoft.Compute/2023-07-01/Image_ListByResourceGroup.json", "GET", Images, Setup: [CreateManagedImage],
-            Excluded: Reasons(ImageExclusions.Select(e => (Key: "value[]." + e.Key, e.Value)).ToArray(), ("nextLink", "the emulator never pages image lists (every list fits in one page)"))),
+            Excluded: Reasons(ImageExclusions.Select(e => (Key: "value[]." + e.Key, e.Value)).ToArray(), NoPaging)),
         new("Microsoft.Compute/2023-07-01/Images_Delete_MaximumSet_Gen.json", "DELETE", Images + "/{imageName}", Setup: [CreateManagedImage]),
 
         // Compute Gallery.
@@ -118,6 +153,9 @@ internal static class ConformanceSuite
         new("Microsoft.Compute/2022-03-03/GalleryImage_Delete.json", "DELETE", Galleries + "/{galleryName}/images/{galleryImageName}", Setup: [CreateGallery, CreateGalleryImage]),
         new("Microsoft.Compute/2022-03-03/GalleryImageVersion_Create_WithVmAsSource.json", "PUT", Galleries + "/{galleryName}/images/{galleryImageName}/versions/{galleryImageVersionName}",
             Setup: [CreateGallery, CreateGalleryImage], BodyOverrides: new() { ["properties.storageProfile.source.id"] = GeneralizedVmId },
+            BodyText: [("West US", "West Europe")], Excluded: Reasons(VersionExclusions)),
+        new("Microsoft.Compute/2022-03-03/GalleryImageVersion_Create.json", "PUT", Galleries + "/{galleryName}/images/{galleryImageName}/versions/{galleryImageVersionName}",
+            Setup: [CreateGallery, CreateGalleryImage, CreateManagedImage], BodyOverrides: new() { ["properties.storageProfile.source.id"] = ManagedImageId },
             BodyText: [("West US", "West Europe")], Excluded: Reasons(VersionExclusions)),
         new("Microsoft.Compute/2022-03-03/GalleryImageVersion_Get.json", "GET", Galleries + "/{galleryName}/images/{galleryImageName}/versions/{galleryImageVersionName}",
             Setup: [CreateGallery, CreateGalleryImage, CreateVersion], Excluded: Reasons(VersionExclusions)),
@@ -133,11 +171,12 @@ internal static class ConformanceSuite
 
         // Managed run commands.
         new("Microsoft.Compute/2023-07-01/VirtualMachineRunCommand_CreateOrUpdate.json", "PUT", Vm + "/runCommands/{runCommandName}", Values: new() { ["vmName"] = "vm-win" },
-            Excluded: Reasons(("properties.runAsPassword", "a password is write-only; the emulator never returns one"), RunCommandTags)),
+            JsonOverrides: new() { ["tags"] = RunCommandTagsValue },
+            Excluded: Reasons(("properties.runAsPassword", "a password is write-only; the emulator never returns one"))),
         new("Microsoft.Compute/2023-07-01/VirtualMachineRunCommand_Get.json", "GET", Vm + "/runCommands/{runCommandName}", Values: new() { ["vmName"] = "vm-win" },
-            Setup: [CreateRunCommand], Excluded: Reasons(RunCommandTags, RunCommandSource)),
+            Setup: [CreateRunCommand], Excluded: Reasons(RunCommandSource)),
         new("Microsoft.Compute/2023-07-01/VirtualMachineRunCommand_List.json", "GET", Vm + "/runCommands", Values: new() { ["vmName"] = "vm-win" },
-            Setup: [CreateRunCommand], Excluded: Reasons(("value[].tags", RunCommandTags.Value), ("value[].properties.source.script", RunCommandSource.Value))),
+            Setup: [CreateRunCommand], Excluded: Reasons(("value[].properties.source.script", RunCommandSource.Value))),
         new("Microsoft.Compute/2023-07-01/VirtualMachineRunCommand_Delete.json", "DELETE", Vm + "/runCommands/{runCommandName}", Values: new() { ["vmName"] = "vm-win" },
             Setup: [CreateRunCommand]),
 
@@ -159,16 +198,10 @@ internal static class ConformanceSuite
         ["Microsoft.Resources/2022-09-01/PutDeploymentResourceGroup.json"] = "ARM template deployments are not emulated (GenImage never deploys templates).",
         ["Microsoft.Compute/2023-07-01/VirtualMachine_Capture_MaximumSet_Gen.json"] = "Legacy VHD capture is not emulated; GenImage publishes to a Compute Gallery instead.",
         ["Microsoft.Compute/2022-03-03/GalleryImageVersion_Create_WithSnapshotsAsSource.json"] = "Snapshots are not emulated; versions are created from a VM or a managed image (both replayed).",
-        ["Microsoft.Compute/2022-03-03/GalleryImageVersion_Create.json"] = "The example's source is a managed image in another resource group with data-disk encryption sets that the emulator does not model; Image_CreateFromAVM and GalleryImageVersion_Create_WithVmAsSource cover both halves.",
-        ["Microsoft.Compute/2023-07-01/Image_CreateFromAManagedDisk.json"] = "The source disk's name is generated per run; the managed-image shape is covered by Image_CreateFromAVM, Image_Get and Image_ListByResourceGroup.",
-        ["Microsoft.Compute/2023-07-01/VirtualMachine_Create_FromAGeneralizedSharedImage.json"] = "Needs a NIC and a gallery image definition the example names by id; VM creation is covered by the cmdlet tests that deploy a test VM.",
-        ["Microsoft.Compute/2023-07-01/VirtualMachine_Create_FromASpecializedSharedImage.json"] = "Needs a NIC and a specialized gallery image the example names by id; VM creation is covered by the cmdlet tests that deploy a test VM.",
-        ["Microsoft.Compute/2023-07-01/VirtualMachine_Create_WithUefiSettings.json"] = "Needs a NIC and a marketplace image (windowsserver 2022) the emulator does not resolve; VM creation is covered by the cmdlet tests that deploy a test VM.",
     };
 
-    private static (string Key, string Value) NoPaging => ("nextLink", "the emulator never pages these lists (every list fits in one page)");
-
-    private static (string Key, string Value) RunCommandTags => ("tags", "known difference: the emulator omits tags on a run command that has none; the example shows them");
+    private static (string Key, string Value) NoPaging => ("nextLink",
+        "ARM returns nextLink only when there is a further page; the example was recorded mid-paging, and every emulator list fits in one page");
 
     private static (string Key, string Value) RunCommandSource => ("properties.source.script",
         "the run command is created with the CreateOrUpdate example's body, whose source is a scriptUri; the source is echoed as given");
@@ -191,7 +224,7 @@ internal static class ConformanceSuite
         ("resources", "VM extensions are not modelled"),
         ("plan", "world VMs use images without a marketplace plan"),
         ("extendedLocation", "edge zones are not modelled"),
-        ("properties.storageProfile.diskControllerType", "the disk controller type (SCSI/NVMe) is not modelled"),
+        ("properties.storageProfile.diskControllerType", "returned when the create request sets it (VmCreateTests); world VMs have none set"),
     ];
 
     private static (string Key, string Value)[] InstanceViewExclusions =>
@@ -233,7 +266,7 @@ internal static class ConformanceSuite
 }
 
 /// <summary>A request made before the example's own.</summary>
-internal sealed record Step(string Method, string PathTemplate, string ApiVersion, JsonNode? Body, string? BodyFromExample = null);
+internal sealed record Step(string Method, string PathTemplate, string ApiVersion, JsonNode? Body, string? BodyFromExample = null, JsonObject? Tags = null);
 
 /// <summary>How to replay one example. Path templates use the example's parameter names.</summary>
 internal sealed record Row(
@@ -244,6 +277,7 @@ internal sealed record Row(
     Step[]? Setup = null,
     string[]? Ignored = null,
     Dictionary<string, string>? BodyOverrides = null,
+    Dictionary<string, JsonNode>? JsonOverrides = null,
     Dictionary<string, string>? QueryOverrides = null,
     (string From, string To)[]? BodyText = null,
     Dictionary<string, string>? Excluded = null,

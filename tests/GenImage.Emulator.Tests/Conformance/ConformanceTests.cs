@@ -87,6 +87,11 @@ public sealed class ConformanceTests
         {
             var stepBody = step.BodyFromExample is null ? step.Body?.DeepClone()
                 : LoadExample(step.BodyFromExample)["parameters"]!.AsObject().Select(p => p.Value).First(v => v is JsonObject)!.DeepClone();
+            if (step.Tags is not null)
+            {
+                stepBody!["tags"] = step.Tags.DeepClone();
+            }
+
             var (setupResponse, setupBody) = await SendJsonAsync(http, step.Method, $"{Fill(step.PathTemplate, row)}?api-version={step.ApiVersion}", stepBody);
             Assert.True((int)setupResponse.StatusCode < 300, $"Set-up {step.Method} {step.PathTemplate} answered {(int)setupResponse.StatusCode}: {setupBody?.ToJsonString()}");
             await WaitAsync(http, setupResponse);
@@ -229,6 +234,11 @@ public sealed class ConformanceTests
             }
 
             target[parts[^1]] = value;
+        }
+
+        foreach (var (name, value) in row.JsonOverrides ?? [])
+        {
+            body![name] = value.DeepClone();
         }
 
         return ($"{path}?{string.Join("&", query)}", body);

@@ -118,6 +118,15 @@ internal sealed partial class VirtualMachinesProvider
             Size = Body.Str(Body.Obj(p, "hardwareProfile", "properties.hardwareProfile"), "vmSize", "properties.hardwareProfile.vmSize") ?? "Standard_D2s_v5",
             Lineage = lineage,
             ImageReferenceId = imageId,
+            PlatformImage = string.IsNullOrWhiteSpace(Body.Str(imageReference, "id", ImageTarget + ".id"))
+                ? new World.ImageReferenceDefinition
+                {
+                    Publisher = Body.Str(imageReference, "publisher", ImageTarget + ".publisher") ?? "",
+                    Offer = Body.Str(imageReference, "offer", ImageTarget + ".offer") ?? "",
+                    Sku = Body.Str(imageReference, "sku", ImageTarget + ".sku") ?? "",
+                    Version = Body.Str(imageReference, "version", ImageTarget + ".version") ?? "latest",
+                }
+                : null,
             SecurityType = securityType,
             ComputerName = computerName,
             AdminUsername = adminUsername,
@@ -280,7 +289,8 @@ internal sealed partial class VirtualMachinesProvider
         }
 
         var windows = publisher.Contains("Windows", StringComparison.OrdinalIgnoreCase);
-        var gen2 = sku.Contains("g2", StringComparison.OrdinalIgnoreCase) || sku.Contains("gen2", StringComparison.OrdinalIgnoreCase);
+        var gen2 = sku.Contains("g2", StringComparison.OrdinalIgnoreCase) || sku.Contains("gen2", StringComparison.OrdinalIgnoreCase)
+            || sku.Contains("tvm", StringComparison.OrdinalIgnoreCase) || offer.Contains("gen2", StringComparison.OrdinalIgnoreCase);
         var id = $"/Subscriptions/publishers/{publisher}/offers/{offer}/skus/{sku}/versions/{Body.Str(reference, "version", ImageTarget + ".version") ?? "latest"}";
         var lineage = new ImageLineage
         {
