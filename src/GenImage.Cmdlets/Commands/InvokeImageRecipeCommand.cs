@@ -14,26 +14,8 @@ namespace GenImage.Cmdlets.Commands
     [Cmdlet(VerbsLifecycle.Invoke, "ImageRecipe", DefaultParameterSetName = PathSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(RecipeRun))]
-    public sealed class InvokeImageRecipeCommand : GenImageCmdlet
+    public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
-        private const string ObjectSet = "InputObject";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[]? Path { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[]? LiteralPath { get; set; }
-
-        /// <summary>A recipe from Get-ImageRecipe (the file is read again, so the run records what is on disk).</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public ImageRecipe? InputObject { get; set; }
-
         /// <summary>Continue the recipe's unfinished run from its first unfinished step; finished steps are not repeated.</summary>
         [Parameter]
         public SwitchParameter Resume { get; set; }
@@ -62,7 +44,7 @@ namespace GenImage.Cmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var files = ParameterSetName == ObjectSet ? new[] { InputObject!.Path } : RecipeFiles.Resolve(this, Path, LiteralPath).ToArray();
+            var files = RecipeFilePaths();
             foreach (var file in files)
             {
                 var recipe = RecipeParser.ParseFile(file);

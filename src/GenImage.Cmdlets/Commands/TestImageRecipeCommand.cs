@@ -12,35 +12,15 @@ namespace GenImage.Cmdlets.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "ImageRecipe", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(RecipeTestResult))]
-    public sealed class TestImageRecipeCommand : GenImageCmdlet
+    public sealed class TestImageRecipeCommand : RecipeInputCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
-        private const string ObjectSet = "InputObject";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[]? Path { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[]? LiteralPath { get; set; }
-
-        /// <summary>A recipe from Get-ImageRecipe.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public ImageRecipe? InputObject { get; set; }
-
         /// <summary>Check the file only, even when connected (no ARM call).</summary>
         [Parameter]
         public SwitchParameter Offline { get; set; }
 
         protected override void ProcessRecord()
         {
-            var recipes = ParameterSetName == ObjectSet
-                ? new[] { RecipeParser.ParseFile(InputObject!.Path) }
-                : RecipeFiles.Resolve(this, Path, LiteralPath).Select(f => RecipeParser.ParseFile(f)).ToArray();
+            var recipes = RecipeFilePaths().Select(f => RecipeParser.ParseFile(f)).ToArray();
             var connection = Offline.IsPresent ? null : ConnectionRegistry.Get(SessionKey);
             foreach (var recipe in recipes)
             {
