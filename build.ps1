@@ -99,12 +99,25 @@ function Invoke-PackageTask {
         Remove-Item -LiteralPath $zip -Force
     }
     Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
-    # includeBaseDirectory = true puts GenImage/ at the root of the archive.
-    [System.IO.Compression.ZipFile]::CreateFromDirectory($ModuleDir, $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
+    # Entries are named here, GenImage/<relative path with forward slashes>: ZipFile.CreateFromDirectory
+    # writes backslashes on some Windows PowerShell 5.1 / .NET Framework installations, and such archives
+    # do not extract as folders elsewhere.
+    $base = (Resolve-Path -LiteralPath $ModuleDir).ProviderPath.TrimEnd('\', '/')
+    $archive = [System.IO.Compression.ZipFile]::Open($zip, [System.IO.Compression.ZipArchiveMode]::Create)
+    try {
+        foreach ($file in Get-ChildItem -LiteralPath $base -Recurse -File) {
+            $relative = $file.FullName.Substring($base.Length).TrimStart('\', '/') -replace '\\', '/'
+            $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile(
+                $archive, $file.FullName, "GenImage/$relative", [System.IO.Compression.CompressionLevel]::Optimal)
+        }
+    }
+    finally {
+        $archive.Dispose()
+    }
 
     $archive = [System.IO.Compression.ZipFile]::OpenRead($zip)
     try {
-        $entries = @($archive.Entries | ForEach-Object { $_.FullName -replace '\\', '/' })
+        $entries = @($archive.Entries | ForEach-Object { $_.FullName })
     }
     finally {
         $archive.Dispose()
@@ -113,6 +126,10 @@ function Invoke-PackageTask {
         if ($entries -notcontains $required) {
             throw "The package '$zip' lacks $required."
         }
+    }
+    $bad = @($entries | Where-Object { $_.Contains('\') -or -not $_.StartsWith('GenImage/') })
+    if ($bad.Count -gt 0) {
+        throw "The package '$zip' has entries outside GenImage/ or with backslashes: $($bad -join ', ')"
     }
     Write-Host "Packaged $($entries.Count) files into $zip" -ForegroundColor Green
 }

@@ -132,3 +132,62 @@ public sealed class PublishingSecurityTypeTests
         Assert.DoesNotContain(emulator.RequestLog, PublishingTests.IsWrite);
     }
 }
+
+/// <summary>
+/// GI2007 end to end: a VM from a marketplace image with a plan (examples/worlds/readiness.yaml, vm-market) into a
+/// definition without one is refused by the pre-flight before any write; ARM itself refuses it when the pre-flight is
+/// skipped; a definition with the plan accepts it.
+/// </summary>
+public sealed class PublishingPurchasePlanTests
+{
+    private static readonly string MarketVmId = PublishingTests.VmId("vm-market");
+
+    [Fact]
+    public async Task Marketplace_vm_with_a_plan_into_a_definition_without_one_is_refused_with_GI2007()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(ReadinessWorldFixture.World, clockScale: 0);
+        using var session = emulator.Connect();
+        session.Run("Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-market -Prepare -Force | Out-Null").EnsureSuccess();
+        emulator.Host.ClearRequestLog();
+
+        var r = session.Run("New-GalleryImageVersion rg-images galimages market-noplan -SourceId $vmId -Name 1.0.0", new { vmId = MarketVmId });
+
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("GenImage.PreflightFailed", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Contains("GI2007 ", error.Exception.Message);
+        Assert.Empty(r.Output);
+        Assert.DoesNotContain(emulator.RequestLog, PublishingTests.IsWrite);
+
+        // GI2007 is the only blocking finding: the VM is otherwise fit for the definition.
+        var ids = session.Run(
+            "try { New-GalleryImageVersion rg-images galimages market-noplan -SourceId $vmId -Name 1.0.0 -ErrorAction Stop } " +
+            "catch { $_.Exception.Findings | Where-Object { $_.IsBlocking } | ForEach-Object { $_.RuleId } }",
+            new { vmId = MarketVmId });
+        Assert.Equal(new[] { "GI2007" }, ids.Output.Select(o => o.ToString()).ToArray());
+        Assert.DoesNotContain(emulator.RequestLog, PublishingTests.IsWrite);
+    }
+
+    [Fact]
+    public async Task Without_the_preflight_ARM_refuses_the_version_and_a_definition_with_the_plan_accepts_it()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(ReadinessWorldFixture.World, clockScale: 0);
+        using var session = emulator.Connect();
+        session.Run("Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-market -Prepare -Force | Out-Null").EnsureSuccess();
+
+        var skipped = session.Run("New-GalleryImageVersion rg-images galimages market-noplan -SourceId $vmId -Name 1.0.0 -SkipPreflight -TargetRegion westeurope",
+            new { vmId = MarketVmId });
+        var refusal = Assert.Single(skipped.Errors);
+        Assert.DoesNotContain("PreflightFailed", refusal.FullyQualifiedErrorId);
+        Assert.Contains("400 BadRequest", refusal.Exception.Message);
+        Assert.Contains("purchase plan", refusal.Exception.Message);
+        Assert.Null(emulator.Host.GetImageVersion(emulator.SubscriptionId, "rg-images", "galimages", "market-noplan", "1.0.0"));
+
+        var accepted = session.Run("New-GalleryImageVersion rg-images galimages market-plan -SourceId $vmId -Name 1.0.0 -TargetRegion westeurope",
+            new { vmId = MarketVmId });
+        Assert.True(accepted.Succeeded, accepted.Describe());
+        var version = accepted.SingleOutput();
+        Assert.Equal("1.0.0", version.Get<string>("Name"));
+        Assert.Equal(MarketVmId, version.Get<string>("SourceId"), ignoreCase: true);
+    }
+}

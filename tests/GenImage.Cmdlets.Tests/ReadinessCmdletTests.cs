@@ -45,6 +45,8 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         { "GI2006", "vm-good-linux", $"{Def} linux -WillGeneralize", "Pass", "" },
         { "GI2006", "vm-nvme", $"{Def} linux -WillGeneralize", "Fail", "Warning" },
         { "GI2007", "vm-good-linux", $"{Def} linux -WillGeneralize", "Pass", "" },
+        { "GI2007", "vm-market", $"{Def} market-plan -WillGeneralize", "Pass", "" },
+        { "GI2007", "vm-market", $"{Def} market-noplan -WillGeneralize", "Fail", "Error" },
         { "GI3001", "vm-good-linux", $"{Def} linux -Version 1.0.0", "Pass", "" },
         { "GI3001", "vm-good-linux", $"{Def} linux -Version 1.0", "Fail", "Error" },
         { "GI3002", "vm-good-linux", $"{Def} linux -Version 1.0.0", "Pass", "" },
@@ -166,6 +168,32 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         Assert.DoesNotContain(_emulator.RequestLog, IsWrite);
         // The checks wrote warnings naming the failing rules, and no errors.
         Assert.Contains(r.Warnings, w => w.Message.StartsWith("GI2004", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Purchase_plan_of_a_marketplace_vm_is_compared_with_the_definitions()
+    {
+        using var session = _emulator.Connect();
+
+        var r = session.Run($$"""
+            $noPlan = Test-ImageReadiness -ResourceGroupName rg-images -VmName vm-market {{Def}} market-noplan -WillGeneralize -Rule GI2007
+            $plan   = Test-ImageReadiness -ResourceGroupName rg-images -VmName vm-market {{Def}} market-plan -WillGeneralize -Rule GI2007
+            $vm     = Get-SourceVm -ResourceGroupName rg-images -Name vm-market
+            $noPlan, $plan, $vm
+            """);
+
+        Assert.True(r.Succeeded, r.Describe());
+        Assert.Equal(3, r.Output.Count);
+        var (noPlan, plan, vm) = (r.Output[0], r.Output[1], r.Output[2]);
+        Assert.Equal("fabrikam/fabrikam-appliance/appliance-byol", vm.Get<string>("PurchasePlan"));
+        Assert.Equal("Fail", noPlan.Get<object>("Status")!.ToString());
+        Assert.True(noPlan.Get<bool>("IsBlocking"));
+        var noPlanEvidence = noPlan.Get<System.Collections.IDictionary>("Evidence");
+        Assert.Equal("fabrikam/fabrikam-appliance/appliance-byol", noPlanEvidence["sourcePurchasePlan"]);
+        Assert.Null(noPlanEvidence["definitionPurchasePlan"]);
+        Assert.Equal("Pass", plan.Get<object>("Status")!.ToString());
+        Assert.Equal("fabrikam/fabrikam-appliance/appliance-byol", plan.Get<System.Collections.IDictionary>("Evidence")["definitionPurchasePlan"]);
+        Assert.Contains(r.Warnings, w => w.Message.StartsWith("GI2007", StringComparison.Ordinal));
     }
 
     [Fact]

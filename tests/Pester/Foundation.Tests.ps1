@@ -14,6 +14,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-GenImageTestEmulatorAll
     Remove-Module -Name GenImage -Force -ErrorAction SilentlyContinue
 }
 

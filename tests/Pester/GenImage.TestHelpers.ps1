@@ -1,5 +1,10 @@
 # Helpers for the Pester tests: find the repository, start and stop the standalone emulator.
-# Dot-sourced from the tests' BeforeAll blocks; defines functions only.
+# Dot-sourced from the tests' BeforeAll blocks; defines functions, and the global list of the emulators
+# started and not yet stopped (so a file's AfterAll can stop what a failed BeforeAll left running).
+
+if ($null -eq (Get-Variable -Name GenImageTestEmulators -Scope Global -ErrorAction SilentlyContinue)) {
+    $global:GenImageTestEmulators = [System.Collections.Generic.List[object]]::new()
+}
 
 function Get-GenImageRepoRoot {
     [CmdletBinding()]
@@ -84,6 +89,7 @@ function Start-GenImageTestEmulator {
         StdOut         = $stdout
         StdErr         = $stderr
     }
+    $global:GenImageTestEmulators.Add($emulator)
 
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     while ($true) {
@@ -125,14 +131,34 @@ function Stop-GenImageTestEmulator {
         return
     }
     $process = $Emulator.Process
-    if ($null -ne $process -and -not $process.HasExited) {
+    if ($null -ne $process) {
         try {
-            $process.Kill($true)
+            if (-not $process.HasExited) {
+                # The whole tree: dotnet run and the emulator process it started.
+                $process.Kill($true)
+            }
         }
         catch {
-            $process.Kill()
+            # It ended on its own meanwhile.
         }
         $null = $process.WaitForExit(15000)
     }
+    $null = $global:GenImageTestEmulators.Remove($Emulator)
     Remove-Item -LiteralPath $Emulator.Directory -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Stop-GenImageTestEmulatorAll {
+    <#
+    .SYNOPSIS
+        Stops every emulator Start-GenImageTestEmulator started that is still running, for example one a
+        Describe's BeforeAll started before it failed.
+    #>
+    [CmdletBinding()]
+    param()
+    if ($null -eq (Get-Variable -Name GenImageTestEmulators -Scope Global -ErrorAction SilentlyContinue)) {
+        return
+    }
+    foreach ($emulator in @($global:GenImageTestEmulators)) {
+        Stop-GenImageTestEmulator -Emulator $emulator
+    }
 }

@@ -11,19 +11,26 @@ param(
     [string] $Verbosity = 'Detailed'
 )
 
-Set-StrictMode -Version Latest
-$ErrorActionPreference = 'Stop'
+# No Set-StrictMode and no $ErrorActionPreference = 'Stop' here: the test files' blocks run in scopes below
+# this script's, so both would leak into them and change what the tests see (a non-terminating error would
+# stop a command, a missing property would throw) from what a user's session does.
 
-Remove-Module -Name Pester -Force -ErrorAction SilentlyContinue
-Import-Module -Name Pester -MinimumVersion 5.0
+try {
+    Remove-Module -Name Pester -Force -ErrorAction SilentlyContinue
+    Import-Module -Name Pester -MinimumVersion 5.0 -ErrorAction Stop
 
-$configuration = New-PesterConfiguration
-$configuration.Run.Path = $PSScriptRoot
-$configuration.Run.PassThru = $true
-$configuration.Output.Verbosity = $Verbosity
+    $configuration = New-PesterConfiguration
+    $configuration.Run.Path = $PSScriptRoot
+    $configuration.Run.PassThru = $true
+    $configuration.Output.Verbosity = $Verbosity
 
-$result = Invoke-Pester -Configuration $configuration
-if ($result.Result -ne 'Passed' -or $result.PassedCount -eq 0) {
+    $result = Invoke-Pester -Configuration $configuration
+}
+catch {
+    [Console]::Error.WriteLine("Invoke-GenImagePester.ps1: $($_.Exception.Message)")
+    exit 1
+}
+if ($null -eq $result -or $result.Result -ne 'Passed' -or $result.PassedCount -eq 0) {
     exit 1
 }
 exit 0

@@ -38,6 +38,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-GenImageTestEmulatorAll
     Remove-Module -Name GenImage -Force -ErrorAction SilentlyContinue
 }
 
@@ -190,11 +191,19 @@ Describe 'Versions, -Increment, -NoWait and the release channel' {
     }
 
     It 'refuses to remove the only version latest resolves to unless -Force' {
-        $null = Undo-GalleryImageVersion -Id (Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 3.0.0).Id -Confirm:$false -ErrorAction SilentlyContinue
+        # 3.0.0 came from -NoWait and is what latest resolves to: once it has succeeded, take it out of latest.
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ((Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 3.0.0).ProvisioningState -ne 'Succeeded' -and
+            [DateTime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 100
+        }
+        $undone = Undo-GalleryImageVersion -Id (Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 3.0.0).Id -Confirm:$false -ErrorAction Stop
+        $undone.LatestVersion | Should -Be '1.0.0'
+
         { Remove-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 1.0.0 -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'GenImage.LatestVersionRemoval*'
 
-        Remove-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 1.0.0 -Force
+        Remove-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 1.0.0 -Force -WarningAction SilentlyContinue -ErrorAction Stop
         @(Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 | Where-Object { $_.Name -eq '1.0.0' }).Count | Should -Be 0
     }
 }

@@ -17,6 +17,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-GenImageTestEmulatorAll
     Remove-Module -Name GenImage -Force -ErrorAction SilentlyContinue
 }
 

@@ -44,6 +44,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-GenImageTestEmulatorAll
     Remove-Module -Name GenImage -Force -ErrorAction SilentlyContinue
 }
 
@@ -73,7 +74,9 @@ Describe 'Reading and checking recipes without a connection' {
     ) {
         $text = Get-Content -LiteralPath (Join-Path $folder 'windows2022-gen2-tl.yaml') -Raw
         $text.Contains($From) | Should -BeTrue
-        $broken = Join-Path $TestDrive "broken-$Id.yaml"
+        # Next to a copy of probes/, so the only problem in the file is the one this case puts there.
+        $brokenFolder = Copy-ExampleRecipes -Destination (Join-Path $TestDrive "broken-$Id")
+        $broken = Join-Path $brokenFolder 'broken.yaml'
         Set-Content -LiteralPath $broken -Value $text.Replace($From, $To) -NoNewline
         $lines = $text -split "`n"
         $expectedLine = 0
@@ -95,9 +98,13 @@ Describe 'Reading and checking recipes without a connection' {
     }
 
     It 'writes one GenImage.GI9xxx error per problem from Get-ImageRecipe' {
-        $broken = Join-Path $TestDrive 'missing-owner.yaml'
+        # Next to a copy of probes/: a recipe elsewhere would also report its probe script missing (GI9011).
+        $brokenFolder = Copy-ExampleRecipes -Destination (Join-Path $TestDrive 'missing-owner')
+        $broken = Join-Path $brokenFolder 'missing-owner.yaml'
         $text = Get-Content -LiteralPath (Join-Path $folder 'ubuntu2204-gen2.yaml') -Raw
-        Set-Content -LiteralPath $broken -Value ($text -replace '(?m)^  owner: platform-team\r?\n', '') -NoNewline
+        $withoutOwner = $text -replace '(?m)^  owner: platform-team\r?\n', ''
+        $withoutOwner | Should -Not -Be $text
+        Set-Content -LiteralPath $broken -Value $withoutOwner -NoNewline
         $errors = $null
 
         $output = Get-ImageRecipe -Path $broken -ErrorVariable errors -ErrorAction SilentlyContinue

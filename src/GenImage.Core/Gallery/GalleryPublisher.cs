@@ -197,6 +197,7 @@ namespace GenImage.Core.Gallery
                         var vm = await _vms.GetAsync(sourceId, ct).ConfigureAwait(false);
                         input.SourceVm = vm;
                         input.SourceResolved = true;
+                        input.SourcePurchasePlan = vm.PurchasePlan ?? string.Empty;
                         return vm.Location;
                     case SourceKind.ManagedImage:
                         var image = await _galleries.GetManagedImageAsync(sourceId, ct).ConfigureAwait(false);
@@ -227,6 +228,8 @@ namespace GenImage.Core.Gallery
                             input.SourceOsType = sourceDefinition.OsType;
                             input.SourceHyperVGeneration = sourceDefinition.HyperVGeneration;
                             input.SourceArchitecture = sourceDefinition.Architecture;
+                            // A version carries its definition's plan (a managed image's plan is not visible through ARM: GI2007 skips).
+                            input.SourcePurchasePlan = sourceDefinition.PurchasePlan ?? string.Empty;
                         }
                         return version.Location;
                     default:

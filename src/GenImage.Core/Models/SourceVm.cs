@@ -30,6 +30,8 @@ namespace GenImage
         public string? OsDiskId { get; set; }
         public int? OsDiskSizeGB { get; set; }
         public string? OsDiskStorageAccountType { get; set; }
+        /// <summary>The marketplace purchase plan as "publisher/product/name"; null when the VM has no plan.</summary>
+        public string? PurchasePlan { get; set; }
         public System.Collections.Generic.IDictionary<string, string> Tags { get; set; } =
             new System.Collections.Generic.Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     }

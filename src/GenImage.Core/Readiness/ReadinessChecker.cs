@@ -10,7 +10,7 @@ using GenImage.Core.Vm;
 
 namespace GenImage.Core.Readiness
 {
-    /// <summary>The gallery and VM reads a readiness check needs beyond <see cref="IVmOperations"/>.</summary>
+    /// <summary>The gallery reads a readiness check needs beyond <see cref="IVmOperations"/> (the VM's plan comes with the VM).</summary>
     public interface IReadinessSources
     {
         /// <summary>The definition, or null when it does not exist.</summary>
@@ -18,8 +18,6 @@ namespace GenImage.Core.Readiness
         Task<IReadOnlyList<GalleryImageVersion>> ListVersionsAsync(string resourceGroup, string gallery, string definition, CancellationToken cancellationToken);
         /// <summary>The version with its replication status, or null when it does not exist.</summary>
         Task<GalleryImageVersion?> GetVersionAsync(string versionId, CancellationToken cancellationToken);
-        /// <summary>The VM's marketplace plan "publisher/product/name", "" when it has none, null when it could not be read.</summary>
-        Task<string?> GetVmPurchasePlanAsync(string vmId, CancellationToken cancellationToken);
     }
 
     /// <summary>What Test-ImageReadiness checks: one target plus the publish it is about to take part in.</summary>
@@ -189,7 +187,8 @@ namespace GenImage.Core.Readiness
                 var vm = await _vms.GetAsync(vmId, cancellationToken).ConfigureAwait(false);
                 input.SourceVm = vm;
                 input.SourceId = vm.Id;
-                input.SourcePurchasePlan = await _sources.GetVmPurchasePlanAsync(vm.Id, cancellationToken).ConfigureAwait(false);
+                // The VM read succeeded, so its plan is known: "" says it has none (GI2007 then passes).
+                input.SourcePurchasePlan = vm.PurchasePlan ?? string.Empty;
                 return vm;
             }
             catch (GenImageException ex) when (ex.Kind == GenImageErrorKind.ObjectNotFound)

@@ -124,10 +124,15 @@ namespace GenImage.Core.Vm
                 OsDiskId = data.StorageProfile?.OSDisk?.ManagedDisk?.Id?.ToString(),
                 OsDiskSizeGB = data.StorageProfile?.OSDisk?.DiskSizeGB,
                 OsDiskStorageAccountType = data.StorageProfile?.OSDisk?.ManagedDisk?.StorageAccountType?.ToString(),
+                PurchasePlan = PlanText(data.Plan),
             };
             foreach (var tag in data.Tags) vm.Tags[tag.Key] = tag.Value;
             return vm;
         }
+
+        /// <summary>"publisher/product/name", the form GI2007 and the definition's purchase plan use; null without a plan.</summary>
+        public static string? PlanText(ComputePlan? plan) =>
+            plan == null ? null : $"{plan.Publisher}/{plan.Product}/{plan.Name}";
 
         /// <summary>The part after <paramref name="prefix"/> of the first status code that starts with it.</summary>
         public static string? StatusSuffix(IEnumerable<InstanceViewStatus> statuses, string prefix)

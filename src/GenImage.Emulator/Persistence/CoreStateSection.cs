@@ -102,6 +102,7 @@ internal sealed class CoreStateSection : IStateSection
         BootDiagnosticsEnabled = v.BootDiagnosticsEnabled ?? false,
         NetworkProfile = c.NetworkProfile?.DeepClone().AsObject(),
         DiskControllerType = c.DiskControllerType,
+        Plan = v.Plan,
         Tags = new Dictionary<string, string>(v.Tags),
     };
 
@@ -179,6 +180,7 @@ internal sealed class CoreStateSection : IStateSection
         OsDiskSizeGB = vm.OsDiskSizeGB,
         OsDiskStorageAccountType = vm.OsDiskStorageAccountType,
         Image = new ImageRecord(vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku, vm.Image.Version),
+        Plan = vm.Plan,
         Tags = new Dictionary<string, string>(vm.Tags),
         AgentVersion = vm.Guest.AgentVersion,
         AgentStatus = vm.Guest.AgentStatus,
@@ -208,6 +210,7 @@ internal sealed class CoreStateSection : IStateSection
         OsDiskSizeGB = v.OsDiskSizeGB,
         OsDiskStorageAccountType = v.OsDiskStorageAccountType,
         Image = v.Image is null ? null : new ImageReferenceDefinition { Publisher = v.Image.Publisher, Offer = v.Image.Offer, Sku = v.Image.Sku, Version = v.Image.Version },
+        Plan = v.Plan,
         Tags = new Dictionary<string, string>(v.Tags),
         Guest = GuestOf(v),
     };
@@ -249,6 +252,7 @@ internal sealed class CoreStateSection : IStateSection
         public int OsDiskSizeGB { get; init; }
         public string OsDiskStorageAccountType { get; init; } = "Premium_LRS";
         public ImageRecord? Image { get; init; }
+        public PlanDefinition? Plan { get; init; }
         public Dictionary<string, string> Tags { get; init; } = new();
         public string AgentVersion { get; init; } = "";
         public string AgentStatus { get; init; } = "Ready";

@@ -24,6 +24,9 @@ internal static class GalleryLoader
                     Sku = imageDef.Sku,
                     Architecture = imageDef.Architecture,
                     Description = imageDef.Description,
+                    PurchasePlan = imageDef.PurchasePlan is { } plan
+                        ? new System.Text.Json.Nodes.JsonObject { ["name"] = plan.Name, ["publisher"] = plan.Publisher, ["product"] = plan.Product }
+                        : null,
                 };
                 if (imageDef.SecurityType is { } security)
                 {

@@ -24,6 +24,7 @@ internal sealed class VirtualMachineState
         OsDiskSizeGB = def.OsDiskSizeGB;
         OsDiskStorageAccountType = def.OsDiskStorageAccountType;
         Image = def.Image ?? DefaultImage(def);
+        Plan = def.Plan;
         Tags = new Dictionary<string, string>(def.Tags, StringComparer.Ordinal);
         VmId = Guid.NewGuid().ToString("D");
         TimeCreated = now.AddDays(-14);
@@ -68,6 +69,7 @@ internal sealed class VirtualMachineState
         Image = c.PlatformImage ?? new ImageReferenceDefinition();
         ImageReferenceId = c.PlatformImage is null ? c.ImageReferenceId : null;
         PlatformImageId = c.PlatformImage is null ? null : c.ImageReferenceId;
+        Plan = c.Plan;
         Tags = new Dictionary<string, string>(c.Tags, StringComparer.Ordinal);
         VmId = Guid.NewGuid().ToString("D");
         TimeCreated = now;
@@ -114,6 +116,9 @@ internal sealed class VirtualMachineState
     public int OsDiskSizeGB { get; }
     public string OsDiskStorageAccountType { get; }
     public ImageReferenceDefinition Image { get; }
+
+    /// <summary>The marketplace purchase plan (top-level <c>plan</c>); null when the VM has none. Fixed at creation, as in ARM.</summary>
+    public PlanDefinition? Plan { get; }
     public Dictionary<string, string> Tags { get; }
     /// <summary>Stable for the VM's life, across restarts in persistent mode (the state file restores it).</summary>
     public string VmId { get; internal set; }
@@ -298,5 +303,8 @@ internal sealed record VmCreation
     public required bool BootDiagnosticsEnabled { get; init; }
     public System.Text.Json.Nodes.JsonObject? NetworkProfile { get; init; }
     public string? DiskControllerType { get; init; }
+
+    /// <summary>The request's top-level <c>plan</c>, if any.</summary>
+    public PlanDefinition? Plan { get; init; }
     public required Dictionary<string, string> Tags { get; init; }
 }

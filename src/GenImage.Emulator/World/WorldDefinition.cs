@@ -62,6 +62,9 @@ internal sealed class GalleryImageDefinition
     public string? SecurityType { get; set; }
     public string Architecture { get; set; } = "x64";
     public string? Description { get; set; }
+
+    /// <summary><c>properties.purchasePlan</c> {name, publisher, product}; null when the definition has none.</summary>
+    public PlanDefinition? PurchasePlan { get; set; }
 }
 
 internal sealed class VirtualMachineDefinition
@@ -82,8 +85,22 @@ internal sealed class VirtualMachineDefinition
     public string OsDiskStorageAccountType { get; set; } = "Premium_LRS";
     public string? OsDiskName { get; set; }
     public ImageReferenceDefinition? Image { get; set; }
+
+    /// <summary>The marketplace purchase plan (ARM's top-level <c>plan</c>); null for images without one.</summary>
+    public PlanDefinition? Plan { get; set; }
     public Dictionary<string, string> Tags { get; set; } = new();
     public GuestDefinition Guest { get; set; } = new();
+}
+
+/// <summary>A marketplace purchase plan: a VM's <c>plan</c> or a gallery image definition's <c>purchasePlan</c>.</summary>
+internal sealed class PlanDefinition
+{
+    public string Name { get; set; } = "";
+    public string Publisher { get; set; } = "";
+    public string Product { get; set; } = "";
+
+    /// <summary>VMs only (a gallery purchase plan has no promotion code).</summary>
+    public string? PromotionCode { get; set; }
 }
 
 internal sealed class ImageReferenceDefinition

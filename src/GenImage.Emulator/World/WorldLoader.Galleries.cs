@@ -10,7 +10,8 @@ internal static partial class WorldLoader
 {
     private static readonly string[] GalleryKeys = ["name", "location", "description", "images"];
     private static readonly string[] GalleryImageKeys =
-        ["name", "osType", "osState", "hyperVGeneration", "publisher", "offer", "sku", "securityType", "architecture", "description"];
+        ["name", "osType", "osState", "hyperVGeneration", "publisher", "offer", "sku", "securityType", "architecture", "description", "purchasePlan"];
+    private static readonly string[] PurchasePlanKeys = ["name", "publisher", "product"];
     private static readonly string[] ReplicationKeys = ["secondsPerGB", "slowFactor", "failRegions"];
 
     public static readonly string[] GalleryOsStates = ["Generalized", "Specialized"];
@@ -97,6 +98,11 @@ internal static partial class WorldLoader
             {
                 throw map.ErrorAt("securityType", $"{where}: securityType {image.SecurityType} requires hyperVGeneration V2 (as in Azure).");
             }
+        }
+
+        if (map.Node("purchasePlan") is { } planNode)
+        {
+            image.PurchasePlan = ReadPlan(planNode, $"{where}.purchasePlan", source, PurchasePlanKeys);
         }
 
         return image;

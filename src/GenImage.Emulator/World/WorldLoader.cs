@@ -15,8 +15,9 @@ internal static partial class WorldLoader
     private static readonly string[] VmKeys =
     [
         "name", "location", "size", "powerState", "osState", "osType", "osName", "osVersion", "computerName",
-        "hyperVGeneration", "securityType", "adminUsername", "osDisk", "image", "tags", "guest",
+        "hyperVGeneration", "securityType", "adminUsername", "osDisk", "image", "plan", "tags", "guest",
     ];
+    private static readonly string[] VmPlanKeys = ["name", "publisher", "product", "promotionCode"];
     private static readonly string[] OsDiskKeys = ["name", "sizeGB", "storageAccountType"];
     private static readonly string[] ImageKeys = ["publisher", "offer", "sku", "version"];
     private static readonly string[] GuestKeys = ["agent", "prepared", "cloudInit", "sysprepBlockers", "leftovers", "dvdRomDisabled", "domain"];
@@ -247,9 +248,36 @@ internal static partial class WorldLoader
             };
         }
 
+        if (map.Node("plan") is { } planNode)
+        {
+            vm.Plan = ReadPlan(planNode, $"{where}.plan", source, VmPlanKeys);
+        }
+
         vm.Tags = map.StringMap("tags");
         vm.Guest = ReadGuest(map.Node("guest"), $"{where}.guest", source, windows);
         return vm;
+    }
+
+    /// <summary>A purchase plan: name, publisher and product are required (ARM refuses a partial plan).</summary>
+    private static PlanDefinition ReadPlan(YamlNode node, string where, string? source, string[] keys)
+    {
+        var map = YamlMap.Read(node, where, source, keys);
+        var plan = new PlanDefinition
+        {
+            Name = map.String("name", required: true)!,
+            Publisher = map.String("publisher", required: true)!,
+            Product = map.String("product", required: true)!,
+            PromotionCode = keys.Contains("promotionCode") ? map.String("promotionCode") : null,
+        };
+        foreach (var (key, value) in new[] { ("name", plan.Name), ("publisher", plan.Publisher), ("product", plan.Product) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw map.ErrorAt(key, $"{where}.{key} must not be empty.");
+            }
+        }
+
+        return plan;
     }
 
     private static GuestDefinition ReadGuest(YamlNode? node, string where, string? source, bool windows)

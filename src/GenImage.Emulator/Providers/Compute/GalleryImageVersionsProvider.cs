@@ -205,6 +205,15 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
         }
 
         CheckSecurity(image, lineage, id);
+        if (source is ImageSource.Vm { State.Plan: { } plan } && image.PurchasePlan is null)
+        {
+            // A version captured from a marketplace VM carries its plan; VMs from it need the plan on the definition.
+            throw new ArmException(400, "BadRequest",
+                $"The source '{id}' was created from a marketplace image with the purchase plan '{plan.Publisher}/{plan.Product}/{plan.Name}', "
+                + $"but the parent gallery image '{image.Name}' has no purchase plan. Create the gallery image definition with properties.purchasePlan "
+                + "{name, publisher, product} matching the source's plan.", "properties.purchasePlan");
+        }
+
         return (lineage, region, id);
     }
 

@@ -45,6 +45,18 @@ internal static class VirtualMachineJson
             ["type"] = ResourceType,
             ["location"] = vm.Location,
         };
+        if (vm.Plan is { } plan)
+        {
+            // 2023-07-01: plan {name, publisher, product, promotionCode} sits beside properties, not inside them.
+            var planJson = new JsonObject { ["name"] = plan.Name, ["publisher"] = plan.Publisher, ["product"] = plan.Product };
+            if (plan.PromotionCode is { } code)
+            {
+                planJson["promotionCode"] = code;
+            }
+
+            json["plan"] = planJson;
+        }
+
         if (vm.Tags.Count > 0)
         {
             json["tags"] = Json.Tags(vm.Tags);

@@ -142,6 +142,7 @@ internal sealed partial class VirtualMachinesProvider
             DiskControllerType = Body.Str(storage, "diskControllerType", "properties.storageProfile.diskControllerType") is { } controller
                 ? Body.Enum(controller, ["SCSI", "NVMe"], "properties.storageProfile.diskControllerType")
                 : null,
+            Plan = ReadPlan(body),
             Tags = Body.Tags(body) ?? new Dictionary<string, string>(StringComparer.Ordinal),
         };
 
@@ -412,4 +413,25 @@ internal sealed partial class VirtualMachinesProvider
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\.-]{0,63}$")]
     private static partial Regex VmName();
+
+    /// <summary>The top-level <c>plan</c> of a VM PUT (2023-07-01): name, publisher and product are required when it is given.</summary>
+    private static World.PlanDefinition? ReadPlan(JsonObject body)
+    {
+        var plan = Body.Obj(body, "plan", "plan");
+        if (plan is null)
+        {
+            return null;
+        }
+
+        string Required(string key) => Body.Str(plan, key, "plan." + key) is { Length: > 0 } value
+            ? value
+            : throw ArmErrors.InvalidParameter($"Required parameter 'plan.{key}' is missing (null).", "plan." + key);
+        return new World.PlanDefinition
+        {
+            Name = Required("name"),
+            Publisher = Required("publisher"),
+            Product = Required("product"),
+            PromotionCode = Body.Str(plan, "promotionCode", "plan.promotionCode"),
+        };
+    }
 }
