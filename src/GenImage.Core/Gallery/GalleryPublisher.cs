@@ -342,7 +342,8 @@ namespace GenImage.Core.Gallery
             string done = $"{v.Regions.Count(r => string.Equals(r.State, "Completed", StringComparison.OrdinalIgnoreCase))}/{v.Regions.Count} regions completed";
             _log.Progress(new ProgressInfo(GalleryProgress.Publish, activity, $"{v.ProvisioningState}, replication {v.ReplicationState}: {done}")
             {
-                PercentComplete = Math.Min(99, percent),
+                // 100 only once ARM says the version succeeded; replication can read 100 % a poll earlier.
+                PercentComplete = string.Equals(v.ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase) ? 100 : Math.Min(99, percent),
                 CurrentOperation = v.Id,
             });
             for (int i = 0; i < plan.TargetRegions.Count && i < GalleryProgress.MaxRegionBars; i++)
