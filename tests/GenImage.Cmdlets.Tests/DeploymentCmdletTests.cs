@@ -90,6 +90,31 @@ public sealed class DeploymentCmdletTests
     }
 
     [Fact]
+    public async Task Version_of_a_definition_with_a_purchase_plan_deploys_with_the_plan_and_leaves_no_vm_behind()
+    {
+        // examples/worlds/readiness.yaml: vm-market comes from a marketplace image; market-plan carries its plan, and
+        // ARM refuses a VM from such an image unless the request carries the plan.
+        await using var emulator = await EmulatorFixture.StartAsync(ReadinessWorldFixture.World);
+        using var session = emulator.Connect();
+        var published = session.Run(
+            "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-market -Prepare -Force | " +
+            "New-GalleryImageVersion -GalleryName galimages -DefinitionName market-plan -Name 1.0.0");
+        Assert.True(published.Succeeded, published.Describe());
+        var versionId = published.SingleOutput().Get<string>("Id");
+        emulator.Host.ClearRequestLog();
+
+        var r = session.Run("Test-ImageDeployment -ImageId $id", new { id = versionId });
+
+        Assert.True(r.Succeeded, r.Describe());
+        var result = r.SingleOutput();
+        Assert.Equal("Succeeded", result.Get<string>("Outcome"));
+        Assert.Null(result.Get("ErrorCode"));
+        var put = Assert.Single(emulator.RequestLog, e => e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(201, put.Status);
+        AssertNothingLeft(emulator, result);
+    }
+
+    [Fact]
     public async Task Badly_prepared_version_fails_with_the_explanation_and_leaves_no_vm_behind()
     {
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);

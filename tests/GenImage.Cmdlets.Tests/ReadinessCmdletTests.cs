@@ -197,6 +197,53 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
     }
 
     [Fact]
+    public async Task Purchase_plan_of_an_existing_version_is_read_from_its_source()
+    {
+        // Publishing changes the world, so this test starts its own emulator.
+        await using var emulator = await EmulatorFixture.StartAsync(ReadinessWorldFixture.World, clockScale: 0);
+        using var session = emulator.Connect();
+        var vmId = PublishingTests.VmId("vm-market");
+        string Version(string definition, string name) =>
+            $"/subscriptions/{emulator.SubscriptionId}/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/galimages/images/{definition}/versions/{name}";
+        session.Run("Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-market -Prepare -Force | Out-Null").EnsureSuccess();
+        session.Run("New-GalleryImageVersion rg-images galimages market-plan -SourceId $vmId -Name 1.0.0 -TargetRegion westeurope | Out-Null",
+            new { vmId }).EnsureSuccess();
+        // Version sources: one into the definition with the plan, one (past the pre-flight) into the definition without it.
+        var source = Version("market-plan", "1.0.0");
+        session.Run("New-GalleryImageVersion rg-images galimages market-plan -SourceId $src -Name 1.0.1 -TargetRegion westeurope | Out-Null",
+            new { src = source }).EnsureSuccess();
+        session.Run("New-GalleryImageVersion rg-images galimages market-noplan -SourceId $src -Name 1.0.0 -TargetRegion westeurope -SkipPreflight -WarningAction SilentlyContinue | Out-Null",
+            new { src = source }).EnsureSuccess();
+
+        var r = session.Run("""
+            Test-ImageReadiness -VersionId $fromVm -Rule GI2007
+            Test-ImageReadiness -VersionId $fromVersion -Rule GI2007
+            Test-ImageReadiness -VersionId $fromVersionNoPlan -Rule GI2007
+            """, new { fromVm = source, fromVersion = Version("market-plan", "1.0.1"), fromVersionNoPlan = Version("market-noplan", "1.0.0") });
+
+        Assert.True(r.Succeeded, r.Describe());
+        Assert.Equal(3, r.Output.Count);
+        var (fromVm, fromVersion, noPlan) = (r.Output[0], r.Output[1], r.Output[2]);
+        const string plan = "fabrikam/fabrikam-appliance/appliance-byol";
+
+        // The source VM still exists: its plan is compared with the version's definition.
+        Assert.Equal("Pass", fromVm.Get<object>("Status")!.ToString());
+        Assert.Equal(plan, fromVm.Get<System.Collections.IDictionary>("Evidence")["sourcePurchasePlan"]);
+        Assert.Equal(plan, fromVm.Get<System.Collections.IDictionary>("Evidence")["definitionPurchasePlan"]);
+
+        // A version source carries its definition's plan.
+        Assert.Equal("Pass", fromVersion.Get<object>("Status")!.ToString());
+        Assert.Equal(plan, fromVersion.Get<System.Collections.IDictionary>("Evidence")["sourcePurchasePlan"]);
+
+        Assert.Equal("Fail", noPlan.Get<object>("Status")!.ToString());
+        Assert.True(noPlan.Get<bool>("IsBlocking"));
+        var evidence = noPlan.Get<System.Collections.IDictionary>("Evidence");
+        Assert.Equal(plan, evidence["sourcePurchasePlan"]);
+        Assert.Null(evidence["definitionPurchasePlan"]);
+        Assert.Contains(r.Warnings, w => w.Message.StartsWith("GI2007", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Quiet_returns_true_or_false_only()
     {
         using var session = _emulator.Connect();

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Core;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
+using Azure.ResourceManager.Resources;
 using GenImage.Emulator.World;
 using static GenImage.Emulator.Tests.TestSupport;
 
@@ -201,5 +202,117 @@ public sealed class PurchasePlanTests
         var (_, read) = await GetAsync(http, $"{VmPath("vm-from-market", "rg-validation")}?api-version={ComputeApi}");
         Assert.Equal("appliance-byol", read!["plan"]!["name"]!.GetValue<string>());
         Assert.Null(read["plan"]!["promotionCode"]);
+    }
+
+    private static JsonObject VmBody(string imageId, JsonObject? plan)
+    {
+        var body = new JsonObject
+        {
+            ["location"] = "westeurope",
+            ["properties"] = new JsonObject
+            {
+                ["hardwareProfile"] = new JsonObject { ["vmSize"] = "Standard_D2s_v5" },
+                ["storageProfile"] = new JsonObject { ["imageReference"] = new JsonObject { ["id"] = imageId } },
+                ["osProfile"] = new JsonObject
+                {
+                    ["adminUsername"] = "validator",
+                    ["linuxConfiguration"] = new JsonObject { ["ssh"] = new JsonObject { ["publicKeys"] = new JsonArray(new JsonObject { ["path"] = "/home/validator/.ssh/authorized_keys", ["keyData"] = "ssh-ed25519 AAAA" }) } },
+                },
+            },
+        };
+        if (plan is not null)
+        {
+            body["plan"] = plan;
+        }
+
+        return body;
+    }
+
+    [Fact]
+    public async Task Vm_put_from_an_image_with_a_purchase_plan_without_the_plan_is_refused()
+    {
+        await using var host = await StartAsync(Yaml, 0);
+        using var http = Http(host);
+        var (published, _) = await SendAsync(http, HttpMethod.Put, $"{GalleryPath}/images/market-plan/versions/1.0.0?api-version={GalleryApi}",
+            VersionBody(VmId("vm-market")).ToJsonString());
+        Assert.Equal(201, (int)published.StatusCode);
+
+        // Both the version and the definition (latest) need the plan.
+        foreach (var imageId in new[] { $"/{GalleryPath}/images/market-plan/versions/1.0.0", $"/{GalleryPath}/images/market-plan" })
+        {
+            var (refused, error) = await SendAsync(http, HttpMethod.Put, $"{VmPath("vm-noplan", "rg-validation")}?api-version={ComputeApi}",
+                VmBody(imageId, null).ToJsonString());
+            Assert.Equal(400, (int)refused.StatusCode);
+            Assert.Equal("VMMarketplaceInvalidInput", error!["error"]!["code"]!.GetValue<string>());
+            var message = error["error"]!["message"]!.GetValue<string>();
+            Assert.Contains("requires Plan information in the request", message);
+            Assert.Contains("/resourceGroups/rg-validation/providers/Microsoft.Compute/virtualMachines/vm-noplan", message);
+            Assert.Null(host.GetVm(Sub, "rg-validation", "vm-noplan"));
+        }
+    }
+
+    [Fact]
+    public async Task Vm_put_with_a_plan_other_than_the_image_purchase_plan_is_refused()
+    {
+        await using var host = await StartAsync(Yaml, 0);
+        using var http = Http(host);
+        var (published, _) = await SendAsync(http, HttpMethod.Put, $"{GalleryPath}/images/market-plan/versions/1.0.0?api-version={GalleryApi}",
+            VersionBody(VmId("vm-market")).ToJsonString());
+        Assert.Equal(201, (int)published.StatusCode);
+
+        var (refused, error) = await SendAsync(http, HttpMethod.Put, $"{VmPath("vm-otherplan", "rg-validation")}?api-version={ComputeApi}",
+            VmBody($"/{GalleryPath}/images/market-plan/versions/1.0.0",
+                new JsonObject { ["name"] = "appliance-payg", ["publisher"] = "fabrikam", ["product"] = "fabrikam-appliance" }).ToJsonString());
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Equal("VMMarketplaceInvalidInput", error!["error"]!["code"]!.GetValue<string>());
+        var message = error["error"]!["message"]!.GetValue<string>();
+        Assert.Contains("fabrikam/fabrikam-appliance/appliance-payg", message);
+        Assert.Contains("fabrikam/fabrikam-appliance/appliance-byol", message);
+        Assert.Null(host.GetVm(Sub, "rg-validation", "vm-otherplan"));
+    }
+
+    [Fact]
+    public async Task Vm_put_from_an_image_without_a_purchase_plan_needs_no_plan()
+    {
+        await using var host = await StartAsync(Yaml, 0);
+        using var http = Http(host);
+        var (published, _) = await SendAsync(http, HttpMethod.Put, $"{GalleryPath}/images/market-noplan/versions/1.0.0?api-version={GalleryApi}",
+            VersionBody(VmId("vm-plain")).ToJsonString());
+        Assert.Equal(201, (int)published.StatusCode);
+
+        var (created, json) = await SendAsync(http, HttpMethod.Put, $"{VmPath("vm-plain-copy", "rg-validation")}?api-version={ComputeApi}",
+            VmBody($"/{GalleryPath}/images/market-noplan/versions/1.0.0", null).ToJsonString());
+        Assert.Equal(201, (int)created.StatusCode);
+        Assert.Null(json!["plan"]);
+        Assert.NotNull(host.GetVm(Sub, "rg-validation", "vm-plain-copy"));
+    }
+
+    [Fact]
+    public async Task Sdk_vm_create_without_the_plan_fails_with_the_arm_error_code()
+    {
+        await using var host = await StartAsync(Yaml, 0);
+        using var http = Http(host);
+        var (published, _) = await SendAsync(http, HttpMethod.Put, $"{GalleryPath}/images/market-plan/versions/1.0.0?api-version={GalleryApi}",
+            VersionBody(VmId("vm-market")).ToJsonString());
+        Assert.Equal(201, (int)published.StatusCode);
+
+        var client = Sdk(host);
+        var group = client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(Sub, "rg-validation"));
+        VirtualMachineData Data() => new(new AzureLocation("westeurope"))
+        {
+            HardwareProfile = new VirtualMachineHardwareProfile { VmSize = new VirtualMachineSizeType("Standard_D2s_v5") },
+            StorageProfile = new VirtualMachineStorageProfile { ImageReference = new ImageReference { Id = new ResourceIdentifier($"/{GalleryPath}/images/market-plan/versions/1.0.0") } },
+            OSProfile = new VirtualMachineOSProfile { ComputerName = "vm-sdk", AdminUsername = "validator", AdminPassword = "Plan-Test-Passw0rd!" },
+        };
+
+        var ex = await Assert.ThrowsAsync<RequestFailedException>(() => group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, "vm-sdk", Data()));
+        Assert.Equal(400, ex.Status);
+        Assert.Equal("VMMarketplaceInvalidInput", ex.ErrorCode);
+
+        var withPlan = Data();
+        withPlan.Plan = new ComputePlan { Name = "appliance-byol", Publisher = "fabrikam", Product = "fabrikam-appliance" };
+        await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, "vm-sdk", withPlan);
+        Assert.NotNull(host.GetVm(Sub, "rg-validation", "vm-sdk"));
+        Assert.Equal("appliance-byol", (await Vm(client, "vm-sdk", "rg-validation").GetAsync()).Value.Data.Plan.Name);
     }
 }

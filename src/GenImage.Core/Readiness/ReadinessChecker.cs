@@ -140,6 +140,8 @@ namespace GenImage.Core.Readiness
                         var vm = await _vms.GetAsync(version.SourceId, cancellationToken).ConfigureAwait(false);
                         input.SourceId = vm.Id;
                         input.SourceVm = vm;
+                        // The VM read succeeded, so its plan is known: "" says it has none.
+                        input.SourcePurchasePlan = vm.PurchasePlan ?? string.Empty;
                     }
                     catch (GenImageException ex) when (ex.Kind == GenImageErrorKind.ObjectNotFound)
                     {
@@ -150,6 +152,13 @@ namespace GenImage.Core.Readiness
                 {
                     input.SourceId = version.SourceId;
                     input.SourceResolved = true; // ARM accepted it as the version's source
+                    if (RuleContext.Classify(version.SourceId) == SourceKind.GalleryImageVersion)
+                    {
+                        // A version carries its definition's plan (a managed image's plan is not visible through ARM: GI2007 skips).
+                        var address = Gallery.GalleryIds.ParseVersion(version.SourceId);
+                        var sourceDefinition = await _sources.GetDefinitionAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false);
+                        if (sourceDefinition != null) input.SourcePurchasePlan = sourceDefinition.PurchasePlan ?? string.Empty;
+                    }
                 }
                 input.GuestUnavailableReason = "a published version's guest cannot be inspected; Test-ImageDeployment boots it";
             }

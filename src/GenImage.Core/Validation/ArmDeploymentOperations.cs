@@ -27,6 +27,8 @@ namespace GenImage.Core.Validation
         private readonly ArmVmOperations _vms;
         private readonly ConcurrentDictionary<string, ArmOperation<VirtualMachineResource>> _creates =
             new ConcurrentDictionary<string, ArmOperation<VirtualMachineResource>>(StringComparer.OrdinalIgnoreCase);
+        // Image id -> the definition's purchase plan ("publisher/product/name", "" for none), as read by GetImageAsync.
+        private readonly ConcurrentDictionary<string, string> _purchasePlans = new ConcurrentDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         public ArmDeploymentOperations(GenImageConnection connection)
         {
@@ -69,6 +71,9 @@ namespace GenImage.Core.Validation
                     HyperVGeneration = definition.HyperVGeneration,
                     SecurityType = definition.SecurityType,
                 };
+                var plan = definition.PurchasePlan ?? string.Empty;
+                _purchasePlans[imageId] = plan;
+                _purchasePlans[version.Id] = plan;
                 foreach (var region in version.Regions)
                 {
                     var name = TargetRegions.NormalizeName(region.Region);
@@ -155,6 +160,8 @@ namespace GenImage.Core.Validation
                 data.NetworkProfile.NetworkInterfaceConfigurations.Add(nic);
             }
             foreach (var tag in spec.Tags) data.Tags[tag.Key] = tag.Value;
+            // ARM refuses a VM from an image whose definition has a purchase plan unless the request carries that plan.
+            data.Plan = PlanOf(await PurchasePlanAsync(spec.ImageId, cancellationToken).ConfigureAwait(false));
 
             var group = _connection.Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(spec.SubscriptionId, spec.ResourceGroupName));
             try
@@ -166,6 +173,26 @@ namespace GenImage.Core.Validation
             {
                 throw ArmErrors.TranslateAny(ex, "create the validation VM", spec.VmId);
             }
+        }
+
+        /// <summary>The purchase plan of the image's definition ("publisher/product/name"), "" when it has none or the image is no gallery version.</summary>
+        private async Task<string> PurchasePlanAsync(string imageId, CancellationToken cancellationToken)
+        {
+            if (_purchasePlans.TryGetValue(imageId, out var known)) return known;
+            if (GalleryIds.KindOf(imageId) != SourceKind.GalleryImageVersion) return string.Empty;
+            var address = GalleryIds.ParseVersion(imageId);
+            var definition = await _galleries.GetDefinitionAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false);
+            var plan = definition?.PurchasePlan ?? string.Empty;
+            _purchasePlans[imageId] = plan;
+            return plan;
+        }
+
+        /// <summary>The VM's top-level plan for a "publisher/product/name" purchase plan; null for none.</summary>
+        internal static ComputePlan? PlanOf(string purchasePlan)
+        {
+            var parts = purchasePlan.Split('/');
+            if (parts.Length != 3 || parts.Any(string.IsNullOrWhiteSpace)) return null;
+            return new ComputePlan { Publisher = parts[0].Trim(), Product = parts[1].Trim(), Name = parts[2].Trim() };
         }
 
         public async Task WaitForCreateAsync(string vmId, CancellationToken cancellationToken)

@@ -52,7 +52,9 @@ internal sealed partial class VirtualMachinesProvider
         var storage = Body.Obj(p, "storageProfile", "properties.storageProfile");
         var imageReference = Body.Obj(storage, "imageReference", ImageTarget)
             ?? throw ArmErrors.InvalidParameter($"Required parameter '{ImageTarget}' is missing (null). The emulator creates VMs from images only.", ImageTarget);
-        var (lineage, imageId, resolvedVersion, imageSecurity) = ResolveImage(imageReference, location);
+        var (lineage, imageId, resolvedVersion, imageSecurity, purchasePlan) = ResolveImage(imageReference, location);
+        var plan = ReadPlan(body);
+        CheckPlan(plan, purchasePlan, rg, name);
 
         var securityProfile = Body.Obj(p, "securityProfile", "properties.securityProfile");
         var securityType = Body.Enum(Body.Str(securityProfile, "securityType", "properties.securityProfile.securityType"),
@@ -142,7 +144,7 @@ internal sealed partial class VirtualMachinesProvider
             DiskControllerType = Body.Str(storage, "diskControllerType", "properties.storageProfile.diskControllerType") is { } controller
                 ? Body.Enum(controller, ["SCSI", "NVMe"], "properties.storageProfile.diskControllerType")
                 : null,
-            Plan = ReadPlan(body),
+            Plan = plan,
             Tags = Body.Tags(body) ?? new Dictionary<string, string>(StringComparer.Ordinal),
         };
 
@@ -221,7 +223,7 @@ internal sealed partial class VirtualMachinesProvider
         });
     }
 
-    private (ImageLineage Lineage, string ImageId, string? VersionId, string? ImageSecurity) ResolveImage(JsonObject imageReference, string location)
+    private (ImageLineage Lineage, string ImageId, string? VersionId, string? ImageSecurity, JsonObject? PurchasePlan) ResolveImage(JsonObject imageReference, string location)
     {
         var id = Body.Str(imageReference, "id", ImageTarget + ".id");
         if (string.IsNullOrWhiteSpace(id))
@@ -245,14 +247,14 @@ internal sealed partial class VirtualMachinesProvider
                     throw GalleryImageNotAvailable(version.ResourceId, location);
                 }
 
-                return (version.Lineage, version.ResourceId, version.ResourceId, version.Image.SecurityType);
+                return (version.Lineage, version.ResourceId, version.ResourceId, version.Image.SecurityType, version.Image.PurchasePlan);
             }
 
             case ImageSource.Definition { State: var definition }:
             {
                 var latest = ImageSources.Latest(definition, location, Now) ?? throw new ArmException(404, "GalleryImageNotFound",
                     $"The gallery image {definition.ResourceId} has no version available for use in {location} region: every version is excluded from latest, still replicating, failed or not replicated to the region.");
-                return (latest.Lineage, definition.ResourceId, latest.ResourceId, definition.SecurityType);
+                return (latest.Lineage, definition.ResourceId, latest.ResourceId, definition.SecurityType, definition.PurchasePlan);
             }
 
             case ImageSource.ManagedImage { State: var image }:
@@ -261,7 +263,7 @@ internal sealed partial class VirtualMachinesProvider
                     throw new ArmException(404, "NotFound", $"The Image '{image.ResourceId}' cannot be found in '{location}' region.");
                 }
 
-                return (image.Lineage, image.ResourceId, null, null);
+                return (image.Lineage, image.ResourceId, null, null, null);
 
             case ImageSource.Missing { Kind: "image" }:
                 throw new ArmException(404, "NotFound", $"The Image '{id}' cannot be found in '{location}' region.");
@@ -279,7 +281,7 @@ internal sealed partial class VirtualMachinesProvider
         $"The gallery image {id} is not available in {location} region. Please contact image owner to replicate to this region, or change your requested region.");
 
     /// <summary>A marketplace image: a fresh, publisher-prepared guest (generalized with preparation, agent Ready).</summary>
-    private static (ImageLineage, string, string?, string?) PlatformImage(JsonObject reference)
+    private static (ImageLineage, string, string?, string?, JsonObject?) PlatformImage(JsonObject reference)
     {
         var publisher = Body.Str(reference, "publisher", ImageTarget + ".publisher");
         var offer = Body.Str(reference, "offer", ImageTarget + ".offer");
@@ -310,7 +312,38 @@ internal sealed partial class VirtualMachinesProvider
             Leftovers = [],
             OsDiskSizeGB = windows ? 127 : 30,
         };
-        return (lineage, id, null, gen2 ? "TrustedLaunchSupported" : null);
+        return (lineage, id, null, gen2 ? "TrustedLaunchSupported" : null, null);
+    }
+
+    /// <summary>
+    /// A VM from a gallery image whose definition has <c>purchasePlan</c> must carry a matching top-level <c>plan</c>:
+    /// ARM refuses it with 400 <c>VMMarketplaceInvalidInput</c>. A plan on a VM from an image without one is accepted.
+    /// </summary>
+    private static void CheckPlan(World.PlanDefinition? plan, JsonObject? purchasePlan, ResourceGroupState rg, string vmName)
+    {
+        if (purchasePlan is null)
+        {
+            return;
+        }
+
+        string Part(string key) => purchasePlan[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+        var (name, publisher, product) = (Part("name"), Part("publisher"), Part("product"));
+        var vmId = $"{rg.ResourceId}/providers/Microsoft.Compute/virtualMachines/{vmName}";
+        if (plan is null)
+        {
+            throw new ArmException(400, "VMMarketplaceInvalidInput",
+                $"Creating a virtual machine from Marketplace image or a custom image sourced from a Marketplace image requires Plan information in the request. VM: '{vmId}'.",
+                "plan");
+        }
+
+        if (!string.Equals(plan.Name, name, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(plan.Publisher, publisher, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(plan.Product, product, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArmException(400, "VMMarketplaceInvalidInput",
+                $"The plan '{plan.Publisher}/{plan.Product}/{plan.Name}' in the request does not match the purchase plan '{publisher}/{product}/{name}' of the image. VM: '{vmId}'.",
+                "plan");
+        }
     }
 
     private static void CheckSecurity(string vmSecurity, string? imageSecurity, ImageLineage lineage, string imageId)
