@@ -38,6 +38,8 @@ $result = [ordered]@{
 }
 $warnings = [System.Collections.Generic.List[string]]::new()
 
+# Run Command sends one script at a time, so the helper functions below also stand in Prepare-Windows.ps1;
+# a test keeps the copies identical.
 # Compact JSON without ConvertTo-Json: its output differs between Windows PowerShell 5.1 and
 # PowerShell 7 (depth limits, extra properties on strings), and the result must be one exact line.
 function ConvertTo-GenImageJson {

@@ -60,6 +60,8 @@ $result = [ordered]@{
     shutdownScheduled = $false
 }
 
+# Run Command sends one script at a time, so the helper functions below also stand in Inspect-Windows.ps1;
+# a test keeps the copies identical.
 # Compact JSON without ConvertTo-Json: its output differs between Windows PowerShell 5.1 and
 # PowerShell 7 (depth limits, extra properties on strings), and the result must be one exact line.
 function ConvertTo-GenImageJson {
