@@ -1,5 +1,7 @@
 @{
     RootModule           = 'GenImage.Cmdlets.dll'
+    # Loaded first: makes the engine and its dependencies (in dependencies/) loadable, privately on PowerShell 7.
+    NestedModules        = @('GenImage.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '6c0f4d1e-5b7a-4e55-9a3c-2f8e1b7d9c41'
     Author               = 'GenImage maintainers'

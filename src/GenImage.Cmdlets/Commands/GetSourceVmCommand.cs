@@ -39,7 +39,7 @@ namespace GenImage.Cmdlets.Commands
             {
                 if (ParameterSetName == ByIdSet)
                 {
-                    ResourceIds.ParseVirtualMachine(Id!);
+                    ResourceIds.ValidateVirtualMachine(Id!);
                     WriteObject(RunAsync((log, ct) => vms.GetAsync(Id!, ct)));
                     return;
                 }

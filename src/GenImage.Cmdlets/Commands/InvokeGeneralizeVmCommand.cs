@@ -70,7 +70,7 @@ namespace GenImage.Cmdlets.Commands
             GeneralizePlan plan;
             try
             {
-                ResourceIds.ParseVirtualMachine(target);
+                ResourceIds.ValidateVirtualMachine(target);
                 plan = RunAsync((log, ct) => new Generalizer(new ArmVmOperations(connection), log).PlanAsync(target, options, ct), correlationId);
             }
             catch (GenImageException ex)

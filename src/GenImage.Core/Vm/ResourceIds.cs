@@ -12,6 +12,12 @@ namespace GenImage.Core.Vm
         public static string VirtualMachine(string subscriptionId, string resourceGroup, string name) =>
             $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/virtualMachines/{name}";
 
+        /// <summary>
+        /// Checks a VM id; a wrong id gets an InvalidResourceId error naming the expected form. For callers outside
+        /// the engine, which never see Azure SDK types.
+        /// </summary>
+        public static void ValidateVirtualMachine(string id) => ParseVirtualMachine(id);
+
         /// <summary>Parses a VM id; a wrong id gets an InvalidResourceId error naming the expected form.</summary>
         public static ResourceIdentifier ParseVirtualMachine(string id)
         {
