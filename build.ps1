@@ -4,8 +4,10 @@
 
 .DESCRIPTION
     Build    dotnet build GenImage.Cmdlets.sln -c <Configuration>; stages the importable module in out/GenImage.
-    Test     dotnet test GenImage.Cmdlets.sln -c <Configuration>, then the Pester tests in tests/Pester
-             (in a pwsh process of their own) when Pester 5 or later is installed.
+    Test     Everything users rely on: builds, runs dotnet test GenImage.Cmdlets.sln (xunit), packages
+             out/GenImage.zip, extracts it onto PSModulePath and runs tests/Pester (Pester 5.9.1, restored
+             by the build) against it in pwsh 7.6 (dotnet pwsh) and in PowerShell 7.4 on .NET 8
+             (tests/GenImage.PowerShell74). Ends with one line "N passed, N failed, N skipped".
     Package  Builds in Release and zips out/GenImage into out/GenImage.zip with the folder GenImage/ at
              the root of the archive, the layout Azure Automation and Install-Module expect.
     Demo     dotnet run --project src/GenImage.Demo -c <Configuration>: the emulator in-process and
@@ -18,7 +20,7 @@
     ./build.ps1
 
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 
 .EXAMPLE
     ./build.ps1 -Task Package
@@ -38,6 +40,7 @@ $RepoRoot = $PSScriptRoot
 $Solution = Join-Path $RepoRoot 'GenImage.Cmdlets.sln'
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleDir = Join-Path $OutDir 'GenImage'
+$TestOutDir = Join-Path $OutDir 'test'
 
 function Invoke-Dotnet {
     param([Parameter(Mandatory)] [string[]] $Arguments)
@@ -57,43 +60,113 @@ function Invoke-BuildTask {
     }
 }
 
-function Invoke-TestTask {
-    Invoke-Dotnet -Arguments @('test', $Solution, '-c', $Configuration)
-
-    $pester = Get-Module -ListAvailable -Name Pester |
-        Where-Object { $_.Version -ge [version] '5.0' } |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
-    if ($null -eq $pester) {
-        Write-Warning ('Pester 5 or later is not installed, so tests/Pester did not run. ' +
-            'Install it with: Install-Module -Name Pester -MinimumVersion 5.0 -Scope CurrentUser -Force -SkipPublisherCheck')
-        return
+function Get-XunitCounts {
+    # The summary line dotnet test prints per test assembly:
+    #   Passed!  - Failed:     0, Passed:   539, Skipped:     0, Total:   539, Duration: 5 s - GenImage.Core.Tests.dll (net10.0)
+    param([string[]] $Lines)
+    $counts = [ordered]@{ passed = 0; failed = 0; skipped = 0; assemblies = 0 }
+    foreach ($line in $Lines) {
+        if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)') {
+            $counts.failed += [int] $Matches[2]
+            $counts.passed += [int] $Matches[3]
+            $counts.skipped += [int] $Matches[4]
+            $counts.assemblies++
+        }
     }
+    [pscustomobject] $counts
+}
 
-    # A pwsh of its own: the tests import the module, and a loaded assembly could not be rebuilt afterwards.
-    $pwsh = Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    $shell = if ($null -ne $pwsh) { $pwsh.Source } else { [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName }
+function Get-PowerShell74Host {
+    $bin = Join-Path $RepoRoot "tests/GenImage.PowerShell74/bin/$Configuration/net8.0"
+    $candidates = @(Get-ChildItem -Path $bin -Recurse -File -Include 'pwsh74', 'pwsh74.exe' -ErrorAction SilentlyContinue)
+    if ($candidates.Count -eq 0) {
+        throw "The PowerShell 7.4 host is not built (nothing like pwsh74 under $bin)."
+    }
+    $candidates[0].FullName
+}
+
+function Invoke-PesterRun {
+    # Runs tests/Pester in a process of its own (the module's assemblies stay loaded until it ends) and
+    # returns its counts; a run that ended without writing them counts as one failure.
+    param([string] $Engine, [string] $Shell, [string[]] $ShellArguments, [string] $ModuleRoot)
     $runner = Join-Path $RepoRoot 'tests/Pester/Invoke-GenImagePester.ps1'
-    Write-Host "> Pester $($pester.Version): tests/Pester" -ForegroundColor Cyan
+    $resultPath = Join-Path $TestOutDir "pester-$Engine.json"
+    Remove-Item -LiteralPath $resultPath -ErrorAction SilentlyContinue
+    Write-Host "> Pester in $Engine" -ForegroundColor Cyan
     $previous = $env:GENIMAGE_CONFIGURATION
     $env:GENIMAGE_CONFIGURATION = $Configuration
     try {
-        & $shell -NoProfile -NonInteractive -File $runner
-        if ($LASTEXITCODE -ne 0) {
-            throw "The Pester tests failed (exit code $LASTEXITCODE)."
-        }
+        # Out-Host: the run's output is shown, and never mixed into this function's result.
+        & $Shell @ShellArguments -NoProfile -NonInteractive -File $runner -ModuleRoot $ModuleRoot -ResultPath $resultPath 2>&1 | Out-Host
+        $exitCode = $LASTEXITCODE
     }
     finally {
         $env:GENIMAGE_CONFIGURATION = $previous
     }
+    if (Test-Path -LiteralPath $resultPath) {
+        $counts = Get-Content -LiteralPath $resultPath -Raw | ConvertFrom-Json
+        if ($exitCode -ne 0 -and $counts.failed -eq 0) {
+            $counts.failed = 1
+        }
+        return $counts
+    }
+    Write-Host "Pester in $Engine ended with exit code $exitCode and no result." -ForegroundColor Red
+    [pscustomobject]@{ engine = $Engine; passed = 0; failed = 1; skipped = 0 }
 }
 
-function Invoke-PackageTask {
-    if (Test-Path -LiteralPath $ModuleDir) {
-        Remove-Item -LiteralPath $ModuleDir -Recurse -Force
-    }
-    Invoke-BuildTask -BuildConfiguration 'Release'
+function Invoke-TestTask {
+    # Everything users rely on, in the order it can fail: xunit (engine, emulator, cmdlets in a hosted engine),
+    # then the package as Azure Automation gets it - out/GenImage.zip extracted onto PSModulePath and imported
+    # by name - under real Pester in pwsh 7.6 and in PowerShell 7.4 on .NET 8. Ends with one line
+    # "N passed, N failed, N skipped" over all of them; exits 1 when anything failed.
+    Invoke-BuildTask -BuildConfiguration $Configuration
+    $null = New-Item -ItemType Directory -Path $TestOutDir -Force
+    $rows = [System.Collections.Generic.List[object]]::new()
 
+    Write-Host "> dotnet test $Solution -c $Configuration --no-build" -ForegroundColor Cyan
+    $lines = [System.Collections.Generic.List[string]]::new()
+    & dotnet test $Solution -c $Configuration --no-build 2>&1 | ForEach-Object {
+        $line = "$_"
+        $lines.Add($line)
+        Write-Host $line
+    }
+    $xunitExit = $LASTEXITCODE
+    $xunit = Get-XunitCounts -Lines $lines
+    if ($xunitExit -ne 0 -and $xunit.failed -eq 0) {
+        Write-Host "dotnet test exited $xunitExit without a failed test; see above." -ForegroundColor Red
+        $xunit.failed = 1
+    }
+    $rows.Add([pscustomobject]@{ engine = "xunit ($($xunit.assemblies) assemblies)"; passed = $xunit.passed; failed = $xunit.failed; skipped = $xunit.skipped })
+
+    $zip = New-ModulePackage
+    $moduleRoot = Join-Path $TestOutDir 'psmodules'
+    if (Test-Path -LiteralPath $moduleRoot) {
+        Remove-Item -LiteralPath $moduleRoot -Recurse -Force
+    }
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    [System.IO.Compression.ZipFile]::ExtractToDirectory($zip, $moduleRoot)
+
+    $pwsh76 = Invoke-PesterRun -Engine 'pwsh-7.6' -Shell 'dotnet' -ShellArguments @('pwsh') -ModuleRoot $moduleRoot
+    $rows.Add($pwsh76)
+    $pwsh74 = Invoke-PesterRun -Engine 'pwsh-7.4' -Shell (Get-PowerShell74Host) -ShellArguments @() -ModuleRoot $moduleRoot
+    $rows.Add($pwsh74)
+
+    Write-Host ''
+    foreach ($row in $rows) {
+        Write-Host ('{0,-28} {1,5} passed, {2} failed, {3} skipped' -f $row.engine, $row.passed, $row.failed, $row.skipped)
+    }
+    $passed = ($rows | Measure-Object -Property passed -Sum).Sum
+    $failed = ($rows | Measure-Object -Property failed -Sum).Sum
+    $skipped = ($rows | Measure-Object -Property skipped -Sum).Sum
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) {
+        throw "$failed test(s) failed."
+    }
+}
+
+function New-ModulePackage {
+    # Zips out/GenImage (as staged by the last build) into out/GenImage.zip with the folder GenImage/ at the
+    # root of the archive, the layout Azure Automation and Install-Module expect. Returns the zip's path.
     $zip = Join-Path $OutDir 'GenImage.zip'
     if (Test-Path -LiteralPath $zip) {
         Remove-Item -LiteralPath $zip -Force
@@ -122,7 +195,7 @@ function Invoke-PackageTask {
     finally {
         $archive.Dispose()
     }
-    foreach ($required in 'GenImage/GenImage.psd1', 'GenImage/GenImage.Cmdlets.dll') {
+    foreach ($required in 'GenImage/GenImage.psd1', 'GenImage/GenImage.Cmdlets.dll', 'GenImage/GenImage.Loader.dll', 'GenImage/dependencies/GenImage.Core.dll') {
         if ($entries -notcontains $required) {
             throw "The package '$zip' lacks $required."
         }
@@ -132,6 +205,15 @@ function Invoke-PackageTask {
         throw "The package '$zip' has entries outside GenImage/ or with backslashes: $($bad -join ', ')"
     }
     Write-Host "Packaged $($entries.Count) files into $zip" -ForegroundColor Green
+    $zip
+}
+
+function Invoke-PackageTask {
+    if (Test-Path -LiteralPath $ModuleDir) {
+        Remove-Item -LiteralPath $ModuleDir -Recurse -Force
+    }
+    Invoke-BuildTask -BuildConfiguration 'Release'
+    $null = New-ModulePackage
 }
 
 function Invoke-CleanTask {
@@ -141,6 +223,7 @@ function Invoke-CleanTask {
     }
 }
 
+Set-Location -LiteralPath $RepoRoot   # dotnet pwsh finds .config/dotnet-tools.json from here
 try {
     if ($null -eq (Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
         throw 'The .NET SDK (dotnet) is not on PATH. Install the .NET 10 SDK.'

@@ -8,6 +8,9 @@
     CompanyName          = 'GenImage'
     Copyright            = '(c) GenImage maintainers. MIT License.'
     Description          = 'Takes Azure VMs through the generalized image lifecycle: prepare, generalize, check readiness, publish to Azure Compute Gallery, validate, and keep the evidence.'
+    # Supported: PowerShell 7.4 and later (Core; tested on 7.4.22 / .NET 8 and 7.6.10 / .NET 10) and Windows
+    # PowerShell 5.1 (Desktop; built for, not exercised by any test). A manifest cannot say "5.1, or 7.4 and
+    # later", so the floor is 5.1; PowerShell 7.0-7.3 run on .NET versions out of support and are not tested.
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('GenImage.format.ps1xml')

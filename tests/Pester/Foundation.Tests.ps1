@@ -1,13 +1,12 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 
 # User scenarios of the GenImage foundation, against the standalone emulator.
-# Build first (./build.ps1); each Describe that changes VMs starts an emulator of its own.
+# Run by tests/Pester/Invoke-GenImagePester.ps1 (build.ps1 -Task Test); each Describe that changes VMs starts an emulator of its own.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'GenImage.TestHelpers.ps1')
     $RepoRoot = Get-GenImageRepoRoot
-    $ManifestPath = Join-Path $RepoRoot 'out/GenImage/GenImage.psd1'
-    Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+    $ManifestPath = Import-GenImageTestModule
     $ResourceGroup = 'rg-images'
     $WindowsVm = 'vm-win2022-src'
     $LinuxVm = 'vm-ubuntu2204-src'
@@ -110,7 +109,7 @@ Describe 'Refusals, dry runs and missing VMs' {
 
     It 'refuses a running VM without -Prepare and leaves it running' {
         { Invoke-GeneralizeVm -ResourceGroupName $ResourceGroup -Name $WindowsVm -Force -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GenImage.VmNotPrepared'
+            Should -Throw -ErrorId 'GenImage.VmNotPrepared,*'
 
         $vm = Get-SourceVm -ResourceGroupName $ResourceGroup -Name $WindowsVm
         $vm.PowerState | Should -Be 'running'
@@ -128,7 +127,7 @@ Describe 'Refusals, dry runs and missing VMs' {
 
     It 'reports a VM that does not exist as ResourceNotFound / ObjectNotFound' {
         { Invoke-GeneralizeVm -ResourceGroupName $ResourceGroup -Name 'vm-does-not-exist' -Prepare -Force -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GenImage.ResourceNotFound'
+            Should -Throw -ErrorId 'GenImage.ResourceNotFound,*'
 
         $caught = $null
         try {
@@ -138,7 +137,7 @@ Describe 'Refusals, dry runs and missing VMs' {
             $caught = $_
         }
         $caught | Should -Not -BeNullOrEmpty
-        $caught.FullyQualifiedErrorId | Should -BeLike 'GenImage.ResourceNotFound*'
+        $caught.FullyQualifiedErrorId | Should -BeLike 'GenImage.ResourceNotFound,*'
         $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }

@@ -13,6 +13,59 @@ function Get-GenImageRepoRoot {
     (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).ProviderPath
 }
 
+function Import-GenImageTestModule {
+    <#
+    .SYNOPSIS
+        Imports GenImage by name from PSModulePath, as Azure Automation imports an uploaded module, and returns
+        the path of the manifest it imported.
+    .DESCRIPTION
+        Invoke-GenImagePester.ps1 puts the folder that holds the module under test first on PSModulePath and
+        names it in $env:GENIMAGE_TEST_MODULE_ROOT (build.ps1 -Task Test: the extracted out/GenImage.zip).
+        Without it (Invoke-Pester run by hand after a build) that folder is out/, which holds out/GenImage.
+        Fails when PowerShell found a GenImage anywhere else.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $root = $env:GENIMAGE_TEST_MODULE_ROOT
+    if (-not $root) {
+        $root = Join-Path (Get-GenImageRepoRoot) 'out'
+        $env:PSModulePath = $root + [System.IO.Path]::PathSeparator + $env:PSModulePath
+    }
+    $expected = (Resolve-Path -LiteralPath (Join-Path $root 'GenImage') -ErrorAction Stop).ProviderPath
+    $module = Import-Module -Name GenImage -Force -PassThru -ErrorAction Stop | Where-Object { $_.Name -eq 'GenImage' } | Select-Object -First 1
+    if ($module.ModuleBase -ne $expected) {
+        throw "Import-Module GenImage loaded '$($module.ModuleBase)', not the module under test '$expected'. Check PSModulePath."
+    }
+    Join-Path $module.ModuleBase 'GenImage.psd1'
+}
+
+function Invoke-GenImageTestEngine {
+    <#
+    .SYNOPSIS
+        Runs a script file in a new process of the engine running the tests (pwsh 7.6, or the PowerShell 7.4
+        host) and returns its standard output lines; throws with its output when it exits non-zero.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [string[]] $ArgumentList = @()
+    )
+    $processPath = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $engine = @($processPath)
+    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') {
+        # dotnet pwsh: the muxer, then the pwsh.dll it runs.
+        $engine += [Environment]::GetCommandLineArgs()[0]
+    }
+    $arguments = @($engine | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList
+    $output = & $engine[0] @arguments 2>&1 | ForEach-Object { "$_" }
+    if ($LASTEXITCODE -ne 0) {
+        throw "$ScriptPath exited $LASTEXITCODE in $($engine -join ' '):`n$($output -join "`n")"
+    }
+    $output
+}
+
 function Get-GenImageBuildConfiguration {
     <#
     .SYNOPSIS

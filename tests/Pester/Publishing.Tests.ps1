@@ -1,13 +1,13 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 
 # User scenarios of publishing (gallery definitions and versions, replication, release channel, managed
-# images), against the standalone emulator. Build first (./build.ps1); each Describe starts its own emulator.
+# images), against the standalone emulator. Run by tests/Pester/Invoke-GenImagePester.ps1 (build.ps1 -Task Test);
+# each Describe starts its own emulator.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'GenImage.TestHelpers.ps1')
     $RepoRoot = Get-GenImageRepoRoot
-    $ManifestPath = Join-Path $RepoRoot 'out/GenImage/GenImage.psd1'
-    Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+    $ManifestPath = Import-GenImageTestModule
     $ResourceGroup = 'rg-images'
     $Gallery = 'gal_publish'
     $SubscriptionId = '00000000-0000-0000-0000-000000000001'
@@ -31,7 +31,7 @@ BeforeAll {
             @()
         }
         catch {
-            $_.FullyQualifiedErrorId | Should -BeLike 'GenImage.PreflightFailed*'
+            $_.FullyQualifiedErrorId | Should -BeLike 'GenImage.PreflightFailed,*'
             @($_.Exception.Findings | Where-Object { $_.IsBlocking } | ForEach-Object { $_.RuleId })
         }
     }
@@ -87,7 +87,7 @@ Describe 'Publishing a generalized VM to three regions' {
 
     It 'refuses a definition with the same publisher/offer/sku' {
         { New-GalleryImageDefinition -ResourceGroupName $ResourceGroup -GalleryName $Gallery -Name other -Publisher contoso -Offer ubuntu -Sku 22_04 -OsType Linux -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GenImage.GalleryImageIdentifierInUse*'
+            Should -Throw -ErrorId 'GenImage.GalleryImageIdentifierInUse,*'
     }
 }
 
@@ -127,7 +127,7 @@ Describe 'The publishing pre-flight' {
 
     It 'names the bad -TargetRegion token' {
         { New-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -SourceId $LinuxVmId -TargetRegion 'eastus=two' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GenImage.InvalidTargetRegion*' -ExpectedMessage "*'eastus=two'*"
+            Should -Throw -ErrorId 'GenImage.InvalidTargetRegion,*' -ExpectedMessage "*'eastus=two'*"
     }
 
     It 'warns loudly what -SkipPreflight skipped' {
@@ -201,7 +201,7 @@ Describe 'Versions, -Increment, -NoWait and the release channel' {
         $undone.LatestVersion | Should -Be '1.0.0'
 
         { Remove-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 1.0.0 -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GenImage.LatestVersionRemoval*'
+            Should -Throw -ErrorId 'GenImage.LatestVersionRemoval,*'
 
         Remove-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 1.0.0 -Force -WarningAction SilentlyContinue -ErrorAction Stop
         @(Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 | Where-Object { $_.Name -eq '1.0.0' }).Count | Should -Be 0
@@ -221,7 +221,7 @@ Describe 'Managed images' {
 
     It 'refuses a running VM with GI1002' {
         { New-ManagedImage -ResourceGroupName $ResourceGroup -Name img-win -SourceId $WindowsVmId -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GenImage.PreflightFailed*' -ExpectedMessage '*GI1002*'
+            Should -Throw -ErrorId 'GenImage.PreflightFailed,*' -ExpectedMessage '*GI1002*'
     }
 
     It 'captures a generalized VM' {

@@ -1,13 +1,12 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 
 # User scenarios of readiness checks and deployment validation, against the standalone emulator.
-# Build first (./build.ps1); each Describe that changes state starts an emulator of its own.
+# Run by tests/Pester/Invoke-GenImagePester.ps1 (build.ps1 -Task Test); each Describe that changes state starts an emulator of its own.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'GenImage.TestHelpers.ps1')
     $RepoRoot = Get-GenImageRepoRoot
-    $ManifestPath = Join-Path $RepoRoot 'out/GenImage/GenImage.psd1'
-    Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+    $ManifestPath = Import-GenImageTestModule
     $ResourceGroup = 'rg-images'
 
     function Get-ValidationVm {
@@ -40,7 +39,7 @@ Describe 'The readiness catalogue and the guest scripts' {
     }
 
     It 'reports an unknown rule id as RuleNotFound' {
-        { Get-ImageReadinessRule -Id 'GI9999' -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.RuleNotFound*'
+        { Get-ImageReadinessRule -Id 'GI9999' -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.RuleNotFound,*'
     }
 
     It 'prints the four guest scripts, and the raw text of one' {
@@ -113,7 +112,7 @@ Describe 'The classic failures are caught before any write' {
 
     It 'answers -Quiet with $false and stops with -FailOnError' {
         Test-ImageReadiness -ResourceGroupName $ResourceGroup -VmName vm-win-appx -Quiet | Should -BeFalse
-        { Test-ImageReadiness -ResourceGroupName $ResourceGroup -VmName vm-win-appx -FailOnError } | Should -Throw -ErrorId 'GenImage.ReadinessFailed*'
+        { Test-ImageReadiness -ResourceGroupName $ResourceGroup -VmName vm-win-appx -FailOnError } | Should -Throw -ErrorId 'GenImage.ReadinessFailed,*'
     }
 
     It 'left every VM as it was' {
@@ -180,7 +179,7 @@ Describe 'Validating a badly prepared version' {
     }
 
     It 'stops with ValidationFailed under -FailOnError' {
-        { Test-ImageDeployment -ImageId $version.Id -FailOnError -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'GenImage.ValidationFailed*'
+        { Test-ImageDeployment -ImageId $version.Id -FailOnError -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'GenImage.ValidationFailed,*'
         Get-ValidationVm | Should -BeNullOrEmpty
     }
 

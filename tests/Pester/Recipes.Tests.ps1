@@ -1,13 +1,12 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 
 # User scenarios of image recipes and evidence bundles, against the standalone emulator.
-# Build first (./build.ps1); each Describe that runs a recipe starts an emulator of its own.
+# Run by tests/Pester/Invoke-GenImagePester.ps1 (build.ps1 -Task Test); each Describe that runs a recipe starts an emulator of its own.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'GenImage.TestHelpers.ps1')
     $RepoRoot = Get-GenImageRepoRoot
-    $ManifestPath = Join-Path $RepoRoot 'out/GenImage/GenImage.psd1'
-    Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+    $ManifestPath = Import-GenImageTestModule
     $ResourceGroup = 'rg-images'
 
     # Copies examples/recipes (with the probes) to a folder of its own, runs written inside it.
@@ -111,7 +110,7 @@ Describe 'Reading and checking recipes without a connection' {
 
         $output | Should -BeNullOrEmpty
         @($errors).Count | Should -Be 1
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.GI9004*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.GI9004,*'
         $errors[0].TargetObject.KeyPath | Should -Be 'metadata.owner'
     }
 }
@@ -188,7 +187,7 @@ Describe 'A readiness failure on the classic-failures world' {
         $run.Status | Should -Be 'Blocked'
         @($run.BlockingFindings | ForEach-Object { $_.RuleId }) | Should -Contain 'GI2003'
         @($errors).Count | Should -Be 1
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ReadinessBlocked*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ReadinessBlocked,*'
         $errors[0].Exception.Message | Should -Match 'GI2003'
         (Get-SourceVm -ResourceGroupName $ResourceGroup -Name vm-win2019-gen1).OsState | Should -BeNullOrEmpty
     }
@@ -218,7 +217,7 @@ Describe 'A validation failure on the classic-failures world' {
         $run.Status | Should -Be 'ValidationFailed'
         $run.Promoted | Should -BeFalse
         ($run.Steps | Where-Object Name -eq 'Promote').Status | Should -Be 'Skipped'
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ValidationFailed*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ValidationFailed,*'
         $errors[0].Exception.Message | Should -Match 'stays excluded from latest'
         (Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName gal_images -DefinitionName win2022-datacenter-g2 -Name 1.0.0).ExcludeFromLatest | Should -BeTrue
         Test-EvidenceBundle -Path $run.EvidencePath | Should -BeNullOrEmpty
@@ -243,12 +242,12 @@ Describe 'Resuming after a failure on the recipes world' {
     It 'fails at promotion and leaves the version excluded from latest' {
         $failed.Status | Should -Be 'Failed'
         ($failed.Steps | Where-Object Name -eq 'Promote').Status | Should -Be 'Failed'
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ArmInternalServerError*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GenImage.ArmInternalServerError,*'
         (Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName gal_images -DefinitionName ubuntu-2204-gen2 -Name 1.0.0).ExcludeFromLatest | Should -BeTrue
     }
 
     It 'refuses a new run while that one is unfinished' {
-        { Invoke-ImageRecipe -Path $recipe -Force -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.UnfinishedRun'
+        { Invoke-ImageRecipe -Path $recipe -Force -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.UnfinishedRun,*'
     }
 
     It 'finishes with -Resume without repeating a finished step' {
