@@ -103,11 +103,24 @@ namespace GenImage.Core.Connection
                 Endpoint = endpoint,
                 IsEmulator = emulator,
                 CredentialType = options.Credential.ToString(),
+                AzureSdk = DescribeAzureSdk(),
                 ConnectedAt = DateTimeOffset.UtcNow,
             };
             var connected = new ArmClient(credential, data.SubscriptionId, clientOptions);
             log.Verbose($"Connected to {(emulator ? "the GenImage emulator" : options.Environment.ToString())} at {endpoint}, subscription {data.DisplayName} ({data.SubscriptionId}).");
             return new GenImageConnection(connected, context, options.PollingInterval ?? (emulator ? EmulatorPolling : AzurePolling), clientOptions.Transport);
+        }
+
+        /// <summary>"Azure.Core VERSION (LOAD CONTEXT)" of the Azure.Core this engine is bound to.</summary>
+        internal static string DescribeAzureSdk()
+        {
+            var assembly = typeof(TokenCredential).Assembly;
+            string version = assembly.GetName().Version?.ToString() ?? "unknown";
+            // AssemblyLoadContext is not in netstandard2.0; on .NET Framework there is none.
+            var loadContextType = Type.GetType("System.Runtime.Loader.AssemblyLoadContext", throwOnError: false);
+            object? context = loadContextType?.GetMethod("GetLoadContext", new[] { typeof(System.Reflection.Assembly) })?.Invoke(null, new object[] { assembly });
+            string where = context == null ? "AppDomain" : context.GetType().FullName ?? "unknown";
+            return $"Azure.Core {version} ({where})";
         }
 
         private static async Task<SubscriptionResource> ResolveSubscriptionAsync(ArmClient client, string? wanted, CancellationToken ct)

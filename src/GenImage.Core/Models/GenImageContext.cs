@@ -15,5 +15,12 @@ namespace GenImage
         public bool IsEmulator { get; set; }
         public string CredentialType { get; set; } = string.Empty;
         public DateTimeOffset ConnectedAt { get; set; }
+
+        /// <summary>
+        /// The Azure.Core the engine's calls run on and the AssemblyLoadContext it came from, e.g.
+        /// "Azure.Core 1.53.0.0 (GenImage.Loader.PrivateLoadContext)": another module's Azure.Core (Az.Accounts)
+        /// may be loaded in the same session without being used by GenImage.
+        /// </summary>
+        public string? AzureSdk { get; set; }
     }
 }
