@@ -145,7 +145,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         var (route, values) = match.Value;
         if (!route.ApiVersions.Contains(apiVersion))
         {
-            throw ArmErrors.InvalidApiVersion(apiVersion, route.ApiVersions);
+            throw Providers.ApiVersions.Unsupported(route.ResourceType, apiVersion, route.ApiVersions, LocationOf(values));
         }
 
         frontDoor?.Authorize(door);
@@ -169,6 +169,22 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         };
 
         return store.Enter(() => route.Handler(armRequest));
+    }
+
+    /// <summary>The location ARM names in a NoRegisteredProviderFound answer: the path's, else the resource group's.</summary>
+    private string? LocationOf(Dictionary<string, string> values)
+    {
+        if (values.TryGetValue("location", out var location))
+        {
+            return location;
+        }
+
+        if (values.TryGetValue("subscriptionId", out var sub) && values.TryGetValue("resourceGroupName", out var rg))
+        {
+            return store.Enter(() => store.FindSubscription(sub)?.ResourceGroups.Get(rg)?.Location);
+        }
+
+        return null;
     }
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
