@@ -53,7 +53,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         };
         try
         {
-            result = await DispatchAsync(context, method, path, query, door).ConfigureAwait(false);
+            result = await DispatchAsync(context, method, path, query, door, requestId).ConfigureAwait(false);
         }
         catch (Faults.ConnectionDroppedException)
         {
@@ -108,7 +108,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
     };
 
     private async Task<ArmResult> DispatchAsync(HttpContext context, string method, string path, List<KeyValuePair<string, string>> query,
-        Authorization.FrontDoorRequest door)
+        Authorization.FrontDoorRequest door, string requestId)
     {
         var token = BearerToken.Extract(context.Request.Headers.Authorization.FirstOrDefault());
         if (token is null)
@@ -165,6 +165,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
             ApiVersion = apiVersion,
             Body = body,
             Caller = caller,
+            RequestId = requestId,
             BaseUri = baseUri(),
         };
 

@@ -139,9 +139,9 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
                 op.Fail(op.DueTime, "ReplicationFailed",
                     $"Replication of gallery image version '{version.Name}' failed in region '{Locations.Display(failed.Name)}'. {failed.DetailsAt(op.DueTime)}");
             }
-        });
+        }, OperationKind.Gallery);
         var result = new ArmResult(status, GalleryJson.Version(version, false, Now));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -156,7 +156,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
 
         version.Deleting = true;
         return operations.Begin(request, image.Gallery.Group.Subscription.Id, version.Location, version.ResourceId, "deleteGalleryImageVersion",
-            Durations.GalleryImageVersionDelete, _ => image.Versions.Remove(version.Name));
+            Durations.GalleryImageVersionDelete, _ => image.Versions.Remove(version.Name), LroHeaders.Location | LroHeaders.RetryAfter, OperationKind.Gallery);
     }
 
     // ---- source -------------------------------------------------------------------------------------------------

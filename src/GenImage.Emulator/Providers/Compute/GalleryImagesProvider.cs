@@ -141,9 +141,9 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
 
     private ArmResult Lro(ArmRequest request, int status, GalleryImageState image, string name)
     {
-        var op = operations.Start(request, image.Gallery.Group.Subscription.Id, image.Location, image.ResourceId, name, Durations.GalleryImageWrite, _ => { });
+        var op = operations.Start(request, image.Gallery.Group.Subscription.Id, image.Location, image.ResourceId, name, Durations.GalleryImageWrite, _ => { }, OperationKind.Gallery);
         var result = new ArmResult(status, GalleryJson.Image(image, Now));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -163,7 +163,7 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
 
         image.Deleting = true;
         return operations.Begin(request, gallery.Group.Subscription.Id, image.Location, image.ResourceId, "deleteGalleryImage", Durations.GalleryImageWrite,
-            _ => gallery.Images.Remove(image.Name));
+            _ => gallery.Images.Remove(image.Name), LroHeaders.Location, OperationKind.Gallery);
     }
 
     private static string Required(string? value, string parameter)

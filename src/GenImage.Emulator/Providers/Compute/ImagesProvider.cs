@@ -119,7 +119,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         rg.Images.Add(name, image);
         var op = operations.Start(request, rg.Subscription.Id, location, image.ResourceId, "createImage", Durations.ManagedImageCreate, _ => { });
         var result = ArmResult.Created(ToJson(image));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -189,7 +189,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         rg.Images.Add(name, image);
         var op = operations.Start(request, rg.Subscription.Id, location, image.ResourceId, "createImage", Durations.ManagedImageCreate, _ => { });
         var result = ArmResult.Created(ToJson(image));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -204,7 +204,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
 
         image.MarkBusy("Deleting", DateTimeOffset.MaxValue);
         return operations.Begin(request, rg.Subscription.Id, image.Location, image.ResourceId, "deleteImage", Durations.ManagedImageDelete,
-            _ => rg.Images.Remove(image.Name));
+            _ => rg.Images.Remove(image.Name), LroHeaders.Location);
     }
 
     private JsonObject ToJson(ManagedImageState image)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenImage.Emulator.Arm;
+using GenImage.Emulator.Operations;
 using GenImage.Emulator.State;
 
 namespace GenImage.Emulator.Providers.Compute;
@@ -164,7 +165,7 @@ internal sealed partial class VirtualMachinesProvider
 
         var op = Provision(request, rg, vm, lineage, generalized);
         var result = ArmResult.Created(VirtualMachineJson.Resource(vm, false, Now));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.RetryAfter);
         return result;
     }
 
@@ -417,7 +418,7 @@ internal sealed partial class VirtualMachinesProvider
                     disk.DetachedGuest = ImageLineage.FromVm(vm);
                 }
             }
-        });
+        }, LroHeaders.Location | LroHeaders.RetryAfter);
     }
 
     // ---- boot diagnostics ----------------------------------------------------------------------------------------
