@@ -33,6 +33,13 @@ internal sealed partial class GalleriesProvider(WorldStore store, OperationStore
         return rg.Galleries.Get(name) is { Deleting: false } g ? g : throw ArmErrors.ResourceNotFound(Type, name, rg.Name);
     }
 
+    /// <summary>Finds a gallery as the parent of a nested resource, or throws ARM's 404 <c>ParentResourceNotFound</c>.</summary>
+    public static GalleryState FindParent(WorldStore store, string subscriptionId, string resourceGroup, string name)
+    {
+        var rg = Lookup.ResourceGroup(store, subscriptionId, resourceGroup);
+        return rg.Galleries.Get(name) is { Deleting: false } g ? g : throw ArmErrors.ParentResourceNotFound(name);
+    }
+
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);

@@ -30,7 +30,7 @@ internal sealed class RunCommandsProvider(WorldStore store, OperationStore opera
     private VirtualMachineState FindVm(ArmRequest request)
     {
         var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
-        return rg.VirtualMachines.Get(request["vmName"]) ?? throw ArmErrors.ResourceNotFound(VirtualMachineJson.ResourceType, request["vmName"], rg.Name);
+        return rg.VirtualMachines.Get(request["vmName"]) ?? throw ArmErrors.ParentResourceNotFound(request["vmName"]);
     }
 
     private static bool ExpandsInstanceView(ArmRequest request)
