@@ -31,6 +31,7 @@ internal sealed partial class VirtualMachinesProvider(WorldStore store, Operatio
         routes.Add("POST", Item + "/generalize", Type, v, Generalize);
         routes.Add("POST", Item + "/runCommand", Type, v, RunCommand);
         routes.Add("PUT", Item, Type, v, CreateOrUpdate);
+        routes.Add("PATCH", Item, Type, v, Patch);
         routes.Add("DELETE", Item, Type, v, Delete);
         routes.Add("POST", Item + "/retrieveBootDiagnosticsData", Type, v, RetrieveBootDiagnosticsData);
     }
