@@ -149,6 +149,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         }
 
         frontDoor?.Authorize(door);
+        frontDoor?.ThrottleResource(context, method, route.ResourceType, route.Template, values.GetValueOrDefault("subscriptionId"));
 
         JsonNode? body = null;
         if (method is "PUT" or "POST" or "PATCH")
