@@ -44,18 +44,53 @@ public sealed class EnvelopeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_api_version_is_400_and_lists_the_supported_versions()
+    public async Task Unknown_compute_api_version_is_NoRegisteredProviderFound_with_the_supported_versions()
     {
         var (response, body) = await GetAsync(_http, VmPath("vm-win") + "?api-version=2019-01-01");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("InvalidApiVersionParameter", body!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("NoRegisteredProviderFound", body!["error"]!["code"]!.GetValue<string>());
         var message = body["error"]!["message"]!.GetValue<string>();
-        Assert.StartsWith("The api-version '2019-01-01' is invalid. The supported versions are '", message);
+        Assert.StartsWith("No registered resource provider found for location 'westeurope' and API version '2019-01-01' for type 'virtualMachines'. The supported api-versions are '2022-08-01, ", message);
         Assert.Contains("2023-07-01", message);
+        Assert.Contains("2026-04-01", message);
+        Assert.Contains("The supported locations are '", message);
 
         // The resource group api-version is not a compute api-version.
-        var (rgResponse, _) = await GetAsync(_http, VmPath("vm-win") + "?api-version=2022-09-01");
+        var (rgResponse, rgBody) = await GetAsync(_http, VmPath("vm-win") + "?api-version=2022-09-01");
         Assert.Equal(HttpStatusCode.BadRequest, rgResponse.StatusCode);
+        Assert.Equal("NoRegisteredProviderFound", rgBody!["error"]!["code"]!.GetValue<string>());
+
+        // Galleries are their own type with their own versions; the operation poll names its location from the path.
+        var (galleryResponse, galleryBody) = await GetAsync(_http, $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/galleries/g1?api-version=2023-07-01");
+        Assert.Equal(HttpStatusCode.BadRequest, galleryResponse.StatusCode);
+        Assert.Contains("for type 'galleries'. The supported api-versions are '2021-10-01, ", galleryBody!["error"]!["message"]!.GetValue<string>());
+        var (_, operationBody) = await GetAsync(_http, $"subscriptions/{Sub}/providers/Microsoft.Compute/locations/northeurope/operations/x?api-version=2019-01-01");
+        Assert.StartsWith("No registered resource provider found for location 'northeurope' ", operationBody!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Unknown_resource_group_api_version_is_InvalidApiVersionParameter()
+    {
+        var (response, body) = await GetAsync(_http, $"subscriptions/{Sub}/resourcegroups/{Rg}?api-version=2019-01-01");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidApiVersionParameter", body!["error"]!["code"]!.GetValue<string>());
+        Assert.StartsWith("The api-version '2019-01-01' is invalid. The supported versions are '", body["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("virtualMachines/vm-win", "2026-04-01")]
+    [InlineData("virtualMachines/vm-win", "2025-11-01")]
+    [InlineData("virtualMachines/vm-win", "2025-04-01")]
+    [InlineData("virtualMachines/vm-win", "2024-11-01")]
+    [InlineData("galleries", "2025-12-03")]
+    [InlineData("galleries", "2025-03-03")]
+    [InlineData("galleries", "2024-03-03")]
+    [InlineData("disks", "2025-01-02")]
+    [InlineData("disks", "2026-03-02")]
+    public async Task Current_sdk_api_versions_are_accepted(string type, string apiVersion)
+    {
+        var (response, _) = await GetAsync(_http, $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/{type}?api-version={apiVersion}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -88,14 +88,16 @@ public sealed class ThrottlingTests
     }
 
     [Fact]
-    public async Task The_world_file_configures_throttling_and_it_is_off_by_default()
+    public async Task The_world_file_configures_throttling_and_by_default_it_counts_without_refusing()
     {
         await using (var plain = await TestSupport.StartAsync())
         {
             Assert.False(plain.Throttling.Enabled);
             using var http = Http(plain);
             var (response, _) = await GetAsync(http, VmPath("vm-win") + "?api-version=" + ComputeApi);
-            Assert.False(response.Headers.Contains("x-ms-ratelimit-remaining-subscription-reads"));
+            Assert.Equal("249", Header(response, "x-ms-ratelimit-remaining-subscription-reads"));
+            var (write, _) = await PostAsync(http, VmPath("vm-win") + "/powerOff?api-version=" + ComputeApi);
+            Assert.Equal("199", Header(write, "x-ms-ratelimit-remaining-subscription-writes"));
         }
 
         var yaml = Worlds.Standard + """

@@ -53,7 +53,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         };
         try
         {
-            result = await DispatchAsync(context, method, path, query, door).ConfigureAwait(false);
+            result = await DispatchAsync(context, method, path, query, door, requestId).ConfigureAwait(false);
         }
         catch (Faults.ConnectionDroppedException)
         {
@@ -108,7 +108,7 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
     };
 
     private async Task<ArmResult> DispatchAsync(HttpContext context, string method, string path, List<KeyValuePair<string, string>> query,
-        Authorization.FrontDoorRequest door)
+        Authorization.FrontDoorRequest door, string requestId)
     {
         var token = BearerToken.Extract(context.Request.Headers.Authorization.FirstOrDefault());
         if (token is null)
@@ -145,10 +145,11 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
         var (route, values) = match.Value;
         if (!route.ApiVersions.Contains(apiVersion))
         {
-            throw ArmErrors.InvalidApiVersion(apiVersion, route.ApiVersions);
+            throw Providers.ApiVersions.Unsupported(route.ResourceType, apiVersion, route.ApiVersions, LocationOf(values));
         }
 
         frontDoor?.Authorize(door);
+        frontDoor?.ThrottleResource(context, method, route.ResourceType, route.Template, values.GetValueOrDefault("subscriptionId"));
 
         JsonNode? body = null;
         if (method is "PUT" or "POST" or "PATCH")
@@ -165,10 +166,27 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
             ApiVersion = apiVersion,
             Body = body,
             Caller = caller,
+            RequestId = requestId,
             BaseUri = baseUri(),
         };
 
         return store.Enter(() => route.Handler(armRequest));
+    }
+
+    /// <summary>The location ARM names in a NoRegisteredProviderFound answer: the path's, else the resource group's.</summary>
+    private string? LocationOf(Dictionary<string, string> values)
+    {
+        if (values.TryGetValue("location", out var location))
+        {
+            return location;
+        }
+
+        if (values.TryGetValue("subscriptionId", out var sub) && values.TryGetValue("resourceGroupName", out var rg))
+        {
+            return store.Enter(() => store.FindSubscription(sub)?.ResourceGroups.Get(rg)?.Location);
+        }
+
+        return null;
     }
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)

@@ -66,6 +66,10 @@ internal static class ArmErrors
     public static ArmException ResourceNotFound(string type, string name, string resourceGroup) => new(404, "ResourceNotFound",
         $"The Resource '{type}/{name}' under resource group '{resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
 
+    /// <summary>ARM's answer for a nested resource (or a list of them) whose parent does not exist.</summary>
+    public static ArmException ParentResourceNotFound(string parentName) => new(404, "ParentResourceNotFound",
+        $"Can not perform requested operation on nested resource. Parent resource '{parentName}' not found.");
+
     public static ArmException InvalidRequestContent(string detail) => new(400, "InvalidRequestContent",
         $"The request content was invalid and could not be deserialized: '{detail}'.");
 

@@ -13,6 +13,9 @@ internal sealed class ArmRequest
     public JsonNode? Body { get; init; }
     public required string Caller { get; init; }
 
+    /// <summary>The response's <c>x-ms-request-id</c>; gallery operations take it as their id, as ARM's do.</summary>
+    public string RequestId { get; init; } = Guid.NewGuid().ToString("D");
+
     /// <summary>The emulator's base address, e.g. <c>https://127.0.0.1:50123/</c>.</summary>
     public required Uri BaseUri { get; init; }
 

@@ -54,8 +54,32 @@ internal sealed class FrontDoor(Throttler throttler, FaultInjector faults, Autho
             return;
         }
 
+        if (IsOperationStatusRead(request.Method, action))
+        {
+            authorization.CheckOperationStatusRead(request.Principal, action);
+            return;
+        }
+
         authorization.Check(request.Principal, action);
     }
+
+    /// <summary>
+    /// A GET of a Compute operation's status or monitor URL (<c>locations/{loc}/operations|capsOperations|DiskOperations/{id}</c>).
+    /// These URLs are at subscription scope although the operation is on a resource in a group: ARM does not ask for
+    /// <c>Microsoft.Compute/locations/operations/read</c> at subscription scope there (the resource provider registers its
+    /// operation-status types so that callers can poll what they started), which is why Contributor at resource-group
+    /// scope can wait for its own long-running operations.
+    /// </summary>
+    private static bool IsOperationStatusRead(string method, ArmAction action)
+        => method == "GET"
+           && action.ResourceProvider.Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase)
+           && (action.Action.Equals("Microsoft.Compute/locations/operations/read", StringComparison.OrdinalIgnoreCase)
+               || action.Action.Equals("Microsoft.Compute/locations/capsOperations/read", StringComparison.OrdinalIgnoreCase)
+               || action.Action.Equals("Microsoft.Compute/locations/DiskOperations/read", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>After RBAC: Compute's operation-group throttling (x-ms-ratelimit-remaining-resource, 429).</summary>
+    public void ThrottleResource(HttpContext context, string method, string resourceType, string template, string? subscriptionId)
+        => throttler.TakeResource(context.Response, method, resourceType, template, subscriptionId);
 
     /// <summary>After the answer: Activity Log for writes, operation faults and triggers, persistence.</summary>
     public void Completed(FrontDoorRequest request, ArmResult result)

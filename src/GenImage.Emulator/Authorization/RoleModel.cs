@@ -153,6 +153,21 @@ internal sealed class AuthorizationModel
         }
     }
 
+    /// <summary>
+    /// The check for polling an operation status URL: deny entries apply; with enforcement on, any role assignment of
+    /// the caller at or within the subscription suffices (a caller with no access to anything in the subscription is
+    /// refused as for any other action).
+    /// </summary>
+    public void CheckOperationStatusRead(Principal principal, ArmAction action)
+    {
+        var subscriptionScope = $"/subscriptions/{action.SubscriptionId}";
+        var hasAccess = Assignments.Any(a => a.IsFor(principal) && (ArmAction.Covers(a.Scope, subscriptionScope) || ArmAction.Covers(subscriptionScope, a.Scope)));
+        if (IsDenied(principal, action.Action, action.Scope) || (Enforce && !hasAccess))
+        {
+            throw AuthorizationFailed(principal, action.Action, action.Scope);
+        }
+    }
+
     public static Arm.ArmException AuthorizationFailed(Principal principal, string action, string scope) => new(403, "AuthorizationFailed",
         $"The client '{principal.Name}' with object id '{principal.ObjectId}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.");
 }

@@ -6,6 +6,12 @@ namespace GenImage.Emulator.Operations;
 internal sealed class AsyncOperation
 {
     public required string Id { get; init; }
+
+    /// <summary>The service that answers its status URL (operations, capsOperations, DiskOperations).</summary>
+    public OperationKind Kind { get; init; } = OperationKind.Compute;
+
+    /// <summary>How many times its status URL has been read (Retry-After depends on it, as recorded).</summary>
+    public int StatusPolls { get; set; }
     public required string SubscriptionId { get; init; }
     public required string Location { get; init; }
 
@@ -64,6 +70,12 @@ internal sealed class AsyncOperation
         if (ErrorCode is not null)
         {
             body["error"] = new JsonObject { ["code"] = ErrorCode, ["message"] = ErrorMessage };
+        }
+
+        if (Status == "Succeeded" && Name == "runCommand" && Kind == OperationKind.Compute && Result is not null)
+        {
+            // As recorded for POST runCommand: the final status body carries the result under properties.output.
+            body["properties"] = new JsonObject { ["output"] = Result.DeepClone() };
         }
 
         body["name"] = Id;

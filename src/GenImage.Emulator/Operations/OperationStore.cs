@@ -1,11 +1,41 @@
+using System.Globalization;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.State;
 
 namespace GenImage.Emulator.Operations;
 
+/// <summary>Which Compute service answers an operation's status URL, and so the URL's shape.</summary>
+internal enum OperationKind
+{
+    /// <summary>ComputeRP (VMs, run commands, managed images): <c>…/locations/{loc}/operations/{id}?p={guid}&amp;api-version=…</c>.</summary>
+    Compute,
+
+    /// <summary>GalleryRP (galleries, definitions, versions): <c>…/locations/{loc}/capsOperations/{id}?api-version=…</c>, id = the request id.</summary>
+    Gallery,
+
+    /// <summary>DiskRP (disks): <c>…/locations/{loc}/DiskOperations/{id}?api-version=…</c>.</summary>
+    Disk,
+}
+
+/// <summary>The LRO headers an initial answer carries besides <c>Azure-AsyncOperation</c>, per operation as recorded.</summary>
+[Flags]
+internal enum LroHeaders
+{
+    /// <summary><c>Azure-AsyncOperation</c> only (PUT and PATCH).</summary>
+    AsyncOperationOnly = 0,
+
+    /// <summary>Also <c>Location</c>: the status URL with <c>monitor=true</c> (POST actions and DELETE).</summary>
+    Location = 1,
+
+    /// <summary>Also <c>Retry-After</c>: the remaining scaled seconds.</summary>
+    RetryAfter = 2,
+}
+
 /// <summary>
-/// Creates and tracks asynchronous operations and answers ARM's 202 pattern (NOTES.md §3): <c>Azure-AsyncOperation</c>,
-/// <c>Location</c> (monitor) and <c>Retry-After</c>. Used under the world lock.
+/// Creates and tracks asynchronous operations and answers ARM's long-running-operation pattern as the recorded Azure
+/// traffic shows it (docs/emulator.md, "Long-running operations"): which of <c>Azure-AsyncOperation</c>,
+/// <c>Location</c> (monitor) and <c>Retry-After</c> an initial answer carries is chosen per operation by the caller.
+/// Used under the world lock.
 /// </summary>
 internal sealed class OperationStore(WorldStore store)
 {
@@ -16,20 +46,22 @@ internal sealed class OperationStore(WorldStore store)
     /// <summary>
     /// Starts an operation that takes <paramref name="azureSeconds"/> (scaled by the clock) and then runs
     /// <paramref name="complete"/>, which must call <see cref="AsyncOperation.Succeed"/> or <see cref="AsyncOperation.Fail"/>
-    /// (if it calls neither, the operation succeeds with no result). Returns the 202 answer.
+    /// (if it calls neither, the operation succeeds with no result). Returns the 202 answer with the given headers.
     /// </summary>
     public ArmResult Begin(ArmRequest request, string subscriptionId, string location, string resourceId, string name,
-        double azureSeconds, Action<AsyncOperation> complete)
-        => Accepted(request, Start(request, subscriptionId, location, resourceId, name, azureSeconds, complete));
+        double azureSeconds, Action<AsyncOperation> complete, LroHeaders headers, OperationKind kind = OperationKind.Compute)
+        => Accepted(request, Start(request, subscriptionId, location, resourceId, name, azureSeconds, complete, kind), headers);
 
     /// <summary>Starts an operation (see <see cref="Begin"/>) without building the answer.</summary>
     public AsyncOperation Start(ArmRequest request, string subscriptionId, string location, string resourceId, string name,
-        double azureSeconds, Action<AsyncOperation> complete)
+        double azureSeconds, Action<AsyncOperation> complete, OperationKind kind = OperationKind.Compute)
     {
         var now = store.Clock.Now;
+        var id = kind == OperationKind.Gallery && !_operations.ContainsKey(request.RequestId) ? request.RequestId : Guid.NewGuid().ToString("D");
         var op = new AsyncOperation
         {
-            Id = Guid.NewGuid().ToString("D"),
+            Id = id,
+            Kind = kind,
             SubscriptionId = subscriptionId,
             Location = location,
             Name = name,
@@ -57,19 +89,26 @@ internal sealed class OperationStore(WorldStore store)
     }
 
     /// <summary>The 202 Accepted answer for an operation that was started.</summary>
-    public ArmResult Accepted(ArmRequest request, AsyncOperation op)
+    public ArmResult Accepted(ArmRequest request, AsyncOperation op, LroHeaders headers)
     {
         var result = new ArmResult(202);
-        AddPollingHeaders(result, request, op);
+        AddPollingHeaders(result, request, op, headers);
         return result;
     }
 
-    public void AddPollingHeaders(ArmResult result, ArmRequest request, AsyncOperation op)
+    /// <summary>Adds <c>Azure-AsyncOperation</c> and, as <paramref name="headers"/> says, <c>Location</c> and <c>Retry-After</c>.</summary>
+    public void AddPollingHeaders(ArmResult result, ArmRequest request, AsyncOperation op, LroHeaders headers)
     {
-        var statusUrl = StatusUrl(request.BaseUri, op, request.ApiVersion);
-        result.Headers["Azure-AsyncOperation"] = statusUrl;
-        result.Headers["Location"] = statusUrl + "&monitor=true";
-        result.Headers["Retry-After"] = RetryAfter(op).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        result.Headers["Azure-AsyncOperation"] = StatusUrl(request.BaseUri, op, request.ApiVersion);
+        if (headers.HasFlag(LroHeaders.Location))
+        {
+            result.Headers["Location"] = MonitorUrl(request.BaseUri, op, request.ApiVersion);
+        }
+
+        if (headers.HasFlag(LroHeaders.RetryAfter))
+        {
+            result.Headers["Retry-After"] = RetryAfter(op).ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     public int RetryAfter(AsyncOperation op)
@@ -79,6 +118,21 @@ internal sealed class OperationStore(WorldStore store)
         return store.Clock.RetryAfterSeconds(azureSeconds);
     }
 
-    public static string StatusUrl(Uri baseUri, AsyncOperation op, string apiVersion)
-        => $"{baseUri.ToString().TrimEnd('/')}/subscriptions/{op.SubscriptionId}/providers/Microsoft.Compute/locations/{op.Location}/operations/{op.Id}?p={op.Partition}&api-version={apiVersion}";
+    /// <summary>The status (Azure-AsyncOperation) URL.</summary>
+    public static string StatusUrl(Uri baseUri, AsyncOperation op, string apiVersion) => Url(baseUri, op, apiVersion, monitor: false);
+
+    /// <summary>The monitor (Location) URL: the status URL with <c>monitor=true</c> before the api-version, as ARM writes it.</summary>
+    public static string MonitorUrl(Uri baseUri, AsyncOperation op, string apiVersion) => Url(baseUri, op, apiVersion, monitor: true);
+
+    private static string Url(Uri baseUri, AsyncOperation op, string apiVersion, bool monitor)
+    {
+        var segment = op.Kind switch { OperationKind.Gallery => "capsOperations", OperationKind.Disk => "DiskOperations", _ => "operations" };
+        var query = op.Kind == OperationKind.Compute ? $"p={op.Partition}&" : "";
+        if (monitor)
+        {
+            query += "monitor=true&";
+        }
+
+        return $"{baseUri.ToString().TrimEnd('/')}/subscriptions/{op.SubscriptionId}/providers/Microsoft.Compute/locations/{op.Location}/{segment}/{op.Id}?{query}api-version={apiVersion}";
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
 using GenImage.Emulator.State;
@@ -5,22 +6,28 @@ using GenImage.Emulator.State;
 namespace GenImage.Emulator.Providers;
 
 /// <summary>
-/// Microsoft.Compute/locations/operations: the status (Azure-AsyncOperation) and monitor (Location, <c>monitor=true</c>)
-/// URLs of asynchronous operations.
+/// The status (Azure-AsyncOperation) and monitor (Location, <c>monitor=true</c>) URLs of asynchronous operations:
+/// <c>locations/{loc}/operations</c> (ComputeRP), <c>capsOperations</c> (GalleryRP) and <c>DiskOperations</c> (DiskRP).
 /// </summary>
 internal sealed class OperationsProvider(WorldStore store, OperationStore operations) : IResourceProvider
 {
+    private const string Base = "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/";
+
     public void Register(RouteTable routes)
     {
-        routes.Add("GET", "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/operations/{operationId}",
-            "Microsoft.Compute/locations/operations", ApiVersions.Operations, Get);
+        routes.Add("GET", Base + "operations/{operationId}", "Microsoft.Compute/locations/operations", ApiVersions.Operations,
+            r => Get(r, OperationKind.Compute));
+        routes.Add("GET", Base + "capsOperations/{operationId}", "Microsoft.Compute/locations/capsOperations", ApiVersions.Operations,
+            r => Get(r, OperationKind.Gallery));
+        routes.Add("GET", Base + "DiskOperations/{operationId}", "Microsoft.Compute/locations/DiskOperations", ApiVersions.Operations,
+            r => Get(r, OperationKind.Disk));
     }
 
-    private ArmResult Get(ArmRequest request)
+    private ArmResult Get(ArmRequest request, OperationKind kind)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
         var op = operations.Find(request["operationId"]);
-        if (op is null || !string.Equals(op.SubscriptionId, sub.Id, StringComparison.OrdinalIgnoreCase)
+        if (op is null || op.Kind != kind || !string.Equals(op.SubscriptionId, sub.Id, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(op.Location, request["location"], StringComparison.OrdinalIgnoreCase))
         {
             throw new ArmException(404, "NotFound", $"The operation '{request["operationId"]}' could not be found.");
@@ -29,10 +36,11 @@ internal sealed class OperationsProvider(WorldStore store, OperationStore operat
         var monitor = string.Equals(request.QueryValue("monitor"), "true", StringComparison.OrdinalIgnoreCase);
         if (!monitor)
         {
+            op.StatusPolls++;
             var status = ArmResult.Ok(op.ToStatusBody());
-            if (!op.IsTerminal)
+            if (!op.IsTerminal && RetryAfterOnPoll(op))
             {
-                status.Headers["Retry-After"] = operations.RetryAfter(op).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                status.Headers["Retry-After"] = operations.RetryAfter(op).ToString(CultureInfo.InvariantCulture);
             }
 
             return status;
@@ -41,7 +49,8 @@ internal sealed class OperationsProvider(WorldStore store, OperationStore operat
         if (!op.IsTerminal)
         {
             var running = new ArmResult(202);
-            operations.AddPollingHeaders(running, request, op);
+            running.Headers["Location"] = OperationStore.MonitorUrl(request.BaseUri, op, request.ApiVersion);
+            running.Headers["Retry-After"] = operations.RetryAfter(op).ToString(CultureInfo.InvariantCulture);
             return running;
         }
 
@@ -52,4 +61,10 @@ internal sealed class OperationsProvider(WorldStore store, OperationStore operat
 
         throw new ArmException(op.FailureHttpStatus, op.ErrorCode ?? "OperationFailed", op.ErrorMessage ?? $"The operation '{op.Name}' failed.");
     }
+
+    /// <summary>
+    /// As recorded: ComputeRP and DiskRP status polls carry Retry-After only on the first poll of an operation (never on
+    /// later ones); GalleryRP's capsOperations carry none on the first poll and Retry-After on later in-progress polls.
+    /// </summary>
+    private static bool RetryAfterOnPoll(AsyncOperation op) => op.Kind == OperationKind.Gallery ? op.StatusPolls > 1 : op.StatusPolls == 1;
 }

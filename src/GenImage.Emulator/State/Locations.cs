@@ -25,6 +25,9 @@ internal static class Locations
     /// <summary>The ARM name ("West Europe" and "westeurope" both give "westeurope").</summary>
     public static string Normalize(string location) => location.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
 
+    /// <summary>The ARM names of the regions the emulator knows, in its order.</summary>
+    public static IEnumerable<string> Names => Known.Select(k => k.Name);
+
     public static bool IsKnown(string location) => DisplayByName.ContainsKey(Normalize(location));
 
     /// <summary>The display name ("westeurope" gives "West Europe"); an unknown name is returned as it is.</summary>

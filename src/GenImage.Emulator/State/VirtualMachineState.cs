@@ -95,7 +95,9 @@ internal sealed class VirtualMachineState
     public ResourceGroupState Group { get; }
     public string Name { get; }
     public string Location { get; }
-    public string Size { get; }
+
+    /// <summary><c>hardwareProfile.vmSize</c>; a PUT or PATCH on the VM may change it.</summary>
+    public string Size { get; set; }
 
     /// <summary>running | stopped | deallocated | starting | stopping | deallocating.</summary>
     public string PowerState { get; set; }

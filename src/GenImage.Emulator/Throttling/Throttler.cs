@@ -20,17 +20,28 @@ internal sealed class Throttler
     private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
 
+    private readonly ComputeThrottling _compute;
+
     public Throttler(ThrottlingSettings settings, TimeProvider? time = null)
     {
         Settings = settings.Clone();
-        if (Settings.Enabled)
+        Settings.Reads.Validate("reads");
+        Settings.Writes.Validate("writes");
+        Settings.Deletes.Validate("deletes");
+        var known = ComputeThrottling.BucketNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, bucket) in Settings.Resource)
         {
-            Settings.Reads.Validate("reads");
-            Settings.Writes.Validate("writes");
-            Settings.Deletes.Validate("deletes");
+            if (!known.Contains(name))
+            {
+                throw new ArgumentOutOfRangeException("resource", name,
+                    $"'{name}' is not a Compute throttling window; expected one of: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+            }
+
+            bucket.Validate("resource." + name);
         }
 
         _time = time ?? TimeProvider.System;
+        _compute = new ComputeThrottling(Settings.Resource, _time);
     }
 
     public ThrottlingSettings Settings { get; }
@@ -43,16 +54,11 @@ internal sealed class Throttler
     };
 
     /// <summary>
-    /// Takes a token for the request. Writes <c>x-ms-ratelimit-remaining-subscription-{kind}</c>; throws the 429 when
-    /// the bucket is empty (after writing <c>Retry-After</c>).
+    /// Takes a token for the request. Writes <c>x-ms-ratelimit-remaining-subscription-{kind}</c> (always); throws the
+    /// 429 when the bucket is empty and throttling is enabled (after writing <c>Retry-After</c>).
     /// </summary>
     public void Take(HttpResponse response, string method, string? subscriptionId, string? principalId)
     {
-        if (!Settings.Enabled)
-        {
-            return;
-        }
-
         var kind = KindOf(method);
         var key = $"{subscriptionId ?? "-"}|{(Settings.PerPrincipal ? principalId ?? "-" : "*")}|{kind}";
         int remaining;
@@ -75,10 +81,29 @@ internal sealed class Throttler
 
         var header = subscriptionId is null ? $"x-ms-ratelimit-remaining-tenant-{kind}" : $"x-ms-ratelimit-remaining-subscription-{kind}";
         response.Headers[header] = remaining.ToString(CultureInfo.InvariantCulture);
-        if (retryAfter is { } seconds)
+        if (retryAfter is { } seconds && Settings.Enabled)
         {
             response.Headers["Retry-After"] = seconds.ToString(CultureInfo.InvariantCulture);
             throw TooManyRequests(kind);
+        }
+    }
+
+    /// <summary>
+    /// Counts a routed Microsoft.Compute request against its operation group: writes
+    /// <c>x-ms-ratelimit-remaining-resource</c>, and throws Compute's 429 with <c>Retry-After</c> when a window is empty.
+    /// </summary>
+    public void TakeResource(HttpResponse response, string method, string resourceType, string template, string? subscriptionId)
+    {
+        if (subscriptionId is null || ComputeThrottling.GroupOf(method, resourceType, template) is not { } group)
+        {
+            return;
+        }
+
+        response.Headers["x-ms-ratelimit-remaining-resource"] = _compute.Take(subscriptionId, group, out var retryAfter);
+        if (retryAfter is { } seconds)
+        {
+            response.Headers["Retry-After"] = seconds.ToString(CultureInfo.InvariantCulture);
+            throw ComputeThrottling.TooManyRequests(group, _time.GetUtcNow(), seconds);
         }
     }
 

@@ -3,11 +3,13 @@ namespace GenImage.Emulator.Throttling;
 /// <summary>
 /// ARM-style request throttling: one token bucket per subscription (and per principal when
 /// <see cref="PerPrincipal"/>) for each kind of request. Reads are GET and HEAD, writes PUT, PATCH and POST, deletes
-/// DELETE. Buckets refill on the real clock, not the emulator's scaled clock.
+/// DELETE. Buckets refill on the real clock, not the emulator's scaled clock. The remaining-requests headers are on
+/// every answer; <see cref="Enabled"/> decides whether an empty subscription bucket answers 429. Compute's own
+/// operation-group buckets (<see cref="Resource"/>) always apply.
 /// </summary>
 public sealed class ThrottlingSettings
 {
-    /// <summary>Off by default: an emulator that throttles only when a world or a test asks for it.</summary>
+    /// <summary>Whether an empty subscription bucket answers 429 (off by default); the headers are sent either way.</summary>
     public bool Enabled { get; set; }
 
     /// <summary>Separate buckets per calling principal (the token's <c>oid</c>) within each subscription.</summary>
@@ -22,8 +24,15 @@ public sealed class ThrottlingSettings
     /// <summary>ARM's delete bucket: 200 requests, refilled at 10 per second.</summary>
     public BucketSettings Deletes { get; set; } = new() { Bucket = 200, RefillPerSecond = 10 };
 
+    /// <summary>
+    /// Compute's operation-group budgets to replace, by window name as the <c>x-ms-ratelimit-remaining-resource</c>
+    /// header spells it (<c>GetOperationStatus3Min</c>, <c>PutVM30Min</c>, …). Unnamed windows keep Compute's budgets.
+    /// </summary>
+    public Dictionary<string, BucketSettings> Resource { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     internal ThrottlingSettings Clone() => new()
     {
+        Resource = Resource.ToDictionary(r => r.Key, r => r.Value.Clone(), StringComparer.OrdinalIgnoreCase),
         Enabled = Enabled,
         PerPrincipal = PerPrincipal,
         Reads = Reads.Clone(),

@@ -17,6 +17,13 @@ internal sealed class TokenBucket
     /// <summary>Whole tokens left after the last take (what ARM reports in the remaining-requests header).</summary>
     public int Remaining => (int)Math.Floor(_tokens);
 
+    /// <summary>True when a token could be taken now (refills first, takes nothing).</summary>
+    public bool CanTake(long now, long ticksPerSecond)
+    {
+        Refill(now, ticksPerSecond);
+        return _tokens >= 1;
+    }
+
     /// <summary>Takes one token; false when the bucket is empty.</summary>
     public bool TryTake(long now, long ticksPerSecond)
     {

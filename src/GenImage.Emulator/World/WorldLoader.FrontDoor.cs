@@ -8,7 +8,7 @@ namespace GenImage.Emulator.World;
 internal static partial class WorldLoader
 {
     internal static readonly string[] FrontDoorRootKeys = ["throttling", "faults", "activityLog", "roleDefinitions", "roleAssignments", "rbac"];
-    private static readonly string[] ThrottlingKeys = ["enabled", "perPrincipal", "reads", "writes", "deletes"];
+    private static readonly string[] ThrottlingKeys = ["enabled", "perPrincipal", "reads", "writes", "deletes", "resource"];
     private static readonly string[] BucketKeys = ["bucket", "refillPerSecond"];
     private static readonly string[] FaultsKeys = ["seed", "rules"];
     private static readonly string[] FaultRuleKeys =
@@ -39,6 +39,18 @@ internal static partial class WorldLoader
             fd.Throttling.Reads = ReadBucket(t, "reads", fd.Throttling.Reads, source);
             fd.Throttling.Writes = ReadBucket(t, "writes", fd.Throttling.Writes, source);
             fd.Throttling.Deletes = ReadBucket(t, "deletes", fd.Throttling.Deletes, source);
+            if (t.Node("resource") is { } resourceNode)
+            {
+                var windows = ComputeThrottling.BucketNames.ToArray();
+                var r = YamlMap.Read(resourceNode, "throttling.resource", source, windows);
+                foreach (var window in windows.Where(r.Has))
+                {
+                    var budget = ComputeThrottling.DefaultBudgets[window[..^(window.EndsWith("30Min", StringComparison.Ordinal) ? 5 : 4)]];
+                    var full = window.EndsWith("30Min", StringComparison.Ordinal) ? budget.Long : budget.Short;
+                    var seconds = window.EndsWith("30Min", StringComparison.Ordinal) ? 1800.0 : 180.0;
+                    fd.Throttling.Resource[window] = ReadBucket(r, window, new BucketSettings { Bucket = full, RefillPerSecond = full / seconds }, source, "throttling.resource");
+                }
+            }
         }
 
         if (map.Node("faults") is { } faultsNode)
@@ -163,14 +175,14 @@ internal static partial class WorldLoader
         }
     }
 
-    private static BucketSettings ReadBucket(YamlMap parent, string key, BucketSettings fallback, string? source)
+    private static BucketSettings ReadBucket(YamlMap parent, string key, BucketSettings fallback, string? source, string where = "throttling")
     {
         if (parent.Node(key) is not { } node)
         {
             return fallback;
         }
 
-        var b = YamlMap.Read(node, $"throttling.{key}", source, BucketKeys);
+        var b = YamlMap.Read(node, $"{where}.{key}", source, BucketKeys);
         return new BucketSettings
         {
             Bucket = b.Int("bucket", fallback.Bucket, 1, 1_000_000),

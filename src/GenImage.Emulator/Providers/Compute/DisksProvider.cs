@@ -56,7 +56,7 @@ internal sealed class DisksProvider(WorldStore store, OperationStore operations)
 
         disk.Deleting = true;
         return operations.Begin(request, rg.Subscription.Id, disk.Location, disk.ResourceId, "deleteDisk", Durations.DiskDelete,
-            _ => rg.Disks.Remove(disk.Name));
+            _ => rg.Disks.Remove(disk.Name), LroHeaders.Location | LroHeaders.RetryAfter, OperationKind.Disk);
     }
 
     public static JsonObject ToJson(DiskState disk)

@@ -33,6 +33,13 @@ internal sealed partial class GalleriesProvider(WorldStore store, OperationStore
         return rg.Galleries.Get(name) is { Deleting: false } g ? g : throw ArmErrors.ResourceNotFound(Type, name, rg.Name);
     }
 
+    /// <summary>Finds a gallery as the parent of a nested resource, or throws ARM's 404 <c>ParentResourceNotFound</c>.</summary>
+    public static GalleryState FindParent(WorldStore store, string subscriptionId, string resourceGroup, string name)
+    {
+        var rg = Lookup.ResourceGroup(store, subscriptionId, resourceGroup);
+        return rg.Galleries.Get(name) is { Deleting: false } g ? g : throw ArmErrors.ParentResourceNotFound(name);
+    }
+
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
@@ -108,9 +115,9 @@ internal sealed partial class GalleriesProvider(WorldStore store, OperationStore
 
     private ArmResult Lro(ArmRequest request, int status, GalleryState gallery, double seconds, string name)
     {
-        var op = operations.Start(request, gallery.Group.Subscription.Id, gallery.Location, gallery.ResourceId, name, seconds, _ => { });
+        var op = operations.Start(request, gallery.Group.Subscription.Id, gallery.Location, gallery.ResourceId, name, seconds, _ => { }, OperationKind.Gallery);
         var result = new ArmResult(status, GalleryJson.Gallery(gallery, Now));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -130,7 +137,7 @@ internal sealed partial class GalleriesProvider(WorldStore store, OperationStore
 
         gallery.Deleting = true;
         return operations.Begin(request, rg.Subscription.Id, gallery.Location, gallery.ResourceId, "deleteGallery", Durations.GalleryWrite,
-            _ => rg.Galleries.Remove(gallery.Name));
+            _ => rg.Galleries.Remove(gallery.Name), LroHeaders.Location, OperationKind.Gallery);
     }
 
     /// <summary>ARM's refusal to delete a parent that still has children (wording as seen from Azure in 2024).</summary>

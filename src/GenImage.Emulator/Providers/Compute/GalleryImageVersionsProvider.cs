@@ -36,7 +36,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
 
     private GalleryImageVersionState Find(ArmRequest request)
     {
-        var image = GalleryImagesProvider.Find(store, request);
+        var image = GalleryImagesProvider.Find(store, request, asParent: true);
         return image.Versions.Get(request["galleryImageVersionName"]) is { Deleting: false } v
             ? v
             : throw ArmErrors.ResourceNotFound($"{GalleryJson.GalleryType}/{image.Gallery.Name}/images/{image.Name}/versions", request["galleryImageVersionName"], image.Gallery.Group.Name);
@@ -44,7 +44,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
 
     private ArmResult List(ArmRequest request)
     {
-        var image = GalleryImagesProvider.Find(store, request);
+        var image = GalleryImagesProvider.Find(store, request, asParent: true);
         return ArmResult.Ok(Json.List(image.Versions.All.Select(v => GalleryJson.Version(v, false, Now))));
     }
 
@@ -52,7 +52,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
 
     private ArmResult Put(ArmRequest request)
     {
-        var image = GalleryImagesProvider.Find(store, request);
+        var image = GalleryImagesProvider.Find(store, request, asParent: true);
         var name = request["galleryImageVersionName"];
         var number = ImageSources.ParseVersion(name) ?? throw ArmErrors.InvalidParameter(
             $"The gallery image version name '{name}' is invalid. It must follow the format Major.Minor.Patch, where each part is a 32-bit integer, for example 1.0.0.",
@@ -139,15 +139,15 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
                 op.Fail(op.DueTime, "ReplicationFailed",
                     $"Replication of gallery image version '{version.Name}' failed in region '{Locations.Display(failed.Name)}'. {failed.DetailsAt(op.DueTime)}");
             }
-        });
+        }, OperationKind.Gallery);
         var result = new ArmResult(status, GalleryJson.Version(version, false, Now));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
     private ArmResult Delete(ArmRequest request)
     {
-        var image = GalleryImagesProvider.Find(store, request);
+        var image = GalleryImagesProvider.Find(store, request, asParent: true);
         var version = image.Versions.Get(request["galleryImageVersionName"]);
         if (version is null)
         {
@@ -156,7 +156,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
 
         version.Deleting = true;
         return operations.Begin(request, image.Gallery.Group.Subscription.Id, version.Location, version.ResourceId, "deleteGalleryImageVersion",
-            Durations.GalleryImageVersionDelete, _ => image.Versions.Remove(version.Name));
+            Durations.GalleryImageVersionDelete, _ => image.Versions.Remove(version.Name), LroHeaders.Location | LroHeaders.RetryAfter, OperationKind.Gallery);
     }
 
     // ---- source -------------------------------------------------------------------------------------------------

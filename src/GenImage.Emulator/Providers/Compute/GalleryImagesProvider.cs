@@ -32,17 +32,26 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
 
     private DateTimeOffset Now => store.Clock.Now;
 
-    public static GalleryImageState Find(WorldStore store, ArmRequest request)
+    /// <summary>
+    /// Finds the definition of the request (a missing gallery is <c>ParentResourceNotFound</c>); a missing definition is
+    /// <c>ResourceNotFound</c>, or <c>ParentResourceNotFound</c> when <paramref name="asParent"/> (the request is about a version).
+    /// </summary>
+    public static GalleryImageState Find(WorldStore store, ArmRequest request, bool asParent = false)
     {
-        var gallery = GalleriesProvider.Find(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
-        return gallery.Images.Get(request["galleryImageName"]) is { Deleting: false } image
-            ? image
-            : throw ArmErrors.ResourceNotFound($"{GalleryJson.GalleryType}/{gallery.Name}/images", request["galleryImageName"], gallery.Group.Name);
+        var gallery = GalleriesProvider.FindParent(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
+        if (gallery.Images.Get(request["galleryImageName"]) is { Deleting: false } image)
+        {
+            return image;
+        }
+
+        throw asParent
+            ? ArmErrors.ParentResourceNotFound($"{gallery.Name}/{request["galleryImageName"]}")
+            : ArmErrors.ResourceNotFound($"{GalleryJson.GalleryType}/{gallery.Name}/images", request["galleryImageName"], gallery.Group.Name);
     }
 
     private ArmResult List(ArmRequest request)
     {
-        var gallery = GalleriesProvider.Find(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
+        var gallery = GalleriesProvider.FindParent(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
         return ArmResult.Ok(Json.List(gallery.Images.All.Select(i => GalleryJson.Image(i, Now))));
     }
 
@@ -50,7 +59,7 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
 
     private ArmResult Put(ArmRequest request)
     {
-        var gallery = GalleriesProvider.Find(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
+        var gallery = GalleriesProvider.FindParent(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
         var name = request["galleryImageName"];
         if (!ImageName().IsMatch(name))
         {
@@ -141,15 +150,15 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
 
     private ArmResult Lro(ArmRequest request, int status, GalleryImageState image, string name)
     {
-        var op = operations.Start(request, image.Gallery.Group.Subscription.Id, image.Location, image.ResourceId, name, Durations.GalleryImageWrite, _ => { });
+        var op = operations.Start(request, image.Gallery.Group.Subscription.Id, image.Location, image.ResourceId, name, Durations.GalleryImageWrite, _ => { }, OperationKind.Gallery);
         var result = new ArmResult(status, GalleryJson.Image(image, Now));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
     private ArmResult Delete(ArmRequest request)
     {
-        var gallery = GalleriesProvider.Find(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
+        var gallery = GalleriesProvider.FindParent(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
         var image = gallery.Images.Get(request["galleryImageName"]);
         if (image is null)
         {
@@ -163,7 +172,7 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
 
         image.Deleting = true;
         return operations.Begin(request, gallery.Group.Subscription.Id, image.Location, image.ResourceId, "deleteGalleryImage", Durations.GalleryImageWrite,
-            _ => gallery.Images.Remove(image.Name));
+            _ => gallery.Images.Remove(image.Name), LroHeaders.Location, OperationKind.Gallery);
     }
 
     private static string Required(string? value, string parameter)

@@ -24,6 +24,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         routes.Add("GET", ByGroup, Type, v, ListByGroup);
         routes.Add("GET", Item, Type, v, Get);
         routes.Add("PUT", Item, Type, v, Put);
+        routes.Add("PATCH", Item, Type, v, Patch);
         routes.Add("DELETE", Item, Type, v, Delete);
     }
 
@@ -43,6 +44,35 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
         var image = rg.Images.Get(request["imageName"]) ?? throw ArmErrors.ResourceNotFound(Type, request["imageName"], rg.Name);
         return ArmResult.Ok(ToJson(image));
+    }
+
+    /// <summary>
+    /// PATCH (ImageUpdate): tags change; the source and the generation were fixed at capture and answer 409
+    /// <c>PropertyChangeNotAllowed</c> when they differ. 200 with Azure-AsyncOperation, like the other Compute updates.
+    /// </summary>
+    private ArmResult Patch(ArmRequest request)
+    {
+        var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
+        var image = rg.Images.Get(request["imageName"]) ?? throw ArmErrors.ResourceNotFound(Type, request["imageName"], rg.Name);
+        var body = Body.Object(request, "parameters");
+        var p = Body.Obj(body, "properties", "properties");
+        if (Body.Str(p, "hyperVGeneration", "properties.hyperVGeneration") is { } generation
+            && !string.Equals(generation, image.HyperVGeneration, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArmException(409, "PropertyChangeNotAllowed", "Changing property 'hyperVGeneration' is not allowed.", "hyperVGeneration");
+        }
+
+        if (Body.Str(Body.Obj(p, "sourceVirtualMachine", "properties.sourceVirtualMachine"), "id", "properties.sourceVirtualMachine.id") is { } source
+            && !string.Equals(image.SourceVmId.Trim('/'), source.Trim().Trim('/'), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArmException(409, "PropertyChangeNotAllowed", "Changing property 'sourceVirtualMachine.id' is not allowed.", "sourceVirtualMachine.id");
+        }
+
+        image.Tags = Body.Tags(body) ?? image.Tags;
+        var op = operations.Start(request, rg.Subscription.Id, image.Location, image.ResourceId, "updateImage", Durations.NoChange, _ => { });
+        var result = ArmResult.Ok(ToJson(image));
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
+        return result;
     }
 
     private ArmResult Put(ArmRequest request)
@@ -119,7 +149,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         rg.Images.Add(name, image);
         var op = operations.Start(request, rg.Subscription.Id, location, image.ResourceId, "createImage", Durations.ManagedImageCreate, _ => { });
         var result = ArmResult.Created(ToJson(image));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -189,7 +219,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
         rg.Images.Add(name, image);
         var op = operations.Start(request, rg.Subscription.Id, location, image.ResourceId, "createImage", Durations.ManagedImageCreate, _ => { });
         var result = ArmResult.Created(ToJson(image));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -204,7 +234,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
 
         image.MarkBusy("Deleting", DateTimeOffset.MaxValue);
         return operations.Begin(request, rg.Subscription.Id, image.Location, image.ResourceId, "deleteImage", Durations.ManagedImageDelete,
-            _ => rg.Images.Remove(image.Name));
+            _ => rg.Images.Remove(image.Name), LroHeaders.Location);
     }
 
     private JsonObject ToJson(ManagedImageState image)

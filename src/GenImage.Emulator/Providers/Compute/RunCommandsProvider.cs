@@ -30,7 +30,7 @@ internal sealed class RunCommandsProvider(WorldStore store, OperationStore opera
     private VirtualMachineState FindVm(ArmRequest request)
     {
         var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
-        return rg.VirtualMachines.Get(request["vmName"]) ?? throw ArmErrors.ResourceNotFound(VirtualMachineJson.ResourceType, request["vmName"], rg.Name);
+        return rg.VirtualMachines.Get(request["vmName"]) ?? throw ArmErrors.ParentResourceNotFound(request["vmName"]);
     }
 
     private static bool ExpandsInstanceView(ArmRequest request)
@@ -130,7 +130,7 @@ internal sealed class RunCommandsProvider(WorldStore store, OperationStore opera
             ? operations.Start(request, vm.Group.Subscription.Id, vm.Location, rc.ResourceId, "putRunCommand", 0, _ => rc.ProvisioningState = "Succeeded")
             : execution;
         var result = new ArmResult(existing is null ? 201 : 200, ToJson(rc, false));
-        operations.AddPollingHeaders(result, request, provisioning);
+        operations.AddPollingHeaders(result, request, provisioning, LroHeaders.AsyncOperationOnly);
         return result;
     }
 
@@ -218,7 +218,7 @@ internal sealed class RunCommandsProvider(WorldStore store, OperationStore opera
 
         rc.ProvisioningState = "Deleting";
         return operations.Begin(request, vm.Group.Subscription.Id, vm.Location, rc.ResourceId, "deleteRunCommand", Durations.RunCommandDelete,
-            _ => vm.RunCommands.Remove(rc.Name));
+            _ => vm.RunCommands.Remove(rc.Name), LroHeaders.Location);
     }
 
     private static JsonObject ToJson(RunCommandState rc, bool instanceView)

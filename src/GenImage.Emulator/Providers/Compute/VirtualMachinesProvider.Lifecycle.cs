@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenImage.Emulator.Arm;
+using GenImage.Emulator.Operations;
 using GenImage.Emulator.State;
 
 namespace GenImage.Emulator.Providers.Compute;
@@ -12,6 +13,115 @@ namespace GenImage.Emulator.Providers.Compute;
 internal sealed partial class VirtualMachinesProvider
 {
     private const string ImageTarget = "properties.storageProfile.imageReference";
+
+    // ---- update (PUT on an existing VM, PATCH) ---------------------------------------------------------------------
+
+    private ArmResult Patch(ArmRequest request)
+    {
+        var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
+        var vm = rg.VirtualMachines.Get(request["vmName"]) ?? throw ArmErrors.ResourceNotFound(VirtualMachineJson.ResourceType, request["vmName"], rg.Name);
+        if (vm.Lifecycle is "Creating" or "Deleting")
+        {
+            throw ArmErrors.Conflict($"The VM '{vm.Name}' is {(vm.Lifecycle == "Creating" ? "being created" : "being deleted")}. Retry after that operation completes.");
+        }
+
+        return Update(request, vm, Body.Object(request, "parameters"), replace: false);
+    }
+
+    /// <summary>
+    /// Applies a PUT (<paramref name="replace"/>: absent tags mean none) or a PATCH to an existing VM: the size, boot
+    /// diagnostics and tags change; what is fixed at creation (OS disk, image, computer name, admin user, OS type,
+    /// security type, plan) answers 409 <c>PropertyChangeNotAllowed</c> when it differs; a generalized VM refuses any
+    /// update with 409 <c>OperationNotAllowed</c>, as Azure does. A change answers 200 with Azure-AsyncOperation (as the
+    /// recorded PATCHes that changed something); an update that changes nothing answers 200 without LRO headers (as
+    /// the recorded 2023 no-op PATCH).
+    /// </summary>
+    private ArmResult Update(ArmRequest request, VirtualMachineState vm, JsonObject body, bool replace)
+    {
+        var p = Body.Obj(body, "properties", "properties");
+        var storage = Body.Obj(p, "storageProfile", "properties.storageProfile");
+        var osDisk = Body.Obj(storage, "osDisk", "properties.storageProfile.osDisk");
+        var osProfile = Body.Obj(p, "osProfile", "properties.osProfile");
+        RefuseChange("osDisk.name", vm.OsDiskName, Body.Str(osDisk, "name", "properties.storageProfile.osDisk.name"));
+        RefuseChange("osDisk.osType", vm.OsType, Body.Str(osDisk, "osType", "properties.storageProfile.osDisk.osType"));
+        RefuseChange("computerName", vm.ComputerName, Body.Str(osProfile, "computerName", "properties.osProfile.computerName"));
+        RefuseChange("adminUsername", vm.AdminUsername, Body.Str(osProfile, "adminUsername", "properties.osProfile.adminUsername"));
+        RefuseChange("securityProfile.securityType", vm.SecurityType,
+            Body.Str(Body.Obj(p, "securityProfile", "properties.securityProfile"), "securityType", "properties.securityProfile.securityType"));
+        var imageId = Body.Str(Body.Obj(storage, "imageReference", ImageTarget), "id", ImageTarget + ".id");
+        if (imageId is not null && vm.ImageReferenceId is { } currentImage && !string.Equals(currentImage.TrimEnd('/'), imageId.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+        {
+            throw PropertyChangeNotAllowed("imageReference");
+        }
+
+        if (ReadPlan(body) is { } plan && (vm.Plan is null || !string.Equals(plan.Name, vm.Plan.Name, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(plan.Publisher, vm.Plan.Publisher, StringComparison.OrdinalIgnoreCase) || !string.Equals(plan.Product, vm.Plan.Product, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw PropertyChangeNotAllowed("plan");
+        }
+
+        var size = Body.Str(Body.Obj(p, "hardwareProfile", "properties.hardwareProfile"), "vmSize", "properties.hardwareProfile.vmSize");
+        if (size is not null && !VmSize().IsMatch(size))
+        {
+            throw ArmErrors.InvalidParameter($"The value '{size}' of parameter 'vmSize' is not allowed. Use a size such as Standard_D2s_v5.", "vmSize");
+        }
+
+        var bootDiagnostics = Body.Bool(Body.Obj(Body.Obj(p, "diagnosticsProfile", "properties.diagnosticsProfile"), "bootDiagnostics", "properties.diagnosticsProfile.bootDiagnostics"),
+            "enabled", "properties.diagnosticsProfile.bootDiagnostics.enabled");
+        var tags = Body.Tags(body) ?? (replace ? new Dictionary<string, string>(StringComparer.Ordinal) : null);
+
+        var changesSize = size is not null && !string.Equals(size, vm.Size, StringComparison.OrdinalIgnoreCase);
+        var changesDiagnostics = bootDiagnostics is { } enabled && enabled != vm.BootDiagnosticsEnabled;
+        var changesTags = tags is not null && !(tags.Count == vm.Tags.Count && tags.All(t => vm.Tags.TryGetValue(t.Key, out var v) && v == t.Value));
+        if (vm.OsState == "generalized")
+        {
+            throw ArmErrors.OperationNotAllowed($"Operation 'Update VM' is not allowed on VM '{vm.Name}' since the VM is generalized.");
+        }
+
+        if (!(changesSize || changesDiagnostics || changesTags))
+        {
+            return ArmResult.Ok(VirtualMachineJson.Resource(vm, false, Now));
+        }
+
+        if (changesSize)
+        {
+            vm.Size = size!;
+        }
+
+        if (changesDiagnostics)
+        {
+            vm.BootDiagnosticsEnabled = bootDiagnostics!.Value;
+        }
+
+        if (changesTags)
+        {
+            vm.Tags.Clear();
+            foreach (var (k, v) in tags!)
+            {
+                vm.Tags[k] = v;
+            }
+        }
+
+        var op = operations.Start(request, vm.Group.Subscription.Id, vm.Location, vm.ResourceId, "updateVirtualMachine", Durations.NoChange, _ => { });
+        var result = ArmResult.Ok(VirtualMachineJson.Resource(vm, false, Now));
+        operations.AddPollingHeaders(result, request, op, LroHeaders.AsyncOperationOnly);
+        return result;
+    }
+
+    private static void RefuseChange(string property, string current, string? requested)
+    {
+        if (requested is not null && !string.Equals(current, requested, StringComparison.OrdinalIgnoreCase))
+        {
+            throw PropertyChangeNotAllowed(property);
+        }
+    }
+
+    /// <summary>ARM's refusal to change a property fixed at creation (wording as recorded for 'priority').</summary>
+    private static ArmException PropertyChangeNotAllowed(string property)
+        => new(409, "PropertyChangeNotAllowed", $"Changing property '{property}' is not allowed.", property);
+
+    [GeneratedRegex(@"^(Standard|Basic)_[A-Za-z0-9_\-]+$")]
+    private static partial Regex VmSize();
 
     // ---- create --------------------------------------------------------------------------------------------------
 
@@ -30,17 +140,7 @@ internal sealed partial class VirtualMachinesProvider
                 throw ArmErrors.Conflict($"The VM '{existing.Name}' is {(existing.Lifecycle == "Creating" ? "being created" : "being deleted")}. Retry after that operation completes.");
             }
 
-            // Updating an existing VM: the emulator applies tags only.
-            if (Body.Tags(body) is { } newTags)
-            {
-                existing.Tags.Clear();
-                foreach (var (k, v) in newTags)
-                {
-                    existing.Tags[k] = v;
-                }
-            }
-
-            return ArmResult.Ok(VirtualMachineJson.Resource(existing, false, Now));
+            return Update(request, existing, body, replace: true);
         }
 
         if (!VmName().IsMatch(name))
@@ -164,7 +264,7 @@ internal sealed partial class VirtualMachinesProvider
 
         var op = Provision(request, rg, vm, lineage, generalized);
         var result = ArmResult.Created(VirtualMachineJson.Resource(vm, false, Now));
-        operations.AddPollingHeaders(result, request, op);
+        operations.AddPollingHeaders(result, request, op, LroHeaders.RetryAfter);
         return result;
     }
 
@@ -417,7 +517,7 @@ internal sealed partial class VirtualMachinesProvider
                     disk.DetachedGuest = ImageLineage.FromVm(vm);
                 }
             }
-        });
+        }, LroHeaders.Location | LroHeaders.RetryAfter);
     }
 
     // ---- boot diagnostics ----------------------------------------------------------------------------------------

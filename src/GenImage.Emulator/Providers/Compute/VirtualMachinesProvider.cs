@@ -31,6 +31,7 @@ internal sealed partial class VirtualMachinesProvider(WorldStore store, Operatio
         routes.Add("POST", Item + "/generalize", Type, v, Generalize);
         routes.Add("POST", Item + "/runCommand", Type, v, RunCommand);
         routes.Add("PUT", Item, Type, v, CreateOrUpdate);
+        routes.Add("PATCH", Item, Type, v, Patch);
         routes.Add("DELETE", Item, Type, v, Delete);
         routes.Add("POST", Item + "/retrieveBootDiagnosticsData", Type, v, RetrieveBootDiagnosticsData);
     }
@@ -133,11 +134,18 @@ internal sealed partial class VirtualMachinesProvider(WorldStore store, Operatio
             }
 
             vm.SetPowerState(final, op.DueTime);
-        });
+        }, PowerHeaders(action));
     }
 
     private ArmResult NoChange(ArmRequest request, VirtualMachineState vm, string action)
-        => operations.Begin(request, vm.Group.Subscription.Id, vm.Location, vm.ResourceId, action, Durations.NoChange, _ => { });
+        => operations.Begin(request, vm.Group.Subscription.Id, vm.Location, vm.ResourceId, action, Durations.NoChange, _ => { }, PowerHeaders(action));
+
+    /// <summary>
+    /// As recorded: deallocate and start answer 202 with Azure-AsyncOperation, Location and Retry-After; powerOff,
+    /// restart (and runCommand, capture) with Azure-AsyncOperation and Location only.
+    /// </summary>
+    private static LroHeaders PowerHeaders(string action)
+        => action is "deallocate" or "start" ? LroHeaders.Location | LroHeaders.RetryAfter : LroHeaders.Location;
 
     private static void RejectIfGeneralized(VirtualMachineState vm, string operation)
     {
@@ -275,7 +283,7 @@ internal sealed partial class VirtualMachinesProvider(WorldStore store, Operatio
         });
 
         vm.PendingRunCommand = operation;
-        return operations.Accepted(request, operation);
+        return operations.Accepted(request, operation, LroHeaders.Location);
     }
 
     /// <summary>Runs a recognised guest script (both Run Command flavours); an unknown script runs and changes nothing.</summary>
