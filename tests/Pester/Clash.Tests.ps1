@@ -52,8 +52,8 @@ AfterAll {
 Describe 'GenImage beside the Azure.Core and Azure.Identity of Az.Accounts (<_>)' -ForEach @('AzFirst', 'GenImageFirst') {
     BeforeAll {
         $emulator = Start-GenImageTestEmulator -World 'healthy'
-        $lines = Invoke-GenImageTestEngine -ScriptPath $ChildScript -ArgumentList @(
-            $env:GENIMAGE_TEST_MODULE_ROOT, $emulator.ConnectionFile, $ClashDirectory, $_)
+        $lines = @(Invoke-GenImageTestEngine -ScriptPath $ChildScript -ArgumentList @(
+            $env:GENIMAGE_TEST_MODULE_ROOT, $emulator.ConnectionFile, $ClashDirectory, $_))
         $report = $lines[-1] | ConvertFrom-Json
     }
 
