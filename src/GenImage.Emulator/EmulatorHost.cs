@@ -27,16 +27,18 @@ public sealed class EmulatorHost : IAsyncDisposable
     private readonly WorldStore _store;
     private readonly RequestLog _log;
     private readonly X509Certificate2 _certificate;
+    private readonly bool _ownsCertificate;
     private readonly string? _connectionFile;
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private bool _stopped;
 
-    private EmulatorHost(WebApplication app, WorldStore store, RequestLog log, X509Certificate2 certificate, Uri endpoint, string? connectionFile)
+    private EmulatorHost(WebApplication app, WorldStore store, RequestLog log, X509Certificate2 certificate, bool ownsCertificate, Uri endpoint, string? connectionFile)
     {
         _app = app;
         _store = store;
         _log = log;
         _certificate = certificate;
+        _ownsCertificate = ownsCertificate;
         _connectionFile = connectionFile;
         Endpoint = endpoint;
         CertificateThumbprint = SelfSignedCertificate.Thumbprint(certificate);
@@ -133,6 +135,12 @@ public sealed class EmulatorHost : IAsyncDisposable
         => _store.Enter(() => _store.FindSubscription(subscriptionId)?.ResourceGroups.Get(resourceGroup)?.Galleries.Get(gallery)?.Images.Get(image)
             ?.Versions.Get(version) is { } v ? GalleryJson.Snapshot(v, _store.Clock.Now) : null);
 
+    /// <summary>
+    /// A new self-signed certificate fit for <see cref="EmulatorOptions.Certificate"/>: RSA 2048, CN=localhost,
+    /// SAN 127.0.0.1 and localhost, server authentication, private key in memory. The caller disposes it.
+    /// </summary>
+    public static X509Certificate2 CreateCertificate() => SelfSignedCertificate.Create();
+
     /// <summary>Starts an emulator. Throws <see cref="WorldFileException"/> for an invalid world.</summary>
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
@@ -152,11 +160,16 @@ public sealed class EmulatorHost : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), s, "ClockScale must be zero or positive.");
         }
 
+        if (options.Certificate is { HasPrivateKey: false })
+        {
+            throw new ArgumentException("EmulatorOptions.Certificate must have its private key: the emulator serves TLS with it.", nameof(options));
+        }
+
         var world = options.WorldFile is not null ? WorldLoader.LoadFile(options.WorldFile)
             : options.WorldYaml is not null ? WorldLoader.Parse(options.WorldYaml, null)
             : WorldDefinition.CreateDefault();
 
-        var clock = new ScaledClock(options.ClockScale ?? world.ClockScale);
+        var clock = new ScaledClock(options.ClockScale ?? world.ClockScale, options.TimeProvider);
         var state = Authorization.FrontDoorSetup.ReadState(options);
         var store = new WorldStore(Authorization.FrontDoorSetup.StartingDefinition(world, state), clock);
         var operations = new OperationStore(store);
@@ -181,7 +194,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
 
         var (frontDoor, stateFile) = Authorization.FrontDoorSetup.Create(world, options, store, operations, routes, state);
-        var certificate = SelfSignedCertificate.Create();
+        bool ownsCertificate = options.Certificate is null;
+        var certificate = options.Certificate ?? SelfSignedCertificate.Create();
         var log = new RequestLog();
         blobs.Log = log;
         Uri? endpoint = null;
@@ -213,7 +227,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            certificate.Dispose();
+            if (ownsCertificate)
+            {
+                certificate.Dispose();
+            }
+
             throw new InvalidOperationException($"The emulator could not listen on 127.0.0.1:{options.Port}: {ex.Message}", ex);
         }
 
@@ -222,7 +240,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var port = new Uri(address).Port;
         endpoint = new Uri($"https://127.0.0.1:{port}/");
 
-        var host = new EmulatorHost(app, store, log, certificate, endpoint, options.ConnectionFile);
+        var host = new EmulatorHost(app, store, log, certificate, ownsCertificate, endpoint, options.ConnectionFile);
         host.AttachFrontDoor(frontDoor, stateFile);
         if (options.ConnectionFile is not null)
         {
@@ -266,7 +284,10 @@ public sealed class EmulatorHost : IAsyncDisposable
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
             _stateFile?.Save();
-            _certificate.Dispose();
+            if (_ownsCertificate)
+            {
+                _certificate.Dispose();
+            }
         }
         finally
         {

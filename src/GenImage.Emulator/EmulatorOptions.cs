@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace GenImage.Emulator;
 
 /// <summary>Options for starting an <see cref="EmulatorHost"/>.</summary>
@@ -32,4 +34,17 @@ public sealed class EmulatorOptions
     /// after each write, periodically and at stop.
     /// </summary>
     public string? StateFile { get; set; }
+
+    /// <summary>
+    /// The TLS certificate to serve, with its private key, instead of a new self-signed one made at start (an RSA-2048
+    /// key costs a fifth of a second of CPU). The host does not dispose it, so one certificate can serve many hosts in
+    /// turn or side by side; make one with <see cref="EmulatorHost.CreateCertificate"/>. Default: a new one per start.
+    /// </summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>
+    /// The clock behind the emulator's scaled time (operation, boot and replication deadlines, SAS expiry, resource
+    /// timestamps). Default: the system clock. A test can pass its own and move time on instead of waiting for it.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
 }

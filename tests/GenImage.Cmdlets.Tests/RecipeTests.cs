@@ -308,6 +308,29 @@ public sealed class RecipeTests
         Assert.Null(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "ubuntu-2204-gen2", "1.0.1"));
     }
 
+    [Fact]
+    public async Task A_write_that_stops_the_pipeline_ends_the_run_and_journals_it_before_the_cmdlet_returns()
+    {
+        using var folder = new RecipeFolder();
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+
+        // $ProgressPreference = 'Stop' makes the cmdlet's first progress record a terminating error on the pipeline
+        // thread while the engine runs on another one; PowerShell then never calls StopProcessing. The engine must
+        // still be cancelled and finish (journal included) before the cmdlet returns, as on Ctrl+C.
+        var r = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
+        {
+            Variables = new { path = folder["ubuntu2204-gen2.yaml"] },
+            ProgressPreference = ActionPreference.Stop,
+        });
+
+        Assert.IsType<ActionPreferenceStopException>(r.TerminatingException);
+        var journal = Directory.GetFiles(folder.Runs, "journal.jsonl", SearchOption.AllDirectories).Single();
+        using var last = JsonDocument.Parse(File.ReadAllLines(journal)[^1]);
+        Assert.Equal("runFinished", last.RootElement.GetProperty("type").GetString());
+        Assert.Equal("Stopped", last.RootElement.GetProperty("status").GetString());
+    }
+
     [Theory]
     [InlineData("GI9001")]
     [InlineData("GI9002")]

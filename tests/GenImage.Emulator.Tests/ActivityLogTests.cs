@@ -151,7 +151,7 @@ public sealed class ActivityLogTests
                 - { daysAgo: 40, operationName: Microsoft.Compute/virtualMachines/write, resourceId: "/{{VmPath("vm-win")}}", caller: old@genimage.example }
                 - { daysAgo: 10, operationName: Microsoft.Compute/virtualMachines/write, resourceId: "/{{VmPath("vm-win")}}", caller: recent@genimage.example }
             """;
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml });
         using var http = Http(host);
 
         var (tooOld, body) = await GetAsync(http, ActivityPath(Window(DateTimeOffset.UtcNow.AddDays(-35))));
@@ -171,7 +171,7 @@ public sealed class ActivityLogTests
             yaml.AppendLine($"    - {{ daysAgo: 0.{i + 100:D4}, operationName: Microsoft.Compute/virtualMachines/write, resourceId: \"/{VmPath("vm-win")}\" }}");
         }
 
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml.ToString() });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml.ToString() });
         using var http = Http(host);
 
         var (first, page1) = await GetAsync(http, ActivityPath(Window(DateTimeOffset.UtcNow.AddDays(-2))));

@@ -28,7 +28,7 @@ public sealed class FaultTests
         var runs = new List<List<int>>();
         foreach (var seed in new[] { 42, 42, 7 })
         {
-            await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, FaultSeed = seed });
+            await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, FaultSeed = seed });
             host.Faults.Add(new FaultRule { Effect = FaultEffect.InternalServerError, Method = "GET", Path = "*/virtualMachines/vm-win", Fraction = 0.5 });
             using var http = Http(host);
             runs.Add(await StatusesAsync(http, VmGet("vm-win"), 24));
@@ -138,11 +138,11 @@ public sealed class FaultTests
         var failure = await Assert.ThrowsAsync<RequestFailedException>(async () =>
         {
             var op = await sdkVm.DeallocateAsync(WaitUntil.Started);
-            await op.WaitForCompletionResponseAsync(TimeSpan.FromMilliseconds(20));
+            await op.WaitForCompletionResponseAsync(Poll);
         });
         Assert.Equal("InternalExecutionError", failure.ErrorCode);
         var again = await sdkVm.DeallocateAsync(WaitUntil.Started);
-        var response = await again.WaitForCompletionResponseAsync(TimeSpan.FromMilliseconds(20));
+        var response = await again.WaitForCompletionResponseAsync(Poll);
         Assert.Equal(200, response.Status);
     }
 
@@ -207,7 +207,7 @@ public sealed class FaultTests
                   region: West Europe
                   slowFactor: 3
             """;
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml });
         Assert.Equal(42, host.Faults.Seed);
         Assert.Equal([FaultEffect.ServiceUnavailable, FaultEffect.FailOperation, FaultEffect.SlowReplication], host.Faults.Rules.Select(r => r.Effect));
         using var http = Http(host);

@@ -14,7 +14,6 @@ internal static class GalleryWorld
 {
     public const string GalleryPath = $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/galleries/gal_images";
     public const string GalleryApi = "2022-03-03";
-    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
     public const string Yaml = """
         apiVersion: genimage.dev/emulator/v1

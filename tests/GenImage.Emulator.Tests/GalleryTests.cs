@@ -199,7 +199,7 @@ public sealed class GalleryTests
         }
 
         Assert.NotNull(dir);
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = Path.Combine(dir.FullName, "examples", "worlds", file) });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldFile = Path.Combine(dir.FullName, "examples", "worlds", file) });
         var gallery = (await ResourceGroup(Sdk(host)).GetGalleryAsync("gal_images")).Value;
         var names = new List<string>();
         await foreach (var image in gallery.GetGalleryImages().GetAllAsync())
@@ -228,7 +228,7 @@ public sealed class GalleryTests
                     location: westeurope
                     {galleries}
             """;
-        var ex = await Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml }));
+        var ex = await Assert.ThrowsAsync<WorldFileException>(() => TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml }));
         Assert.Contains(problem, ex.Problem);
         Assert.Equal((line, column), (ex.Line, ex.Column));
     }
@@ -247,7 +247,7 @@ public sealed class GalleryTests
             subscriptions:
               - id: 00000000-0000-0000-0000-000000000001
             """;
-        var ex = await Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml }));
+        var ex = await Assert.ThrowsAsync<WorldFileException>(() => TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml }));
         Assert.Contains(problem, ex.Problem);
         Assert.Equal(3, ex.Line);
     }

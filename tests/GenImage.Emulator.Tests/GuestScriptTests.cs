@@ -9,7 +9,6 @@ namespace GenImage.Emulator.Tests;
 /// <summary>Run Command with GenImage guest scripts: the marker line selects the guest's behaviour.</summary>
 public sealed class GuestScriptTests
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
     private static async Task<(string StdOut, string StdErr)> RunAsync(EmulatorHost host, string vmName, string commandId, params string[] script)
     {

@@ -35,9 +35,34 @@ public sealed class HostTests
     }
 
     [Fact]
+    public async Task A_given_certificate_is_served_by_each_host_and_outlives_them()
+    {
+        using var certificate = EmulatorHost.CreateCertificate();
+        string thumbprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
+        await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { Certificate = certificate }))
+        await using (var second = await EmulatorHost.StartAsync(new EmulatorOptions { Certificate = certificate }))
+        {
+            Assert.Equal(thumbprint, first.CertificateThumbprint);
+            Assert.Equal(thumbprint, second.CertificateThumbprint);
+            using var http = Http(second);
+            Assert.Equal(200, (int)(await GetAsync(http, "subscriptions?api-version=2022-12-01")).Response.StatusCode);
+        }
+
+        // Stopped hosts leave the certificate to its owner: a third host still serves it.
+        Assert.True(certificate.HasPrivateKey);
+        await using var third = await EmulatorHost.StartAsync(new EmulatorOptions { Certificate = certificate });
+        using var again = Http(third);
+        Assert.Equal(200, (int)(await GetAsync(again, "subscriptions?api-version=2022-12-01")).Response.StatusCode);
+
+        using var publicOnly = X509CertificateLoader.LoadCertificate(certificate.RawData);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => EmulatorHost.StartAsync(new EmulatorOptions { Certificate = publicOnly }));
+        Assert.Contains("private key", refused.Message);
+    }
+
+    [Fact]
     public async Task A_client_that_pins_another_thumbprint_is_refused()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions());
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions());
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => false };
         using var http = new HttpClient(handler);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(host.Endpoint + "subscriptions?api-version=2022-12-01"));
@@ -47,7 +72,7 @@ public sealed class HostTests
     public async Task Connection_file_is_written_at_start_and_deleted_at_stop()
     {
         var path = Path.Combine(Path.GetTempPath(), "genimage-tests", Guid.NewGuid().ToString("N"), "emulator.json");
-        var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ConnectionFile = path });
+        var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ConnectionFile = path });
         try
         {
             var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
@@ -70,8 +95,9 @@ public sealed class HostTests
     [Fact]
     public async Task Two_emulators_run_side_by_side_with_their_own_state()
     {
-        await using var a = await StartAsync();
-        await using var b = await StartAsync();
+        // Each makes its own certificate (no EmulatorOptions.Certificate), as two standalone emulators do.
+        await using var a = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 0.001 });
+        await using var b = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 0.001 });
         Assert.NotEqual(a.Endpoint, b.Endpoint);
         Assert.NotEqual(a.CertificateThumbprint, b.CertificateThumbprint);
         using var http = Http(a);

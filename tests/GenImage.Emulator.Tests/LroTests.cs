@@ -10,8 +10,9 @@ public sealed class LroTests
     [Fact]
     public async Task Deallocate_answers_202_with_polling_headers_and_shows_progress()
     {
-        // 60 Azure seconds at 0.05 = 3 s: long enough to observe the transitional state even on a busy machine.
-        await using var host = await StartAsync(scale: 0.05);
+        // Clock scale 1 on a clock that stands still: the deallocation (60 Azure seconds) runs until the test moves time on.
+        var clock = new ManualClock();
+        await using var host = await StartAsync(scale: 1, time: clock);
         using var http = Http(host);
 
         var (accepted, body) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
@@ -32,9 +33,12 @@ public sealed class LroTests
         var (monitorRunning, _) = await GetAsync(http, location);
         Assert.Equal(HttpStatusCode.Accepted, monitorRunning.StatusCode);
 
+        var (_, running) = await GetAsync(http, asyncOp);
+        Assert.Equal("InProgress", running!["status"]!.GetValue<string>());
+        Assert.Null(running["endTime"]);
+
+        clock.Advance(TimeSpan.FromSeconds(61));
         var statuses = await PollStatusAsync(http, asyncOp);
-        Assert.Equal("InProgress", statuses[0]["status"]!.GetValue<string>());
-        Assert.Null(statuses[0]["endTime"]);
         var final = statuses[^1];
         Assert.Equal("Succeeded", final["status"]!.GetValue<string>());
         Assert.NotNull(final["startTime"]);
@@ -54,8 +58,9 @@ public sealed class LroTests
     [Fact]
     public async Task RunCommand_monitor_url_answers_202_then_the_result()
     {
-        // 20 Azure seconds at 0.1 = 2 s.
-        await using var host = await StartAsync(scale: 0.1);
+        // The command takes 20 Azure seconds, on a clock that stands still until the test moves it.
+        var clock = new ManualClock();
+        await using var host = await StartAsync(scale: 1, time: clock);
         using var http = Http(host);
 
         var (accepted, _) = await PostAsync(http, VmPath("vm-linux") + "/runCommand?api-version=2023-07-01",
@@ -67,6 +72,7 @@ public sealed class LroTests
         Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
         Assert.Equal(location, Header(running, "Location"));
 
+        clock.Advance(TimeSpan.FromSeconds(21));
         await PollStatusAsync(http, Header(accepted, "Azure-AsyncOperation"));
         var (done, result) = await GetAsync(http, location);
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
@@ -111,8 +117,8 @@ public sealed class LroTests
     [Fact]
     public async Task Retry_after_is_scaled_azure_time()
     {
-        // Scale 1: deallocate takes 60 real seconds and says so; nothing waits for it.
-        await using var host = await StartAsync(scale: 1);
+        // Scale 1: deallocate takes 60 seconds and says so; the clock stands still, and nothing waits for it.
+        await using var host = await StartAsync(scale: 1, time: new ManualClock());
         using var http = Http(host);
         var (accepted, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
         var retryAfter = int.Parse(Header(accepted, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture);
@@ -139,13 +145,16 @@ public sealed class LroTests
     [Fact]
     public async Task A_power_operation_preempts_a_running_command()
     {
-        // The command takes 2 s, the power-off 3 s: the power-off arrives while the command runs.
-        await using var host = await StartAsync(scale: 0.1);
+        // The command takes 20 Azure seconds, the power-off 30; the clock stands still, so the power-off arrives while
+        // the command runs.
+        var clock = new ManualClock();
+        await using var host = await StartAsync(scale: 1, time: clock);
         using var http = Http(host);
         var (run, _) = await PostAsync(http, VmPath("vm-linux") + "/runCommand?api-version=2023-07-01", new { commandId = "RunShellScript" });
         var (stop, _) = await PostAsync(http, VmPath("vm-linux") + "/powerOff?api-version=2023-07-01");
         Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
 
+        clock.Advance(TimeSpan.FromSeconds(31));
         var final = (await PollStatusAsync(http, Header(run, "Azure-AsyncOperation")))[^1];
         Assert.Equal("Failed", final["status"]!.GetValue<string>());
         Assert.Equal("OperationPreempted", final["error"]!["code"]!.GetValue<string>());

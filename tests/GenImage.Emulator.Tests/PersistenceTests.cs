@@ -22,7 +22,7 @@ public sealed class PersistenceTests : IDisposable
     public async Task A_generalized_VM_and_a_created_resource_group_survive_a_restart()
     {
         string rgId;
-        await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, StateFile = StatePath }))
+        await using (var first = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, StateFile = StatePath }))
         {
             using var http = Http(first);
             var (created, body) = await SendAsync(http, HttpMethod.Put, $"subscriptions/{Sub}/resourcegroups/rg-made-at-runtime?api-version=2022-09-01",
@@ -39,7 +39,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.DoesNotContain(TestSupport.Token, File.ReadAllText(StatePath));
 
         // The second start names no world: the resources come from the state file.
-        await using var second = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = StatePath });
+        await using var second = await TestSupport.StartAsync(new EmulatorOptions { StateFile = StatePath });
         Assert.Equal([Sub, "00000000-0000-0000-0000-000000000002"], second.SubscriptionIds);
         var vm = second.GetVm(Sub, Rg, "vm-stopped")!;
         Assert.Equal("generalized", vm.OsState);
@@ -68,14 +68,14 @@ public sealed class PersistenceTests : IDisposable
     public async Task An_operation_in_flight_is_saved_as_completed()
     {
         // Clock scale 1: a deallocate takes a real minute, so it is still running at stop.
-        await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, StateFile = StatePath, ClockScale = 1 }))
+        await using (var first = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, StateFile = StatePath, ClockScale = 1 }))
         {
             using var http = Http(first);
             Assert.Equal(202, (int)(await PostAsync(http, VmPath("vm-linux") + "/deallocate?api-version=" + ComputeApi)).Response.StatusCode);
             Assert.Equal("deallocating", first.GetVm(Sub, Rg, "vm-linux")!.PowerState);
         }
 
-        await using var second = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 });
+        await using var second = await TestSupport.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 });
         var vm = second.GetVm(Sub, Rg, "vm-linux")!;
         Assert.Equal("deallocated", vm.PowerState);
         Assert.Null(vm.PendingOperation);
@@ -92,7 +92,7 @@ public sealed class PersistenceTests : IDisposable
         string[] reads;
         Dictionary<string, string> before;
         VmSnapshot validationBefore;
-        await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, StateFile = StatePath }))
+        await using (var first = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, StateFile = StatePath }))
         {
             using var http = Http(first);
 
@@ -131,7 +131,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.DoesNotContain(GalleryWorld.SecretPassword, File.ReadAllText(StatePath));
 
         // The second start names no world: every resource comes from the state file and answers the same JSON.
-        await using var second = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 0.0005 });
+        await using var second = await TestSupport.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 0.0005 });
         using var client = Http(second);
         var after = await ReadAllAsync(client, reads);
         foreach (var read in reads)
@@ -165,7 +165,7 @@ public sealed class PersistenceTests : IDisposable
     {
         // Clock scale 1: replication (10 Azure s per GB, East US failing) takes real minutes, so it is in flight at stop.
         var versionPath = GalleryWorld.VersionPath("win2022", "1.0.0");
-        await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, StateFile = StatePath, ClockScale = 1 }))
+        await using (var first = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, StateFile = StatePath, ClockScale = 1 }))
         {
             using var http = Http(first);
             await GalleryWorld.PutJsonAsync(http, versionPath, GalleryWorld.GalleryApi, GalleryWorld.VersionBody(GalleryWorld.VmId("vm-win-unprepared"), "westeurope", "eastus"), 201);
@@ -177,7 +177,7 @@ public sealed class PersistenceTests : IDisposable
                 new JsonObject { ["location"] = "westeurope", ["properties"] = new JsonObject { ["sourceVirtualMachine"] = new JsonObject { ["id"] = GalleryWorld.VmId("vm-win-prepared") } } }, 201);
         }
 
-        await using var second = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 });
+        await using var second = await TestSupport.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 });
         var version = second.GetImageVersion(Sub, Rg, "gal_images", "win2022", "1.0.0")!;
         Assert.Equal("Failed", version.AggregatedState);
         Assert.Equal("Failed", version.ProvisioningState);
@@ -193,7 +193,7 @@ public sealed class PersistenceTests : IDisposable
     public async Task A_validation_VM_being_created_is_saved_with_the_outcome_its_lineage_dictates()
     {
         string vmId;
-        await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, StateFile = StatePath }))
+        await using (var first = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, StateFile = StatePath }))
         {
             using var http = Http(first);
             var imagePath = $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/images/img-unprepared";
@@ -203,7 +203,7 @@ public sealed class PersistenceTests : IDisposable
         }
 
         // Restart at scale 1, so the 40-minute provisioning timeout cannot pass before the next stop.
-        await using (var second = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 }))
+        await using (var second = await TestSupport.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 }))
         {
             using var http = Http(second);
             var (status, body, _) = await GalleryWorld.CreateVmAsync(http, "vm-pending", $"/subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/images/img-unprepared");
@@ -212,7 +212,7 @@ public sealed class PersistenceTests : IDisposable
             Assert.Equal("create", second.GetVm(Sub, ValidationRg, "vm-pending")!.PendingOperation);
         }
 
-        await using var third = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 });
+        await using var third = await TestSupport.StartAsync(new EmulatorOptions { StateFile = StatePath, ClockScale = 1 });
         var vm = third.GetVm(Sub, ValidationRg, "vm-pending")!;
         Assert.Null(vm.PendingOperation);
         Assert.Equal("Failed", vm.ProvisioningState);
@@ -252,7 +252,7 @@ public sealed class PersistenceTests : IDisposable
     {
         Directory.CreateDirectory(_dir);
         await File.WriteAllTextAsync(StatePath, "{\"hello\":1}");
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorHost.StartAsync(new EmulatorOptions { StateFile = StatePath }));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestSupport.StartAsync(new EmulatorOptions { StateFile = StatePath }));
         Assert.Contains("not a GenImage emulator state file", ex.Message);
     }
 

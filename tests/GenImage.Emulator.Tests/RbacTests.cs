@@ -27,7 +27,7 @@ public sealed class RbacTests
     [Fact]
     public async Task Role_assignments_list_at_above_and_below_the_scope_with_ARM_filters()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World(Roles) });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = World(Roles) });
         using var http = Http(host);
 
         var (response, body) = await GetAsync(http, $"{RgScope[1..]}/providers/Microsoft.Authorization/roleAssignments?{AuthApi}");
@@ -56,7 +56,7 @@ public sealed class RbacTests
     [Fact]
     public async Task Role_definitions_carry_their_permissions()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World(Roles) });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = World(Roles) });
         using var http = Http(host);
 
         var (_, list) = await GetAsync(http, $"{SubScope[1..]}/providers/Microsoft.Authorization/roleDefinitions?{AuthApi}");
@@ -88,7 +88,7 @@ public sealed class RbacTests
                 - principal: tester@genimage.example
                   actions: [ "Microsoft.Authorization/roleAssignments/read" ]
             """);
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml });
         using var http = Http(host);
 
         var (denied, body) = await GetAsync(http, $"{RgScope[1..]}/providers/Microsoft.Authorization/roleAssignments?{AuthApi}");
@@ -107,7 +107,7 @@ public sealed class RbacTests
     [Fact]
     public async Task Enforcement_checks_actions_inherited_from_the_scope_with_ARM_message()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World(Roles), EnforceRbac = true });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = World(Roles), EnforceRbac = true });
         Assert.True(host.EnforcesRbac);
 
         // Reader at the subscription: reads pass, the deallocate action does not.

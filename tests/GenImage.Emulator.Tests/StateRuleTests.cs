@@ -8,7 +8,6 @@ namespace GenImage.Emulator.Tests;
 /// <summary>Azure's state rules for power actions, generalize and Run Command, seen through the SDK.</summary>
 public sealed class StateRuleTests
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
     [Fact]
     public async Task Generalize_a_running_vm_is_409_OperationNotAllowed()

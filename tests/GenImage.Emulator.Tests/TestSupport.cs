@@ -27,8 +27,27 @@ internal static class TestSupport
         return B64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + B64("{\"upn\":\"tester@genimage.example\",\"oid\":\"11111111-2222-3333-4444-555555555555\"}") + ".";
     }
 
-    public static async Task<EmulatorHost> StartAsync(string? worldYaml = null, double? scale = 0.001)
-        => await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = worldYaml ?? Worlds.Standard, ClockScale = scale });
+    /// <summary>
+    /// One TLS certificate for every emulator this test process starts (an RSA-2048 key per start cost a fifth of a
+    /// second of CPU each). HostTests still checks the certificate a host makes for itself.
+    /// </summary>
+    public static X509Certificate2 Certificate { get; } = EmulatorHost.CreateCertificate();
+
+    public static Task<EmulatorHost> StartAsync(string? worldYaml = null, double? scale = 0.001, TimeProvider? time = null)
+        => StartAsync(new EmulatorOptions { WorldYaml = worldYaml ?? Worlds.Standard, ClockScale = scale, TimeProvider = time });
+
+    /// <summary>Starts an emulator with <paramref name="options"/>, serving <see cref="Certificate"/> unless they name another.</summary>
+    public static Task<EmulatorHost> StartAsync(EmulatorOptions options)
+    {
+        options.Certificate ??= Certificate;
+        return EmulatorHost.StartAsync(options);
+    }
+
+    /// <summary>
+    /// A poll every 20 ms (±20 %), or later when Retry-After says so. Operation.WaitForCompletion(TimeSpan) would raise
+    /// the interval to one second; a DelayStrategy has no such floor. A new one per wait (it holds a random generator).
+    /// </summary>
+    public static DelayStrategy Poll => DelayStrategy.CreateFixedDelayStrategy(TimeSpan.FromMilliseconds(20));
 
     public static HttpClientHandler PinnedHandler(EmulatorHost host, Action<X509Certificate2>? seen = null) => new()
     {

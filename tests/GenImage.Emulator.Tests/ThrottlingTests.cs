@@ -9,7 +9,7 @@ namespace GenImage.Emulator.Tests;
 public sealed class ThrottlingTests
 {
     private static Task<EmulatorHost> StartAsync(int readBucket, double readRefill, int writeBucket = 200, double writeRefill = 10)
-        => EmulatorHost.StartAsync(new EmulatorOptions
+        => TestSupport.StartAsync(new EmulatorOptions
         {
             WorldYaml = Worlds.Standard,
             Throttling = new ThrottlingSettings
@@ -106,7 +106,7 @@ public sealed class ThrottlingTests
               enabled: true
               reads: { bucket: 3, refillPerSecond: 0.5 }
             """;
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = yaml });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml });
         Assert.True(host.Throttling.Enabled);
         Assert.Equal(3, host.Throttling.Reads.Bucket);
         Assert.Equal(0.5, host.Throttling.Reads.RefillPerSecond);
@@ -117,7 +117,7 @@ public sealed class ThrottlingTests
     [Fact]
     public async Task Per_principal_buckets_throttle_one_caller_without_the_other()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions
         {
             WorldYaml = Worlds.Standard,
             Throttling = new ThrottlingSettings { Enabled = true, PerPrincipal = true, Reads = new BucketSettings { Bucket = 1, RefillPerSecond = 0.01 } },

@@ -28,7 +28,7 @@ public sealed class WorldFileTests
         Assert.Equal("00000000-0000-0000-0000-000000000001", world.Subscriptions.Single().Id);
         Assert.Equal(vmCount, world.Subscriptions[0].ResourceGroups.Single().VirtualMachines.Count);
 
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = path });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldFile = path });
         Assert.Equal(["00000000-0000-0000-0000-000000000001"], host.SubscriptionIds);
         Assert.Equal(0.001, host.ClockScale);
     }
@@ -80,11 +80,11 @@ public sealed class WorldFileTests
     [Fact]
     public async Task StartAsync_rejects_an_invalid_world()
     {
-        var ex = await Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Header + "bogus: 1\n" }));
+        var ex = await Assert.ThrowsAsync<WorldFileException>(() => TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Header + "bogus: 1\n" }));
         Assert.Equal(3, ex.Line);
         Assert.Null(ex.Source);
 
-        var missing = await Assert.ThrowsAsync<WorldFileException>(() => EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = "/nonexistent/world.yaml" }));
+        var missing = await Assert.ThrowsAsync<WorldFileException>(() => TestSupport.StartAsync(new EmulatorOptions { WorldFile = "/nonexistent/world.yaml" }));
         Assert.Contains("cannot read", missing.Message);
     }
 

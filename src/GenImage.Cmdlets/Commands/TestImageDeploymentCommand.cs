@@ -3,7 +3,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Readiness;
@@ -140,21 +139,16 @@ namespace GenImage.Cmdlets.Commands
                              (KeepVm.IsPresent ? " and keep it" : ", then delete it and its disk");
                 if (!ShouldProcess($"{imageId} ({region})", action)) continue;
 
-                Task<ValidationResult>? running = null;
                 ValidationResult result;
                 try
                 {
-                    result = RunAsync((log, ct) => running = new DeploymentValidator(ops, log).ValidateAsync(image, options, ct), correlationId);
+                    // On Ctrl+C, RunAsync returns only after the validator has cleaned up.
+                    result = RunAsync((log, ct) => new DeploymentValidator(ops, log).ValidateAsync(image, options, ct), correlationId);
                 }
                 catch (GenImageException ex)
                 {
                     WriteItemError(ex, imageId);
                     continue;
-                }
-                finally
-                {
-                    // When the pipeline stops, the message pump ends early; clean-up must still finish before we return.
-                    WaitForCleanup(running, options.CleanupTimeout);
                 }
 
                 WriteObject(result);
@@ -165,19 +159,6 @@ namespace GenImage.Cmdlets.Commands
                     if (FailOnError.IsPresent) ThrowTerminatingError(record);
                     if (ErrorActionIsStop()) WriteError(record);
                 }
-            }
-        }
-
-        private static void WaitForCleanup(Task<ValidationResult>? running, TimeSpan cleanupTimeout)
-        {
-            if (running == null || running.IsCompleted) return;
-            try
-            {
-                running.Wait(cleanupTimeout + TimeSpan.FromSeconds(30));
-            }
-            catch (AggregateException)
-            {
-                // The outcome (cancelled, failed) is reported by the caller; here we only wait for clean-up.
             }
         }
 

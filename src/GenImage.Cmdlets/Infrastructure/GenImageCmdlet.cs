@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using GenImage.Core.Connection;
@@ -59,7 +60,8 @@ namespace GenImage.Cmdlets.Infrastructure
         /// <summary>
         /// Runs <paramref name="work"/> on the thread pool inside a <see cref="CallScope"/> and pumps its log
         /// messages here until it ends. Returns its result or rethrows its exception; a cancellation caused by
-        /// Ctrl+C becomes <see cref="PipelineStoppedException"/>.
+        /// Ctrl+C becomes <see cref="PipelineStoppedException"/>. The work never outlives this call: when a write
+        /// fails (the pipeline is stopping), the work is cancelled and waited for before the failure is rethrown.
         /// </summary>
         protected T RunAsync<T>(Func<IGenImageLog, CancellationToken, Task<T>> work, string? correlationId = null)
         {
@@ -78,19 +80,42 @@ namespace GenImage.Cmdlets.Infrastructure
                 }
             });
 
+            ExceptionDispatchInfo? writeFailed = null;
             foreach (var write in queue.GetConsumingEnumerable())
             {
-                write();
+                if (writeFailed != null) continue; // drain, so the work can finish; nothing more is written
+                try
+                {
+                    write();
+                }
+                catch (Exception ex)
+                {
+                    // The pipeline is stopping (Ctrl+C: PowerShell sets its stopping flag before it calls StopProcessing,
+                    // and calls StopProcessing not at all once the command has returned) or a write was turned into a
+                    // terminating error (-WarningAction Stop, …). Either way the work must end before this cmdlet does,
+                    // so that what it records about being stopped (a run journal) is written when the prompt returns.
+                    writeFailed = ExceptionDispatchInfo.Capture(ex);
+                    _stopping.Cancel();
+                }
             }
 
+            T result;
             try
             {
-                return task.GetAwaiter().GetResult();
+                result = task.GetAwaiter().GetResult();
+            }
+            catch (Exception) when (writeFailed != null)
+            {
+                // The work ended because this cmdlet cancelled it; the failed write is what the pipeline sees.
+                result = default!;
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
+
+            writeFailed?.Throw();
+            return result;
         }
 
         /// <summary>Writes a per-item error and lets the pipeline go on.</summary>

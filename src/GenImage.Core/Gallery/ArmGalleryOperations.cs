@@ -75,7 +75,7 @@ namespace GenImage.Core.Gallery
             {
                 var group = Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(Sub, resourceGroup));
                 var operation = await group.GetGalleries().CreateOrUpdateAsync(WaitUntil.Started, gallery, new GalleryData(new AzureLocation(location)), cancellationToken).ConfigureAwait(false);
-                var result = await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
                 return GalleryMapper.Gallery(result.Value.Data);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
@@ -153,7 +153,7 @@ namespace GenImage.Core.Gallery
 
                 var operation = await Client.GetGalleryResource(galleryId).GetGalleryImages()
                     .CreateOrUpdateAsync(WaitUntil.Started, definition.Name, data, cancellationToken).ConfigureAwait(false);
-                var result = await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
                 return GalleryMapper.Definition(result.Value.Data);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
@@ -270,7 +270,7 @@ namespace GenImage.Core.Gallery
                 }
                 var operation = await Client.GetGalleryImageVersionResource(new ResourceIdentifier(versionId))
                     .UpdateAsync(WaitUntil.Started, patch, cancellationToken).ConfigureAwait(false);
-                var result = await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
                 return GalleryMapper.Version(result.Value.Data);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
@@ -285,7 +285,7 @@ namespace GenImage.Core.Gallery
             {
                 var operation = await Client.GetGalleryImageVersionResource(new ResourceIdentifier(versionId))
                     .DeleteAsync(WaitUntil.Started, cancellationToken).ConfigureAwait(false);
-                await operation.WaitForCompletionResponseAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
@@ -323,7 +323,7 @@ namespace GenImage.Core.Gallery
                 foreach (var tag in tags) data.Tags[tag.Key] = tag.Value;
                 var group = Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(id.SubscriptionId!, id.ResourceGroupName!));
                 var operation = await group.GetDiskImages().CreateOrUpdateAsync(WaitUntil.Started, id.Name, data, cancellationToken).ConfigureAwait(false);
-                var result = await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
                 return GalleryMapper.Image(result.Value.Data);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))

@@ -254,7 +254,7 @@ namespace GenImage.Core.Recipes
             {
                 var vm = _connection.Client.GetVirtualMachineResource(ResourceIds.ParseVirtualMachine(vmId));
                 var operation = await vm.DeleteAsync(WaitUntil.Started, null, cancellationToken).ConfigureAwait(false);
-                await operation.WaitForCompletionResponseAsync(_connection.PollingInterval, cancellationToken).ConfigureAwait(false);
+                await operation.WaitAsync(_connection.PollingInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {

@@ -200,7 +200,7 @@ namespace GenImage.Core.Validation
             if (!_creates.TryGetValue(vmId, out var operation)) throw new InvalidOperationException($"No create of '{vmId}' was started.");
             try
             {
-                await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
@@ -274,7 +274,7 @@ namespace GenImage.Core.Validation
             try
             {
                 var operation = await Vm(vmId).DeleteAsync(WaitUntil.Started, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await operation.WaitForCompletionResponseAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -295,7 +295,7 @@ namespace GenImage.Core.Validation
                     operation = await _connection.Client.GetManagedDiskResource(id).DeleteAsync(WaitUntil.Started, cancellationToken).ConfigureAwait(false);
                 else
                     operation = await _connection.Client.GetGenericResource(id).DeleteAsync(WaitUntil.Started, cancellationToken).ConfigureAwait(false);
-                await operation.WaitForCompletionResponseAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {

@@ -66,7 +66,7 @@ namespace GenImage.Core.Vm
                 var input = new RunCommandInput(commandId);
                 foreach (var line in script) input.Script.Add(line);
                 var operation = await Vm(vmId).RunCommandAsync(WaitUntil.Started, input, cancellationToken).ConfigureAwait(false);
-                var result = await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
                 string stdout = string.Empty, stderr = string.Empty;
                 foreach (var status in result.Value.Value)
                 {
@@ -87,7 +87,7 @@ namespace GenImage.Core.Vm
             try
             {
                 var operation = await start(cancellationToken).ConfigureAwait(false);
-                await operation.WaitForCompletionResponseAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+                await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {

@@ -80,7 +80,7 @@ public sealed class ConformanceTests
         var parameters = doc["parameters"]!.AsObject();
         var responses = doc["responses"]!.AsObject();
 
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = ConformanceSuite.World, ClockScale = 0.001 });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = ConformanceSuite.World, ClockScale = 0.001 });
         using var http = Http(host);
 
         foreach (var step in row.Setup ?? [])
@@ -122,7 +122,7 @@ public sealed class ConformanceTests
     [Fact]
     public async Task The_SDK_models_parse_the_responses_without_losing_what_the_examples_have()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = ConformanceSuite.World, ClockScale = 0.001 });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = ConformanceSuite.World, ClockScale = 0.001 });
         var client = Sdk(host);
 
         var vm = (await Vm(client, "vm-win").GetAsync()).Value.Data;
