@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Readiness;
@@ -27,11 +28,13 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>Regions to deploy in. Default: the image's own region.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(LocationCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Region { get; set; }
 
         /// <summary>Resource group of the validation VM. Default: the gallery's (or managed image's) resource group.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 

@@ -24,7 +24,7 @@ namespace GenImage.Cmdlets.Infrastructure
         protected CancellationToken StopToken => _stopping.Token;
 
         /// <summary>Key of this runspace's connection.</summary>
-        protected string SessionKey => _sessionKey ??= Runspace.DefaultRunspace?.InstanceId.ToString() ?? "process";
+        protected string SessionKey => _sessionKey ??= SessionConnections.CurrentKey;
 
         protected override void BeginProcessing()
         {
