@@ -7,7 +7,8 @@
     Test     dotnet test GenImage.Cmdlets.sln -c <Configuration>, then the Pester tests in tests/Pester
              (in a pwsh process of their own) when Pester 5 or later is installed.
     Package  Builds in Release and zips out/GenImage into out/GenImage.zip with the folder GenImage/ at
-             the root of the archive, the layout Azure Automation and Install-Module expect.
+             the root of the archive, the layout Azure Automation and Install-Module expect: manifest, module
+             assembly and dependencies, format file, en-US help and about topics, LICENSE.
     Demo     dotnet run --project src/GenImage.Demo -c <Configuration>: the emulator in-process and
              examples/quickstart.ps1 against it.
     Clean    dotnet clean, and removes out/.
@@ -110,6 +111,9 @@ function Invoke-PackageTask {
             $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile(
                 $archive, $file.FullName, "GenImage/$relative", [System.IO.Compression.CompressionLevel]::Optimal)
         }
+        # The licence travels with the module, as the manifest's LicenseUri names it.
+        $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile(
+            $archive, (Join-Path $RepoRoot 'LICENSE'), 'GenImage/LICENSE', [System.IO.Compression.CompressionLevel]::Optimal)
     }
     finally {
         $archive.Dispose()
@@ -122,7 +126,16 @@ function Invoke-PackageTask {
     finally {
         $archive.Dispose()
     }
-    foreach ($required in 'GenImage/GenImage.psd1', 'GenImage/GenImage.Cmdlets.dll') {
+    $requiredEntries = @(
+        'GenImage/GenImage.psd1'
+        'GenImage/GenImage.Cmdlets.dll'
+        'GenImage/GenImage.format.ps1xml'
+        'GenImage/en-US/GenImage.Cmdlets.dll-Help.xml'
+        'GenImage/en-US/about_GenImage.help.txt'
+        'GenImage/en-US/about_GenImage_Readiness_Rules.help.txt'
+        'GenImage/LICENSE'
+    )
+    foreach ($required in $requiredEntries) {
         if ($entries -notcontains $required) {
             throw "The package '$zip' lacks $required."
         }

@@ -7,6 +7,8 @@
     Copyright            = '(c) GenImage maintainers. MIT License.'
     Description          = 'Takes Azure VMs through the generalized image lifecycle: prepare, generalize, check readiness, publish to Azure Compute Gallery, validate, and keep the evidence.'
     PowerShellVersion    = '5.1'
+    # netstandard2.0 on Windows PowerShell 5.1 needs .NET Framework 4.7.2 or later.
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('GenImage.format.ps1xml')
     CmdletsToExport      = @(
@@ -41,6 +43,8 @@
             Tags         = @('Azure', 'Compute', 'Gallery', 'Image', 'Sysprep', 'Generalize', 'PSEdition_Core', 'PSEdition_Desktop')
             ProjectUri   = 'https://github.com/genimage/genimage'
             LicenseUri   = 'https://github.com/genimage/genimage/blob/main/LICENSE'
+            RequireLicenseAcceptance = $false
+            ReleaseNotes = 'Help for every cmdlet (Get-Help <cmdlet> -Full, about_GenImage, about_GenImage_Readiness_Rules); tab completion of resource, region and rule names. The full history is in the repository.'
         }
     }
 }
