@@ -44,7 +44,7 @@
             ProjectUri   = 'https://github.com/genimage/genimage'
             LicenseUri   = 'https://github.com/genimage/genimage/blob/main/LICENSE'
             RequireLicenseAcceptance = $false
-            ReleaseNotes = 'Help for every cmdlet (Get-Help <cmdlet> -Full, about_GenImage, about_GenImage_Readiness_Rules); tab completion of resource, region and rule names. The full history is in the repository.'
+            ReleaseNotes = 'Help for every cmdlet (Get-Help <cmdlet> -Full, about_GenImage, about_GenImage_Readiness_Rules); tab completion of resource, region and rule names; connections shared with ThreadJobs and ForEach-Object -Parallel (Connect-GenImage -Scope). The full history is in the repository.'
         }
     }
 }

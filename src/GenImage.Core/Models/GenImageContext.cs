@@ -15,5 +15,11 @@ namespace GenImage
         public bool IsEmulator { get; set; }
         public string CredentialType { get; set; } = string.Empty;
         public DateTimeOffset ConnectedAt { get; set; }
+
+        /// <summary>
+        /// Process: every runspace of the process (ThreadJobs, ForEach-Object -Parallel) uses this connection.
+        /// Runspace: only the runspace that connected.
+        /// </summary>
+        public string Scope { get; set; } = "Process";
     }
 }
