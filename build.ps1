@@ -9,7 +9,8 @@
              by the build) against it in pwsh 7.6 (dotnet pwsh) and in PowerShell 7.4 on .NET 8
              (tests/GenImage.PowerShell74). Ends with one line "N passed, N failed, N skipped".
     Package  Builds in Release and zips out/GenImage into out/GenImage.zip with the folder GenImage/ at
-             the root of the archive, the layout Azure Automation and Install-Module expect.
+             the root of the archive, the layout Azure Automation and Install-Module expect: manifest, module
+             assembly and dependencies, format file, en-US help and about topics, LICENSE.
     Demo     dotnet run --project src/GenImage.Demo -c <Configuration>: the emulator in-process and
              examples/quickstart.ps1 against it.
     Clean    dotnet clean, and removes out/.
@@ -183,6 +184,9 @@ function New-ModulePackage {
             $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile(
                 $archive, $file.FullName, "GenImage/$relative", [System.IO.Compression.CompressionLevel]::Optimal)
         }
+        # The licence travels with the module, as the manifest's LicenseUri names it.
+        $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile(
+            $archive, (Join-Path $RepoRoot 'LICENSE'), 'GenImage/LICENSE', [System.IO.Compression.CompressionLevel]::Optimal)
     }
     finally {
         $archive.Dispose()
@@ -195,7 +199,18 @@ function New-ModulePackage {
     finally {
         $archive.Dispose()
     }
-    foreach ($required in 'GenImage/GenImage.psd1', 'GenImage/GenImage.Cmdlets.dll', 'GenImage/GenImage.Loader.dll', 'GenImage/dependencies/GenImage.Core.dll') {
+    $requiredEntries = @(
+        'GenImage/GenImage.psd1'
+        'GenImage/GenImage.Cmdlets.dll'
+        'GenImage/GenImage.Loader.dll'
+        'GenImage/dependencies/GenImage.Core.dll'
+        'GenImage/GenImage.format.ps1xml'
+        'GenImage/en-US/GenImage.Cmdlets.dll-Help.xml'
+        'GenImage/en-US/about_GenImage.help.txt'
+        'GenImage/en-US/about_GenImage_Readiness_Rules.help.txt'
+        'GenImage/LICENSE'
+    )
+    foreach ($required in $requiredEntries) {
         if ($entries -notcontains $required) {
             throw "The package '$zip' lacks $required."
         }

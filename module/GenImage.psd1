@@ -12,6 +12,8 @@
     # PowerShell 5.1 (Desktop; built for, not exercised by any test). A manifest cannot say "5.1, or 7.4 and
     # later", so the floor is 5.1; PowerShell 7.0-7.3 run on .NET versions out of support and are not tested.
     PowerShellVersion    = '5.1'
+    # netstandard2.0 on Windows PowerShell 5.1 needs .NET Framework 4.7.2 or later.
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('GenImage.format.ps1xml')
     CmdletsToExport      = @(
@@ -46,6 +48,8 @@
             Tags         = @('Azure', 'Compute', 'Gallery', 'Image', 'Sysprep', 'Generalize', 'PSEdition_Core', 'PSEdition_Desktop')
             ProjectUri   = 'https://github.com/genimage/genimage'
             LicenseUri   = 'https://github.com/genimage/genimage/blob/main/LICENSE'
+            RequireLicenseAcceptance = $false
+            ReleaseNotes = 'Help for every cmdlet (Get-Help <cmdlet> -Full, about_GenImage, about_GenImage_Readiness_Rules); tab completion of resource, region and rule names; connections shared with ThreadJobs and ForEach-Object -Parallel (Connect-GenImage -Scope). The full history is in the repository.'
         }
     }
 }

@@ -75,6 +75,13 @@ public sealed class ScriptSessionOptions
     /// <summary>How the created host answers confirmation prompts. Default: <see cref="ConfirmAnswer.Decline"/>.</summary>
     public ConfirmAnswer ConfirmAnswer { get; set; } = ConfirmAnswer.Decline;
 
+    /// <summary>
+    /// The session's <c>$GenImageContextScope</c>: <c>"Runspace"</c> (default) keeps <c>Connect-GenImage</c>'s connection to
+    /// this session, so that sessions side by side in one process never share one; <c>"Process"</c> or null behaves as
+    /// pwsh does (the connection is shared with ThreadJobs and <c>ForEach-Object -Parallel</c>).
+    /// </summary>
+    public string? ContextScope { get; set; } = "Runspace";
+
     /// <summary>Line width the created host offers to the formatter. Default: 120.</summary>
     public int HostWidth { get; set; } = 120;
 }

@@ -48,6 +48,11 @@ public sealed class ScriptSession : IDisposable
         if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
         Runspace = RunspaceFactory.CreateRunspace(Host, iss);
         Runspace.Open();
+        if (options.ContextScope is { } scope)
+        {
+            // Sessions side by side in one process (parallel tests) keep their GenImage connections to themselves.
+            Runspace.SessionStateProxy.SetVariable("GenImageContextScope", scope);
+        }
 
         if (options.ImportModule)
         {

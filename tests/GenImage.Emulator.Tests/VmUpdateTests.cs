@@ -103,11 +103,11 @@ public sealed class VmUpdateTests
         var client = Sdk(host);
         var data = new DiskImageData(new AzureLocation("westeurope")) { SourceVirtualMachineId = new ResourceIdentifier(GalleryWorld.VmId("vm-linux-prepared")) };
         var image = (await (await GalleryWorld.ResourceGroup(client).GetDiskImages().CreateOrUpdateAsync(WaitUntil.Started, "img-patch", data))
-            .WaitForCompletionAsync(GalleryWorld.Poll, default)).Value;
+            .WaitForCompletionAsync(TestSupport.Poll, default)).Value;
 
         var patch = new DiskImagePatch();
         patch.Tags.Add("channel", "beta");
-        var patched = (await (await image.UpdateAsync(WaitUntil.Started, patch)).WaitForCompletionAsync(GalleryWorld.Poll, default)).Value;
+        var patched = (await (await image.UpdateAsync(WaitUntil.Started, patch)).WaitForCompletionAsync(TestSupport.Poll, default)).Value;
         Assert.Equal("beta", patched.Data.Tags["channel"]);
 
         var ex = await Assert.ThrowsAsync<RequestFailedException>(() => image.UpdateAsync(WaitUntil.Started, new DiskImagePatch { HyperVGeneration = HyperVGeneration.V1 }));

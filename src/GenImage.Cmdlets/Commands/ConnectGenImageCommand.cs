@@ -37,6 +37,14 @@ namespace GenImage.Cmdlets.Commands
         [ValidateNotNullOrEmpty]
         public string? Tenant { get; set; }
 
+        /// <summary>
+        /// Process (default): every runspace of the process uses the connection, ThreadJobs and ForEach-Object -Parallel
+        /// included. Runspace: only this runspace. Default from $GenImageContextScope, else Process.
+        /// </summary>
+        [Parameter]
+        [ValidateSet(SessionConnections.Process, SessionConnections.Runspace, IgnoreCase = true)]
+        public string? Scope { get; set; }
+
         /// <summary>Subscription id or name; without it, the first subscription the account can see.</summary>
         [Parameter]
         [Alias("SubscriptionId")]
@@ -152,7 +160,11 @@ namespace GenImage.Cmdlets.Commands
             try
             {
                 var connection = RunAsync((log, ct) => Connector.ConnectAsync(options, log, ct));
-                ConnectionRegistry.Set(SessionKey, connection);
+                string scope = Scope != null
+                    ? (string.Equals(Scope, SessionConnections.Runspace, StringComparison.OrdinalIgnoreCase) ? SessionConnections.Runspace : SessionConnections.Process)
+                    : (RunspaceOnly ? SessionConnections.Runspace : SessionConnections.Process);
+                connection.Context.Scope = scope;
+                SessionConnections.Set(SessionKey, scope, connection);
                 WriteObject(connection.Context);
             }
             catch (GenImageException ex)

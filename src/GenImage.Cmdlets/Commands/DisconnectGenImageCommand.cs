@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using GenImage.Cmdlets.Infrastructure;
-using GenImage.Core.Connection;
 
 namespace GenImage.Cmdlets.Commands
 {
@@ -11,9 +10,14 @@ namespace GenImage.Cmdlets.Commands
     [OutputType(typeof(void))]
     public sealed class DisconnectGenImageCommand : GenImageCmdlet
     {
+        /// <summary>Which connection to forget: Process or Runspace; by default the one this session uses.</summary>
+        [Parameter]
+        [ValidateSet(SessionConnections.Process, SessionConnections.Runspace, IgnoreCase = true)]
+        public string? Scope { get; set; }
+
         protected override void ProcessRecord()
         {
-            if (!ConnectionRegistry.Remove(SessionKey))
+            if (!SessionConnections.Remove(SessionKey, Scope, RunspaceOnly))
             {
                 WriteVerbose("GenImage was not connected in this session; nothing to disconnect.");
                 return;

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
@@ -13,15 +14,18 @@ namespace GenImage.Cmdlets.Commands
     public sealed class GetGalleryImageDefinitionCommand : GenImageCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(GalleryNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? GalleryName { get; set; }
 
         /// <summary>Definition name; wildcards allowed. All definitions when omitted.</summary>
         [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DefinitionNameCompleter))]
         [Alias("DefinitionName")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]

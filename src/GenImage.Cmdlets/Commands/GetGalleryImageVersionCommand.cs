@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
@@ -18,20 +19,24 @@ namespace GenImage.Cmdlets.Commands
         private const string ByIdSet = "ById";
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(GalleryNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? GalleryName { get; set; }
 
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(DefinitionNameCompleter))]
         [Alias("GalleryImageDefinitionName")]
         [ValidateNotNullOrEmpty]
         public string? DefinitionName { get; set; }
 
         /// <summary>Version name; wildcards allowed. All versions when omitted.</summary>
         [Parameter(Position = 3, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(VersionNameCompleter))]
         [Alias("Version")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]

@@ -13,7 +13,7 @@ namespace GenImage.Cmdlets.Commands
     {
         protected override void ProcessRecord()
         {
-            var connection = ConnectionRegistry.Get(SessionKey);
+            var connection = CurrentConnection;
             if (connection == null)
             {
                 WriteVerbose("GenImage is not connected in this session. Run Connect-GenImage.");

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Readiness;
 
@@ -15,6 +16,7 @@ namespace GenImage.Cmdlets.Commands
     {
         /// <summary>Rule ids, with wildcards (GI5*). Default: every rule.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RuleIdCompleter))]
         [Alias("RuleId")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]

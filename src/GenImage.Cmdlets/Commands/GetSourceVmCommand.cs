@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Vm;
@@ -16,11 +17,13 @@ namespace GenImage.Cmdlets.Commands
         private const string ByIdSet = "ById";
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         /// <summary>VM name; wildcards allowed.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(VmNameCompleter))]
         [Alias("VMName")]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]

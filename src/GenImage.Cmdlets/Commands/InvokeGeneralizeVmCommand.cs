@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Vm;
@@ -19,10 +20,12 @@ namespace GenImage.Cmdlets.Commands
         private const string ByObjectSet = "ByObject";
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(VmNameCompleter))]
         [Alias("VMName")]
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
@@ -15,10 +16,12 @@ namespace GenImage.Cmdlets.Commands
     public sealed class NewGalleryImageDefinitionCommand : GenImageCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(GalleryNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? GalleryName { get; set; }
 
@@ -88,6 +91,7 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>The gallery's location; only used when -CreateGallery creates it (default: the resource group's location).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(LocationCompleter))]
         public string? Location { get; set; }
 
         /// <summary>Create the gallery first when it does not exist.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
@@ -21,14 +22,17 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>The gallery's resource group (Invoke-GeneralizeVm output binds its VM's group).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1)]
+        [ArgumentCompleter(typeof(GalleryNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? GalleryName { get; set; }
 
         [Parameter(Mandatory = true, Position = 2)]
+        [ArgumentCompleter(typeof(DefinitionNameCompleter))]
         [Alias("GalleryImageDefinitionName")]
         [ValidateNotNullOrEmpty]
         public string? DefinitionName { get; set; }
@@ -50,6 +54,7 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>Regions: "westeurope", "eastus=2", "eastus=2=Standard_ZRS", or @{ Name; ReplicaCount; StorageAccountType }.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(LocationCompleter))]
         [ValidateNotNullOrEmpty]
         public object[]? TargetRegion { get; set; }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
@@ -17,6 +18,7 @@ namespace GenImage.Cmdlets.Commands
     {
         /// <summary>The image's resource group (Invoke-GeneralizeVm output binds its VM's group).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
@@ -34,6 +36,7 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>Default: the VM's location.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(LocationCompleter))]
         public string? Location { get; set; }
 
         [Parameter]

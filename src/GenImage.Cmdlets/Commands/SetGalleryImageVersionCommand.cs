@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
@@ -26,6 +27,7 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>The full new list of regions (same forms as New-GalleryImageVersion).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(LocationCompleter))]
         [ValidateNotNullOrEmpty]
         public object[]? TargetRegion { get; set; }
 

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Readiness;
@@ -26,11 +27,13 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>Regions to deploy in. Default: the image's own region.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(LocationCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Region { get; set; }
 
         /// <summary>Resource group of the validation VM. Default: the gallery's (or managed image's) resource group.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 

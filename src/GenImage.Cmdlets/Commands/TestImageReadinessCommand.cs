@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using GenImage.Cmdlets.Completion;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
@@ -31,10 +32,12 @@ namespace GenImage.Cmdlets.Commands
         private bool _allReady = true;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(VmNameCompleter))]
         [Alias("Name")]
         [ValidateNotNullOrEmpty]
         public string? VmName { get; set; }
@@ -58,18 +61,21 @@ namespace GenImage.Cmdlets.Commands
         [Parameter(ParameterSetName = ByNameSet)]
         [Parameter(ParameterSetName = ByIdSet)]
         [Parameter(ParameterSetName = ByObjectSet)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? GalleryResourceGroupName { get; set; }
 
         [Parameter(ParameterSetName = ByNameSet)]
         [Parameter(ParameterSetName = ByIdSet)]
         [Parameter(ParameterSetName = ByObjectSet)]
+        [ArgumentCompleter(typeof(GalleryNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? GalleryName { get; set; }
 
         [Parameter(ParameterSetName = ByNameSet)]
         [Parameter(ParameterSetName = ByIdSet)]
         [Parameter(ParameterSetName = ByObjectSet)]
+        [ArgumentCompleter(typeof(DefinitionNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? DefinitionName { get; set; }
 
@@ -84,6 +90,7 @@ namespace GenImage.Cmdlets.Commands
         [Parameter(ParameterSetName = ByNameSet)]
         [Parameter(ParameterSetName = ByIdSet)]
         [Parameter(ParameterSetName = ByObjectSet)]
+        [ArgumentCompleter(typeof(LocationCompleter))]
         [ValidateNotNullOrEmpty]
         public object[]? TargetRegion { get; set; }
 
@@ -124,12 +131,14 @@ namespace GenImage.Cmdlets.Commands
 
         /// <summary>Rule ids to evaluate, with wildcards (GI2*).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(RuleIdCompleter))]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[]? Rule { get; set; }
 
         /// <summary>Rule ids to leave out, with wildcards.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(RuleIdCompleter))]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[]? ExcludeRule { get; set; }

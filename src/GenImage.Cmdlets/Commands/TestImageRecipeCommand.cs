@@ -21,7 +21,7 @@ namespace GenImage.Cmdlets.Commands
         protected override void ProcessRecord()
         {
             var recipes = RecipeFilePaths().Select(f => RecipeParser.ParseFile(f)).ToArray();
-            var connection = Offline.IsPresent ? null : ConnectionRegistry.Get(SessionKey);
+            var connection = Offline.IsPresent ? null : CurrentConnection;
             foreach (var recipe in recipes)
             {
                 var result = new RecipeTestResult { Path = recipe.Path, Name = recipe.Name, IsValid = recipe.IsValid };

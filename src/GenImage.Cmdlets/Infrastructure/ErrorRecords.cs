@@ -42,12 +42,35 @@ namespace GenImage.Cmdlets.Infrastructure
             _ => ErrorCategory.NotSpecified,
         };
 
-        private static string Recommended(GenImageException ex) => ex.ArmErrorCode switch
+        /// <summary>
+        /// What the operator can do about a refused ARM call. The Activity Log records write operations only, so it is
+        /// named only where a write failed; a failed read is never sent there.
+        /// </summary>
+        internal static string Recommended(GenImageException ex)
         {
-            "AuthorizationFailed" => "Grant the signed-in principal a role that allows this action at this scope, then retry.",
-            "OperationNotAllowed" => "Bring the resource into a state that allows the operation (see the message), then retry.",
-            "TooManyRequests" => "ARM is throttling this subscription; wait and retry.",
-            _ => "Search the Activity Log for the correlation id in the message.",
-        };
+            switch (ex.ArmErrorCode)
+            {
+                case "AuthorizationFailed":
+                case "LinkedAuthorizationFailed":
+                    return "Grant the signed-in principal (Get-GenImageContext shows it) a role that allows this action at this scope, then retry.";
+                case "OperationNotAllowed":
+                    return "Bring the resource into a state that allows the operation (see the message), then retry.";
+                case "TooManyRequests":
+                    return "Azure Resource Manager is throttling this subscription: wait a few minutes, then retry.";
+                case "Conflict":
+                case "OperationInProgress":
+                    return "Another operation on the resource is still running: wait until it ends (its provisioning state shows it), then retry.";
+            }
+            if (ex.HttpStatus == 404 || ex.Kind == GenImageErrorKind.ObjectNotFound)
+            {
+                return "Check the names in the message and the subscription (Get-GenImageContext): list what exists with " +
+                    "Get-SourceVm, Get-GalleryImageDefinition or Get-GalleryImageVersion, then retry with an existing name or id.";
+            }
+            if (ex.HttpStatus is int status && status >= 500)
+            {
+                return "Azure failed to answer; retry. If it keeps failing, open an Azure support request quoting the request id and correlation id in the message.";
+            }
+            return "Correct what the message names, then retry. For a failed change, the Activity Log lists the operation under the correlation id in the message.";
+        }
     }
 }

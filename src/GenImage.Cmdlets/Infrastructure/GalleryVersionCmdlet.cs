@@ -3,6 +3,7 @@ using GenImage.Cmdlets.Commands;
 using GenImage.Core.Connection;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
+using GenImage.Cmdlets.Completion;
 
 namespace GenImage.Cmdlets.Infrastructure
 {
@@ -17,19 +18,23 @@ namespace GenImage.Cmdlets.Infrastructure
         protected const string ByIdSet = "ById";
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceGroupName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(GalleryNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? GalleryName { get; set; }
 
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(DefinitionNameCompleter))]
         [Alias("GalleryImageDefinitionName")]
         [ValidateNotNullOrEmpty]
         public string? DefinitionName { get; set; }
 
         [Parameter(Mandatory = true, Position = 3, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(VersionNameCompleter))]
         [Alias("Version")]
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }

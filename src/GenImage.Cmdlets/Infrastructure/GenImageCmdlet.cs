@@ -25,11 +25,18 @@ namespace GenImage.Cmdlets.Infrastructure
         protected CancellationToken StopToken => _stopping.Token;
 
         /// <summary>Key of this runspace's connection.</summary>
-        protected string SessionKey => _sessionKey ??= Runspace.DefaultRunspace?.InstanceId.ToString() ?? "process";
+        protected string SessionKey => _sessionKey ??= SessionConnections.CurrentKey;
+
+        /// <summary>True when this session keeps its connection to itself (<c>$GenImageContextScope = 'Runspace'</c>).</summary>
+        protected bool RunspaceOnly { get; private set; }
+
+        /// <summary>The connection this session uses, or null: its own, else the process's (see <see cref="SessionConnections"/>).</summary>
+        protected GenImageConnection? CurrentConnection => SessionConnections.Find(SessionKey, RunspaceOnly);
 
         protected override void BeginProcessing()
         {
             _ = SessionKey; // captured on the pipeline thread, where DefaultRunspace is this runspace
+            RunspaceOnly = SessionConnections.IsRunspacePreference(SessionState.PSVariable.GetValue(SessionConnections.PreferenceVariable));
             base.BeginProcessing();
         }
 
@@ -42,7 +49,7 @@ namespace GenImage.Cmdlets.Infrastructure
         /// <summary>The session's connection; a terminating NotConnected error when there is none.</summary>
         protected GenImageConnection RequireConnection()
         {
-            var connection = ConnectionRegistry.Get(SessionKey);
+            var connection = CurrentConnection;
             if (connection == null)
             {
                 try

@@ -49,6 +49,9 @@ namespace GenImage.Core.Connection
         public static GenImageConnection Require(string key) =>
             Get(key) ?? throw new GenImageException(ErrorIds.NotConnected, GenImageErrorKind.NotConnected,
                 "GenImage is not connected. Run Connect-GenImage first (Connect-GenImage -Emulator for the local emulator, " +
-                "Connect-GenImage -Identity in an Azure Automation runbook, or Connect-GenImage for your Azure sign-in).");
+                "Connect-GenImage -Identity in an Azure Automation runbook, or Connect-GenImage for your Azure sign-in). " +
+                "A connection made with -Scope Process (the default) is shared with Start-ThreadJob and ForEach-Object -Parallel; " +
+                "a job started with Start-Job runs in another process and must connect itself, for example " +
+                "Start-Job { Connect-GenImage -Identity; Get-SourceVm }.");
     }
 }

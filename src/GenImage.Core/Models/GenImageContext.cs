@@ -22,5 +22,11 @@ namespace GenImage
         /// may be loaded in the same session without being used by GenImage.
         /// </summary>
         public string? AzureSdk { get; set; }
+
+        /// <summary>
+        /// Process: every runspace of the process (ThreadJobs, ForEach-Object -Parallel) uses this connection.
+        /// Runspace: only the runspace that connected.
+        /// </summary>
+        public string Scope { get; set; } = "Process";
     }
 }

@@ -12,6 +12,22 @@ internal sealed class SubscriptionsProvider(WorldStore store) : IResourceProvide
         routes.Add("GET", "/subscriptions", "Microsoft.Resources/subscriptions", ApiVersions.Subscriptions, _ => List());
         routes.Add("GET", "/subscriptions/{subscriptionId}", "Microsoft.Resources/subscriptions", ApiVersions.Subscriptions, Get);
         routes.Add("GET", "/tenants", "Microsoft.Resources/tenants", ApiVersions.Subscriptions, _ => Tenants());
+        routes.Add("GET", "/subscriptions/{subscriptionId}/locations", "Microsoft.Resources/subscriptions/locations", ApiVersions.Subscriptions, ListLocations);
+    }
+
+    /// <summary>The regions the subscription can use, as ARM lists them (every region the emulator knows).</summary>
+    private ArmResult ListLocations(ArmRequest request)
+    {
+        var sub = Lookup.Subscription(store, request["subscriptionId"]);
+        return ArmResult.Ok(Json.List(Locations.All.Select(l => new JsonObject
+        {
+            ["id"] = $"{sub.ResourceId}/locations/{l.Name}",
+            ["name"] = l.Name,
+            ["type"] = "Region",
+            ["displayName"] = l.Display,
+            ["regionalDisplayName"] = l.Display,
+            ["metadata"] = new JsonObject { ["regionType"] = "Physical", ["regionCategory"] = "Recommended" },
+        })));
     }
 
     private ArmResult List()

@@ -20,6 +20,9 @@ internal static class Locations
         ("koreacentral", "Korea Central"), ("uaenorth", "UAE North"), ("southafricanorth", "South Africa North"),
     ];
 
+    /// <summary>Every known region: ARM name and display name.</summary>
+    public static IReadOnlyList<(string Name, string Display)> All => Known;
+
     private static readonly Dictionary<string, string> DisplayByName = Known.ToDictionary(k => k.Name, k => k.Display, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The ARM name ("West Europe" and "westeurope" both give "westeurope").</summary>
