@@ -66,7 +66,9 @@ namespace GenImage.Core.Evidence
         public async Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken)
         {
             if (query == null) throw new ArgumentNullException(nameof(query));
-            string window = $"eventTimestamp ge '{Iso(query.From)}' and eventTimestamp le '{Iso(query.To)}'";
+            // Whole seconds, widened outwards: an upper bound cut down to its second would drop the events of
+            // the run's last second, which is every event of a run that lasts under a second.
+            string window = $"eventTimestamp ge '{Iso(query.From)}' and eventTimestamp le '{Iso(CeilingToSecond(query.To))}'";
             var filters = query.ResourceIds.Select(r => $"{window} and resourceUri eq '{r}'")
                 .Concat(query.CorrelationIds.Select(c => $"{window} and correlationId eq '{c}'"))
                 .ToList();
@@ -193,6 +195,9 @@ namespace GenImage.Core.Evidence
 
         private static string? Localized(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : Str(v, "value")) : null;
+
+        private static DateTimeOffset CeilingToSecond(DateTimeOffset t) =>
+            t.UtcTicks % TimeSpan.TicksPerSecond == 0 ? t : new DateTimeOffset(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond) + TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
         private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
