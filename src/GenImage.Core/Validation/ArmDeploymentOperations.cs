@@ -219,6 +219,7 @@ namespace GenImage.Core.Validation
                     ProvisioningState = vm.ProvisioningState,
                     PowerState = vm.PowerState,
                     AgentStatus = vm.AgentStatus,
+                    AgentVersion = vm.AgentVersion,
                     OsDiskId = vm.OsDiskId,
                 };
             }

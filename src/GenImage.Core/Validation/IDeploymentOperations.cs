@@ -73,6 +73,8 @@ namespace GenImage.Core.Validation
         public string? PowerState { get; set; }
         /// <summary>Ready, Not Ready, or null.</summary>
         public string? AgentStatus { get; set; }
+        /// <summary>The agent version the instance view reports; "Unknown" or null when no agent ever reported.</summary>
+        public string? AgentVersion { get; set; }
         /// <summary>The OS disk id the VM reports.</summary>
         public string? OsDiskId { get; set; }
     }
