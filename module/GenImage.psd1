@@ -32,6 +32,7 @@
         'Test-ImageRecipe'
         'Invoke-ImageRecipe'
         'Get-ImageEvidence'
+        'Get-VmBootDiagnosis'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

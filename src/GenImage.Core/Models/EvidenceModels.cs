@@ -22,6 +22,14 @@ namespace GenImage
         /// <summary>The whole serial log (written to attachments/, not to evidence.json).</summary>
         public string? SerialLog { get; set; }
         public TimeSpan Duration { get; set; }
+        /// <summary>When the validation ended.</summary>
+        public DateTimeOffset? RecordedAt { get; set; }
+        /// <summary>The correlation id of the validation's ARM calls (its Activity Log key).</summary>
+        public string? CorrelationId { get; set; }
+        /// <summary>The boot-failure diagnosis of a failed validation (GI7xxx).</summary>
+        public string? DiagnosisId { get; set; }
+        /// <summary>Where the record comes from: Run (a recipe run's journal) or VersionTags (the version's genimage.validation.* tags).</summary>
+        public string? Source { get; set; }
         public bool Passed => string.Equals(Status, "Passed", StringComparison.OrdinalIgnoreCase);
         public override string ToString() => $"{Region}: {Status}";
     }

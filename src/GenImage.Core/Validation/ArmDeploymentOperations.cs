@@ -231,40 +231,8 @@ namespace GenImage.Core.Validation
 
         public async Task<string?> GetSerialLogAsync(string vmId, CancellationToken cancellationToken)
         {
-            Uri? uri;
-            try
-            {
-                var data = await Vm(vmId).RetrieveBootDiagnosticsDataAsync(60, cancellationToken).ConfigureAwait(false);
-                uri = data.Value.SerialConsoleLogBlobUri;
-            }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
-            {
-                throw ArmErrors.TranslateAny(ex, "retrieve the boot diagnostics of", vmId);
-            }
-            if (uri == null) return null;
-
-            // The SAS URI is a secret: it is never logged and never part of an error message.
-            var pipeline = HttpPipelineBuilder.Build(new BlobFetchOptions(_connection.Transport));
-            using var message = pipeline.CreateMessage();
-            message.Request.Method = RequestMethod.Get;
-            message.Request.Uri.Reset(uri);
-            try
-            {
-                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RequestFailedException || ex is System.Net.Http.HttpRequestException)
-            {
-                throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ConnectionError,
-                    $"The serial log of '{vmId}' could not be downloaded: {ex.GetType().Name}.") { Target = vmId };
-            }
-            var response = message.Response;
-            if (response.Status == 404) return null;
-            if (response.Status != 200)
-            {
-                throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ResourceUnavailable,
-                    $"The serial log of '{vmId}' could not be downloaded: the blob endpoint answered {response.Status}.") { Target = vmId, HttpStatus = response.Status };
-            }
-            return response.Content.ToString();
+            var blobs = await new Diagnosis.BootDiagnosticsReader(_connection).ReadAsync(vmId, serialLog: true, screenshot: false, cancellationToken).ConfigureAwait(false);
+            return blobs.SerialLog;
         }
 
         public Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken) =>
@@ -325,18 +293,6 @@ namespace GenImage.Core.Validation
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
                 throw ArmErrors.TranslateAny(ex, "read", resourceId);
-            }
-        }
-
-        /// <summary>Options of the pipeline that downloads the serial log over the connection's transport.</summary>
-        private sealed class BlobFetchOptions : ClientOptions
-        {
-            public BlobFetchOptions(HttpPipelineTransport? transport)
-            {
-                if (transport != null) Transport = transport;
-                Retry.MaxRetries = 2;
-                Diagnostics.IsLoggingEnabled = false;
-                Diagnostics.IsDistributedTracingEnabled = false;
             }
         }
     }
