@@ -331,3 +331,76 @@ public sealed class BootDiagnosisValidationTests
         Assert.Empty(result.Get<IList<string>>("ResourcesLeftBehind"));
     }
 }
+
+/// <summary>
+/// Validation is recorded where evidence finds it: Test-ImageDeployment tags the version with its outcome, and
+/// Get-ImageEvidence -VersionId and Get-VmBootDiagnosis read it back; evidence about a VM speaks of the VM.
+/// </summary>
+public sealed class ValidationRecordTests
+{
+    private const string Versions = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/gal_boot/images";
+
+    [Fact]
+    public async Task Passed_and_failed_validations_show_in_the_versions_evidence()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.BootFailures, clockScale: 0.0002);
+        using var session = emulator.Connect();
+        string good = $"{Versions}/win2022-g2/versions/1.1.0";
+        string bad = $"{Versions}/ubuntu-2204/versions/1.0.7";
+
+        var validations = session.Run("Test-ImageDeployment -ImageId $good -Confirm:$false; Test-ImageDeployment -ImageId $bad -Region eastus -Confirm:$false -WarningAction SilentlyContinue",
+            new { good, bad });
+        Assert.True(validations.Succeeded, validations.Describe());
+        Assert.All(validations.Output, v => Assert.True(v.Get<bool>("RecordedOnImage")));
+
+        var r = session.Run("Get-ImageEvidence -VersionId $good; Get-ImageEvidence -VersionId $bad", new { good, bad });
+
+        Assert.True(r.Succeeded, r.Describe());
+        var passed = Assert.Single(r.Output[0].Items("Validation"));
+        Assert.Equal("westeurope", passed.Get<string>("Region"));
+        Assert.Equal("Passed", passed.Get<string>("Status"));
+        Assert.Equal("VersionTags", passed.Get<string>("Source"));
+        Assert.Equal(validations.Output[0].Get<string>("CorrelationId"), passed.Get<string>("CorrelationId"));
+        Assert.True(r.Output[0].Get<PSObject>("Summary").Get<bool>("Booted"));
+        Assert.DoesNotContain(r.Output[0].Items("Gaps"), g => g.Get<string>("Section") == "Validation");
+        var failed = Assert.Single(r.Output[1].Items("Validation"));
+        Assert.Equal("eastus", failed.Get<string>("Region"));
+        Assert.Equal("Failed", failed.Get<string>("Status"));
+        Assert.Equal("GI7007", failed.Get<string>("DiagnosisId"));
+        Assert.False(r.Output[1].Get<PSObject>("Summary").Get<bool>("Booted"));
+
+        // The production VM from that version now sees the failed validation too.
+        var d = session.Run("Get-VmBootDiagnosis -ResourceGroupName rg-prod -Name vm-api-kernelpanic").SingleOutput();
+        Assert.Contains(d.Get<PSObject>("Image").Items("Validations"), v => v.Get<string>("Region") == "eastus" && v.Get<string>("DiagnosisId") == "GI7007");
+    }
+
+    [Fact]
+    public async Task Publishing_records_the_readiness_findings_on_the_version()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+
+        var r = session.Run(
+            "New-GalleryImageDefinition -ResourceGroupName rg-images -GalleryName gal_rec -Name ubuntu -Publisher contoso -Offer ubuntu -Sku 22_04 -OsType Linux -HyperVGeneration V2 -CreateGallery | Out-Null; " +
+            "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src -Prepare -Force | New-GalleryImageVersion -GalleryName gal_rec -DefinitionName ubuntu -Name 1.0.0");
+
+        Assert.True(r.Succeeded, r.Describe());
+        var tags = (System.Collections.IDictionary)r.SingleOutput().Get("Tags")!;
+        Assert.Matches(@"^v1;passed=\d+;failed=\d+", (string)tags["genimage.readiness"]!);
+    }
+
+    [Fact]
+    public async Task Evidence_about_a_vm_uses_vm_wording()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.BootFailures);
+        using var session = emulator.Connect();
+
+        var e = session.Run("Get-ImageEvidence -VmId (Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-kernelpanic).Id").SingleOutput();
+
+        Assert.Equal("Vm", e.Get<string>("SubjectKind"));
+        var reasons = e.Items("Gaps").Select(g => g.Get<string>("Reason")).ToList();
+        Assert.Contains(reasons, g => g.StartsWith("No recipe or run is linked to this VM", StringComparison.Ordinal));
+        Assert.DoesNotContain(reasons, g => g.Contains("this version", StringComparison.Ordinal));
+        Assert.Contains("The VM carries no owner tag.", reasons);
+    }
+}

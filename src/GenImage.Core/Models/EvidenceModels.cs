@@ -114,9 +114,15 @@ namespace GenImage
     {
         public const int CurrentSchemaVersion = 1;
 
+        public const string SubjectVersion = "Version";
+        public const string SubjectRun = "Run";
+        public const string SubjectVm = "Vm";
+
         public int SchemaVersion { get; set; } = CurrentSchemaVersion;
         /// <summary>What the evidence is about: the version id (or the VM id when nothing was published).</summary>
         public string Subject { get; set; } = string.Empty;
+        /// <summary>Version, Run or Vm: what <see cref="Subject"/> names.</summary>
+        public string SubjectKind { get; set; } = SubjectVersion;
         public DateTimeOffset GeneratedAt { get; set; }
         /// <summary>The principal that collected the evidence.</summary>
         public string? GeneratedBy { get; set; }

@@ -72,6 +72,10 @@ namespace GenImage
         public TimeSpan Duration { get; set; }
         /// <summary>The x-ms-correlation-request-id sent with every ARM call of this run.</summary>
         public string? CorrelationId { get; set; }
+        /// <summary>The outcome was recorded on the version's tags (genimage.validation.REGION).</summary>
+        public bool RecordedOnImage { get; set; }
+        /// <summary>Why it could not be recorded, when it could not.</summary>
+        public string? RecordError { get; set; }
 
         public override string ToString() => $"{Region}: {Outcome}";
     }

@@ -275,6 +275,16 @@ namespace GenImage.Core.Validation
             }
         }
 
+        public async Task RecordOnImageAsync(string imageId, KeyValuePair<string, string> tag, CancellationToken cancellationToken)
+        {
+            var version = await _galleries.GetVersionAsync(imageId, false, cancellationToken).ConfigureAwait(false)
+                ?? throw NotFound(imageId, "image version");
+            var merged = ValidationTags.Merge(version.Tags, tag, out var refused)
+                ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded,
+                    $"The validation outcome was not recorded on '{imageId}': {refused}.") { Target = imageId };
+            await _galleries.UpdateVersionAsync(imageId, new VersionUpdateRequest { Tags = merged }, cancellationToken).ConfigureAwait(false);
+        }
+
         public async Task<bool> ResourceExistsAsync(string resourceId, CancellationToken cancellationToken)
         {
             try

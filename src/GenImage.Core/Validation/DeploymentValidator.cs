@@ -46,6 +46,8 @@ namespace GenImage.Core.Validation
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         /// <summary>The short id of the VM name (giv-ID); random when null.</summary>
         public string? ShortId { get; set; }
+        /// <summary>Record the outcome on the gallery image version's tags (genimage.validation.REGION) when a VM was made.</summary>
+        public bool RecordOnImage { get; set; } = true;
     }
 
     /// <summary>
@@ -220,7 +222,32 @@ namespace GenImage.Core.Validation
                 _log.Progress(new ProgressInfo(ProgressActivityId, "Validating deployment", "Done") { Completed = true });
             }
             if (cancelled) throw new OperationCanceledException("The deployment validation was cancelled; its resources were cleaned up.", cancellationToken);
+            if (createAttempted && options.RecordOnImage && string.Equals(image.Kind, "GalleryImageVersion", StringComparison.OrdinalIgnoreCase))
+            {
+                await RecordAsync(image, result, cancellationToken).ConfigureAwait(false);
+            }
             return Finish(result, watch);
+        }
+
+        /// <summary>
+        /// Records the outcome on the version (tag genimage.validation.REGION) so that evidence and boot diagnoses find it
+        /// without a run journal. A failure to record is a warning: the validation itself stands.
+        /// </summary>
+        private async Task RecordAsync(ValidationImage image, ValidationResult result, CancellationToken cancellationToken)
+        {
+            var tag = ValidationTags.For(result, DateTimeOffset.UtcNow);
+            if (tag == null) return;
+            try
+            {
+                await _ops.RecordOnImageAsync(image.Id, tag.Value, cancellationToken).ConfigureAwait(false);
+                result.RecordedOnImage = true;
+                _log.Verbose($"Recorded the validation outcome on {image.Name}: {tag.Value.Key} = {tag.Value.Value}");
+            }
+            catch (GenImageException ex)
+            {
+                result.RecordError = ex.Message;
+                _log.Warning($"The outcome of the validation in {result.Region} could not be recorded on the version's tags ({ex.ArmErrorCode ?? ex.ErrorId}): {ex.Message} Get-ImageEvidence and Get-VmBootDiagnosis will not see this validation.");
+            }
         }
 
         private static ValidationResult Finish(ValidationResult result, Stopwatch watch)

@@ -41,6 +41,22 @@ namespace GenImage.Core.Validation
             return new KeyValuePair<string, string>(Prefix + Clean(result.Region), text.Length <= MaxValueLength ? text : text.Substring(0, MaxValueLength));
         }
 
+        /// <summary>The tag for a validation record of a run (Passed or Failed); null without a region or a status.</summary>
+        public static KeyValuePair<string, string>? For(ValidationRecord record)
+        {
+            if (record == null) throw new ArgumentNullException(nameof(record));
+            if (string.IsNullOrEmpty(record.Region) || !(record.Passed || string.Equals(record.Status, "Failed", StringComparison.OrdinalIgnoreCase))) return null;
+            var result = new ValidationResult
+            {
+                Region = record.Region,
+                Outcome = record.Passed ? DeploymentValidator.OutcomeSucceeded : DeploymentValidator.OutcomeFailed,
+                VmSize = record.VmSize ?? string.Empty,
+                CorrelationId = record.CorrelationId,
+                DiagnosisId = record.DiagnosisId,
+            };
+            return For(result, record.RecordedAt ?? DateTimeOffset.UtcNow);
+        }
+
         /// <summary>
         /// The version's tags with <paramref name="tag"/> added (replacing the region's previous outcome); the oldest
         /// validation tags go beyond <see cref="MaxValidationTags"/> or when the resource would pass 50 tags. Null, with

@@ -48,7 +48,7 @@ public sealed class DeploymentValidatorTests
         Assert.Empty(result.ResourcesLeftBehind);
         Assert.Equal(new[] { "[    0.000000] Linux version 5.15", "[   12.1] cloud-init: provisioning finished" }, result.SerialLogExcerpt);
         Assert.Empty(log.Warnings);
-        Assert.Equal(new[] { "create giv-0a1b2c3d", "wait", "status", "serial", "delete vm" }, ops.Calls);
+        Assert.Equal(new[] { "create giv-0a1b2c3d", "wait", "status", "serial", "delete vm", "record" }, ops.Calls);
     }
 
     [Fact]
