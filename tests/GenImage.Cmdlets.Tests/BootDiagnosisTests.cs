@@ -404,3 +404,36 @@ public sealed class ValidationRecordTests
         Assert.Contains("The VM carries no owner tag.", reasons);
     }
 }
+
+/// <summary>The evidence's "who can publish / read diagnostics / run commands" comes from the roles' permissions, not their names.</summary>
+public sealed class EvidencePermissionTests : IClassFixture<BootFailuresEmulatorFixture>
+{
+    private readonly BootFailuresEmulatorFixture _emulator;
+
+    public EvidencePermissionTests(BootFailuresEmulatorFixture emulator) => _emulator = emulator;
+
+    [Fact]
+    public void Virtual_machine_contributor_cannot_publish_and_a_custom_role_with_version_write_can()
+    {
+        using var session = _emulator.Connect();
+
+        var e = session.Run("Get-ImageEvidence -VersionId '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/gal_boot/images/ubuntu-2204/versions/1.1.0'").SingleOutput();
+
+        var byPrincipal = e.Items("RoleAssignments").ToDictionary(a => a.Get<string>("PrincipalId"));
+        var vmContributor = byPrincipal["11111111-1111-4111-8111-111111111111"];
+        Assert.Equal("Virtual Machine Contributor", vmContributor.Get<string>("RoleName"));
+        Assert.DoesNotContain("Publish", vmContributor.Get<IList<string>>("Capabilities"));
+        Assert.Contains("RunCommands", vmContributor.Get<IList<string>>("Capabilities"));
+        Assert.Contains("ReadDiagnostics", vmContributor.Get<IList<string>>("Capabilities"));
+        Assert.NotEqual("Publish", vmContributor.Get<string>("Capability"));
+        var publisher = byPrincipal["22222222-2222-4222-8222-222222222222"];
+        Assert.Equal("Image Publisher", publisher.Get<string>("RoleName"));
+        Assert.Equal(new[] { "Publish", "Read" }, publisher.Get<IList<string>>("Capabilities"));
+        Assert.False(publisher.Get<bool>("Inherited"));
+        var auditor = byPrincipal["33333333-3333-4333-8333-333333333333"];
+        Assert.Equal(new[] { "Read" }, auditor.Get<IList<string>>("Capabilities"));
+        Assert.True(auditor.Get<bool>("Inherited"));
+        Assert.Contains("Publish", byPrincipal["44444444-4444-4444-8444-444444444444"].Get<IList<string>>("Capabilities"));
+        Assert.Contains(e.Items("Gaps"), g => g.Get<string>("Section") == "PrincipalNames");
+    }
+}

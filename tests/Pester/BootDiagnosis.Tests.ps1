@@ -157,3 +157,54 @@ Describe 'Validating the image gives the same diagnosis as the production VM' {
         @(Get-SourceVm -ResourceGroupName rg-images | Where-Object { $_.Name -like 'giv-*' }).Count | Should -Be 0
     }
 }
+
+Describe 'Evidence reads the validations recorded on the version and the permissions of the roles' {
+    BeforeAll {
+        $emulator = Start-GenImageTestEmulator -World 'boot-failures'
+        $null = Connect-GenImage -Emulator -ConnectionFile $emulator.ConnectionFile
+    }
+
+    AfterAll {
+        Disconnect-GenImage -ErrorAction SilentlyContinue
+        Stop-GenImageTestEmulator -Emulator $emulator
+    }
+
+    It 'shows a passed and a failed Test-ImageDeployment in Get-ImageEvidence -VersionId' {
+        $good = "$Versions/win2022-g2/versions/1.1.0"
+        $bad = "$Versions/ubuntu-2204/versions/1.0.7"
+        $passed = Test-ImageDeployment -ImageId $good -Confirm:$false
+        $failed = Test-ImageDeployment -ImageId $bad -Region eastus -Confirm:$false -WarningAction SilentlyContinue
+
+        $passed.RecordedOnImage | Should -BeTrue
+        $failed.RecordedOnImage | Should -BeTrue
+        $goodEvidence = Get-ImageEvidence -VersionId $good
+        $badEvidence = Get-ImageEvidence -VersionId $bad
+        $goodEvidence.Summary.Booted | Should -BeTrue
+        @($goodEvidence.Validation).Region | Should -Be @('westeurope')
+        $goodEvidence.Validation[0].CorrelationId | Should -Be $passed.CorrelationId
+        $badEvidence.Summary.Booted | Should -BeFalse
+        $badEvidence.Validation[0].Region | Should -Be 'eastus'
+        $badEvidence.Validation[0].DiagnosisId | Should -Be 'GI7007'
+        @($goodEvidence.Gaps).Section | Should -Not -Contain 'Validation'
+    }
+
+    It 'says a VM Contributor cannot publish and the custom Image Publisher role can' {
+        $evidence = Get-ImageEvidence -VersionId "$Versions/ubuntu-2204/versions/1.1.0"
+
+        $vmContributor = $evidence.RoleAssignments | Where-Object RoleName -EQ 'Virtual Machine Contributor'
+        $publisher = $evidence.RoleAssignments | Where-Object RoleName -EQ 'Image Publisher'
+        $vmContributor.Capabilities | Should -Not -Contain 'Publish'
+        $vmContributor.Capabilities | Should -Contain 'RunCommands'
+        $publisher.Capabilities | Should -Contain 'Publish'
+        @($evidence.Gaps).Section | Should -Contain 'PrincipalNames'
+    }
+
+    It 'speaks of the VM in evidence about a VM' {
+        $vm = Get-SourceVm -ResourceGroupName $Production -Name vm-api-kernelpanic
+        $evidence = Get-ImageEvidence -VmId $vm.Id
+
+        $evidence.SubjectKind | Should -Be 'Vm'
+        (@($evidence.Gaps).Reason -join ' ') | Should -Not -Match 'this version'
+        (@($evidence.Gaps).Reason -join ' ') | Should -Match 'linked to this VM'
+    }
+}

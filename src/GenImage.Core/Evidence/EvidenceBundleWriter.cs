@@ -229,10 +229,19 @@ namespace GenImage.Core.Evidence
             r.AppendLine();
             if (e.RoleAssignments.Count > 0)
             {
+                r.AppendLine("What each principal can do comes from its role definition's actions and notActions (dataActions for data), not from the role's name.");
+                r.AppendLine();
                 r.AppendLine("| principal | type | role | can | scope |");
                 r.AppendLine("|---|---|---|---|---|");
                 foreach (var ra in e.RoleAssignments)
-                    r.AppendLine($"| {ra.PrincipalId} | {ra.PrincipalType} | {Cell(ra.RoleName ?? ra.RoleDefinitionId)} | {ra.Capability} | {Cell(Short(ra.Scope))} |");
+                {
+                    string can = ra.PermissionsRead ? (ra.Capabilities.Count == 0 ? "none of these" : string.Join(", ", ra.Capabilities)) : "unknown (see Gaps)";
+                    r.AppendLine($"| {Cell(ra.PrincipalDisplayName ?? ra.PrincipalId)} | {ra.PrincipalType} | {Cell(ra.RoleName ?? ra.RoleDefinitionId)} | {can} | {Cell(Short(ra.Scope))}{(ra.Inherited ? " (inherited)" : string.Empty)} |");
+                }
+                r.AppendLine();
+                r.AppendLine("Publish: " + Cell(string.Join(", ", e.RoleAssignments.Where(a => a.Capabilities.Contains("Publish")).Select(a => a.PrincipalDisplayName ?? a.PrincipalId).DefaultIfEmpty("nobody listed"))) + ". " +
+                             "Read diagnostics: " + Cell(string.Join(", ", e.RoleAssignments.Where(a => a.Capabilities.Contains("ReadDiagnostics")).Select(a => a.PrincipalDisplayName ?? a.PrincipalId).DefaultIfEmpty("nobody listed"))) + ". " +
+                             "Run commands: " + Cell(string.Join(", ", e.RoleAssignments.Where(a => a.Capabilities.Contains("RunCommands")).Select(a => a.PrincipalDisplayName ?? a.PrincipalId).DefaultIfEmpty("nobody listed"))) + ".");
                 r.AppendLine();
             }
 

@@ -184,7 +184,15 @@ namespace GenImage.Core.Evidence
             if (galleryScope != null)
             {
                 var assignments = await Read(e, "RoleAssignments", async () => (IReadOnlyList<RoleAssignmentEntry>?)await _source.GetRoleAssignmentsAsync(galleryScope, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-                if (assignments != null) foreach (var a in assignments) e.RoleAssignments.Add(a);
+                if (assignments != null)
+                {
+                    foreach (var a in assignments) e.RoleAssignments.Add(a);
+                    var unread = assignments.Where(a => !a.PermissionsRead).ToList();
+                    if (unread.Count > 0)
+                        Gap(e, "RoleAssignments", $"The role definitions of {unread.Count} assignment(s) could not be read ({string.Join(", ", unread.Select(a => EvidenceReport.Short(a.RoleDefinitionId)).Distinct())}): what they allow is unknown.");
+                    if (assignments.Count > 0 && assignments.Any(a => a.PrincipalDisplayName == null))
+                        Gap(e, "PrincipalNames", "Principals are listed by object id: GenImage reads role assignments through ARM and does not read the directory (Microsoft Graph) for display names. Look them up with Get-AzADUser -ObjectId / az ad sp show --id.");
+                }
             }
             else
             {

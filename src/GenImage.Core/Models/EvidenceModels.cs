@@ -60,7 +60,18 @@ namespace GenImage
         /// <summary>The role's name when known (Owner, Contributor, Reader, Compute Gallery Sharing Admin, …).</summary>
         public string? RoleName { get; set; }
         public string Scope { get; set; } = string.Empty;
-        /// <summary>Publish (can write versions), Read, or Other.</summary>
+        /// <summary>True when the assignment is at a parent of the evidence's scope (inherited), false when at the scope itself.</summary>
+        public bool Inherited { get; set; }
+        /// <summary>The principal's display name, when the directory was read; null otherwise (see the PrincipalNames gap).</summary>
+        public string? PrincipalDisplayName { get; set; }
+        /// <summary>True when the role definition's permissions were read; what it allows is unknown otherwise.</summary>
+        public bool PermissionsRead { get; set; }
+        /// <summary>
+        /// What the role allows, from its definition's actions, notActions, dataActions and notDataActions (never from its
+        /// name): Publish, DeleteVersions, Read, ReadDiagnostics, RunCommands, ReadStorageBlobs.
+        /// </summary>
+        public IList<string> Capabilities { get; set; } = new List<string>();
+        /// <summary>The headline of <see cref="Capabilities"/>: Publish, Read, Other, or Unknown when the permissions were not read.</summary>
         public string Capability { get; set; } = "Other";
     }
 
