@@ -437,3 +437,77 @@ public sealed class EvidencePermissionTests : IClassFixture<BootFailuresEmulator
         Assert.Contains(e.Items("Gaps"), g => g.Get<string>("Section") == "PrincipalNames");
     }
 }
+
+/// <summary>examples/runbooks/Get-VmBootDiagnosisRunbook.ps1, run as written against the emulator (an already connected session).</summary>
+public sealed class BootDiagnosisRunbookTests : IClassFixture<BootFailuresEmulatorFixture>
+{
+    private readonly BootFailuresEmulatorFixture _emulator;
+
+    public BootDiagnosisRunbookTests(BootFailuresEmulatorFixture emulator) => _emulator = emulator;
+
+    private static string Runbook => Path.Combine(RepoPaths.Root, "examples", "runbooks", "Get-VmBootDiagnosisRunbook.ps1");
+
+    [Fact]
+    public void Runbook_diagnoses_the_vms_an_alert_names_and_writes_a_bundle_each()
+    {
+        using var session = _emulator.Connect();
+        string output = Path.Combine(Path.GetTempPath(), "genimage-runbook-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string panic = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-kernelpanic).Id").SingleOutput().ToString()!;
+            string fstab = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-fstab).Id").SingleOutput().ToString()!;
+            // Azure Monitor's common alert schema, as the webhook's RequestBody.
+            string body = JsonSerializer.Serialize(new { schemaId = "azureMonitorCommonAlertSchema", data = new { essentials = new { alertRule = "vm-unhealthy", alertTargetIDs = new[] { panic, fstab } } } });
+
+            var r = session.RunFile(Runbook, new System.Collections.Hashtable { ["WebhookData"] = new System.Collections.Hashtable { ["RequestBody"] = body }, ["OutputPath"] = output });
+
+            Assert.True(r.Succeeded, r.Describe());
+            Assert.Equal(new[] { "GI7007", "GI7008" }, r.Output.Select(o => o.Get<string>("DiagnosisId")));
+            Assert.All(r.Output, o =>
+            {
+                Assert.Equal("Image", o.Get<string>("Cause"));
+                string bundle = o.Get<string>("BundlePath");
+                Assert.StartsWith(output, bundle);
+                Assert.Empty(RecipeFolder.VerifyBundle(bundle));
+            });
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Runbook_takes_a_vm_id_and_says_when_nothing_failed()
+    {
+        using var session = _emulator.Connect();
+        string output = Path.Combine(Path.GetTempPath(), "genimage-runbook-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string healthy = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-healthy).Id").SingleOutput().ToString()!;
+
+            var r = session.RunFile(Runbook, new System.Collections.Hashtable { ["VmId"] = healthy, ["OutputPath"] = output });
+
+            Assert.True(r.Succeeded, r.Describe());
+            var verdict = r.SingleOutput();
+            Assert.Equal("NoFailureFound", verdict.Get<string>("Verdict"));
+            Assert.Null(verdict.Get("DiagnosisId"));
+            Assert.EndsWith("/images/ubuntu-2204/versions/1.1.0", verdict.Get<string>("ImageVersion"));
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Webhook_without_a_vm_fails_the_job_with_the_reason()
+    {
+        using var session = _emulator.Connect();
+
+        var r = session.RunFile(Runbook, new System.Collections.Hashtable { ["WebhookData"] = new System.Collections.Hashtable { ["RequestBody"] = "{\"data\":{\"essentials\":{\"alertTargetIDs\":[\"/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa\"]}}}" } });
+
+        Assert.False(r.Succeeded);
+        Assert.Contains("names no virtual machine", r.Describe());
+    }
+}
