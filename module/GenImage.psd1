@@ -39,6 +39,7 @@
         'Test-ImageRecipe'
         'Invoke-ImageRecipe'
         'Get-ImageEvidence'
+        'Get-VmBootDiagnosis'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -31,6 +31,7 @@ public sealed class ManifestTests
         "Test-ImageRecipe",
         "Invoke-ImageRecipe",
         "Get-ImageEvidence",
+        "Get-VmBootDiagnosis",
     };
 
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>

@@ -175,7 +175,12 @@ public sealed class RecipeTests
         Assert.Equal("Skipped", steps["Cleanup"]);
         Assert.Equal("Succeeded", steps["Evidence"]);
         Assert.True(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "win2022-datacenter-g2", "1.0.0")!.ExcludeFromLatest);
-        Assert.DoesNotContain(emulator.RequestLog, e => e.Method == "PATCH" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase));
+        // The only change to the version is the Evidence step recording the failed validation on its tags; nothing promoted it.
+        string evidenceStep = run.Items("Steps").Single(s => s.Get<string>("Name") == "Evidence").Get<string>("CorrelationId");
+        Assert.All(emulator.RequestLog.Where(e => e.Method == "PATCH" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase)),
+            e => Assert.Equal(evidenceStep, e.CorrelationId));
+        var versionEvidence = session.Run("Get-ImageEvidence -VersionId $id", new { id = run.Get<string>("VersionId") }).SingleOutput();
+        Assert.Contains(versionEvidence.Items("Validation"), v => v.Get<string>("Status") == "Failed" && v.Get<string>("Source") == "VersionTags" && v.Get<string>("DiagnosisId") == "GI7001");
         string bundle = run.Get<string>("EvidencePath");
         Assert.Empty(RecipeFolder.VerifyBundle(bundle));
         string report = File.ReadAllText(Path.Combine(bundle, "report.md"));

@@ -139,7 +139,8 @@ namespace GenImage.Cmdlets.Commands
                 var spec = DeploymentValidator.BuildSpec(image, options);
                 options.ShortId = spec.Name.Substring(DeploymentValidator.NamePrefix.Length);
                 var action = $"Deploy validation VM '{spec.Name}' ({spec.VmSize}, {spec.SecurityType}) in {region} into '{options.ResourceGroupName}'" +
-                             (KeepVm.IsPresent ? " and keep it" : ", then delete it and its disk");
+                             (KeepVm.IsPresent ? " and keep it" : ", then delete it and its disk") +
+                             (string.Equals(image.Kind, "GalleryImageVersion", StringComparison.OrdinalIgnoreCase) ? $"; record the outcome on the version's tag {ValidationTags.Prefix}{region}" : string.Empty);
                 if (!ShouldProcess($"{imageId} ({region})", action)) continue;
 
                 ValidationResult result;

@@ -92,7 +92,8 @@ namespace GenImage.Core.Evidence
         {
             var r = new StringBuilder();
             var s = e.Summary;
-            r.AppendLine($"# Image evidence: {Name(e)}");
+            bool vm = e.SubjectKind == ImageEvidence.SubjectVm;
+            r.AppendLine(vm ? $"# VM evidence: {Name(e)}" : $"# Image evidence: {Name(e)}");
             r.AppendLine();
             r.AppendLine($"Generated {Time(e.GeneratedAt)} by {e.GeneratedBy ?? "(unknown principal)"}; evidence schema version {e.SchemaVersion}.");
             r.AppendLine();
@@ -100,12 +101,22 @@ namespace GenImage.Core.Evidence
             r.AppendLine();
             r.AppendLine("| question | answer |");
             r.AppendLine("|---|---|");
-            r.AppendLine($"| What was built | {Cell(s.Built ?? "nothing was published")} |");
-            r.AppendLine($"| From what | {Cell(s.From ?? "unknown")} |");
+            if (vm)
+            {
+                r.AppendLine($"| Which VM | {Cell(s.From ?? "unknown")} |");
+            }
+            else
+            {
+                r.AppendLine($"| What was built | {Cell(s.Built ?? "nothing was published")} |");
+                r.AppendLine($"| From what | {Cell(s.From ?? "unknown")} |");
+            }
             r.AppendLine($"| By whom | {Cell(s.By ?? "unknown (see gaps)")} |");
-            r.AppendLine($"| Did it boot | {(s.Booted == true ? "yes: every validation deployment passed" : s.Booted == false ? "**no**: a validation deployment failed" : "not validated")} |");
-            r.AppendLine($"| Where is it replicated | {Cell(s.ReplicatedIn.Count == 0 ? "nowhere" : string.Join(", ", s.ReplicatedIn))} |");
-            r.AppendLine($"| Latest | {(s.ExcludedFromLatest ? "excluded from latest" : "included in latest")} |");
+            if (!vm)
+            {
+                r.AppendLine($"| Did it boot | {(s.Booted == true ? "yes: every validation deployment passed" : s.Booted == false ? "**no**: a validation deployment failed" : "not validated")} |");
+                r.AppendLine($"| Where is it replicated | {Cell(s.ReplicatedIn.Count == 0 ? "nowhere" : string.Join(", ", s.ReplicatedIn))} |");
+                r.AppendLine($"| Latest | {(s.ExcludedFromLatest ? "excluded from latest" : "included in latest")} |");
+            }
             r.AppendLine($"| Owner | {Cell(e.Owner ?? "not tagged")} |");
             r.AppendLine($"| Gaps | {(e.Gaps.Count == 0 ? "none" : $"**{e.Gaps.Count}** (see Gaps)")} |");
             r.AppendLine();
@@ -120,7 +131,7 @@ namespace GenImage.Core.Evidence
             r.AppendLine();
             if (e.Version == null)
             {
-                r.AppendLine("No image version (see Gaps).");
+                r.AppendLine(vm ? "The evidence is about a VM, not an image version." : "No image version (see Gaps).");
             }
             else
             {
@@ -148,13 +159,13 @@ namespace GenImage.Core.Evidence
             }
             r.AppendLine();
 
-            r.AppendLine("## Source");
+            r.AppendLine(vm ? "## VM" : "## Source");
             r.AppendLine();
-            r.AppendLine($"- Source id: `{e.Source.SourceId ?? "unknown"}`");
+            r.AppendLine(vm ? $"- VM id: `{e.Source.SourceId ?? "unknown"}`" : $"- Source id: `{e.Source.SourceId ?? "unknown"}`");
             if (e.Source.Vm != null)
             {
-                var vm = e.Source.Vm;
-                r.AppendLine($"- Source VM now: {vm.PowerState}, OS state {vm.OsState ?? "not generalized"}, {vm.OsType} {vm.OsName}, generation {vm.HyperVGeneration}, {vm.SecurityType}");
+                var source = e.Source.Vm;
+                r.AppendLine($"- {(vm ? "VM" : "Source VM")} now: {source.PowerState}, provisioning {source.ProvisioningState}, agent {source.AgentStatus ?? "none"}, OS state {source.OsState ?? "not generalized"}, {source.OsType} {source.OsName}, generation {source.HyperVGeneration}, {source.SecurityType}");
             }
             if (e.Source.GeneralizeSteps.Count > 0)
             {
@@ -218,10 +229,19 @@ namespace GenImage.Core.Evidence
             r.AppendLine();
             if (e.RoleAssignments.Count > 0)
             {
+                r.AppendLine("What each principal can do comes from its role definition's actions and notActions (dataActions for data), not from the role's name.");
+                r.AppendLine();
                 r.AppendLine("| principal | type | role | can | scope |");
                 r.AppendLine("|---|---|---|---|---|");
                 foreach (var ra in e.RoleAssignments)
-                    r.AppendLine($"| {ra.PrincipalId} | {ra.PrincipalType} | {Cell(ra.RoleName ?? ra.RoleDefinitionId)} | {ra.Capability} | {Cell(Short(ra.Scope))} |");
+                {
+                    string can = ra.PermissionsRead ? (ra.Capabilities.Count == 0 ? "none of these" : string.Join(", ", ra.Capabilities)) : "unknown (see Gaps)";
+                    r.AppendLine($"| {Cell(ra.PrincipalDisplayName ?? ra.PrincipalId)} | {ra.PrincipalType} | {Cell(ra.RoleName ?? ra.RoleDefinitionId)} | {can} | {Cell(Short(ra.Scope))}{(ra.Inherited ? " (inherited)" : string.Empty)} |");
+                }
+                r.AppendLine();
+                r.AppendLine("Publish: " + Cell(string.Join(", ", e.RoleAssignments.Where(a => a.Capabilities.Contains("Publish")).Select(a => a.PrincipalDisplayName ?? a.PrincipalId).DefaultIfEmpty("nobody listed"))) + ". " +
+                             "Read diagnostics: " + Cell(string.Join(", ", e.RoleAssignments.Where(a => a.Capabilities.Contains("ReadDiagnostics")).Select(a => a.PrincipalDisplayName ?? a.PrincipalId).DefaultIfEmpty("nobody listed"))) + ". " +
+                             "Run commands: " + Cell(string.Join(", ", e.RoleAssignments.Where(a => a.Capabilities.Contains("RunCommands")).Select(a => a.PrincipalDisplayName ?? a.PrincipalId).DefaultIfEmpty("nobody listed"))) + ".");
                 r.AppendLine();
             }
 
@@ -252,7 +272,9 @@ namespace GenImage.Core.Evidence
         }
 
         private static string Name(ImageEvidence e) =>
-            e.Version != null ? $"{e.Version.GalleryName}/{e.Version.DefinitionName}/{e.Version.Name}" : Short(e.Subject);
+            e.Version != null ? $"{e.Version.GalleryName}/{e.Version.DefinitionName}/{e.Version.Name}"
+            : e.SubjectKind == ImageEvidence.SubjectVm && e.Source.Vm != null ? e.Source.Vm.Name
+            : Short(e.Subject);
 
         internal static string Short(string? id)
         {

@@ -73,11 +73,14 @@ namespace GenImage.Core.Evidence
         public async Task<ImageEvidence> CollectAsync(EvidenceRequest request, CancellationToken cancellationToken)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
+            bool vmSubject = request.VersionId == null && request.RunId == null && request.Recipe == null && request.SourceVmId != null;
+            string subject = vmSubject ? "VM" : "version";
             var e = new ImageEvidence
             {
                 GeneratedAt = request.Now,
                 GeneratedBy = request.CollectedBy,
                 Subject = request.VersionId ?? request.SourceVmId ?? string.Empty,
+                SubjectKind = vmSubject ? ImageEvidence.SubjectVm : request.RunId != null ? ImageEvidence.SubjectRun : ImageEvidence.SubjectVersion,
                 RunId = request.RunId,
             };
             foreach (var f in request.Readiness) e.Readiness.Add(f);
@@ -94,7 +97,7 @@ namespace GenImage.Core.Evidence
             }
             else
             {
-                Gap(e, "Recipe", "No recipe or run is linked to this version: evidence was collected from the resources alone, so approvals, readiness findings and the journal are not part of it.");
+                Gap(e, "Recipe", $"No recipe or run is linked to this {subject}: evidence was collected from the resources alone, so approvals, readiness findings and the journal are not part of it.");
             }
 
             var resources = new List<string>();
@@ -112,11 +115,14 @@ namespace GenImage.Core.Evidence
                 {
                     sourceId ??= e.Version.SourceId;
                     foreach (var tag in e.Version.Tags) e.Tags[tag.Key] = tag.Value;
+                    AddRecordedValidations(e, e.Version);
                 }
             }
             else
             {
-                Gap(e, "Version", "No image version was published by this run.");
+                Gap(e, "Version", vmSubject
+                    ? "The evidence is about a VM: no image version is part of it (Get-ImageEvidence -VersionId gives a version's evidence; Get-VmBootDiagnosis traces a VM to the version it was made from)."
+                    : "No image version was published by this run.");
             }
 
             e.Source.SourceId = sourceId;
@@ -127,7 +133,9 @@ namespace GenImage.Core.Evidence
                 {
                     e.Source.Vm = await Read(e, "SourceVm", () => _source.GetVmAsync(sourceId, cancellationToken)).ConfigureAwait(false);
                     if (e.Source.Vm == null && !e.Gaps.Any(g => g.Section == "SourceVm"))
-                        Gap(e, "SourceVm", $"The source VM {sourceId} no longer exists (deleted by clean-up or by hand); its state is known only from the journal.");
+                        Gap(e, "SourceVm", vmSubject
+                            ? $"The VM {sourceId} does not exist."
+                            : $"The source VM {sourceId} no longer exists (deleted by clean-up or by hand); its state is known only from the journal.");
                 }
             }
             else
@@ -135,13 +143,21 @@ namespace GenImage.Core.Evidence
                 Gap(e, "SourceVm", "The source of the version is unknown.");
             }
 
+            if (vmSubject && e.Source.Vm != null)
+            {
+                foreach (var tag in e.Source.Vm.Tags) e.Tags[tag.Key] = tag.Value;
+            }
             e.Owner = e.Tags.TryGetValue("owner", out var owner) ? owner
                 : e.Source.Vm != null && e.Source.Vm.Tags.TryGetValue("owner", out var vmOwner) ? vmOwner
                 : request.Recipe?.Owner;
-            if (!e.Tags.ContainsKey("owner")) Gap(e, "Tags", "The version carries no owner tag" + (e.Owner != null ? $"; the owner '{e.Owner}' comes from the {(e.Source.Vm?.Tags.ContainsKey("owner") == true ? "source VM's tags" : "recipe")}." : "."));
+            if (!e.Tags.ContainsKey("owner"))
+                Gap(e, "Tags", $"The {subject} carries no owner tag" + (e.Owner != null ? $"; the owner '{e.Owner}' comes from the {(e.Source.Vm?.Tags.ContainsKey("owner") == true ? "source VM's tags" : "recipe")}." : "."));
 
-            if (request.Readiness.Count == 0) Gap(e, "Readiness", "No readiness findings are recorded for this version (run Test-ImageReadiness, or build it with Invoke-ImageRecipe).");
-            CollectValidationGaps(e, request);
+            if (request.Readiness.Count == 0)
+                Gap(e, "Readiness", vmSubject
+                    ? "No readiness findings are recorded for this VM (run Test-ImageReadiness -VmId for them)."
+                    : "No readiness findings are recorded for this version (run Test-ImageReadiness, or build it with Invoke-ImageRecipe).");
+            CollectValidationGaps(e, request, vmSubject);
 
             // Activity Log: by resource and by correlation id, in the window.
             var to = request.ActivityLogTo ?? request.Now;
@@ -162,13 +178,21 @@ namespace GenImage.Core.Evidence
                 if (events.Count == 0) Gap(e, "ActivityLog", $"No Activity Log event was found for these resources between {from:u} and {to:u}.");
             }
 
-            // Role assignments at the gallery scope.
-            string? galleryScope = request.VersionId != null ? GalleryOf(request.VersionId) : null;
+            // Role assignments at the gallery scope (for a VM: at the VM, inherited ones included).
+            string? galleryScope = request.VersionId != null ? GalleryOf(request.VersionId) : vmSubject ? request.SourceVmId : null;
             e.RoleAssignmentScope = galleryScope;
             if (galleryScope != null)
             {
                 var assignments = await Read(e, "RoleAssignments", async () => (IReadOnlyList<RoleAssignmentEntry>?)await _source.GetRoleAssignmentsAsync(galleryScope, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-                if (assignments != null) foreach (var a in assignments) e.RoleAssignments.Add(a);
+                if (assignments != null)
+                {
+                    foreach (var a in assignments) e.RoleAssignments.Add(a);
+                    var unread = assignments.Where(a => !a.PermissionsRead).ToList();
+                    if (unread.Count > 0)
+                        Gap(e, "RoleAssignments", $"The role definitions of {unread.Count} assignment(s) could not be read ({string.Join(", ", unread.Select(a => EvidenceReport.Short(a.RoleDefinitionId)).Distinct())}): what they allow is unknown.");
+                    if (assignments.Count > 0 && assignments.Any(a => a.PrincipalDisplayName == null))
+                        Gap(e, "PrincipalNames", "Principals are listed by object id: GenImage reads role assignments through ARM and does not read the directory (Microsoft Graph) for display names. Look them up with Get-AzADUser -ObjectId / az ad sp show --id.");
+                }
             }
             else
             {
@@ -179,19 +203,35 @@ namespace GenImage.Core.Evidence
             return e;
         }
 
-        private static void CollectValidationGaps(ImageEvidence e, EvidenceRequest request)
+        private static void CollectValidationGaps(ImageEvidence e, EvidenceRequest request, bool vmSubject)
         {
-            if (request.Validation.Count == 0)
+            if (e.Validation.Count == 0)
             {
-                Gap(e, "Validation", request.ValidationExpected
-                    ? "Validation was expected but no deployment result is recorded."
-                    : "The version was not validated by a test deployment.");
+                Gap(e, "Validation", vmSubject
+                    ? "A VM is not validated by a test deployment: validations are recorded on image versions (Get-ImageEvidence -VersionId)."
+                    : request.ValidationExpected
+                        ? "Validation was expected but no deployment result is recorded."
+                        : "The version was not validated by a test deployment: no run journal and no genimage.validation.* tag records one.");
                 return;
             }
-            foreach (var v in request.Validation)
+            foreach (var v in e.Validation.Where(v => v.Source != "VersionTags"))
             {
                 if (v.SerialLogExcerpt == null && v.SerialLog == null)
                     Gap(e, "SerialLog", $"No serial log for the validation in {v.Region}: boot diagnostics were not available on the test VM.");
+            }
+            if (e.Validation.Any(v => v.Source == "VersionTags"))
+                Gap(e, "SerialLog", "Validations recorded on the version's tags keep their outcome, region, size, time, correlation id and diagnosis, not the serial log (a run's journal keeps it).");
+        }
+
+        /// <summary>The validations recorded on the version (Test-ImageDeployment, recipe runs) that the request does not already hold.</summary>
+        private static void AddRecordedValidations(ImageEvidence e, GalleryImageVersion version)
+        {
+            var known = new HashSet<string>(e.Validation.Select(v => v.CorrelationId).Where(c => c != null).Select(c => c!), StringComparer.OrdinalIgnoreCase);
+            foreach (var v in Validation.ValidationTags.Parse(version.Tags))
+            {
+                if (v.CorrelationId != null && known.Contains(v.CorrelationId)) continue;
+                if (v.CorrelationId == null && e.Validation.Any(x => string.Equals(x.Region, v.Region, StringComparison.OrdinalIgnoreCase) && x.Source != "VersionTags")) continue;
+                e.Validation.Add(v);
             }
         }
 

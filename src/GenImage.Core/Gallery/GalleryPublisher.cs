@@ -259,6 +259,11 @@ namespace GenImage.Core.Gallery
                 EndOfLifeDate = options.EndOfLifeDate,
                 Tags = new Dictionary<string, string>(options.Tags, StringComparer.OrdinalIgnoreCase),
             };
+            // What the pre-flight found, kept on the version so that evidence and boot diagnoses read it later.
+            if (!request.Tags.ContainsKey(Validation.ValidationTags.ReadinessTag) && request.Tags.Count < Validation.ValidationTags.MaxTagsPerResource)
+            {
+                request.Tags[Validation.ValidationTags.ReadinessTag] = Validation.ValidationTags.ReadinessValue(plan.Findings, plan.PreflightSkipped);
+            }
             foreach (var r in plan.TargetRegions) request.TargetRegions.Add(Copy(r));
 
             using var deadline = new Deadline(options.Timeout, options.TimeoutParameterName, cancellationToken);

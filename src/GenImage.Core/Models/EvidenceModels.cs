@@ -22,6 +22,14 @@ namespace GenImage
         /// <summary>The whole serial log (written to attachments/, not to evidence.json).</summary>
         public string? SerialLog { get; set; }
         public TimeSpan Duration { get; set; }
+        /// <summary>When the validation ended.</summary>
+        public DateTimeOffset? RecordedAt { get; set; }
+        /// <summary>The correlation id of the validation's ARM calls (its Activity Log key).</summary>
+        public string? CorrelationId { get; set; }
+        /// <summary>The boot-failure diagnosis of a failed validation (GI7xxx).</summary>
+        public string? DiagnosisId { get; set; }
+        /// <summary>Where the record comes from: Run (a recipe run's journal) or VersionTags (the version's genimage.validation.* tags).</summary>
+        public string? Source { get; set; }
         public bool Passed => string.Equals(Status, "Passed", StringComparison.OrdinalIgnoreCase);
         public override string ToString() => $"{Region}: {Status}";
     }
@@ -52,7 +60,18 @@ namespace GenImage
         /// <summary>The role's name when known (Owner, Contributor, Reader, Compute Gallery Sharing Admin, …).</summary>
         public string? RoleName { get; set; }
         public string Scope { get; set; } = string.Empty;
-        /// <summary>Publish (can write versions), Read, or Other.</summary>
+        /// <summary>True when the assignment is at a parent of the evidence's scope (inherited), false when at the scope itself.</summary>
+        public bool Inherited { get; set; }
+        /// <summary>The principal's display name, when the directory was read; null otherwise (see the PrincipalNames gap).</summary>
+        public string? PrincipalDisplayName { get; set; }
+        /// <summary>True when the role definition's permissions were read; what it allows is unknown otherwise.</summary>
+        public bool PermissionsRead { get; set; }
+        /// <summary>
+        /// What the role allows, from its definition's actions, notActions, dataActions and notDataActions (never from its
+        /// name): Publish, DeleteVersions, Read, ReadDiagnostics, RunCommands, ReadStorageBlobs.
+        /// </summary>
+        public IList<string> Capabilities { get; set; } = new List<string>();
+        /// <summary>The headline of <see cref="Capabilities"/>: Publish, Read, Other, or Unknown when the permissions were not read.</summary>
         public string Capability { get; set; } = "Other";
     }
 
@@ -106,9 +125,15 @@ namespace GenImage
     {
         public const int CurrentSchemaVersion = 1;
 
+        public const string SubjectVersion = "Version";
+        public const string SubjectRun = "Run";
+        public const string SubjectVm = "Vm";
+
         public int SchemaVersion { get; set; } = CurrentSchemaVersion;
         /// <summary>What the evidence is about: the version id (or the VM id when nothing was published).</summary>
         public string Subject { get; set; } = string.Empty;
+        /// <summary>Version, Run or Vm: what <see cref="Subject"/> names.</summary>
+        public string SubjectKind { get; set; } = SubjectVersion;
         public DateTimeOffset GeneratedAt { get; set; }
         /// <summary>The principal that collected the evidence.</summary>
         public string? GeneratedBy { get; set; }

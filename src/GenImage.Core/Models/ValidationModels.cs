@@ -38,8 +38,18 @@ namespace GenImage
         public string? ErrorMessage { get; set; }
         /// <summary>What the failure means for the image, in an operator's words.</summary>
         public string? Explanation { get; set; }
+        /// <summary>The boot-failure diagnosis (GI7xxx, docs/diagnoses), when the validation failed and one applies.</summary>
+        public string? DiagnosisId { get; set; }
+        /// <summary>The diagnosis in a few words.</summary>
+        public string? DiagnosisTitle { get; set; }
+        /// <summary>The guest agent's status when the validation ended (Ready, Not Ready), when it was read.</summary>
+        public string? AgentStatus { get; set; }
+        /// <summary>The agent version the instance view reported ("Unknown" when no agent ever reported), when it was read.</summary>
+        public string? AgentVersion { get; set; }
         /// <summary>The serial-log lines that support the explanation.</summary>
         public IList<string> SupportingLogLines { get; set; } = new List<string>();
+        /// <summary>The same lines with their line numbers in the serial log, and whether each proves the diagnosis.</summary>
+        public IList<SerialLogLine> MatchedLogLines { get; set; } = new List<SerialLogLine>();
         /// <summary>The relevant tail of the boot-diagnostics serial log; empty when it could not be fetched.</summary>
         public IList<string> SerialLogExcerpt { get; set; } = new List<string>();
         /// <summary>Why there is no serial log, when there is none.</summary>
@@ -62,6 +72,10 @@ namespace GenImage
         public TimeSpan Duration { get; set; }
         /// <summary>The x-ms-correlation-request-id sent with every ARM call of this run.</summary>
         public string? CorrelationId { get; set; }
+        /// <summary>The outcome was recorded on the version's tags (genimage.validation.REGION).</summary>
+        public bool RecordedOnImage { get; set; }
+        /// <summary>Why it could not be recorded, when it could not.</summary>
+        public string? RecordError { get; set; }
 
         public override string ToString() => $"{Region}: {Outcome}";
     }

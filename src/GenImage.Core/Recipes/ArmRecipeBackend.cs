@@ -215,6 +215,8 @@ namespace GenImage.Core.Recipes
                     ProbeScript = request.ProbeScript,
                     ProvisionTimeout = request.Timeout,
                     TimeoutParameterName = "spec.validation.timeoutMinutes",
+                    // The run records every region's outcome on the version at its Evidence step, in one update.
+                    RecordOnImage = false,
                 };
                 if (request.VmSize != null) options.VmSize = request.VmSize;
                 var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
@@ -233,6 +235,10 @@ namespace GenImage.Core.Recipes
                     SerialLogExcerpt = excerpt,
                     SerialLog = excerpt,
                     Duration = result.Duration,
+                    RecordedAt = result.StartedAt + result.Duration,
+                    CorrelationId = result.CorrelationId,
+                    DiagnosisId = result.DiagnosisId,
+                    Source = "Run",
                 });
                 foreach (var left in result.ResourcesLeftBehind) _log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. Delete it by hand.");
             }
@@ -243,6 +249,20 @@ namespace GenImage.Core.Recipes
         {
             var lines = text.Replace("\r", string.Empty).Split('\n').Where(l => l.Trim().Length > 0).ToList();
             return lines.Count == 0 ? string.Empty : lines[lines.Count - 1].Trim();
+        }
+
+        public async Task RecordValidationsAsync(string versionId, IReadOnlyList<ValidationRecord> records, CancellationToken cancellationToken)
+        {
+            var version = await _galleries.GetVersionAsync(versionId, false, cancellationToken).ConfigureAwait(false)
+                ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound, $"The image version '{versionId}' was not found.") { Target = versionId };
+            IDictionary<string, string> tags = version.Tags;
+            foreach (var record in records)
+            {
+                if (ValidationTags.For(record) is not { } tag) continue;
+                tags = ValidationTags.Merge(tags, tag, out var refused)
+                    ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded, $"The validation outcomes were not recorded on '{versionId}': {refused}.") { Target = versionId };
+            }
+            await _galleries.UpdateVersionAsync(versionId, new VersionUpdateRequest { Tags = tags }, cancellationToken).ConfigureAwait(false);
         }
 
         public Task<GalleryImageVersion> SetExcludeFromLatestAsync(string versionId, bool exclude, CancellationToken cancellationToken) =>

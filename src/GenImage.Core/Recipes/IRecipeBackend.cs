@@ -68,6 +68,8 @@ namespace GenImage.Core.Recipes
         Task<GalleryImageVersion> PublishAsync(RecipePublishRequest request, CancellationToken cancellationToken);
         Task<IReadOnlyList<ValidationRecord>> ValidateAsync(RecipeValidationRequest request, CancellationToken cancellationToken);
         Task<GalleryImageVersion> SetExcludeFromLatestAsync(string versionId, bool exclude, CancellationToken cancellationToken);
+        /// <summary>Records the run's validation outcomes on the version's tags (genimage.validation.REGION), so that evidence and boot diagnoses find them without the journal.</summary>
+        Task RecordValidationsAsync(string versionId, IReadOnlyList<ValidationRecord> records, CancellationToken cancellationToken);
         Task DeleteVmAsync(string vmId, CancellationToken cancellationToken);
         Task DeleteVersionAsync(string versionId, CancellationToken cancellationToken);
         /// <summary>Where the evidence step reads from.</summary>

@@ -976,6 +976,18 @@ namespace GenImage.Core.Recipes
             var plan = state.Plan;
             var spec = plan.Recipe.Spec;
             bool published = state.Journal.FinishedSteps().TryGetValue(StepPublish, out var pub) && pub.Status == RunStatus.Succeeded;
+            if (published && state.Run.Validation.Count > 0)
+            {
+                // Kept on the version too, where Get-ImageEvidence -VersionId and Get-VmBootDiagnosis find it without this journal.
+                try
+                {
+                    await _backend.RecordValidationsAsync(plan.VersionId, state.Run.Validation.ToList(), ct).ConfigureAwait(false);
+                }
+                catch (GenImageException ex)
+                {
+                    _log.Warning($"The validation outcomes could not be recorded on {plan.VersionName}'s tags ({ex.ArmErrorCode ?? ex.ErrorId}): {ex.Message} They stay in this run's journal and evidence.");
+                }
+            }
             var request = new EvidenceRequest
             {
                 VersionId = published ? plan.VersionId : null,

@@ -219,6 +219,7 @@ namespace GenImage.Core.Validation
                     ProvisioningState = vm.ProvisioningState,
                     PowerState = vm.PowerState,
                     AgentStatus = vm.AgentStatus,
+                    AgentVersion = vm.AgentVersion,
                     OsDiskId = vm.OsDiskId,
                 };
             }
@@ -230,40 +231,8 @@ namespace GenImage.Core.Validation
 
         public async Task<string?> GetSerialLogAsync(string vmId, CancellationToken cancellationToken)
         {
-            Uri? uri;
-            try
-            {
-                var data = await Vm(vmId).RetrieveBootDiagnosticsDataAsync(60, cancellationToken).ConfigureAwait(false);
-                uri = data.Value.SerialConsoleLogBlobUri;
-            }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
-            {
-                throw ArmErrors.TranslateAny(ex, "retrieve the boot diagnostics of", vmId);
-            }
-            if (uri == null) return null;
-
-            // The SAS URI is a secret: it is never logged and never part of an error message.
-            var pipeline = HttpPipelineBuilder.Build(new BlobFetchOptions(_connection.Transport));
-            using var message = pipeline.CreateMessage();
-            message.Request.Method = RequestMethod.Get;
-            message.Request.Uri.Reset(uri);
-            try
-            {
-                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RequestFailedException || ex is System.Net.Http.HttpRequestException)
-            {
-                throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ConnectionError,
-                    $"The serial log of '{vmId}' could not be downloaded: {ex.GetType().Name}.") { Target = vmId };
-            }
-            var response = message.Response;
-            if (response.Status == 404) return null;
-            if (response.Status != 200)
-            {
-                throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ResourceUnavailable,
-                    $"The serial log of '{vmId}' could not be downloaded: the blob endpoint answered {response.Status}.") { Target = vmId, HttpStatus = response.Status };
-            }
-            return response.Content.ToString();
+            var blobs = await new Diagnosis.BootDiagnosticsReader(_connection).ReadAsync(vmId, serialLog: true, screenshot: false, cancellationToken).ConfigureAwait(false);
+            return blobs.SerialLog;
         }
 
         public Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken) =>
@@ -306,6 +275,16 @@ namespace GenImage.Core.Validation
             }
         }
 
+        public async Task RecordOnImageAsync(string imageId, KeyValuePair<string, string> tag, CancellationToken cancellationToken)
+        {
+            var version = await _galleries.GetVersionAsync(imageId, false, cancellationToken).ConfigureAwait(false)
+                ?? throw NotFound(imageId, "image version");
+            var merged = ValidationTags.Merge(version.Tags, tag, out var refused)
+                ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded,
+                    $"The validation outcome was not recorded on '{imageId}': {refused}.") { Target = imageId };
+            await _galleries.UpdateVersionAsync(imageId, new VersionUpdateRequest { Tags = merged }, cancellationToken).ConfigureAwait(false);
+        }
+
         public async Task<bool> ResourceExistsAsync(string resourceId, CancellationToken cancellationToken)
         {
             try
@@ -324,18 +303,6 @@ namespace GenImage.Core.Validation
             catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
             {
                 throw ArmErrors.TranslateAny(ex, "read", resourceId);
-            }
-        }
-
-        /// <summary>Options of the pipeline that downloads the serial log over the connection's transport.</summary>
-        private sealed class BlobFetchOptions : ClientOptions
-        {
-            public BlobFetchOptions(HttpPipelineTransport? transport)
-            {
-                if (transport != null) Transport = transport;
-                Retry.MaxRetries = 2;
-                Diagnostics.IsLoggingEnabled = false;
-                Diagnostics.IsDistributedTracingEnabled = false;
             }
         }
     }

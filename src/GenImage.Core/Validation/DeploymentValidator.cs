@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using GenImage.Core.Diagnosis;
 using GenImage.Core.Errors;
 using GenImage.Core.Guest;
 using GenImage.Core.Logging;
@@ -45,6 +46,8 @@ namespace GenImage.Core.Validation
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         /// <summary>The short id of the VM name (giv-ID); random when null.</summary>
         public string? ShortId { get; set; }
+        /// <summary>Record the outcome on the gallery image version's tags (genimage.validation.REGION) when a VM was made.</summary>
+        public bool RecordOnImage { get; set; } = true;
     }
 
     /// <summary>
@@ -162,6 +165,8 @@ namespace GenImage.Core.Validation
                 var state = image.RegionStates.TryGetValue(region, out var s) ? s : "not a target region";
                 result.Outcome = OutcomeFailed;
                 result.ErrorCode = ValidationErrorIds.ImageNotInRegion;
+                result.DiagnosisId = BootSignatureCatalog.ImageNotInRegion;
+                result.DiagnosisTitle = BootSignatureCatalog.Get(BootSignatureCatalog.ImageNotInRegion)!.Title;
                 result.Explanation = $"The image is not available in {region} ({state}); no VM was created. Replicate the version to {region} and wait until replication has Completed.";
                 result.Duration = watch.Elapsed;
                 return result;
@@ -182,7 +187,7 @@ namespace GenImage.Core.Validation
                 {
                     // Refused up front: nothing was created.
                     createAttempted = false;
-                    Fail(result, ex.ArmErrorCode ?? ex.ErrorId, ex.Message);
+                    Fail(result, ex.ArmErrorCode ?? ex.ErrorId, ex.Message, image.OsType);
                     return Finish(result, watch);
                 }
                 result.ResourcesCreated.Add(spec.VmId);
@@ -197,7 +202,8 @@ namespace GenImage.Core.Validation
                 }
                 if (result.Outcome.Length == 0) result.Outcome = OutcomeSucceeded;
                 Progress(region, "Reading the serial log", 80);
-                await ReadSerialLogAsync(spec, result, options, cancellationToken).ConfigureAwait(false);
+                var log = await ReadSerialLogAsync(spec, result, options, cancellationToken).ConfigureAwait(false);
+                if (result.Outcome != OutcomeSucceeded) await DiagnoseAsync(spec, image, result, log, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -216,7 +222,32 @@ namespace GenImage.Core.Validation
                 _log.Progress(new ProgressInfo(ProgressActivityId, "Validating deployment", "Done") { Completed = true });
             }
             if (cancelled) throw new OperationCanceledException("The deployment validation was cancelled; its resources were cleaned up.", cancellationToken);
+            if (createAttempted && options.RecordOnImage && string.Equals(image.Kind, "GalleryImageVersion", StringComparison.OrdinalIgnoreCase))
+            {
+                await RecordAsync(image, result, cancellationToken).ConfigureAwait(false);
+            }
             return Finish(result, watch);
+        }
+
+        /// <summary>
+        /// Records the outcome on the version (tag genimage.validation.REGION) so that evidence and boot diagnoses find it
+        /// without a run journal. A failure to record is a warning: the validation itself stands.
+        /// </summary>
+        private async Task RecordAsync(ValidationImage image, ValidationResult result, CancellationToken cancellationToken)
+        {
+            var tag = ValidationTags.For(result, DateTimeOffset.UtcNow);
+            if (tag == null) return;
+            try
+            {
+                await _ops.RecordOnImageAsync(image.Id, tag.Value, cancellationToken).ConfigureAwait(false);
+                result.RecordedOnImage = true;
+                _log.Verbose($"Recorded the validation outcome on {image.Name}: {tag.Value.Key} = {tag.Value.Value}");
+            }
+            catch (GenImageException ex)
+            {
+                result.RecordError = ex.Message;
+                _log.Warning($"The outcome of the validation in {result.Region} could not be recorded on the version's tags ({ex.ArmErrorCode ?? ex.ErrorId}): {ex.Message} Get-ImageEvidence and Get-VmBootDiagnosis will not see this validation.");
+            }
         }
 
         private static ValidationResult Finish(ValidationResult result, Stopwatch watch)
@@ -228,12 +259,15 @@ namespace GenImage.Core.Validation
         private void Progress(string region, string status, int percent) =>
             _log.Progress(new ProgressInfo(ProgressActivityId, $"Validating deployment in {region}", status) { PercentComplete = percent });
 
-        private static void Fail(ValidationResult result, string? code, string? message, string outcome = OutcomeFailed)
+        private static void Fail(ValidationResult result, string? code, string? message, string? osType, string outcome = OutcomeFailed)
         {
             result.Outcome = outcome;
             result.ErrorCode = code;
             result.ErrorMessage = message;
-            result.Explanation = FailureExplainer.Explain(code, message);
+            result.Explanation = FailureExplainer.Explain(code, message, osType);
+            var signature = BootSignatureCatalog.ForCode(code, osType);
+            result.DiagnosisId = signature?.Id;
+            result.DiagnosisTitle = signature?.Title;
         }
 
         private async Task<bool> WaitForProvisioningAsync(ValidationVmSpec spec, ValidationResult result, DeploymentValidationOptions options, Stopwatch watch, CancellationToken cancellationToken)
@@ -250,7 +284,7 @@ namespace GenImage.Core.Validation
             }
             catch (GenImageException ex)
             {
-                Fail(result, ex.ArmErrorCode ?? ex.ErrorId, ex.Message);
+                Fail(result, ex.ArmErrorCode ?? ex.ErrorId, ex.Message, spec.OsType);
                 _log.Verbose($"'{spec.Name}' failed to provision: {ex.ArmErrorCode}: {ex.Message}");
                 return false;
             }
@@ -273,6 +307,8 @@ namespace GenImage.Core.Validation
             {
                 var status = await _ops.GetVmStatusAsync(spec.VmId, cancellationToken).ConfigureAwait(false);
                 last = status.AgentStatus;
+                result.AgentStatus = status.AgentStatus;
+                result.AgentVersion = status.AgentVersion;
                 if (string.Equals(status.AgentStatus, "Ready", StringComparison.OrdinalIgnoreCase))
                 {
                     result.TimeToAgentReady = watch.Elapsed;
@@ -283,7 +319,7 @@ namespace GenImage.Core.Validation
                 await Task.Delay(_ops.PollingInterval, cancellationToken).ConfigureAwait(false);
             }
             Fail(result, "VMAgentStatusCommunicationError",
-                $"The VM provisioned, but its agent reported '{last ?? "nothing"}' for {options.AgentReadyTimeout.TotalMinutes:0.#} minutes.");
+                $"The VM provisioned, but its agent reported '{last ?? "nothing"}' for {options.AgentReadyTimeout.TotalMinutes:0.#} minutes.", spec.OsType);
             return false;
         }
 
@@ -321,7 +357,7 @@ namespace GenImage.Core.Validation
             }
         }
 
-        private async Task ReadSerialLogAsync(ValidationVmSpec spec, ValidationResult result, DeploymentValidationOptions options, CancellationToken cancellationToken)
+        private async Task<SerialLogText> ReadSerialLogAsync(ValidationVmSpec spec, ValidationResult result, DeploymentValidationOptions options, CancellationToken cancellationToken)
         {
             try
             {
@@ -329,20 +365,70 @@ namespace GenImage.Core.Validation
                 if (log == null)
                 {
                     result.SerialLogError = "the VM has no serial log yet";
-                    return;
+                    return SerialLogText.Empty;
                 }
-                var lines = FailureExplainer.SplitLines(log);
-                foreach (var line in FailureExplainer.Tail(log, options.SerialLogTailLines)) result.SerialLogExcerpt.Add(line);
-                if (result.Outcome != OutcomeSucceeded)
-                {
-                    foreach (var line in FailureExplainer.SupportingLines(result.ErrorCode, lines)) result.SupportingLogLines.Add(line);
-                }
+                var text = SerialLogText.Parse(log);
+                foreach (var line in text.Tail(options.SerialLogTailLines)) result.SerialLogExcerpt.Add(line.Text);
+                return text;
             }
             catch (GenImageException ex)
             {
                 result.SerialLogError = ex.Message;
                 _log.Verbose("The serial log could not be read: " + ex.Message);
+                return SerialLogText.Empty;
             }
+        }
+
+        /// <summary>
+        /// Matches the failed validation against the boot-failure catalogue: the ARM code, the agent, how the VM was
+        /// created and the serial log. A probe failure is not a boot failure and keeps its own explanation; a timeout of
+        /// our own limit keeps its explanation and gains the diagnosis only when the serial log proves one.
+        /// </summary>
+        private async Task DiagnoseAsync(ValidationVmSpec spec, ValidationImage image, ValidationResult result, SerialLogText log, CancellationToken cancellationToken)
+        {
+            if (result.ErrorCode == ValidationErrorIds.ProbeFailed) return;
+            bool ownTimeout = result.ErrorCode == ValidationErrorIds.ProvisioningTimeout;
+            if (result.AgentStatus == null && !ownTimeout)
+            {
+                try
+                {
+                    var status = await _ops.GetVmStatusAsync(spec.VmId, cancellationToken).ConfigureAwait(false);
+                    result.AgentStatus = status.AgentStatus;
+                    result.AgentVersion = status.AgentVersion;
+                }
+                catch (GenImageException ex)
+                {
+                    _log.Verbose("The agent status of the failed validation VM could not be read: " + ex.Message);
+                }
+            }
+            var facts = new BootFacts
+            {
+                OsType = image.OsType,
+                ProvisioningState = "Failed",
+                ErrorCode = ownTimeout ? null : result.ErrorCode,
+                ErrorMessage = result.ErrorMessage,
+                AgentStatus = result.AgentStatus,
+                AgentVersion = result.AgentVersion,
+                PowerState = "running",
+                DeployedGeneralized = spec.WithOsProfile,
+                ImageOsState = image.OsState,
+                SerialLog = log,
+            };
+            var match = BootSignatureCatalog.Match(facts);
+            if (match == null || (ownTimeout && !match.FromSerialLog)) return;
+            if (match.Signature.Id == BootSignatureCatalog.Unrecognized && result.DiagnosisId != null) return;
+            result.DiagnosisId = match.Signature.Id;
+            result.DiagnosisTitle = match.Signature.Title;
+            var explanation = match.Signature.Id == BootSignatureCatalog.Unrecognized
+                ? result.Explanation ?? match.Signature.Explanation
+                : $"{match.Signature.Explanation} {match.Signature.Fix}";
+            result.Explanation = ownTimeout ? $"{result.Explanation} The serial log shows why ({match.Signature.Id}): {explanation}" : explanation;
+            foreach (var line in match.Lines)
+            {
+                result.MatchedLogLines.Add(line);
+                result.SupportingLogLines.Add(line.Text);
+            }
+            _log.Verbose($"Diagnosis of '{spec.Name}': {match.Signature.Id} {match.Signature.Title} ({string.Join(" ", match.Reasons)})");
         }
 
         private async Task CleanupAsync(ValidationVmSpec spec, ValidationResult result, DeploymentValidationOptions options)

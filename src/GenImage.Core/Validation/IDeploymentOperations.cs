@@ -73,6 +73,8 @@ namespace GenImage.Core.Validation
         public string? PowerState { get; set; }
         /// <summary>Ready, Not Ready, or null.</summary>
         public string? AgentStatus { get; set; }
+        /// <summary>The agent version the instance view reports; "Unknown" or null when no agent ever reported.</summary>
+        public string? AgentVersion { get; set; }
         /// <summary>The OS disk id the VM reports.</summary>
         public string? OsDiskId { get; set; }
     }
@@ -112,5 +114,11 @@ namespace GenImage.Core.Validation
 
         /// <summary>True when the resource (a disk or a NIC) exists.</summary>
         Task<bool> ResourceExistsAsync(string resourceId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Adds <paramref name="tag"/> to the gallery image version's tags (the others kept, within Azure's limits; see
+        /// <see cref="ValidationTags.Merge"/>). Throws when the version cannot be updated or has no room for it.
+        /// </summary>
+        Task RecordOnImageAsync(string imageId, KeyValuePair<string, string> tag, CancellationToken cancellationToken);
     }
 }

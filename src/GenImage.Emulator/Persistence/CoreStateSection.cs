@@ -67,8 +67,14 @@ internal sealed class CoreStateSection : IStateSection
         vm.BootDiagnosticsEnabled = v.BootDiagnosticsEnabled ?? vm.BootDiagnosticsEnabled;
         if (v.Created is not { } c)
         {
+            vm.ImageReferenceId = v.WorldImageReferenceId;
+            vm.ResolvedImageVersionId = v.WorldResolvedImageVersionId;
+            vm.HasOsProfile = v.WorldHasOsProfile ?? true;
+            vm.ApplyWorldBoot(v.WorldBoot, v.WorldBootFailure, vm.StatusTime, v.FailedAt);
             return;
         }
+
+        vm.FailedAt = v.FailedAt;
 
         vm.PowerState = v.PowerState;
         vm.OsState = v.OsState;
@@ -136,16 +142,15 @@ internal sealed class CoreStateSection : IStateSection
             return record;
         }
 
-        var outcome = lineage.Outcome;
+        var failure = BootFailures.Find(lineage.Failure);
         var boot = vm.BootAzureSeconds ?? 0;
         record = record with { BootCompletedAt = vm.BootCompletedAt ?? now };
-        if (outcome == BootOutcome.Provisions)
+        if (failure is null)
         {
             return record with { AgentReadyAt = now, AgentReadyAzureSeconds = boot + Providers.Compute.Durations.AgentReadyAfterBoot };
         }
 
-        var (code, message) = ProvisioningFailures.For(outcome, vm.Name);
-        return record with { ProvisioningErrorCode = code, ProvisioningErrorMessage = message };
+        return record with { ProvisioningErrorCode = failure.ArmCode, ProvisioningErrorMessage = failure.Message(vm) };
     }
 
     private static VmRecord ToRecord(VirtualMachineState vm, DateTimeOffset now) => new()
@@ -190,6 +195,12 @@ internal sealed class CoreStateSection : IStateSection
         Leftovers = vm.Guest.Leftovers.ToList(),
         ScriptsRun = vm.Guest.ScriptsRun.ToList(),
         BootedAfterPrepare = vm.Guest.BootedAfterPrepare,
+        FailedAt = vm.FailedAt,
+        WorldBoot = vm.Lineage is null ? vm.WorldBoot : null,
+        WorldBootFailure = vm.Lineage is null ? vm.BootFailure : null,
+        WorldImageReferenceId = vm.Lineage is null ? vm.ImageReferenceId : null,
+        WorldResolvedImageVersionId = vm.Lineage is null ? vm.ResolvedImageVersionId : null,
+        WorldHasOsProfile = vm.Lineage is null && !vm.HasOsProfile ? false : null,
     };
 
     private static VirtualMachineDefinition ToDefinition(VmRecord v) => new()
@@ -268,6 +279,14 @@ internal sealed class CoreStateSection : IStateSection
         public DateTimeOffset? TimeCreated { get; init; }
         public DateTimeOffset? StatusTime { get; init; }
         public bool? BootDiagnosticsEnabled { get; init; }
+        public DateTimeOffset? FailedAt { get; init; }
+
+        /// <summary>VMs of the world file: their <c>boot</c> key, the failure they show, and their custom image.</summary>
+        public BootDefinition? WorldBoot { get; init; }
+        public string? WorldBootFailure { get; init; }
+        public string? WorldImageReferenceId { get; init; }
+        public string? WorldResolvedImageVersionId { get; init; }
+        public bool? WorldHasOsProfile { get; init; }
 
         /// <summary>Set for VMs created through PUT from an image.</summary>
         public CreatedVmRecord? Created { get; init; }

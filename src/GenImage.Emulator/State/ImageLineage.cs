@@ -2,7 +2,7 @@ namespace GenImage.Emulator.State;
 
 /// <summary>
 /// What an image carries from the VM it was captured from: the guest as it was at capture time. VMs created from the
-/// image inherit it, and it decides how they provision (see <see cref="BootOutcome"/>).
+/// image inherit it, and it decides how they provision (see <see cref="Failure"/>).
 /// </summary>
 internal sealed record ImageLineage
 {
@@ -55,33 +55,22 @@ internal sealed record ImageLineage
         OsDiskSizeGB = vm.OsDiskSizeGB,
     };
 
-    /// <summary>How a VM created from this image provisions.</summary>
+    /// <summary>
+    /// The failure every VM from this image meets (a key of <see cref="BootFailures"/>), as the world file declared it;
+    /// null when the failure, if any, follows from the guest (see <see cref="Failure"/>).
+    /// </summary>
+    public string? BootFailure { get; init; }
+
+    /// <summary>
+    /// How a VM created from this image fails, or null when it provisions: the declared <see cref="BootFailure"/>, else
+    /// what the guest at capture time implies (generalized without preparation: notSysprepped or notDeprovisioned; no
+    /// agent: agentMissing; an agent that does not report: agentNotReporting).
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public BootOutcome Outcome
-        => OsState == "Generalized" && GeneralizedWithPreparedGuest != true ? BootOutcome.OsProvisioningTimedOut
-            : AgentStatus != "Ready" ? BootOutcome.AgentNotReporting
-            : BootOutcome.Provisions;
-}
-
-/// <summary>The error that ends the creation of a VM whose image does not provision.</summary>
-internal static class ProvisioningFailures
-{
-    public static (string Code, string Message) For(BootOutcome outcome, string vmName) => outcome == BootOutcome.OsProvisioningTimedOut
-        ? ("OSProvisioningTimedOut",
-            $"OS Provisioning for VM '{vmName}' did not finish in the allotted time. The VM may still finish provisioning successfully. Please check provisioning state later.")
-        : ("VMAgentStatusCommunicationError",
-            $"VM '{vmName}' has not reported status for VM agent or extensions. Please verify the VM has a running VM agent, and can establish outbound connections to Azure storage.");
-}
-
-/// <summary>How a VM created from an image ends its creation.</summary>
-internal enum BootOutcome
-{
-    /// <summary>The guest boots, the agent reports Ready, provisioning succeeds.</summary>
-    Provisions,
-
-    /// <summary>Generalized without Sysprep / deprovisioning: the guest never signals that OS provisioning finished.</summary>
-    OsProvisioningTimedOut,
-
-    /// <summary>The guest boots but no VM agent reports: VMAgentStatusCommunicationError.</summary>
-    AgentNotReporting,
+    public string? Failure
+        => BootFailure
+           ?? (OsState == "Generalized" && GeneralizedWithPreparedGuest != true ? (IsWindows ? "notSysprepped" : "notDeprovisioned")
+               : AgentStatus == "Missing" ? "agentMissing"
+               : AgentStatus != "Ready" ? "agentNotReporting"
+               : null);
 }

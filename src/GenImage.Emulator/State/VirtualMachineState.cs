@@ -80,10 +80,11 @@ internal sealed class VirtualMachineState
         NetworkProfile = c.NetworkProfile;
         DiskControllerType = c.DiskControllerType;
         Lifecycle = "Creating";
+        BootFailure = c.Lineage.Failure;
         Guest = new GuestState(new GuestDefinition
         {
             AgentVersion = c.Lineage.AgentVersion,
-            AgentStatus = c.Lineage.Outcome == BootOutcome.OsProvisioningTimedOut && c.Lineage.AgentStatus == "Ready" ? "NotReady" : c.Lineage.AgentStatus,
+            AgentStatus = BootFailure is { } failure ? BootFailures.Get(failure).AgentStatus : c.Lineage.AgentStatus,
             CloudInit = c.Lineage.CloudInit,
             SysprepBlockers = c.Lineage.SysprepBlockers.ToList(),
             Leftovers = c.Lineage.Leftovers.ToList(),
@@ -155,7 +156,22 @@ internal sealed class VirtualMachineState
     public ImageLineage? Lineage { get; }
 
     /// <summary>The <c>imageReference.id</c> the VM was created from (gallery version, definition or managed image).</summary>
-    public string? ImageReferenceId { get; }
+    public string? ImageReferenceId { get; internal set; }
+
+    /// <summary>How the VM failed to boot (a key of <see cref="BootFailures"/>), or null.</summary>
+    public string? BootFailure { get; internal set; }
+
+    /// <summary>When it failed (the instance view's failed status time), for VMs of the world file.</summary>
+    public DateTimeOffset? FailedAt { get; internal set; }
+
+    /// <summary>The world file's <c>boot</c> key of this VM (serial log size and lines, screenshot, blobs), if any.</summary>
+    public BootDefinition? WorldBoot { get; internal set; }
+
+    /// <summary>Boot diagnostics are enabled but their blobs are gone (a deleted storage container, say).</summary>
+    public bool BootDiagnosticsBlobsMissing => WorldBoot?.Diagnostics == "blobMissing";
+
+    /// <summary>False when the guest never got as far as starting an agent: the instance view reports no agent version.</summary>
+    public bool AgentEverRan => BootFailure is not { } key || BootFailures.Get(key).AgentEverRan;
 
     /// <summary>For a VM created through PUT from a marketplace image: the platform image's id (its imageReference shows publisher/offer/sku/version).</summary>
     public string? PlatformImageId { get; }
@@ -166,7 +182,8 @@ internal sealed class VirtualMachineState
     /// <summary>Delete or Detach: what happens to the OS disk when the VM is deleted.</summary>
     public string OsDiskDeleteOption { get; } = "Delete";
 
-    public bool HasOsProfile { get; } = true;
+    /// <summary>False for a VM created from a specialized image (no osProfile).</summary>
+    public bool HasOsProfile { get; internal set; } = true;
     public bool BootDiagnosticsEnabled { get; set; } = true;
     public System.Text.Json.Nodes.JsonObject? NetworkProfile { get; set; }
 
@@ -207,6 +224,38 @@ internal sealed class VirtualMachineState
 
     public static VirtualMachineState FromDefinition(ResourceGroupState group, VirtualMachineDefinition def, DateTimeOffset now)
         => new(group, def, now);
+
+    /// <summary>
+    /// Puts a VM of the world file in the state its <c>boot</c> key describes: provisioning Failed with the failure's ARM
+    /// error (or the one the world gives), the agent as the failure leaves it, boot diagnostics on or off.
+    /// <paramref name="inheritedFailure"/> is the failure of the image version the VM was made from, used when the VM
+    /// names none; <paramref name="failedAt"/> restores a saved time.
+    /// </summary>
+    public void ApplyWorldBoot(BootDefinition? boot, string? inheritedFailure, DateTimeOffset now, DateTimeOffset? failedAt = null)
+    {
+        WorldBoot = boot;
+        if (boot is not null)
+        {
+            BootDiagnosticsEnabled = boot.Diagnostics != "disabled";
+        }
+
+        var failure = BootFailures.Find(boot?.Failure ?? inheritedFailure);
+        var code = boot?.ErrorCode ?? failure?.ArmCode;
+        if (failure is null && code is null && boot?.AgentStatus is null)
+        {
+            return;
+        }
+
+        BootFailure = failure?.Key;
+        FailedAt = failedAt ?? now - TimeSpan.FromMinutes(boot?.FailedMinutesAgo ?? 20);
+        StatusTime = FailedAt.Value;
+        Guest.AgentStatus = boot?.AgentStatus ?? failure?.AgentStatus ?? Guest.AgentStatus;
+        if (code is not null)
+        {
+            Lifecycle = "Failed";
+            ProvisioningError = (code, boot?.ErrorMessage ?? (failure is not null && failure.ArmCode == code ? failure.Message(this) : $"VM '{Name}' failed: {code}."));
+        }
+    }
 
     public VmSnapshot ToSnapshot() => new()
     {

@@ -28,12 +28,15 @@ internal sealed class WorldStore
                 }
 
                 GalleryLoader.AddGalleries(rg, rgDef.Galleries, clock.Now);
+                WorldImages.AddVersions(rg, rgDef.Galleries, clock.Now);
 
                 sub.ResourceGroups.Add(rg.Name, rg);
             }
 
             Subscriptions.Add(sub.Id, sub);
         }
+
+        WorldImages.ApplyVmImagesAndBoot(this, definition, clock.Now);
     }
 
     public ScaledClock Clock { get; }

@@ -65,6 +65,59 @@ internal sealed class GalleryImageDefinition
 
     /// <summary><c>properties.purchasePlan</c> {name, publisher, product}; null when the definition has none.</summary>
     public PlanDefinition? PurchasePlan { get; set; }
+
+    /// <summary>Versions that exist when the world starts (already replicated).</summary>
+    public List<GalleryVersionDefinition> Versions { get; } = new();
+}
+
+/// <summary>A gallery image version of the world file: published before the emulator started, replication Completed.</summary>
+internal sealed class GalleryVersionDefinition
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>A VM of the same resource group (by name) or any resource id; null: a source that no longer exists.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>How VMs made from the version boot: a key of <c>State.BootFailures</c>, or null when they provision.</summary>
+    public string? Boot { get; set; }
+
+    /// <summary>Target regions (normalized); empty: the gallery's region.</summary>
+    public List<string> Regions { get; } = new();
+    public bool ExcludeFromLatest { get; set; }
+    public double PublishedDaysAgo { get; set; } = 1;
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+/// <summary>
+/// How a production VM of the world file is failing (its <c>boot</c> key): provisioning state and error, agent, serial
+/// log content and size, screenshot, and whether boot diagnostics are on.
+/// </summary>
+internal sealed class BootDefinition
+{
+    /// <summary>A key of <c>State.BootFailures</c>; null: the VM booted (or it inherits the failure of its image version).</summary>
+    public string? Failure { get; set; }
+
+    /// <summary>Overrides the failure's ARM error code (or gives one to a VM without a failure key).</summary>
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>Ready, NotReady or Missing; overrides what the failure implies.</summary>
+    public string? AgentStatus { get; set; }
+
+    /// <summary>When the failure happened, in minutes before the emulator started.</summary>
+    public double FailedMinutesAgo { get; set; } = 20;
+
+    /// <summary>enabled, disabled, or blobMissing (enabled, but the blobs are gone).</summary>
+    public string Diagnostics { get; set; } = "enabled";
+
+    /// <summary>Pads the serial log with ordinary boot lines (before the failure) up to this size; 0: no padding.</summary>
+    public int SerialLogSizeKB { get; set; }
+
+    /// <summary>Lines appended to the serial log after what the failure prints.</summary>
+    public List<string> SerialLogLines { get; set; } = new();
+
+    /// <summary>False: the screenshot blob is missing (the serial log is there).</summary>
+    public bool Screenshot { get; set; } = true;
 }
 
 internal sealed class VirtualMachineDefinition
@@ -90,6 +143,9 @@ internal sealed class VirtualMachineDefinition
     public PlanDefinition? Plan { get; set; }
     public Dictionary<string, string> Tags { get; set; } = new();
     public GuestDefinition Guest { get; set; } = new();
+
+    /// <summary>The <c>boot</c> key: how this VM is failing; null for a VM that booted.</summary>
+    public BootDefinition? Boot { get; set; }
 }
 
 /// <summary>A marketplace purchase plan: a VM's <c>plan</c> or a gallery image definition's <c>purchasePlan</c>.</summary>
@@ -109,6 +165,12 @@ internal sealed class ImageReferenceDefinition
     public string Offer { get; set; } = "";
     public string Sku { get; set; } = "";
     public string Version { get; set; } = "latest";
+
+    /// <summary>
+    /// A custom image instead of a marketplace one: a resource id (a gallery image version, a definition = latest, or a
+    /// managed image), resolved when the world is built. Null for a marketplace image.
+    /// </summary>
+    public string? Id { get; set; }
 }
 
 internal sealed class GuestDefinition

@@ -10,7 +10,8 @@ internal static partial class WorldLoader
 {
     private static readonly string[] GalleryKeys = ["name", "location", "description", "images"];
     private static readonly string[] GalleryImageKeys =
-        ["name", "osType", "osState", "hyperVGeneration", "publisher", "offer", "sku", "securityType", "architecture", "description", "purchasePlan"];
+        ["name", "osType", "osState", "hyperVGeneration", "publisher", "offer", "sku", "securityType", "architecture", "description", "purchasePlan", "versions"];
+    private static readonly string[] GalleryVersionKeys = ["name", "source", "boot", "regions", "excludeFromLatest", "publishedDaysAgo", "tags"];
     private static readonly string[] PurchasePlanKeys = ["name", "publisher", "product"];
     private static readonly string[] ReplicationKeys = ["secondsPerGB", "slowFactor", "failRegions"];
 
@@ -105,7 +106,64 @@ internal static partial class WorldLoader
             image.PurchasePlan = ReadPlan(planNode, $"{where}.purchasePlan", source, PurchasePlanKeys);
         }
 
+        var versions = map.Sequence("versions");
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var version = ReadGalleryVersion(versions[i], $"{where}.versions[{i}]", source, image.OsType);
+            if (image.Versions.Any(v => v.Name == version.Name))
+            {
+                throw YamlMap.Error(source, versions[i], $"version '{version.Name}' of image definition '{image.Name}' is defined twice.");
+            }
+
+            image.Versions.Add(version);
+        }
+
         return image;
+    }
+
+    private static GalleryVersionDefinition ReadGalleryVersion(YamlNode node, string where, string? source, string osType)
+    {
+        var map = YamlMap.Read(node, where, source, GalleryVersionKeys);
+        var version = new GalleryVersionDefinition
+        {
+            Name = map.String("name", required: true)!,
+            Source = map.String("source"),
+            ExcludeFromLatest = map.Bool("excludeFromLatest", false),
+            PublishedDaysAgo = map.Double("publishedDaysAgo", 1, 0, 3650),
+            Tags = map.StringMap("tags"),
+        };
+        if (!VersionName().IsMatch(version.Name))
+        {
+            throw map.ErrorAt("name", $"'{version.Name}' is not a valid image version name (Major.Minor.Patch, each a 32-bit integer).");
+        }
+
+        if (map.Has("boot"))
+        {
+            var key = map.String("boot", required: true)!;
+            if (!string.Equals(key, "provisions", StringComparison.OrdinalIgnoreCase))
+            {
+                var failure = State.BootFailures.Find(key)
+                    ?? throw map.ErrorAt("boot", $"{where}.boot: unknown failure '{key}'; expected provisions or one of: {string.Join(", ", State.BootFailures.Keys)}.");
+                if (failure.OsType is { } os && os != osType)
+                {
+                    throw map.ErrorAt("boot", $"{where}.boot: '{failure.Key}' happens to {os} guests only; the definition is {osType}.");
+                }
+
+                version.Boot = failure.Key;
+            }
+        }
+
+        foreach (var (itemNode, value) in map.StringList("regions"))
+        {
+            if (!Locations.IsKnown(value))
+            {
+                throw YamlMap.Error(source, itemNode, $"{where}.regions: unknown region '{value}'; use an Azure location name such as westeurope or eastus.");
+            }
+
+            version.Regions.Add(Locations.Normalize(value));
+        }
+
+        return version;
     }
 
     private static ReplicationSettings ReadReplication(YamlNode node, string? source)
@@ -158,4 +216,7 @@ internal static partial class WorldLoader
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
     private static partial Regex GalleryImageName();
+
+    [GeneratedRegex(@"^\d{1,10}\.\d{1,10}\.\d{1,10}$")]
+    private static partial Regex VersionName();
 }

@@ -15,11 +15,15 @@ internal static partial class WorldLoader
     private static readonly string[] VmKeys =
     [
         "name", "location", "size", "powerState", "osState", "osType", "osName", "osVersion", "computerName",
-        "hyperVGeneration", "securityType", "adminUsername", "osDisk", "image", "plan", "tags", "guest",
+        "hyperVGeneration", "securityType", "adminUsername", "osDisk", "image", "plan", "tags", "guest", "boot",
     ];
     private static readonly string[] VmPlanKeys = ["name", "publisher", "product", "promotionCode"];
     private static readonly string[] OsDiskKeys = ["name", "sizeGB", "storageAccountType"];
-    private static readonly string[] ImageKeys = ["publisher", "offer", "sku", "version"];
+    private static readonly string[] ImageKeys = ["publisher", "offer", "sku", "version", "gallery", "definition", "managedImage", "id"];
+    private static readonly string[] BootKeys =
+        ["failure", "errorCode", "errorMessage", "agent", "failedMinutesAgo", "diagnostics", "serialLog", "screenshot"];
+    private static readonly string[] SerialLogKeys = ["sizeKB", "lines"];
+    public static readonly string[] DiagnosticsModes = ["enabled", "disabled", "blobMissing"];
     private static readonly string[] GuestKeys = ["agent", "prepared", "cloudInit", "sysprepBlockers", "leftovers", "dvdRomDisabled", "domain"];
     private static readonly string[] AgentKeys = ["version", "status"];
 
@@ -146,7 +150,7 @@ internal static partial class WorldLoader
         var groups = map.Sequence("resourceGroups");
         for (var i = 0; i < groups.Count; i++)
         {
-            var rg = ReadResourceGroup(groups[i], $"{where}.resourceGroups[{i}]", source);
+            var rg = ReadResourceGroup(groups[i], $"{where}.resourceGroups[{i}]", source, sub.Id);
             if (sub.ResourceGroups.Any(g => string.Equals(g.Name, rg.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 throw YamlMap.Error(source, groups[i], $"resource group '{rg.Name}' is defined twice in subscription '{sub.Id}' (names are case-insensitive).");
@@ -158,7 +162,7 @@ internal static partial class WorldLoader
         return sub;
     }
 
-    private static ResourceGroupDefinition ReadResourceGroup(YamlNode node, string where, string? source)
+    private static ResourceGroupDefinition ReadResourceGroup(YamlNode node, string where, string? source, string subscriptionId)
     {
         var map = YamlMap.Read(node, where, source, ResourceGroupKeys);
         var rg = new ResourceGroupDefinition
@@ -175,7 +179,7 @@ internal static partial class WorldLoader
         var vms = map.Sequence("virtualMachines");
         for (var i = 0; i < vms.Count; i++)
         {
-            var vm = ReadVm(vms[i], $"{where}.virtualMachines[{i}]", source);
+            var vm = ReadVm(vms[i], $"{where}.virtualMachines[{i}]", source, $"/subscriptions/{subscriptionId}/resourceGroups/{rg.Name}");
             if (rg.VirtualMachines.Any(v => string.Equals(v.Name, vm.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 throw YamlMap.Error(source, vms[i], $"virtual machine '{vm.Name}' is defined twice in resource group '{rg.Name}' (names are case-insensitive).");
@@ -188,7 +192,7 @@ internal static partial class WorldLoader
         return rg;
     }
 
-    private static VirtualMachineDefinition ReadVm(YamlNode node, string where, string? source)
+    private static VirtualMachineDefinition ReadVm(YamlNode node, string where, string? source, string groupId)
     {
         var map = YamlMap.Read(node, where, source, VmKeys);
         var vm = new VirtualMachineDefinition
@@ -238,14 +242,7 @@ internal static partial class WorldLoader
 
         if (map.Node("image") is { } imageNode)
         {
-            var image = YamlMap.Read(imageNode, $"{where}.image", source, ImageKeys);
-            vm.Image = new ImageReferenceDefinition
-            {
-                Publisher = image.String("publisher", required: true)!,
-                Offer = image.String("offer", required: true)!,
-                Sku = image.String("sku", required: true)!,
-                Version = image.String("version") ?? "latest",
-            };
+            vm.Image = ReadImageReference(imageNode, $"{where}.image", source, groupId);
         }
 
         if (map.Node("plan") is { } planNode)
@@ -255,7 +252,107 @@ internal static partial class WorldLoader
 
         vm.Tags = map.StringMap("tags");
         vm.Guest = ReadGuest(map.Node("guest"), $"{where}.guest", source, windows);
+        if (map.Node("boot") is { } bootNode)
+        {
+            vm.Boot = ReadBoot(bootNode, $"{where}.boot", source, vm.OsType);
+        }
+
         return vm;
+    }
+
+    /// <summary>
+    /// A VM's image: a marketplace image (publisher, offer, sku, version), a gallery image of this resource group
+    /// (gallery, definition, version; version latest or absent = the definition), a managed image of this resource group
+    /// (managedImage), or any resource id (id).
+    /// </summary>
+    private static ImageReferenceDefinition ReadImageReference(YamlNode node, string where, string? source, string groupId)
+    {
+        var image = YamlMap.Read(node, where, source, ImageKeys);
+        var forms = new[] { image.Has("publisher"), image.Has("gallery"), image.Has("managedImage"), image.Has("id") }.Count(b => b);
+        if (forms != 1)
+        {
+            throw YamlMap.Error(source, node,
+                $"{where} names one image: publisher/offer/sku (marketplace), gallery/definition[/version] (a gallery image), managedImage (a managed image), or id (a resource id).");
+        }
+
+        if (image.Has("publisher"))
+        {
+            return new ImageReferenceDefinition
+            {
+                Publisher = image.String("publisher", required: true)!,
+                Offer = image.String("offer", required: true)!,
+                Sku = image.String("sku", required: true)!,
+                Version = image.String("version") ?? "latest",
+            };
+        }
+
+        if (image.Has("gallery"))
+        {
+            var gallery = image.String("gallery", required: true)!;
+            var definition = image.String("definition", required: true)!;
+            var version = image.String("version") ?? "latest";
+            var definitionId = $"{groupId}/providers/Microsoft.Compute/galleries/{gallery}/images/{definition}";
+            return new ImageReferenceDefinition
+            {
+                Version = version,
+                Id = string.Equals(version, "latest", StringComparison.OrdinalIgnoreCase) ? definitionId : $"{definitionId}/versions/{version}",
+            };
+        }
+
+        if (image.Has("managedImage"))
+        {
+            return new ImageReferenceDefinition { Id = $"{groupId}/providers/Microsoft.Compute/images/{image.String("managedImage", required: true)}" };
+        }
+
+        var id = image.String("id", required: true)!;
+        if (!id.StartsWith("/subscriptions/", StringComparison.OrdinalIgnoreCase))
+        {
+            throw image.ErrorAt("id", $"{where}.id must be a resource id (/subscriptions/…); got '{id}'.");
+        }
+
+        return new ImageReferenceDefinition { Id = id };
+    }
+
+    private static BootDefinition ReadBoot(YamlNode node, string where, string? source, string osType)
+    {
+        var map = YamlMap.Read(node, where, source, BootKeys);
+        var boot = new BootDefinition();
+        if (map.Has("failure"))
+        {
+            var key = map.String("failure", required: true)!;
+            var failure = State.BootFailures.Find(key)
+                ?? throw map.ErrorAt("failure", $"{where}.failure: unknown failure '{key}'; expected one of: {string.Join(", ", State.BootFailures.Keys)}.");
+            if (failure.OsType is { } os && os != osType)
+            {
+                throw map.ErrorAt("failure", $"{where}.failure: '{failure.Key}' happens to {os} guests only; this VM is {osType}.");
+            }
+
+            boot.Failure = failure.Key;
+        }
+
+        boot.ErrorCode = map.String("errorCode");
+        boot.ErrorMessage = map.String("errorMessage");
+        if (boot.ErrorMessage is not null && boot.ErrorCode is null && boot.Failure is null)
+        {
+            throw map.ErrorAt("errorMessage", $"{where}.errorMessage needs an errorCode or a failure.");
+        }
+
+        if (map.Has("agent"))
+        {
+            boot.AgentStatus = map.Enum("agent", AgentStatuses, "NotReady");
+        }
+
+        boot.FailedMinutesAgo = map.Double("failedMinutesAgo", 20, 0, 60 * 24 * 365);
+        boot.Diagnostics = map.Enum("diagnostics", DiagnosticsModes, "enabled");
+        if (map.Node("serialLog") is { } logNode)
+        {
+            var log = YamlMap.Read(logNode, $"{where}.serialLog", source, SerialLogKeys);
+            boot.SerialLogSizeKB = log.Int("sizeKB", 0, 0, 16384);
+            boot.SerialLogLines = log.StringList("lines").Select(l => l.Value).ToList();
+        }
+
+        boot.Screenshot = map.Bool("screenshot", true);
+        return boot;
     }
 
     /// <summary>A purchase plan: name, publisher and product are required (ARM refuses a partial plan).</summary>

@@ -120,3 +120,13 @@ public sealed class ClassicFailuresEmulatorFixture : EmulatorFixture
     {
     }
 }
+
+/// <summary>The boot-failures world as a class fixture (read-only tests share it).</summary>
+public sealed class BootFailuresEmulatorFixture : EmulatorFixture
+{
+    /// <summary>Serves <c>examples/worlds/boot-failures.yaml</c>.</summary>
+    public BootFailuresEmulatorFixture()
+        : base(Worlds.BootFailures)
+    {
+    }
+}

@@ -9,6 +9,9 @@ public static class Worlds
     /// <summary><c>examples/worlds/classic-failures.yaml</c>.</summary>
     public const string ClassicFailures = "classic-failures";
 
+    /// <summary><c>examples/worlds/boot-failures.yaml</c>: production VMs that fail in each catalogued way.</summary>
+    public const string BootFailures = "boot-failures";
+
     /// <summary>The subscription of the healthy world.</summary>
     public const string SubscriptionId = "00000000-0000-0000-0000-000000000001";
 

@@ -114,6 +114,16 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
         return Task.FromResult(Versions[versionId]);
     }
 
+    public Task RecordValidationsAsync(string versionId, IReadOnlyList<ValidationRecord> records, CancellationToken cancellationToken)
+    {
+        Write("recordValidation " + versionId);
+        foreach (var record in records)
+        {
+            if (GenImage.Core.Validation.ValidationTags.For(record) is { } tag) Versions[versionId].Tags[tag.Key] = tag.Value;
+        }
+        return Task.CompletedTask;
+    }
+
     public Task DeleteVmAsync(string vmId, CancellationToken cancellationToken)
     {
         Write("deleteVm " + vmId);

@@ -65,7 +65,8 @@ public sealed class RecipeRunnerTests : IDisposable
         Assert.Equal(DefinitionId + "/versions/1.0.0", run.VersionId);
         Assert.True(run.Promoted);
         Assert.False(backend.Versions[run.VersionId!].ExcludeFromLatest);
-        Assert.Equal(new[] { "generalize", "createDefinition", "publish", "validate", "promote" }, backend.Writes.Select(w => w.Split(' ')[0]));
+        Assert.Equal(new[] { "generalize", "createDefinition", "publish", "validate", "promote", "recordValidation" }, backend.Writes.Select(w => w.Split(' ')[0]));
+        Assert.Single(GenImage.Core.Validation.ValidationTags.Parse(backend.Versions[run.VersionId!].Tags), v => v.Passed);
         Assert.Equal("Passed", Assert.Single(run.Validation).Status);
         Assert.Contains(DefinitionId, run.Steps.Single(s => s.Name == "Definition").CreatedResourceIds);
         Assert.Contains(run.VersionId, run.Steps.Single(s => s.Name == "Publish").CreatedResourceIds);

@@ -48,7 +48,7 @@ public sealed class DeploymentValidatorTests
         Assert.Empty(result.ResourcesLeftBehind);
         Assert.Equal(new[] { "[    0.000000] Linux version 5.15", "[   12.1] cloud-init: provisioning finished" }, result.SerialLogExcerpt);
         Assert.Empty(log.Warnings);
-        Assert.Equal(new[] { "create giv-0a1b2c3d", "wait", "status", "serial", "delete vm" }, ops.Calls);
+        Assert.Equal(new[] { "create giv-0a1b2c3d", "wait", "status", "serial", "delete vm", "record" }, ops.Calls);
     }
 
     [Fact]
@@ -128,6 +128,8 @@ public sealed class DeploymentValidatorTests
         Assert.Equal("Failed", result.Outcome);
         Assert.Equal("OSProvisioningTimedOut", result.ErrorCode);
         Assert.Contains("generalized without Sysprep", result.Explanation);
+        Assert.Equal("GI7001", result.DiagnosisId);
+        Assert.Contains(result.MatchedLogLines, l => l.LineNumber == 2 && l.Text == "Waiting for OOBE to complete");
         Assert.Contains("Waiting for OOBE to complete", result.SupportingLogLines);
         Assert.Contains("Setup is waiting for the unattend answer file", result.SupportingLogLines);
         Assert.DoesNotContain("unrelated line", result.SupportingLogLines);
@@ -144,6 +146,7 @@ public sealed class DeploymentValidatorTests
         var result = await new DeploymentValidator(ops).ValidateAsync(ops.Image(), Options(), CancellationToken.None);
 
         Assert.Equal("VMAgentStatusCommunicationError", result.ErrorCode);
+        Assert.Equal("GI7010", result.DiagnosisId);
         Assert.Contains("agent is missing", result.Explanation);
         Assert.Empty(ops.Existing);
     }
@@ -264,6 +267,7 @@ public sealed class DeploymentValidatorTests
         var result = await new DeploymentValidator(ops).ValidateAsync(ops.Image(), Options(), CancellationToken.None);
 
         Assert.Equal("SkuNotAvailable", result.ErrorCode);
+        Assert.Equal("GI7102", result.DiagnosisId);
         Assert.Contains("not at fault", result.Explanation);
         Assert.Empty(result.ResourcesCreated);
         Assert.DoesNotContain("delete vm", ops.Calls);
@@ -329,5 +333,59 @@ public sealed class DeploymentValidatorTests
         var log = string.Join("\n", Enumerable.Range(1, 100).Select(i => $"\u001b[0;32mline {i}\u001b[0m\r"));
         var tail = FailureExplainer.Tail(log, 3);
         Assert.Equal(new[] { "line 98", "line 99", "line 100" }, tail);
+    }
+}
+
+public sealed class DeploymentValidatorDiagnosisTests
+{
+    private static DeploymentValidationOptions Options() => new()
+    {
+        Region = "westeurope", ResourceGroupName = "rg-gal", SubscriptionId = "s1", ShortId = "0a1b2c3d",
+        ProvisionTimeout = TimeSpan.FromSeconds(30), AgentReadyTimeout = TimeSpan.FromMilliseconds(200), CleanupTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    [Fact]
+    public async Task Serial_log_evidence_overrides_the_meaning_of_the_code()
+    {
+        var ops = new FakeDeploymentOperations
+        {
+            ProvisioningFailure = new GenImage.Core.Errors.GenImageException(GenImage.Core.Errors.ErrorIds.ArmRequestFailed, GenImage.Core.Errors.GenImageErrorKind.InvalidOperation, "OS Provisioning did not finish in the allotted time.") { ArmErrorCode = "OSProvisioningTimedOut" },
+            SerialLog = GenImage.Core.Tests.Diagnosis.BootLogs.KernelPanic,
+        };
+
+        var result = await new DeploymentValidator(ops).ValidateAsync(ops.Image("Linux", "Standard"), Options(), CancellationToken.None);
+
+        Assert.Equal("GI7007", result.DiagnosisId);
+        Assert.Contains("root file system", result.Explanation);
+        Assert.Contains(result.MatchedLogLines, l => l.IsEvidence && l.LineNumber == 9);
+        Assert.Contains("status", ops.Calls);   // the agent was read for the diagnosis before clean-up
+        Assert.Empty(ops.Existing);
+    }
+
+    [Fact]
+    public async Task Own_timeout_keeps_its_words_and_adds_the_evidence()
+    {
+        var ops = new FakeDeploymentOperations { ProvisioningHangs = true, SerialLog = GenImage.Core.Tests.Diagnosis.BootLogs.Fstab };
+        var options = Options();
+        options.ProvisionTimeout = TimeSpan.FromMilliseconds(50);
+
+        var result = await new DeploymentValidator(ops).ValidateAsync(ops.Image("Linux", "Standard"), options, CancellationToken.None);
+
+        Assert.Equal("TimedOut", result.Outcome);
+        Assert.Equal("GI7008", result.DiagnosisId);
+        Assert.StartsWith("The validation VM did not finish provisioning", result.Explanation);
+        Assert.Contains("GI7008", result.Explanation);
+    }
+
+    [Fact]
+    public async Task Passed_validation_has_no_diagnosis()
+    {
+        var ops = new FakeDeploymentOperations();
+
+        var result = await new DeploymentValidator(ops).ValidateAsync(ops.Image(), Options(), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Null(result.DiagnosisId);
+        Assert.Empty(result.MatchedLogLines);
     }
 }

@@ -134,6 +134,24 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
         return Task.CompletedTask;
     }
 
+    /// <summary>The tags recorded on the image, by key.</summary>
+    public Dictionary<string, string> ImageTags { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Thrown by RecordOnImage (no permission to update the version, say).</summary>
+    public GenImageException? RecordFailure { get; set; }
+
+    public Task RecordOnImageAsync(string imageId, KeyValuePair<string, string> tag, CancellationToken cancellationToken)
+    {
+        Call("record");
+        if (RecordFailure != null) throw RecordFailure;
+        var merged = ValidationTags.Merge(ImageTags, tag, out var refused) ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded, refused!);
+        lock (_gate)
+        {
+            ImageTags.Clear();
+            foreach (var t in merged) ImageTags[t.Key] = t.Value;
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<bool> ResourceExistsAsync(string resourceId, CancellationToken cancellationToken)
     {
         lock (_gate) return Task.FromResult(Existing.Contains(resourceId));

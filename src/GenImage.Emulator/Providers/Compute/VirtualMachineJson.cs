@@ -164,7 +164,7 @@ internal static class VirtualMachineJson
             };
         return new JsonObject
         {
-            ["vmAgentVersion"] = agentStatus == "Missing" ? "Unknown" : vm.Guest.AgentVersion,
+            ["vmAgentVersion"] = agentStatus == "Missing" || !vm.AgentEverRan ? "Unknown" : vm.Guest.AgentVersion,
             ["statuses"] = new JsonArray(status),
         };
     }

@@ -291,13 +291,8 @@ internal sealed partial class VirtualMachinesProvider
             }
         });
 
-        var outcome = lineage.Outcome;
-        var seconds = outcome switch
-        {
-            BootOutcome.OsProvisioningTimedOut => Durations.OsProvisioningTimeout,
-            BootOutcome.AgentNotReporting => boot + Durations.AgentStatusTimeout,
-            _ => boot + Durations.AgentReadyAfterBoot,
-        };
+        var failure = BootFailures.Find(lineage.Failure);
+        var seconds = failure?.FailAfter(boot) ?? boot + Durations.AgentReadyAfterBoot;
         return operations.Start(request, rg.Subscription.Id, vm.Location, vm.ResourceId, "createVirtualMachine", seconds, op =>
         {
             if (!Alive())
@@ -306,7 +301,7 @@ internal sealed partial class VirtualMachinesProvider
                 return;
             }
 
-            if (outcome == BootOutcome.Provisions)
+            if (failure is null)
             {
                 vm.Lifecycle = null;
                 vm.AgentReadyAt = op.DueTime;
@@ -315,10 +310,11 @@ internal sealed partial class VirtualMachinesProvider
                 return;
             }
 
-            var (code, message) = ProvisioningFailures.For(outcome, vm.Name);
+            var (code, message) = (failure.ArmCode, failure.Message(vm));
             vm.Lifecycle = "Failed";
             vm.ProvisioningError = (code, message);
             vm.StatusTime = op.DueTime;
+            vm.FailedAt = op.DueTime;
             op.Fail(op.DueTime, code, message);
         });
     }

@@ -103,9 +103,15 @@ internal sealed class BootDiagnosticsBlobs(WorldStore store)
             return StorageError(404, "BlobNotFound", "The specified blob does not exist.", null);
         }
 
+        // The world can say that the blobs are gone (a deleted container) or that there is no screenshot.
+        if (vm.BootDiagnosticsBlobsMissing || (parts[1] == ScreenshotBmp && vm.WorldBoot is { Screenshot: false }))
+        {
+            return StorageError(404, "BlobNotFound", "The specified blob does not exist.", null);
+        }
+
         return parts[1] == SerialLog
             ? (200, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(SerialConsoleLog.Build(vm, store.Clock)), null)
-            : (200, "image/bmp", Screenshot.Bmp(vm.ProvisioningState == "Failed"), null);
+            : (200, "image/bmp", Screenshot.Of(vm), null);
     }
 
     private static (int, string, byte[], string?) StorageError(int status, string code, string message, string? detail)
