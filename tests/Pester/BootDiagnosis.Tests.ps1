@@ -83,7 +83,8 @@ Describe 'Diagnosing production VMs that do not boot' {
         ($diagnosis.Checked -join ' ') | Should -Match 'VM agent: Ready'
         $diagnosis.Image.Kind | Should -Be 'GalleryImageLatest'
         $diagnosis.Image.ExactVersion | Should -Be '1.1.0'
-        @($diagnosis.Image.Validations).Region | Should -Be @('westeurope')
+        @($diagnosis.Image.Validations).Count | Should -Be 1
+        $diagnosis.Image.Validations[0].Region | Should -Be 'westeurope'
         $diagnosis.Image.Preparation | Should -Match '^Prepared through Run Command'
     }
 
@@ -180,7 +181,8 @@ Describe 'Evidence reads the validations recorded on the version and the permiss
         $goodEvidence = Get-ImageEvidence -VersionId $good
         $badEvidence = Get-ImageEvidence -VersionId $bad
         $goodEvidence.Summary.Booted | Should -BeTrue
-        @($goodEvidence.Validation).Region | Should -Be @('westeurope')
+        @($goodEvidence.Validation).Count | Should -Be 1
+        $goodEvidence.Validation[0].Region | Should -Be 'westeurope'
         $goodEvidence.Validation[0].CorrelationId | Should -Be $passed.CorrelationId
         $badEvidence.Summary.Booted | Should -BeFalse
         $badEvidence.Validation[0].Region | Should -Be 'eastus'
