@@ -10,7 +10,7 @@ namespace GenImage.Cmdlets.Commands
     /// <para type="synopsis">Prepares (optionally), stops, deallocates and generalizes a VM, then verifies OSState/generalized.</para>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "GeneralizeVm", DefaultParameterSetName = ByNameSet,
-        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(GeneralizeResult))]
     public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
     {
@@ -40,7 +40,7 @@ namespace GenImage.Cmdlets.Commands
         [Parameter]
         public SwitchParameter Prepare { get; set; }
 
-        /// <summary>Skip the confirmation prompt.</summary>
+        /// <summary>Skip the confirmation prompt of the irreversible generalize (never -WhatIf).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -82,10 +82,7 @@ namespace GenImage.Cmdlets.Commands
             if (!plan.AlreadyGeneralized)
             {
                 foreach (var warning in plan.Warnings) WriteWarning(warning);
-                bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-                bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
-                bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
-                if (!proceed) return;
+                if (!ShouldChange(target, plan.Describe(), irreversible: true, force: Force.IsPresent)) return;
             }
 
             try

@@ -138,7 +138,7 @@ namespace GenImage.Cmdlets.Commands
                 options.ShortId = spec.Name.Substring(DeploymentValidator.NamePrefix.Length);
                 var action = $"Deploy validation VM '{spec.Name}' ({spec.VmSize}, {spec.SecurityType}) in {region} into '{options.ResourceGroupName}'" +
                              (KeepVm.IsPresent ? " and keep it" : ", then delete it and its disk");
-                if (!ShouldProcess($"{imageId} ({region})", action)) continue;
+                if (!ShouldChange($"{imageId} ({region})", action)) continue;
 
                 Task<ValidationResult>? running = null;
                 ValidationResult result;
