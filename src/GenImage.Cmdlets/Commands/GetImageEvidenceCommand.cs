@@ -4,7 +4,9 @@ using System.Management.Automation;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Evidence;
+using GenImage.Core.Gallery;
 using GenImage.Core.Recipes;
+using GenImage.Core.Vm;
 
 namespace GenImage.Cmdlets.Commands
 {
@@ -79,17 +81,24 @@ namespace GenImage.Cmdlets.Commands
                         break;
                     case VmSet:
                         target = VmId!;
-                        request = new EvidenceRequest { SourceVmId = VmId };
+                        request = new EvidenceRequest { SourceVmId = ResourceIds.RequireVirtualMachine(VmId!) };
                         break;
                     default:
                         target = VersionId!;
+                        GalleryIds.ParseVersion(VersionId!);
                         request = new EvidenceRequest { VersionId = VersionId };
                         break;
                 }
             }
             catch (GenImageException ex)
             {
-                WriteItemError(ex, RunPath ?? (object?)InputObject);
+                WriteItemError(ex, ex.Target ?? RunPath ?? (object?)InputObject);
+                return;
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+            {
+                var error = IoErrors.Translate(ex, "read the run", RunPath ?? InputObject?.JournalPath ?? string.Empty);
+                WriteItemError(error, error.Target);
                 return;
             }
             if (ActivityLogWindowHours > 0) request.ActivityLogWindow = TimeSpan.FromHours(ActivityLogWindowHours);
@@ -109,17 +118,13 @@ namespace GenImage.Cmdlets.Commands
                         log.Verbose($"Evidence bundle written to {output}.");
                     }
                     return e;
-                });
+                }, target: output ?? target.ToString());
                 foreach (var gap in evidence.Gaps) WriteVerbose($"Evidence gap: {gap}");
                 WriteObject(evidence);
             }
             catch (GenImageException ex)
             {
-                WriteItemError(ex, target);
-            }
-            catch (IOException ex)
-            {
-                WriteError(new ErrorRecord(ex, ErrorRecords.Prefix + "EvidenceWriteFailed", ErrorCategory.WriteError, OutputPath));
+                WriteItemError(ex, ex.Target ?? target);
             }
         }
     }

@@ -59,9 +59,11 @@ namespace GenImage.Cmdlets.Infrastructure
         /// <summary>
         /// Runs <paramref name="work"/> on the thread pool inside a <see cref="CallScope"/> and pumps its log
         /// messages here until it ends. Returns its result or rethrows its exception; a cancellation caused by
-        /// Ctrl+C becomes <see cref="PipelineStoppedException"/>.
+        /// Ctrl+C becomes <see cref="PipelineStoppedException"/>, and any exception that is not the module's own
+        /// (a file-system failure, a bad value deep in a library) becomes a <see cref="GenImageException"/> naming
+        /// <paramref name="target"/>, so no raw .NET exception reaches the user.
         /// </summary>
-        protected T RunAsync<T>(Func<IGenImageLog, CancellationToken, Task<T>> work, string? correlationId = null)
+        protected T RunAsync<T>(Func<IGenImageLog, CancellationToken, Task<T>> work, string? correlationId = null, string? target = null)
         {
             using var queue = new BlockingCollection<Action>();
             var log = new QueueLog(this, queue);
@@ -90,6 +92,10 @@ namespace GenImage.Cmdlets.Infrastructure
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (Exception ex) when (!(ex is GenImageException) && !(ex is OperationCanceledException) && !(ex is PipelineStoppedException))
+            {
+                throw IoErrors.Unexpected(ex, target);
             }
         }
 

@@ -19,6 +19,8 @@ namespace GenImage.Core.Errors
         OperationStopped,
         InvalidData,
         NotConnected,
+        /// <summary>A file could not be written (a full disk is LimitsExceeded, a denied folder PermissionDenied).</summary>
+        WriteError,
     }
 
     /// <summary>
@@ -64,5 +66,12 @@ namespace GenImage.Core.Errors
         public const string EmulatorConnectionFile = "EmulatorConnectionFile";
         public const string SubscriptionNotFound = "SubscriptionNotFound";
         public const string ArmRequestFailed = "ArmRequestFailed";
+        public const string InvalidArgument = "InvalidArgument";
+        public const string DiskFull = "DiskFull";
+        public const string PathNotFound = "PathNotFound";
+        public const string PathAccessDenied = "PathAccessDenied";
+        public const string FileInUse = "FileInUse";
+        public const string FileIOFailed = "FileIOFailed";
+        public const string UnexpectedError = "UnexpectedError";
     }
 }

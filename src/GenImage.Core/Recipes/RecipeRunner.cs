@@ -492,11 +492,13 @@ namespace GenImage.Core.Recipes
                     End(journal, run, RunStatus.Stopped, $"Stopped during {name}. Resume with -Resume.", options);
                     throw;
                 }
-                catch (GenImageException ex)
+                catch (Exception ex)
                 {
-                    Failure = ex;
-                    Finish(journal, record, state, RunStatus.Failed, ex.Message, ex.ErrorId, options);
-                    return End(journal, run, RunStatus.Failed, $"{name} failed ({ex.ErrorId}): {ex.Message} Fix the cause, then continue with -Resume.", options);
+                    // Anything else (a full disk, an unreadable probe script, a bad value) ends the run Failed and
+                    // journaled, with a GenImage error, so -Resume can continue it.
+                    var error = ex as GenImageException ?? IoErrors.Unexpected(ex, planned.Target);
+                    Failure = error;
+                    return FailRun(journal, record, state, run, name, error, options);
                 }
 
                 Finish(journal, record, state, outcome.Status, outcome.Message, outcome.ErrorId, options, outcome);
@@ -588,6 +590,27 @@ namespace GenImage.Core.Recipes
             if (outcome != null) state.Apply(record.Name, outcome);
             string level = status == RunStatus.Failed || status == RunStatus.Blocked ? "failed" : status.ToLowerInvariant();
             _log.Verbose($"Step {record.Name}: {level}{(message == null ? string.Empty : " - " + message)}");
+        }
+
+        /// <summary>
+        /// Records a failed step and the failed run. When the journal itself cannot be written (a full disk), the run
+        /// ends with that error: the journal keeps every whole line written before, so -Resume continues once fixed.
+        /// </summary>
+        private RecipeRun FailRun(RunJournal journal, RecipeStepRecord record, RunState state, RecipeRun run, string name, GenImageException error, RecipeRunOptions options)
+        {
+            try
+            {
+                Finish(journal, record, state, RunStatus.Failed, error.Message, error.ErrorId, options);
+                return End(journal, run, RunStatus.Failed, $"{name} failed ({error.ErrorId}): {error.Message} Fix the cause, then continue with -Resume.", options);
+            }
+            catch (GenImageException journalError)
+            {
+                run.Status = RunStatus.Failed;
+                run.Message = $"{name} failed ({error.ErrorId}): {error.Message}";
+                throw new GenImageException(journalError.ErrorId, journalError.Kind,
+                    $"{name} failed ({error.ErrorId}: {error.Message}), and the journal could not record it: {journalError.Message}", error)
+                { Target = journalError.Target };
+            }
         }
 
         private RecipeRun End(RunJournal journal, RecipeRun run, string status, string? message, RecipeRunOptions options)

@@ -62,10 +62,23 @@ namespace GenImage.Core.Recipes
         /// <summary>Creates the run folder and an empty journal.</summary>
         public static RunJournal Create(string runFolder)
         {
-            Directory.CreateDirectory(runFolder);
             var path = System.IO.Path.Combine(runFolder, FileName);
-            if (File.Exists(path)) throw new IOException($"A journal already exists at {path}.");
-            File.WriteAllText(path, string.Empty, new UTF8Encoding(false));
+            try
+            {
+                Directory.CreateDirectory(runFolder);
+                using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
+                {
+                }
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+            {
+                if (File.Exists(path) && !(ex is UnauthorizedAccessException))
+                {
+                    throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.ResourceExists,
+                        $"A journal already exists at {path}; a run folder holds one run.", ex) { Target = path };
+                }
+                throw IoErrors.Translate(ex, "create the run folder", runFolder);
+            }
             return new RunJournal(path);
         }
 
@@ -73,7 +86,16 @@ namespace GenImage.Core.Recipes
         public static RunJournal Open(string journalPath)
         {
             var journal = new RunJournal(System.IO.Path.GetFullPath(journalPath));
-            foreach (var line in File.ReadAllLines(journal.Path))
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(journal.Path);
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+            {
+                throw IoErrors.Translate(ex, "read the run journal", journal.Path);
+            }
+            foreach (var line in lines)
             {
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 JournalEvent? ev;
@@ -103,11 +125,22 @@ namespace GenImage.Core.Recipes
             string line = EvidenceJson.SerializeRedacted(ev, indented: false);
             lock (_gate)
             {
-                using (var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read))
+                try
                 {
-                    var bytes = new UTF8Encoding(false).GetBytes(line + "\n");
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(true);
+                    using (var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read))
+                    {
+                        var bytes = new UTF8Encoding(false).GetBytes(line + "\n");
+                        stream.Write(bytes, 0, bytes.Length);
+                        stream.Flush(true);
+                    }
+                }
+                catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+                {
+                    // A line cut short is ignored when the journal is read, so -Resume continues from the last whole line.
+                    var error = IoErrors.Translate(ex, "append to the run journal", Path);
+                    throw new GenImageException(error.ErrorId, error.Kind,
+                        error.Message + " The journal keeps every line written before; once the cause is fixed, -Resume continues the run.", ex)
+                    { Target = Path };
                 }
                 Events.Add(ev);
             }

@@ -133,8 +133,14 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
     Task<SourceVm?> IEvidenceSource.GetVmAsync(string vmId, CancellationToken cancellationToken) => GetVmAsync(vmId, cancellationToken);
     public Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ActivityLogEntry>>(Writes.Select(w => new ActivityLogEntry { OperationName = w.Split(' ')[0] + "/action", Caller = "operator@genimage.local", Status = "Succeeded", ResourceId = w.Split(' ')[1], Timestamp = DateTimeOffset.UtcNow }).ToList());
-    public Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RoleAssignmentEntry>>(Array.Empty<RoleAssignmentEntry>());
+    public Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)
+    {
+        WhileCollectingEvidence?.Invoke();
+        return Task.FromResult<IReadOnlyList<RoleAssignmentEntry>>(Array.Empty<RoleAssignmentEntry>());
+    }
+
+    /// <summary>Runs while the evidence step collects (before it writes the bundle).</summary>
+    public Action? WhileCollectingEvidence { get; set; }
 
     public static GenImageException ArmFailure(string what) =>
         new("ArmInternalServerError", GenImageErrorKind.ResourceUnavailable, $"Could not {what}: ARM answered 500 InternalServerError");

@@ -240,6 +240,43 @@ public sealed class RecipeRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_full_disk_during_a_step_ends_the_run_Failed_and_journaled_and_Resume_continues_it()
+    {
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        Assert.True(File.Exists("/dev/full"), "This test needs /dev/full (Linux).");
+        var backend = new FakeRecipeBackend();
+        var recipe = Recipe();
+        string? full = null;
+        backend.WhileCollectingEvidence = () =>
+        {
+            string runFolder = Path.GetDirectoryName(RunJournal.FindJournals(Path.Combine(_folder, "runs"), "ubuntu").Single())!;
+            Directory.CreateDirectory(Path.Combine(runFolder, "evidence"));
+            full = Path.Combine(runFolder, "evidence", "evidence.json");
+            if (!File.Exists(full)) File.CreateSymbolicLink(full, "/dev/full");
+        };
+
+        var failed = await Run(backend, recipe);
+
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        var evidence = failed.Steps.Single(s => s.Name == "Evidence");
+        Assert.Equal(RunStatus.Failed, evidence.Status);
+        Assert.Equal(ErrorIds.DiskFull, evidence.ErrorId);
+        Assert.Contains(Path.GetDirectoryName(full)!, evidence.Message);
+        var journal = RunJournal.Open(failed.JournalPath);
+        Assert.Equal(RunStatus.Failed, journal.Finished!.Status);
+        Assert.True(journal.IsUnfinished);
+
+        backend.WhileCollectingEvidence = null;
+        File.Delete(full!);
+        var resumed = await Run(backend, recipe, new RecipeRunOptions { Resume = true });
+
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
+        Assert.Equal(failed.RunId, resumed.RunId);
+        Assert.Equal(1, backend.Count("publish"));
+        Assert.Empty(Sha256Sums.Verify(resumed.EvidencePath!));
+    }
+
+    [Fact]
     public async Task Resume_without_an_unfinished_run_is_refused()
     {
         var backend = new FakeRecipeBackend();
