@@ -18,7 +18,7 @@ namespace GenImage.Core.Recipes
     public static class RecipeParser
     {
         private static readonly Regex NamePattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$", RegexOptions.CultureInvariant);
-        private static readonly Regex VersionPattern = new Regex(@"^\d{1,9}\.\d{1,9}\.\d{1,9}$", RegexOptions.CultureInvariant);
+        private static readonly Regex VersionPattern = new Regex(@"^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$", RegexOptions.CultureInvariant);
         private static readonly Regex RegionPattern = new Regex(@"^[a-z][a-z0-9]{1,39}$", RegexOptions.CultureInvariant);
         private static readonly Regex RuleIdPattern = new Regex(@"^GI\d{4}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
         private static readonly Regex RulePatternPattern = new Regex(@"^GI[0-9?*\[\]\-]{1,8}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
@@ -451,7 +451,7 @@ namespace GenImage.Core.Recipes
             {
                 var at = node.Get("name")!;
                 c.Add(RecipeDiagnosticIds.InvalidValue, at.Line, at.Column, "spec.version.name",
-                    $"'{v.Name}' is not a gallery image version name. Use Major.Minor.Patch with whole numbers, for example 1.0.0.");
+                    $"'{v.Name}' is not a gallery image version name (GI3001). Use Major.Minor.Patch with whole numbers written without leading zeros, for example 1.0.0.");
             }
         }
 

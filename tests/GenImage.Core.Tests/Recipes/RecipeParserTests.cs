@@ -194,6 +194,7 @@ public sealed class RecipeParserTests : IDisposable
     [Theory]
     [InlineData("    securityType: TrustedLaunch", "    securityType: TrustedLunch", "spec.definition.securityType", "TrustedLaunch")]
     [InlineData("    increment: patch", "    name: 1.0", "spec.version.name", null)]
+    [InlineData("    increment: patch", "    name: 01.0.0", "spec.version.name", null)]
     [InlineData("westeurope=2=Standard_ZRS", "westeurope=0=Standard_ZRS", "spec.publishing.targetRegions[0]", null)]
     [InlineData("westeurope=2=Standard_ZRS", "westeurope=2=Premium_ZRS", "spec.publishing.targetRegions[0]", null)]
     [InlineData("exclude: [ GI5* ]", "exclude: [ rule5 ]", "spec.readiness.exclude[0]", null)]
