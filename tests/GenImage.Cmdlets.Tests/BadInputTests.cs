@@ -14,6 +14,9 @@ public sealed class BadInputTests : IClassFixture<EmulatorFixture>, IDisposable
         _emulator = emulator;
         Directory.CreateDirectory(_folder);
         File.WriteAllText(Path.Combine(_folder, "a-file"), "not a folder");
+        // A connection file that names a remote endpoint: the pinned certificate must not be trusted there.
+        File.WriteAllText(Path.Combine(_folder, "remote.json"),
+            $"{{\"endpoint\":\"https://10.20.30.40:{emulator.Endpoint.Port}/\",\"certificateThumbprint\":\"{emulator.CertificateThumbprint}\"}}");
     }
 
     public void Dispose()
@@ -51,6 +54,9 @@ public sealed class BadInputTests : IClassFixture<EmulatorFixture>, IDisposable
         new object[] { "Invoke-ImageRecipe -Path $recipe -OutputPath $folder/a-file/runs -Force", "a-file" },
         new object[] { "Connect-GenImage -Emulator -ConnectionFile $folder/no-such.json", "no-such.json" },
         new object[] { "Connect-GenImage -Emulator -ConnectionFile $folder/a-file", "a-file" },
+        new object[] { "Connect-GenImage -Emulator -ConnectionFile $folder/remote.json", "loopback" },
+        new object[] { "$env:GENIMAGE_EMULATOR_CONNECTION = \"$folder/remote.json\"; try { Connect-GenImage -Emulator } finally { $env:GENIMAGE_EMULATOR_CONNECTION = $null }", "10.20.30.40" },
+        new object[] { "Connect-GenImage -Emulator -Endpoint https://10.20.30.40:8443/ -EmulatorCertificateThumbprint ('A' * 64)", "loopback" },
     };
 
     [Theory]
