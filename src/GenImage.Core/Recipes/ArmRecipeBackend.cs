@@ -116,10 +116,10 @@ namespace GenImage.Core.Recipes
             return ReadinessEngine.Evaluate(input, options.Selection);
         }
 
-        public async Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, CancellationToken cancellationToken)
+        public async Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var generalizer = new Generalizer(_vms, _log);
-            var options = new GeneralizeOptions { Prepare = prepare, Timeout = TimeSpan.FromHours(1), TimeoutParameterName = "-TimeoutSec" };
+            var options = new GeneralizeOptions { Prepare = prepare, Timeout = timeout, TimeoutParameterName = RecipeTimeoutKeys.Generalize };
             var plan = await generalizer.PlanAsync(vmId, options, cancellationToken).ConfigureAwait(false);
             foreach (var warning in plan.Warnings) _log.Warning(warning);
             return await generalizer.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
@@ -168,6 +168,7 @@ namespace GenImage.Core.Recipes
                 ExcludeFromLatest = request.ExcludeFromLatest,
                 EndOfLifeDate = request.EndOfLifeDate,
                 Timeout = request.Timeout,
+                TimeoutParameterName = RecipeTimeoutKeys.Publish,
             };
             foreach (var r in request.TargetRegions) options.TargetRegions.Add(r);
             foreach (var t in request.Tags) options.Tags[t.Key] = t.Value;
@@ -214,7 +215,7 @@ namespace GenImage.Core.Recipes
                     RequireSubnet = !_connection.Context.IsEmulator,
                     ProbeScript = request.ProbeScript,
                     ProvisionTimeout = request.Timeout,
-                    TimeoutParameterName = "spec.validation.timeoutMinutes",
+                    TimeoutParameterName = RecipeTimeoutKeys.Validation,
                 };
                 if (request.VmSize != null) options.VmSize = request.VmSize;
                 var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,14 @@ namespace GenImage.Core.Recipes
         public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(3);
     }
 
+    /// <summary>The recipe keys that set the steps' time limits; timeout errors name them.</summary>
+    public static class RecipeTimeoutKeys
+    {
+        public const string Generalize = "spec.source.timeoutMinutes";
+        public const string Publish = "spec.publishing.timeoutMinutes";
+        public const string Validation = "spec.validation.timeoutMinutes";
+    }
+
     /// <summary>What the validation step asks the deployment-test engine.</summary>
     public sealed class RecipeValidationRequest
     {
@@ -58,7 +66,8 @@ namespace GenImage.Core.Recipes
 
         Task<SourceVm?> GetVmAsync(string vmId, CancellationToken cancellationToken);
         Task<IReadOnlyList<ReadinessFinding>> CheckReadinessAsync(RecipeReadinessRequest request, CancellationToken cancellationToken);
-        Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, CancellationToken cancellationToken);
+        /// <summary>Prepares (when asked) and generalizes the VM within <paramref name="timeout"/> (spec.source.timeoutMinutes).</summary>
+        Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, TimeSpan timeout, CancellationToken cancellationToken);
         Task<GalleryImageDefinition?> GetDefinitionAsync(string definitionId, CancellationToken cancellationToken);
         /// <summary>Creates the definition (and its gallery when missing, in the resource group's region).</summary>
         Task<GalleryImageDefinition> CreateDefinitionAsync(GalleryImageDefinition definition, CancellationToken cancellationToken);

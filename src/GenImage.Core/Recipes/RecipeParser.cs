@@ -360,6 +360,7 @@ namespace GenImage.Core.Recipes
             source.ResourceGroup = Str(node, "resourceGroup");
             source.VmName = Str(node, "vmName");
             source.Prepare = Bool(node, "prepare") ?? true;
+            source.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.source.timeoutMinutes", source.TimeoutMinutes);
             if (source.VmId != null && (source.ResourceGroup != null || source.VmName != null))
             {
                 var at = node.Get("resourceGroup") ?? node.Get("vmName")!;
@@ -460,6 +461,7 @@ namespace GenImage.Core.Recipes
             if (Map(spec, "publishing") is not { } node) return;
             var p = c.Recipe.Spec.Publishing;
             p.ExcludeFromLatest = Bool(node, "excludeFromLatest") ?? true;
+            p.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.publishing.timeoutMinutes", p.TimeoutMinutes);
             if (node.Get("endOfLife") is { } eolNode && eolNode.Kind == YamlKind.Scalar && TryDate(eolNode.Value ?? string.Empty, out var eol))
             {
                 p.EndOfLife = eol;
@@ -599,18 +601,7 @@ namespace GenImage.Core.Recipes
             v.Enabled = Bool(node, "enabled") ?? true;
             v.VmSize = Str(node, "vmSize");
             v.SubnetId = Str(node, "subnetId");
-            if (Int(node, "timeoutMinutes") is { } timeout)
-            {
-                if (timeout < 1 || timeout > 1440)
-                {
-                    var at = node.Get("timeoutMinutes")!;
-                    c.Add(RecipeDiagnosticIds.InvalidValue, at.Line, at.Column, "spec.validation.timeoutMinutes", "timeoutMinutes must be from 1 to 1440.");
-                }
-                else
-                {
-                    v.TimeoutMinutes = (int)timeout;
-                }
-            }
+            v.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.validation.timeoutMinutes", v.TimeoutMinutes);
             if (v.SubnetId != null && !SubnetIdPattern.IsMatch(v.SubnetId))
             {
                 var at = node.Get("subnetId")!;
@@ -705,6 +696,16 @@ namespace GenImage.Core.Recipes
         }
 
         // ---------------------------------------------------------------- helpers
+
+        /// <summary>A time limit in minutes (1-1440); out of range is GI9006 and leaves the default.</summary>
+        private static int Minutes(Context c, YamlTreeNode node, string key, string path, int fallback)
+        {
+            if (Int(node, key) is not { } minutes) return fallback;
+            if (minutes >= 1 && minutes <= 1440) return (int)minutes;
+            var at = node.Get(key)!;
+            c.Add(RecipeDiagnosticIds.InvalidValue, at.Line, at.Column, path, $"{path} must be from 1 to 1440 (minutes).");
+            return fallback;
+        }
 
         private static YamlTreeNode? Map(YamlTreeNode node, string key) =>
             node.Get(key) is { Kind: YamlKind.Mapping } map ? map : null;

@@ -795,7 +795,7 @@ namespace GenImage.Core.Recipes
             {
                 return new StepOutcome { Message = $"VM {vm.Name} is already generalized; nothing was done." };
             }
-            var result = await _backend.GeneralizeAsync(plan.SourceVmId, spec.Source.Prepare, ct).ConfigureAwait(false);
+            var result = await _backend.GeneralizeAsync(plan.SourceVmId, spec.Source.Prepare, TimeSpan.FromMinutes(spec.Source.TimeoutMinutes), ct).ConfigureAwait(false);
             var outcome = new StepOutcome
             {
                 Message = $"VM {vm.Name}: {result.Status} ({result.PowerStateBefore} -> {result.PowerStateAfter}, OS state {result.OsStateAfter})" + (result.Prepared ? ", guest prepared" : string.Empty) + ".",
@@ -908,6 +908,7 @@ namespace GenImage.Core.Recipes
                     TargetRegions = spec.Publishing.TargetRegions,
                     ExcludeFromLatest = spec.Publishing.ExcludeFromLatest,
                     EndOfLifeDate = spec.Publishing.EndOfLife,
+                    Timeout = TimeSpan.FromMinutes(spec.Publishing.TimeoutMinutes),
                     Tags =
                     {
                         ["owner"] = plan.Recipe.Owner,

@@ -48,8 +48,12 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
         return Task.FromResult<IReadOnlyList<ReadinessFinding>>(Findings.Select(f => new ReadinessFinding { RuleId = f.RuleId, Severity = f.Severity, Status = f.Status, Target = f.Target, Message = f.Message }).ToList());
     }
 
-    public Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, CancellationToken cancellationToken)
+    public TimeSpan? GeneralizeTimeout { get; private set; }
+    public TimeSpan? PublishTimeout { get; private set; }
+
+    public Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        GeneralizeTimeout = timeout;
         cancellationToken.ThrowIfCancellationRequested();
         Write("generalize " + vmId);
         Vm.PowerState = "deallocated";
@@ -85,6 +89,7 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
     public Task<GalleryImageVersion> PublishAsync(RecipePublishRequest request, CancellationToken cancellationToken)
     {
         Write("publish " + request.VersionId);
+        PublishTimeout = request.Timeout;
         var v = new GalleryImageVersion
         {
             Id = request.VersionId, Name = request.VersionId.Substring(request.VersionId.LastIndexOf('/') + 1), GalleryName = "galImages", DefinitionName = "def",

@@ -210,6 +210,33 @@ public sealed class RecipeParserTests : IDisposable
     }
 
     [Fact]
+    public void Step_time_limits_are_recipe_keys_with_defaults()
+    {
+        var defaults = Parse(Valid);
+        Assert.Equal(60, defaults.Spec.Source.TimeoutMinutes);
+        Assert.Equal(180, defaults.Spec.Publishing.TimeoutMinutes);
+        Assert.Equal(30, defaults.Spec.Validation.TimeoutMinutes);
+
+        var set = Parse(Valid.Replace("    vmName: vm-win2022-src", "    vmName: vm-win2022-src\n    timeoutMinutes: 90")
+            .Replace("    endOfLife: 2030-12-31", "    endOfLife: 2030-12-31\n    timeoutMinutes: 600"));
+        Assert.True(set.IsValid, string.Join("\n", set.Diagnostics));
+        Assert.Equal(90, set.Spec.Source.TimeoutMinutes);
+        Assert.Equal(600, set.Spec.Publishing.TimeoutMinutes);
+    }
+
+    [Theory]
+    [InlineData("    vmName: vm-win2022-src", "spec.source.timeoutMinutes")]
+    [InlineData("    endOfLife: 2030-12-31", "spec.publishing.timeoutMinutes")]
+    [InlineData("    vmSize: Standard_D2s_v5", "spec.validation.timeoutMinutes")]
+    public void A_time_limit_out_of_range_is_GI9006_naming_the_key(string after, string keyPath)
+    {
+        var recipe = Parse(Valid.Replace(after, after + "\n    timeoutMinutes: 0"));
+        var d = Single(recipe, RecipeDiagnosticIds.InvalidValue);
+        Assert.Equal(keyPath, d.KeyPath);
+        Assert.Contains(keyPath, d.Message);
+    }
+
+    [Fact]
     public void Wrong_api_version_and_kind_are_GI9007()
     {
         var recipe = Parse(Valid.Replace("genimage.dev/v1", "genimage.dev/v9").Replace("kind: ImageRecipe", "kind: World"));

@@ -91,6 +91,32 @@ public sealed class RecipeRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_steps_run_within_the_time_limits_the_recipe_sets()
+    {
+        var backend = new FakeRecipeBackend();
+        var recipe = RecipeParser.ParseText(Recipe().Content
+            .Replace("    vmName: vm-src", "    vmName: vm-src\n    timeoutMinutes: 45")
+            .Replace("    targetRegions: [ westeurope, northeurope=2 ]", "    targetRegions: [ westeurope, northeurope=2 ]\n    timeoutMinutes: 240"), Path.Combine(_folder, "recipe.yaml"));
+        Assert.True(recipe.IsValid, string.Join("\n", recipe.Diagnostics));
+
+        var run = await Run(backend, recipe);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(TimeSpan.FromMinutes(45), backend.GeneralizeTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(240), backend.PublishTimeout);
+    }
+
+    [Fact]
+    public async Task A_time_limit_error_names_the_recipe_key_that_sets_it()
+    {
+        using var deadline = new GenImage.Core.Operations.Deadline(TimeSpan.FromMilliseconds(20), RecipeTimeoutKeys.Generalize, CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Delay(5000, deadline.Token));
+        var error = deadline.Check("generalizing", "vm");
+        Assert.NotNull(error);
+        Assert.Contains("The limit is set by spec.source.timeoutMinutes", error!.Message);
+    }
+
+    [Fact]
     public async Task Increment_continues_from_the_highest_existing_version()
     {
         var backend = new FakeRecipeBackend();
