@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using GenImage.Core.Evidence;
+using GenImage.Core.Operations;
 using YamlDotNet.Core;
 
 namespace GenImage.Core.Recipes
@@ -345,6 +346,7 @@ namespace GenImage.Core.Recipes
             BindSource(c, spec);
             BindGallery(c, spec);
             BindDefinition(c, spec);
+            CheckNames(c, spec);
             BindVersion(c, spec);
             BindPublishing(c, spec);
             BindReadiness(c, spec);
@@ -429,6 +431,27 @@ namespace GenImage.Core.Recipes
                 c.Add(RecipeDiagnosticIds.Conflict, at.Line, at.Column, "spec.definition.securityType",
                     $"securityType {d.SecurityType} needs hyperVGeneration V2; Trusted Launch and confidential VMs are Generation 2 only.");
             }
+        }
+
+        /// <summary>GI9013: the names the run uses or creates, against Azure's naming rules (no ARM call).</summary>
+        private static void CheckNames(Context c, YamlTreeNode spec)
+        {
+            void Check(YamlTreeNode? parent, string key, string path, AzureNameKind kind)
+            {
+                if (parent?.Get(key) is not { Kind: YamlKind.Scalar } node || node.IsNull) return;
+                if (AzureNames.Problem(kind, node.Value!.Trim()) is { } problem)
+                {
+                    c.Add(RecipeDiagnosticIds.InvalidName, node.Line, node.Column, path,
+                        $"{path}: {problem}. Azure would refuse it only after the source VM was generalized; rename it.");
+                }
+            }
+            var source = Map(spec, "source");
+            Check(source, "resourceGroup", "spec.source.resourceGroup", AzureNameKind.ResourceGroup);
+            Check(source, "vmName", "spec.source.vmName", AzureNameKind.VirtualMachine);
+            var gallery = Map(spec, "gallery");
+            Check(gallery, "resourceGroup", "spec.gallery.resourceGroup", AzureNameKind.ResourceGroup);
+            Check(gallery, "name", "spec.gallery.name", AzureNameKind.Gallery);
+            Check(Map(spec, "definition"), "name", "spec.definition.name", AzureNameKind.GalleryImageDefinition);
         }
 
         private static void BindVersion(Context c, YamlTreeNode spec)

@@ -9,6 +9,7 @@ using GenImage.Core.Connection;
 using GenImage.Core.Errors;
 using GenImage.Core.Evidence;
 using GenImage.Core.Logging;
+using GenImage.Core.Operations;
 
 namespace GenImage.Core.Recipes
 {
@@ -162,6 +163,7 @@ namespace GenImage.Core.Recipes
                 plan.VersionName = NextVersion(versions.Select(v => v.Name), spec.Version.Increment ?? "patch");
             }
             plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
+            CheckNames(plan);
 
             var done = resumed?.FinishedSteps() ?? new Dictionary<string, JournalEvent>();
             SourceVm? vm = null;
@@ -176,6 +178,28 @@ namespace GenImage.Core.Recipes
                 plan.Steps.Add(step);
             }
             return plan;
+        }
+
+        /// <summary>
+        /// Every name the run will create, against Azure's naming rules, before anything is written: a name Azure
+        /// would refuse must stop the run here, not after the VM was generalized.
+        /// </summary>
+        private static void CheckNames(RecipePlan plan)
+        {
+            var spec = plan.Recipe.Spec;
+            var problems = AzureNames.Problems(new (AzureNameKind, string?, string)[]
+            {
+                (AzureNameKind.ResourceGroup, spec.Gallery.ResourceGroup, "spec.gallery.resourceGroup"),
+                (AzureNameKind.Gallery, spec.Gallery.Name, "spec.gallery.name"),
+                (AzureNameKind.GalleryImageDefinition, spec.Definition.Name, "spec.definition.name"),
+                (AzureNameKind.GalleryImageVersion, plan.VersionName, spec.Version.Name != null ? "spec.version.name" : $"the next version ({spec.Version.Increment})"),
+            });
+            if (problems.Count > 0)
+            {
+                throw new GenImageException(RecipeDiagnosticIds.InvalidName, GenImageErrorKind.InvalidArgument,
+                    $"Recipe '{plan.Recipe.Name}' names what Azure would refuse: {string.Join("; ", problems)}. Nothing was done; rename it in the recipe.")
+                { Target = plan.Recipe.Path };
+            }
         }
 
         private static RecipePlanStep Describe(string name, RecipePlan plan, SourceVm? vm)

@@ -209,6 +209,27 @@ public sealed class RecipeParserTests : IDisposable
         if (suggestion != null) Assert.Contains($"'{suggestion}'", d.Message);
     }
 
+    [Theory]
+    [InlineData("    name: galImages", "    name: gal-images!", "spec.gallery.name")]
+    [InlineData("    name: win2022\n", "    name: win2022-\n", "spec.definition.name")]
+    [InlineData("    resourceGroup: rg-images\n    name: galImages", "    resourceGroup: rg-images.\n    name: galImages", "spec.gallery.resourceGroup")]
+    [InlineData("    vmName: vm-win2022-src", "    vmName: vm/win", "spec.source.vmName")]
+    public void A_name_Azure_would_refuse_is_GI9013_at_the_value(string from, string to, string keyPath)
+    {
+        Assert.Contains(from, Valid);
+        var recipe = Parse(Valid.Replace(from, to));
+        var d = Single(recipe, RecipeDiagnosticIds.InvalidName);
+        Assert.Equal(keyPath, d.KeyPath);
+        Assert.Contains("Azure allows", d.Message);
+    }
+
+    [Fact]
+    public void A_gallery_name_of_5000_characters_is_GI9013()
+    {
+        var recipe = Parse(Valid.Replace("    name: galImages", "    name: " + new string('g', 5000)));
+        Assert.Equal("spec.gallery.name", Single(recipe, RecipeDiagnosticIds.InvalidName).KeyPath);
+    }
+
     [Fact]
     public void Step_time_limits_are_recipe_keys_with_defaults()
     {

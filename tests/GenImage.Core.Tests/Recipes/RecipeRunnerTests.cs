@@ -117,6 +117,21 @@ public sealed class RecipeRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_name_Azure_would_refuse_stops_the_plan_before_anything_is_written()
+    {
+        var backend = new FakeRecipeBackend();
+        var recipe = Recipe();
+        recipe.Spec.Gallery.Name = "gal-images!";   // a recipe object changed after it was read
+
+        var ex = await Assert.ThrowsAsync<GenImageException>(() => Run(backend, recipe));
+
+        Assert.Equal("GI9013", ex.ErrorId);
+        Assert.Contains("spec.gallery.name", ex.Message);
+        Assert.Empty(backend.Writes);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "runs")));
+    }
+
+    [Fact]
     public async Task Increment_continues_from_the_highest_existing_version()
     {
         var backend = new FakeRecipeBackend();
