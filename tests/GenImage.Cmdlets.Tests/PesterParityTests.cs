@@ -511,7 +511,7 @@ public sealed class PesterParityTests
         await using var d = await Describe.StartAsync("classic-failures");
         d.Ok(GetValidationVm + "\n" +
              "$null = New-GalleryImageDefinition -ResourceGroupName $ResourceGroup -GalleryName gal_bad -Name win -Publisher contoso -Offer windows -Sku 2022 -OsType Windows -HyperVGeneration V2 -SecurityType TrustedLaunch -CreateGallery\n" +
-             "$version = Invoke-GeneralizeVm -ResourceGroupName $ResourceGroup -Name vm-win-unprepared -Force -WarningAction SilentlyContinue | New-GalleryImageVersion -GalleryName gal_bad -DefinitionName win -Name 1.0.0");
+             "$version = Invoke-GeneralizeVm -ResourceGroupName $ResourceGroup -Name vm-win-unprepared -AssumePrepared -Force -WarningAction SilentlyContinue | New-GalleryImageVersion -GalleryName gal_bad -DefinitionName win -Name 1.0.0");
 
         // It 'fails with the explanation and leaves no VM behind'
         var r = d.Ok("$warnings = $null; Test-ImageDeployment -ImageId $version.Id -WarningVariable warnings -WarningAction SilentlyContinue");
@@ -707,7 +707,9 @@ public sealed class PesterParityTests
         await using var d = await Describe.StartAsync("classic-failures");
         string folder = CopyExampleRecipes(Path.Combine(d.Directory, "validation"));
         string recipe = Path.Combine(folder, "unprepared.yaml");
-        string text = File.ReadAllText(Path.Combine(folder, "windows2022-gen2-tl.yaml")).Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared");
+        string text = File.ReadAllText(Path.Combine(folder, "windows2022-gen2-tl.yaml")).Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared")
+            .Replace("    prepare: true                    # Sysprep through Run Command before generalizing",
+                "    prepare: assumed\n    approver: cab@contoso.example\n    justification: stopped by the image pipeline after Sysprep");
         string withoutProbe = System.Text.RegularExpressions.Regex.Replace(text, @"(?m)^    probeScript: .*\r?\n", "");
         Assert.NotEqual(text, withoutProbe);
         File.WriteAllText(recipe, withoutProbe);

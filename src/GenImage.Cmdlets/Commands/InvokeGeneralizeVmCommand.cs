@@ -40,6 +40,13 @@ namespace GenImage.Cmdlets.Commands
         [Parameter]
         public SwitchParameter Prepare { get; set; }
 
+        /// <summary>
+        /// Assert that the guest of a stopped or deallocated VM was prepared (Sysprep / deprovisioning) before it
+        /// stopped. Without it such a VM is refused: GenImage cannot check a stopped guest. -Force does not imply it.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AssumePrepared { get; set; }
+
         /// <summary>Skip the confirmation prompt of the irreversible generalize (never -WhatIf).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -62,6 +69,7 @@ namespace GenImage.Cmdlets.Commands
             var options = new GeneralizeOptions
             {
                 Prepare = Prepare.IsPresent,
+                AssumePrepared = AssumePrepared.IsPresent,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 TimeoutParameterName = "-TimeoutSec",
             };

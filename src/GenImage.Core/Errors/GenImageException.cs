@@ -57,6 +57,7 @@ namespace GenImage.Core.Errors
         public const string ResourceNotFound = "ResourceNotFound";
         public const string InvalidResourceId = "InvalidResourceId";
         public const string VmNotPrepared = "VmNotPrepared";
+        public const string PreparationUnproven = "PreparationUnproven";
         public const string GuestPreparationFailed = "GuestPreparationFailed";
         public const string GeneralizeNotVerified = "GeneralizeNotVerified";
         public const string UnsupportedOsType = "UnsupportedOsType";

@@ -53,6 +53,12 @@ namespace GenImage
         public string? VmName { get; set; }
         /// <summary>Prepare the guest (Sysprep / deprovision) through Run Command before generalizing.</summary>
         public bool Prepare { get; set; } = true;
+        /// <summary>prepare: assumed — the operator asserts that the stopped guest was prepared (with <see cref="Approver"/> and <see cref="Justification"/>).</summary>
+        public bool AssumePrepared { get; set; }
+        /// <summary>Who allowed prepare: assumed.</summary>
+        public string? Approver { get; set; }
+        /// <summary>Why prepare: assumed is safe.</summary>
+        public string? Justification { get; set; }
         /// <summary>Limit of the Generalize step (preparation, shutdown, deallocate, generalize), in minutes (spec.source.timeoutMinutes).</summary>
         public int TimeoutMinutes { get; set; } = 60;
     }

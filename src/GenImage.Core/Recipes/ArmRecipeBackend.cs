@@ -116,10 +116,9 @@ namespace GenImage.Core.Recipes
             return ReadinessEngine.Evaluate(input, options.Selection);
         }
 
-        public async Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, TimeSpan timeout, CancellationToken cancellationToken)
+        public async Task<GeneralizeResult> GeneralizeAsync(string vmId, GeneralizeOptions options, CancellationToken cancellationToken)
         {
             var generalizer = new Generalizer(_vms, _log);
-            var options = new GeneralizeOptions { Prepare = prepare, Timeout = timeout, TimeoutParameterName = RecipeTimeoutKeys.Generalize };
             var plan = await generalizer.PlanAsync(vmId, options, cancellationToken).ConfigureAwait(false);
             foreach (var warning in plan.Warnings) _log.Warning(warning);
             return await generalizer.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);

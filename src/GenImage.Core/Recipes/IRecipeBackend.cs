@@ -66,8 +66,8 @@ namespace GenImage.Core.Recipes
 
         Task<SourceVm?> GetVmAsync(string vmId, CancellationToken cancellationToken);
         Task<IReadOnlyList<ReadinessFinding>> CheckReadinessAsync(RecipeReadinessRequest request, CancellationToken cancellationToken);
-        /// <summary>Prepares (when asked) and generalizes the VM within <paramref name="timeout"/> (spec.source.timeoutMinutes).</summary>
-        Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, TimeSpan timeout, CancellationToken cancellationToken);
+        /// <summary>Prepares (when asked) and generalizes the VM as <paramref name="options"/> say (limit: spec.source.timeoutMinutes).</summary>
+        Task<GeneralizeResult> GeneralizeAsync(string vmId, Vm.GeneralizeOptions options, CancellationToken cancellationToken);
         Task<GalleryImageDefinition?> GetDefinitionAsync(string definitionId, CancellationToken cancellationToken);
         /// <summary>Creates the definition (and its gallery when missing, in the resource group's region).</summary>
         Task<GalleryImageDefinition> CreateDefinitionAsync(GalleryImageDefinition definition, CancellationToken cancellationToken);

@@ -271,8 +271,10 @@ namespace GenImage.Core.Recipes
                         context.WrongType(node, path, expected);
                     break;
                 case RecipeFieldKind.Boolean:
+                    if (field.Allowed != null && field.Allowed.Any(a => string.Equals(a, value, StringComparison.Ordinal))) break;
                     if (!node.Plain || !(value == "true" || value == "false" || value == "True" || value == "False" || value == "TRUE" || value == "FALSE"))
-                        context.WrongType(node, path, expected + (IsYamlOneOneBool(value) ? " (YAML 1.2 reads yes/no/on/off as text)" : string.Empty));
+                        context.WrongType(node, path, expected + (field.Allowed != null ? " or " + string.Join(", ", field.Allowed) : string.Empty) +
+                            (IsYamlOneOneBool(value) ? " (YAML 1.2 reads yes/no/on/off as text)" : string.Empty));
                     break;
                 case RecipeFieldKind.Date:
                     if (!TryDate(value, out _))
@@ -361,7 +363,29 @@ namespace GenImage.Core.Recipes
             source.VmId = Str(node, "vmId");
             source.ResourceGroup = Str(node, "resourceGroup");
             source.VmName = Str(node, "vmName");
-            source.Prepare = Bool(node, "prepare") ?? true;
+            source.AssumePrepared = string.Equals(Str(node, "prepare"), "assumed", StringComparison.Ordinal);
+            source.Prepare = !source.AssumePrepared && (Bool(node, "prepare") ?? true);
+            source.Approver = Str(node, "approver");
+            source.Justification = Str(node, "justification");
+            if (source.AssumePrepared)
+            {
+                var missing = new List<string>();
+                if (string.IsNullOrWhiteSpace(source.Justification)) missing.Add("justification");
+                if (string.IsNullOrWhiteSpace(source.Approver)) missing.Add("approver");
+                if (missing.Count > 0)
+                {
+                    var at = node.Get("prepare")!;
+                    c.Add(RecipeDiagnosticIds.IncompleteSuppression, at.Line, at.Column, "spec.source.prepare",
+                        $"prepare: assumed has no {string.Join(" and no ", missing)} in spec.source. Asserting that a stopped guest was prepared lets GenImage " +
+                        "generalize what it cannot check, so the recipe must say why (justification) and who allowed it (approver).");
+                }
+            }
+            else if (node.Get("approver") is { } stray && !stray.IsNull || node.Get("justification") is { } stray2 && !stray2.IsNull)
+            {
+                var at = node.Get("approver") ?? node.Get("justification")!;
+                c.Add(RecipeDiagnosticIds.Conflict, at.Line, at.Column, "spec.source",
+                    "spec.source.approver and justification belong to prepare: assumed; without it they assert nothing. Remove them, or set prepare: assumed.");
+            }
             source.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.source.timeoutMinutes", source.TimeoutMinutes);
             if (source.VmId != null && (source.ResourceGroup != null || source.VmName != null))
             {
@@ -418,12 +442,13 @@ namespace GenImage.Core.Recipes
                     c.Add(RecipeDiagnosticIds.MissingField, node.Line, node.Column, "spec.definition.identifier",
                         "spec.definition.identifier (publisher, offer, sku) is required when createIfMissing is true (the default): the definition may have to be created.");
             }
-            if (d.IsSpecialized && c.Recipe.Spec.Source.Prepare && Map(spec, "source")?.Get("prepare") is { } prepare)
+            if (d.IsSpecialized && (c.Recipe.Spec.Source.Prepare || c.Recipe.Spec.Source.AssumePrepared) && Map(spec, "source")?.Get("prepare") is { } prepare)
             {
                 c.Add(RecipeDiagnosticIds.Conflict, prepare.Line, prepare.Column, "spec.source.prepare",
                     "A Specialized definition keeps the source's identity: its source must not be prepared or generalized. Set spec.source.prepare to false.");
             }
             if (d.IsSpecialized) c.Recipe.Spec.Source.Prepare = false;
+            if (d.IsSpecialized) c.Recipe.Spec.Source.AssumePrepared = false;
             if (string.Equals(d.HyperVGeneration, "V1", StringComparison.Ordinal) && d.SecurityType.StartsWith("Trusted", StringComparison.Ordinal) ||
                 string.Equals(d.HyperVGeneration, "V1", StringComparison.Ordinal) && d.SecurityType.StartsWith("Confidential", StringComparison.Ordinal))
             {

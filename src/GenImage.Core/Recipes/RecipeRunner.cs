@@ -167,9 +167,11 @@ namespace GenImage.Core.Recipes
 
             var done = resumed?.FinishedSteps() ?? new Dictionary<string, JournalEvent>();
             SourceVm? vm = null;
-            if (!done.ContainsKey(StepGeneralize) && !spec.Definition.IsSpecialized)
+            if (!(done.TryGetValue(StepGeneralize, out var generalized) && (generalized.Status == RunStatus.Succeeded || generalized.Status == RunStatus.Skipped)) && !spec.Definition.IsSpecialized)
             {
                 vm = await _backend.GetVmAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
+                // A stopped VM with no proof of preparation is refused here, before anything irreversible.
+                if (vm != null) Vm.Generalizer.Plan(vm, GeneralizeOptionsFor(spec, resumed));
             }
             foreach (var name in StepNames)
             {
@@ -200,6 +202,26 @@ namespace GenImage.Core.Recipes
                     $"Recipe '{plan.Recipe.Name}' names what Azure would refuse: {string.Join("; ", problems)}. Nothing was done; rename it in the recipe.")
                 { Target = plan.Recipe.Path };
             }
+        }
+
+        /// <summary>How the Generalize step generalizes: the recipe's preparation, limit and assertion, and proof from the journal.</summary>
+        private static Vm.GeneralizeOptions GeneralizeOptionsFor(RecipeSpec spec, RunJournal? journal) => new Vm.GeneralizeOptions
+        {
+            Prepare = spec.Source.Prepare,
+            Timeout = TimeSpan.FromMinutes(spec.Source.TimeoutMinutes),
+            TimeoutParameterName = RecipeTimeoutKeys.Generalize,
+            AssumePrepared = spec.Source.AssumePrepared,
+            AssumedBy = spec.Source.AssumePrepared ? $"approved by {spec.Source.Approver}: {spec.Source.Justification}" : null,
+            AssumeParameterName = "spec.source.prepare: assumed (with an approver and a justification)",
+            PreparedProof = journal == null ? null : PreparedProof(journal),
+        };
+
+        /// <summary>The guest was prepared by an earlier attempt of this run: its journal records Prepare guest succeeded.</summary>
+        private static string? PreparedProof(RunJournal journal)
+        {
+            var ev = journal.Events.LastOrDefault(e => e.Step == StepGeneralize && e.GeneralizeSteps != null &&
+                e.GeneralizeSteps.Any(s => s.Name == Vm.Generalizer.StepPrepare && s.Status == RunStatus.Succeeded));
+            return ev == null ? null : $"run {journal.RunId} prepared the guest at {ev.Time:u} (attempt {ev.Attempt})";
         }
 
         private static RecipePlanStep Describe(string name, RecipePlan plan, SourceVm? vm)
@@ -819,7 +841,17 @@ namespace GenImage.Core.Recipes
             {
                 return new StepOutcome { Message = $"VM {vm.Name} is already generalized; nothing was done." };
             }
-            var result = await _backend.GeneralizeAsync(plan.SourceVmId, spec.Source.Prepare, TimeSpan.FromMinutes(spec.Source.TimeoutMinutes), ct).ConfigureAwait(false);
+            var options = GeneralizeOptionsFor(spec, state.Journal);
+            int attempt = state.Run.Steps.FirstOrDefault(s => s.Name == StepGeneralize)?.Attempts ?? 1;
+            // Each finished sub-step is journaled at once: a run killed after Sysprep shut the guest down proves on
+            // -Resume that the stopped guest was prepared by this run.
+            options.StepDone = s => state.Journal.Append(new JournalEvent
+            {
+                Type = "stepProgress", Time = DateTimeOffset.UtcNow, Step = StepGeneralize, Attempt = attempt,
+                CorrelationId = CallScope.Current?.CorrelationId, GeneralizeSteps = new List<StepRecord> { s },
+            });
+            if (options.AssumePrepared && vm.PowerState != "running") _log.Warning($"Generalizing {vm.Name} as prepared on the recipe's assertion ({options.AssumedBy}).");
+            var result = await _backend.GeneralizeAsync(plan.SourceVmId, options, ct).ConfigureAwait(false);
             var outcome = new StepOutcome
             {
                 Message = $"VM {vm.Name}: {result.Status} ({result.PowerStateBefore} -> {result.PowerStateAfter}, OS state {result.OsStateAfter})" + (result.Prepared ? ", guest prepared" : string.Empty) + ".",

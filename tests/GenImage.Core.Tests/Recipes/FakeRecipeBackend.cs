@@ -51,10 +51,19 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
     public TimeSpan? GeneralizeTimeout { get; private set; }
     public TimeSpan? PublishTimeout { get; private set; }
 
-    public Task<GeneralizeResult> GeneralizeAsync(string vmId, bool prepare, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<GeneralizeResult> GeneralizeAsync(string vmId, GenImage.Core.Vm.GeneralizeOptions options, CancellationToken cancellationToken)
     {
-        GeneralizeTimeout = timeout;
+        GeneralizeTimeout = options.Timeout;
+        bool prepare = options.Prepare && Vm.PowerState == "running";
         cancellationToken.ThrowIfCancellationRequested();
+        if (Vm.PowerState != "running" && options.PreparedProof == null && !options.AssumePrepared)
+            throw new GenImageException(ErrorIds.PreparationUnproven, GenImageErrorKind.InvalidOperation, "stopped and not proven prepared");
+        if (prepare)
+        {
+            // The guest shuts down as preparation ends.
+            Vm.PowerState = "stopped";
+            options.StepDone?.Invoke(new StepRecord { Name = GenImage.Core.Vm.Generalizer.StepPrepare, Status = "Succeeded" });
+        }
         Write("generalize " + vmId);
         Vm.PowerState = "deallocated";
         Vm.OsState = "generalized";

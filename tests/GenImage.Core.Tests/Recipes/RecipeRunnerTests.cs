@@ -318,6 +318,41 @@ public sealed class RecipeRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stopped_source_is_refused_unless_this_run_prepared_it_or_the_recipe_asserts_it()
+    {
+        var backend = new FakeRecipeBackend();
+        backend.Vm.PowerState = "stopped";
+        var ex = await Assert.ThrowsAsync<GenImageException>(() => Run(backend, Recipe()));
+        Assert.Equal(ErrorIds.PreparationUnproven, ex.ErrorId);
+        Assert.Contains("prepare: assumed", ex.Message);
+        Assert.Empty(backend.Writes);
+
+        var assumed = RecipeParser.ParseText(Recipe().Content.Replace("    vmName: vm-src",
+            "    vmName: vm-src\n    prepare: assumed\n    approver: cab@contoso.example\n    justification: sealed by the pipeline"), Path.Combine(_folder, "recipe.yaml"));
+        Assert.True(assumed.IsValid, string.Join("\n", assumed.Diagnostics));
+        var run = await Run(backend, assumed);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
+
+    [Fact]
+    public async Task A_guest_this_run_prepared_before_a_failure_is_proof_on_Resume()
+    {
+        // Preparation shut the guest down, then the generalize call failed: the VM is stopped, and only the journal
+        // knows that this run prepared it.
+        var backend = new FakeRecipeBackend { FailOnce = ("generalize", FakeRecipeBackend.ArmFailure("generalize")) };
+        var recipe = Recipe();
+        var failed = await Run(backend, recipe);
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Equal("stopped", backend.Vm.PowerState);
+        Assert.Contains(RunJournal.Open(failed.JournalPath).Events, e => e.Type == "stepProgress" && e.Step == "Generalize");
+
+        var resumed = await Run(backend, recipe, new RecipeRunOptions { Resume = true });
+
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
+        Assert.Equal(1, backend.Count("generalize"));
+    }
+
+    [Fact]
     public async Task Resume_without_an_unfinished_run_is_refused()
     {
         var backend = new FakeRecipeBackend();
