@@ -66,7 +66,7 @@ namespace GenImage.Cmdlets.Commands
                     case RunPathSet:
                         string journal = ParameterSetName == RunSet ? InputObject!.JournalPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RunPath);
                         target = journal;
-                        run = RecipeRunner.ReadRun(journal);
+                        run = RunReader.ReadRun(journal);
                         ImageRecipe? recipe = null;
                         if (File.Exists(run.RecipePath))
                         {
@@ -77,7 +77,7 @@ namespace GenImage.Cmdlets.Commands
                                 WriteWarning($"The recipe {run.RecipePath} changed since run {run.RunId}; the evidence names the recipe as it is now.");
                             }
                         }
-                        request = RecipeRunner.EvidenceRequestFor(run, recipe);
+                        request = RunReader.EvidenceRequestFor(run, recipe);
                         break;
                     case VmSet:
                         target = VmId!;

@@ -65,7 +65,7 @@ namespace GenImage.Cmdlets.Commands
             RecipePlan plan;
             try
             {
-                plan = RunAsync((log, ct) => new RecipeRunner(new ArmRecipeBackend(connection, log), log).PlanAsync(recipe, options, ct));
+                plan = RunAsync((log, ct) => new RecipeRunner(RecipeEngines.ForConnection(connection), log).PlanAsync(recipe, options, ct));
             }
             catch (GenImageException ex)
             {
@@ -107,7 +107,7 @@ namespace GenImage.Cmdlets.Commands
             {
                 run = RunAsync((log, ct) =>
                 {
-                    runner = new RecipeRunner(new ArmRecipeBackend(connection, log), log);
+                    runner = new RecipeRunner(RecipeEngines.ForConnection(connection), log);
                     return runner.RunAsync(plan, options, confirmed, ct);
                 });
             }
