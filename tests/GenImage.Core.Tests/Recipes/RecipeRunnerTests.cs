@@ -183,9 +183,12 @@ public sealed class RecipeRunnerTests : IDisposable
         var run = await Run(cloud, Recipe(cleanup: "  cleanup: { deleteSourceVm: true }\n"));
 
         Assert.Equal(RunStatus.ValidationFailed, run.Status);
-        Assert.Equal(0, cloud.Count("updateVersion"));
+        // The one update is the Evidence step recording the failed validation on the version's tags; no promotion.
+        Assert.Equal(1, cloud.Count("updateVersion"));
         Assert.True(cloud.SourceExists);
         Assert.True(cloud.Versions[run.VersionId!].ExcludeFromLatest);
+        var recorded = Assert.Single(GenImage.Core.Validation.ValidationTags.Parse(cloud.Versions[run.VersionId!].Tags));
+        Assert.False(recorded.Passed);
         Assert.Empty(cloud.ValidationLeftovers());
         Assert.Contains("stays excluded from latest", run.Message);
         Assert.Contains("OSProvisioningTimedOut", run.Message);
