@@ -177,6 +177,26 @@ public sealed class RecipeRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_that_refuses_the_validation_tags_leaves_the_run_succeeded_with_a_warning()
+    {
+        var cloud = new FakeCloud();
+        int updates = 0;
+        // The first update promotes; the second, the Evidence step's tag update, is refused.
+        cloud.Before = op => op == "updateVersion" && ++updates == 2 ? FakeCloud.ArmFailure("update the version's tags", "AuthorizationFailed", 403) : null;
+        var log = new GenImage.Core.Tests.Vm.RecordingLog();
+        var recipe = Recipe();
+        var runner = new RecipeRunner(cloud.Engines(), log);
+        var options = new RecipeRunOptions();
+        var run = await runner.RunAsync(await runner.PlanAsync(recipe, options, default), options, All, default);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(StepStatus.Succeeded, run.Steps.Single(s => s.Name == "Evidence").Status);
+        Assert.Empty(GenImage.Core.Validation.ValidationTags.Parse(cloud.Versions[run.VersionId!].Tags));
+        Assert.Contains(log.Warnings, w => w.Contains("could not be recorded", StringComparison.Ordinal) && w.Contains("AuthorizationFailed", StringComparison.Ordinal));
+        Assert.Equal("Passed", Assert.Single(run.Validation).Status);
+    }
+
+    [Fact]
     public async Task Failed_validation_stops_before_promotion_and_leaves_the_version_excluded_from_latest()
     {
         var cloud = new FakeCloud { ValidationBoots = false };
