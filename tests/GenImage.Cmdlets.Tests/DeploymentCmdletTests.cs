@@ -35,7 +35,7 @@ public sealed class DeploymentCmdletTests
     private static string PublishUnpreparedWindows(ModuleSession session)
     {
         var r = session.Run(WindowsDefinition + "; " +
-            "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-win-unprepared -Force -WarningAction SilentlyContinue | " +
+            "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-win-unprepared -AssumePrepared -Force -WarningAction SilentlyContinue | " +
             "New-GalleryImageVersion -GalleryName gal_validate -DefinitionName win -Name 1.0.0");
         Assert.True(r.Succeeded, r.Describe());
         return r.SingleOutput().Get<string>("Id");

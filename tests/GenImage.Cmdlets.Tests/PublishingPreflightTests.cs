@@ -47,6 +47,8 @@ public sealed class PublishingPreflightTests : IClassFixture<PublishingPreflight
     [InlineData("GI2005", "vm-ubuntu2204-src", "ubuntu-arm64", "-Name 2.0.0")]                    // x64 VM into Arm64
     [InlineData("GI3001", "vm-ubuntu2204-src", "ubuntu-2204", "-Name 2.0")]                       // version format
     [InlineData("GI3002", "vm-ubuntu2204-src", "ubuntu-2204", "-Name 1.0.0")]                     // version exists
+    [InlineData("GI3001", "vm-ubuntu2204-src", "ubuntu-2204", "-Name 02.0.0")]                    // leading zero
+    [InlineData("GI3002", "vm-ubuntu2204-src", "ubuntu-2204", "-Name 01.0.0")]                    // 1.0.0 under another name
     [InlineData("GI4001", "vm-ubuntu2204-src", "ubuntu-2204", "-Name 2.0.0 -TargetRegion westeurop")]
     [InlineData("GI4003", "vm-ubuntu2204-src", "ubuntu-2204", "-Name 2.0.0 -TargetRegion 'eastus=0'")]
     [InlineData("GI4003", "vm-ubuntu2204-src", "ubuntu-2204", "-Name 2.0.0 -TargetRegion 'eastus=101'")]
@@ -71,6 +73,20 @@ public sealed class PublishingPreflightTests : IClassFixture<PublishingPreflight
             "catch { $_.Exception.Findings | Where-Object { $_.IsBlocking } | ForEach-Object { $_.RuleId } }",
             new { vmId = PublishingTests.VmId(vm) });
         Assert.Contains(ruleId, ids.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void A_leading_zero_is_refused_even_with_SkipPreflight()
+    {
+        _world.Emulator.Host.ClearRequestLog();
+
+        var r = _world.Session.Run("New-GalleryImageVersion rg-images gal_publish ubuntu-2204 -SourceId $vmId -Name 03.0.0 -SkipPreflight -WarningAction SilentlyContinue",
+            new { vmId = PublishingTests.VmId("vm-ubuntu2204-src") });
+
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("GenImage.InvalidVersionName", error.FullyQualifiedErrorId);
+        Assert.Contains("GI3001", error.Exception.Message);
+        Assert.DoesNotContain(_world.Emulator.RequestLog, PublishingTests.IsWrite);
     }
 
     [Fact]

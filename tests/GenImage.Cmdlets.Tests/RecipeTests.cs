@@ -151,11 +151,13 @@ public sealed class RecipeTests
     [Fact]
     public async Task A_failed_validation_stops_before_promotion_and_leaves_the_version_excluded_from_latest()
     {
-        // vm-win-unprepared was stopped without Sysprep: readiness only warns (nothing outside the guest shows it),
-        // the image publishes, and its test VM never finishes provisioning.
+        // vm-win-unprepared was stopped without Sysprep: readiness only warns (nothing outside the guest shows it); the
+        // recipe asserts it was prepared (prepare: assumed), so the image publishes, and its test VM never finishes provisioning.
         using var folder = new RecipeFolder();
         string recipe = folder.Write("unprepared.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
-            .Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared").Replace("    probeScript: probes/windows-probe.ps1\n", string.Empty));
+            .Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared").Replace("    probeScript: probes/windows-probe.ps1\n", string.Empty)
+            .Replace("    prepare: true                    # Sysprep through Run Command before generalizing",
+                "    prepare: assumed\n    approver: cab@contoso.example\n    justification: stopped by the image pipeline after Sysprep"));
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
         using var session = emulator.Connect();
 

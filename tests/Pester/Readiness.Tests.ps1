@@ -158,7 +158,7 @@ Describe 'Validating a badly prepared version' {
         $null = New-GalleryImageDefinition -ResourceGroupName $ResourceGroup -GalleryName gal_bad -Name win -Publisher contoso -Offer windows -Sku 2022 `
             -OsType Windows -HyperVGeneration V2 -SecurityType TrustedLaunch -CreateGallery
         # Stopped without Sysprep, generalized as it is: the classic OSProvisioningTimedOut image.
-        $version = Invoke-GeneralizeVm -ResourceGroupName $ResourceGroup -Name vm-win-unprepared -Force -WarningAction SilentlyContinue |
+        $version = Invoke-GeneralizeVm -ResourceGroupName $ResourceGroup -Name vm-win-unprepared -AssumePrepared -Force -WarningAction SilentlyContinue |
             New-GalleryImageVersion -GalleryName gal_bad -DefinitionName win -Name 1.0.0
     }
 

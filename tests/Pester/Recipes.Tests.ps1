@@ -200,7 +200,9 @@ Describe 'A validation failure on the classic-failures world' {
         $folder = Copy-ExampleRecipes -Destination (Join-Path $TestDrive 'validation')
         $recipe = Join-Path $folder 'unprepared.yaml'
         $text = Get-Content -LiteralPath (Join-Path $folder 'windows2022-gen2-tl.yaml') -Raw
+        # The operator asserts (wrongly) that the stopped guest was prepared: without prepare: assumed the run is refused.
         $text = $text.Replace('vmName: vm-win2022-src', 'vmName: vm-win-unprepared') -replace '(?m)^    probeScript: .*\r?\n', ''
+        $text = $text -replace '(?m)^    prepare: true .*$', "    prepare: assumed`n    approver: cab@contoso.example`n    justification: stopped by the image pipeline after Sysprep"
         Set-Content -LiteralPath $recipe -Value $text -NoNewline
     }
 

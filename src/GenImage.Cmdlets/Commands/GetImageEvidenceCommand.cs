@@ -4,7 +4,9 @@ using System.Management.Automation;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Evidence;
+using GenImage.Core.Gallery;
 using GenImage.Core.Recipes;
+using GenImage.Core.Vm;
 
 namespace GenImage.Cmdlets.Commands
 {
@@ -64,7 +66,7 @@ namespace GenImage.Cmdlets.Commands
                     case RunPathSet:
                         string journal = ParameterSetName == RunSet ? InputObject!.JournalPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RunPath);
                         target = journal;
-                        run = RecipeRunner.ReadRun(journal);
+                        run = RunReader.ReadRun(journal);
                         ImageRecipe? recipe = null;
                         if (File.Exists(run.RecipePath))
                         {
@@ -75,21 +77,28 @@ namespace GenImage.Cmdlets.Commands
                                 WriteWarning($"The recipe {run.RecipePath} changed since run {run.RunId}; the evidence names the recipe as it is now.");
                             }
                         }
-                        request = RecipeRunner.EvidenceRequestFor(run, recipe);
+                        request = RunReader.EvidenceRequestFor(run, recipe);
                         break;
                     case VmSet:
                         target = VmId!;
-                        request = new EvidenceRequest { SourceVmId = VmId };
+                        request = new EvidenceRequest { SourceVmId = ResourceIds.RequireVirtualMachine(VmId!) };
                         break;
                     default:
                         target = VersionId!;
+                        GalleryIds.ParseVersion(VersionId!);
                         request = new EvidenceRequest { VersionId = VersionId };
                         break;
                 }
             }
             catch (GenImageException ex)
             {
-                WriteItemError(ex, RunPath ?? (object?)InputObject);
+                WriteItemError(ex, ex.Target ?? RunPath ?? (object?)InputObject);
+                return;
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+            {
+                var error = IoErrors.Translate(ex, "read the run", RunPath ?? InputObject?.JournalPath ?? string.Empty);
+                WriteItemError(error, error.Target);
                 return;
             }
             if (ActivityLogWindowHours > 0) request.ActivityLogWindow = TimeSpan.FromHours(ActivityLogWindowHours);
@@ -109,17 +118,13 @@ namespace GenImage.Cmdlets.Commands
                         log.Verbose($"Evidence bundle written to {output}.");
                     }
                     return e;
-                });
+                }, target: output ?? target.ToString());
                 foreach (var gap in evidence.Gaps) WriteVerbose($"Evidence gap: {gap}");
                 WriteObject(evidence);
             }
             catch (GenImageException ex)
             {
-                WriteItemError(ex, target);
-            }
-            catch (IOException ex)
-            {
-                WriteError(new ErrorRecord(ex, ErrorRecords.Prefix + "EvidenceWriteFailed", ErrorCategory.WriteError, OutputPath));
+                WriteItemError(ex, ex.Target ?? target);
             }
         }
     }

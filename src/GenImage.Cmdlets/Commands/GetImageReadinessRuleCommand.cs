@@ -48,9 +48,8 @@ namespace GenImage.Cmdlets.Commands
                 var written = Write(one);
                 if (written == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {
-                    WriteError(new ErrorRecord(
-                        new ItemNotFoundException($"There is no readiness rule '{pattern}' (with the category and severity filters given). Get-ImageReadinessRule without -Id lists them all."),
-                        ErrorRecords.Prefix + "RuleNotFound", ErrorCategory.ObjectNotFound, pattern));
+                    WriteError(ErrorRecords.NotFound("RuleNotFound",
+                        $"There is no readiness rule '{pattern}' (with the category and severity filters given). Get-ImageReadinessRule without -Id lists them all.", pattern));
                 }
             }
         }

@@ -63,8 +63,7 @@ namespace GenImage.Cmdlets.Commands
                     string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
                     if (!System.IO.File.Exists(full))
                     {
-                        cmdlet.WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"Cannot find the recipe file '{full}'.", full),
-                            ErrorRecords.Prefix + "RecipeFileNotFound", ErrorCategory.ObjectNotFound, literal));
+                        cmdlet.WriteError(ErrorRecords.NotFound("RecipeFileNotFound", $"Cannot find the recipe file '{full}'. Check the path (-LiteralPath takes it as written).", literal));
                         continue;
                     }
                     result.Add(full);
@@ -78,14 +77,12 @@ namespace GenImage.Cmdlets.Commands
                     var resolved = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
                     if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
                     {
-                        cmdlet.WriteError(new ErrorRecord(new PSArgumentException($"'{path}' is not a file-system path; recipes are files."),
-                            ErrorRecords.Prefix + "RecipeFileNotFound", ErrorCategory.InvalidArgument, path));
+                        cmdlet.WriteError(ErrorRecords.Argument("RecipeFileNotFound", $"'{path}' is not a file-system path; recipes are files.", path));
                         continue;
                     }
                     if (resolved.Count == 0 && WildcardPattern.ContainsWildcardCharacters(path))
                     {
-                        cmdlet.WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"No recipe file matches '{path}'."),
-                            ErrorRecords.Prefix + "RecipeFileNotFound", ErrorCategory.ObjectNotFound, path));
+                        cmdlet.WriteError(ErrorRecords.NotFound("RecipeFileNotFound", $"No recipe file matches '{path}'. Check the folder and the wildcard.", path));
                     }
                     foreach (var file in resolved)
                     {
@@ -95,7 +92,7 @@ namespace GenImage.Cmdlets.Commands
                 }
                 catch (ItemNotFoundException ex)
                 {
-                    cmdlet.WriteError(new ErrorRecord(ex, ErrorRecords.Prefix + "RecipeFileNotFound", ErrorCategory.ObjectNotFound, path));
+                    cmdlet.WriteError(ErrorRecords.NotFound("RecipeFileNotFound", $"Cannot find the recipe file '{path}': {ex.Message}", path, ex));
                 }
             }
             return result;

@@ -65,7 +65,7 @@ namespace GenImage.Cmdlets.Commands
                 vmId = ParameterSetName == ByIdSet
                     ? Id!
                     : ResourceIds.VirtualMachine(connection.SubscriptionId, ResourceGroupName!, Name!);
-                ResourceIds.ParseVirtualMachine(vmId);
+                ResourceIds.ValidateVirtualMachine(vmId);
             }
             catch (GenImageException ex)
             {
@@ -103,7 +103,7 @@ namespace GenImage.Cmdlets.Commands
                         log.Verbose($"Boot diagnosis bundle of {d.Name} written to {d.BundlePath}.");
                     }
                     return result;
-                });
+                }, target: output ?? screenshot ?? vmId);
                 var diagnosis = outcome.Diagnosis;
                 if (screenshot != null && outcome.Screenshot == null)
                 {
@@ -114,11 +114,8 @@ namespace GenImage.Cmdlets.Commands
             }
             catch (GenImageException ex)
             {
-                WriteItemError(ex, vmId);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                WriteError(new ErrorRecord(ex, ErrorRecords.Prefix + "DiagnosisWriteFailed", ErrorCategory.WriteError, OutputPath ?? ScreenshotPath));
+                // A screenshot or bundle that cannot be written arrives here as GenImage.DiskFull, PathNotFound, … naming the path.
+                WriteItemError(ex, ex.Target ?? vmId);
             }
         }
     }

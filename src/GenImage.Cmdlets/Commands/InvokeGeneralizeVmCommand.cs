@@ -11,7 +11,7 @@ namespace GenImage.Cmdlets.Commands
     /// <para type="synopsis">Prepares (optionally), stops, deallocates and generalizes a VM, then verifies OSState/generalized.</para>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "GeneralizeVm", DefaultParameterSetName = ByNameSet,
-        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(GeneralizeResult))]
     public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
     {
@@ -43,7 +43,14 @@ namespace GenImage.Cmdlets.Commands
         [Parameter]
         public SwitchParameter Prepare { get; set; }
 
-        /// <summary>Skip the confirmation prompt.</summary>
+        /// <summary>
+        /// Assert that the guest of a stopped or deallocated VM was prepared (Sysprep / deprovisioning) before it
+        /// stopped. Without it such a VM is refused: GenImage cannot check a stopped guest. -Force does not imply it.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AssumePrepared { get; set; }
+
+        /// <summary>Skip the confirmation prompt of the irreversible generalize (never -WhatIf).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -65,6 +72,7 @@ namespace GenImage.Cmdlets.Commands
             var options = new GeneralizeOptions
             {
                 Prepare = Prepare.IsPresent,
+                AssumePrepared = AssumePrepared.IsPresent,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 TimeoutParameterName = "-TimeoutSec",
             };
@@ -85,10 +93,7 @@ namespace GenImage.Cmdlets.Commands
             if (!plan.AlreadyGeneralized)
             {
                 foreach (var warning in plan.Warnings) WriteWarning(warning);
-                bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-                bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
-                bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
-                if (!proceed) return;
+                if (!ShouldChange(target, plan.Describe(), irreversible: true, force: Force.IsPresent)) return;
             }
 
             try

@@ -12,7 +12,7 @@ namespace GenImage.Cmdlets.Commands
     /// <para type="synopsis">Runs an image recipe end to end: readiness, generalize, definition, publish (excluded from latest), validate, promote, evidence, clean-up; journaled and resumable.</para>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "ImageRecipe", DefaultParameterSetName = PathSet,
-        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RecipeRun))]
     public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
     {
@@ -29,7 +29,7 @@ namespace GenImage.Cmdlets.Commands
         [ValidateNotNullOrEmpty]
         public string? OutputPath { get; set; }
 
-        /// <summary>Skip the confirmation of the irreversible steps (generalize, publish, delete).</summary>
+        /// <summary>Skip the confirmation of the irreversible steps (generalize, publish, delete); -WhatIf still holds.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -65,7 +65,7 @@ namespace GenImage.Cmdlets.Commands
             RecipePlan plan;
             try
             {
-                plan = RunAsync((log, ct) => new RecipeRunner(new ArmRecipeBackend(connection, log), log).PlanAsync(recipe, options, ct));
+                plan = RunAsync((log, ct) => new RecipeRunner(RecipeEngines.ForConnection(connection), log).PlanAsync(recipe, options, ct));
             }
             catch (GenImageException ex)
             {
@@ -73,21 +73,24 @@ namespace GenImage.Cmdlets.Commands
                 return;
             }
 
-            bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") && ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent;
-            bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
             var confirmed = new HashSet<string>(plan.Steps.Where(s => !s.Irreversible || s.AlreadyDone).Select(s => s.Name), StringComparer.Ordinal);
-            if (whatIf)
+            // The whole run is one change: confirmed as a whole first (this is where -WhatIf stops it), then each
+            // irreversible step once more unless -Force.
+            string runAction = $"Run recipe '{recipe.Name}' ({(plan.ResumeJournalPath != null ? "resume " + plan.ResumeJournalPath : "new run")}, version {plan.VersionName})";
+            if (!ShouldChange(recipe.Path, runAction, irreversible: false, force: Force.IsPresent, out bool whatIf))
             {
-                WriteVerbose($"Plan of recipe '{recipe.Name}' ({(plan.ResumeJournalPath != null ? "resuming " + plan.ResumeJournalPath : "new run")}): version {plan.VersionName}.");
-                foreach (var step in plan.Steps)
+                if (whatIf)
                 {
-                    ShouldProcess(step.Target, $"{step.Name}: {(step.AlreadyDone ? "already done in the resumed run" : step.Description)}");
+                    foreach (var step in plan.Steps)
+                    {
+                        ShouldProcess(step.Target, $"{step.Name}: {(step.AlreadyDone ? "already done in the resumed run" : step.Description)}");
+                    }
                 }
                 return;
             }
             foreach (var step in plan.Steps.Where(s => s.Irreversible && !s.AlreadyDone))
             {
-                if ((Force.IsPresent && !confirm) || ShouldProcess(step.Target, $"{step.Name}: {step.Description}"))
+                if (ShouldChange(step.Target, $"{step.Name}: {step.Description}", irreversible: true, force: Force.IsPresent))
                 {
                     confirmed.Add(step.Name);
                 }
@@ -104,7 +107,7 @@ namespace GenImage.Cmdlets.Commands
             {
                 run = RunAsync((log, ct) =>
                 {
-                    runner = new RecipeRunner(new ArmRecipeBackend(connection, log), log);
+                    runner = new RecipeRunner(RecipeEngines.ForConnection(connection), log);
                     return runner.RunAsync(plan, options, confirmed, ct);
                 });
             }

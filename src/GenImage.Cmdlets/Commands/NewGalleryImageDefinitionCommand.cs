@@ -129,7 +129,7 @@ namespace GenImage.Cmdlets.Commands
             try
             {
                 var plan = RunAsync((log, ct) => new DefinitionCatalog(new ArmGalleryOperations(connection), log).PlanCreateAsync(definition, CreateGallery.IsPresent, ct));
-                if (!ShouldProcess(target, plan.Describe())) return;
+                if (!ShouldChange(target, plan.Describe())) return;
                 WriteObject(RunAsync((log, ct) => new DefinitionCatalog(new ArmGalleryOperations(connection), log).CreateAsync(plan, ct)));
             }
             catch (GenImageException ex)

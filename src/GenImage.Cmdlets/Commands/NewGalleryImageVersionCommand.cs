@@ -146,7 +146,7 @@ namespace GenImage.Cmdlets.Commands
             }
 
             foreach (var warning in plan.Warnings) WriteWarning(warning);
-            if (!ShouldProcess(plan.VersionId, plan.Describe())) return;
+            if (!ShouldChange(plan.VersionId, plan.Describe())) return;
 
             try
             {

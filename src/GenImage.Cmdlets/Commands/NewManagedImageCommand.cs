@@ -61,7 +61,7 @@ namespace GenImage.Cmdlets.Commands
                 WriteItemError(ex, target);
                 return;
             }
-            if (!ShouldProcess(target, plan.Describe())) return;
+            if (!ShouldChange(target, plan.Describe())) return;
             try
             {
                 var tags = PublishingParameters.Tags(Tag);

@@ -9,11 +9,11 @@ namespace GenImage.Cmdlets.Commands
     /// <para type="synopsis">Removes a gallery image version and its replicas. Refuses to remove the only version that "latest" resolves to unless -Force.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "GalleryImageVersion", DefaultParameterSetName = ByNameSet,
-        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class RemoveGalleryImageVersionCommand : GalleryVersionCmdlet
     {
 
-        /// <summary>Remove even the only version "latest" resolves to, and do not ask for confirmation.</summary>
+        /// <summary>Remove even the only version "latest" resolves to, and do not ask for confirmation (-WhatIf still holds).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -35,10 +35,7 @@ namespace GenImage.Cmdlets.Commands
                     }
                     WriteWarning($"-Force: removing image version {plan.Version.Name} although latest resolves to it and to no other version.");
                 }
-                bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-                bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
-                bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
-                if (!proceed) return;
+                if (!ShouldChange(target, plan.Describe(), irreversible: true, force: Force.IsPresent)) return;
                 RunAsync(async (log, ct) =>
                 {
                     await new ReleaseChannel(new ArmGalleryOperations(connection), log).RemoveAsync(plan, ct).ConfigureAwait(false);

@@ -85,7 +85,7 @@ namespace GenImage.Cmdlets.Commands
                     var dropped = current.Regions.Select(r => r.Region).Where(r => !request.TargetRegions.Any(t => string.Equals(t.Name, r, StringComparison.OrdinalIgnoreCase))).ToList();
                     if (dropped.Count > 0) WriteWarning($"Replicas in {string.Join(", ", dropped)} will be deleted: they are not in the new -TargetRegion list.");
                 }
-                if (!ShouldProcess(target, Describe(current, request))) return;
+                if (!ShouldChange(target, Describe(current, request))) return;
                 var updated = RunAsync((log, ct) => galleries.UpdateVersionAsync(target, request, ct));
                 var address = GalleryIds.ParseVersion(target);
                 var all = RunAsync((log, ct) => galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, ct));

@@ -141,7 +141,7 @@ namespace GenImage.Cmdlets.Commands
                 var action = $"Deploy validation VM '{spec.Name}' ({spec.VmSize}, {spec.SecurityType}) in {region} into '{options.ResourceGroupName}'" +
                              (KeepVm.IsPresent ? " and keep it" : ", then delete it and its disk") +
                              (string.Equals(image.Kind, "GalleryImageVersion", StringComparison.OrdinalIgnoreCase) ? $"; record the outcome on the version's tag {ValidationTags.Prefix}{region}" : string.Empty);
-                if (!ShouldProcess($"{imageId} ({region})", action)) continue;
+                if (!ShouldChange($"{imageId} ({region})", action)) continue;
 
                 ValidationResult result;
                 try

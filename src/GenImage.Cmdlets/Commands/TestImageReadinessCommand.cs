@@ -207,8 +207,10 @@ namespace GenImage.Cmdlets.Commands
             ReadinessReport report;
             try
             {
+                if (options.VersionId != null) GalleryIds.ParseVersion(options.VersionId);
+                if (options.VmId != null) ResourceIds.RequireVirtualMachine(options.VmId);
                 report = RunAsync((log, ct) =>
-                    new ReadinessChecker(new ArmVmOperations(connection), new ArmReadinessSources(connection), log).CheckAsync(options, ct));
+                    new ReadinessChecker(new ArmVmOperations(connection), new ArmReadinessSources(connection), log).CheckAsync(options, ct), target: target);
             }
             catch (GenImageException ex)
             {

@@ -30,7 +30,7 @@ namespace GenImage.Cmdlets.Commands
                 {
                     try
                     {
-                        var findings = RunAsync((log, ct) => new RecipeRunner(new ArmRecipeBackend(connection, log), log).CheckReadinessAsync(recipe, ct));
+                        var findings = RunAsync((log, ct) => new RecipeRunner(RecipeEngines.ForConnection(connection), log).CheckReadinessAsync(recipe, ct));
                         foreach (var f in findings) result.Findings.Add(f);
                         result.ReadinessChecked = true;
                     }

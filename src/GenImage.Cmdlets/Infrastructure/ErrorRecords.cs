@@ -22,7 +22,10 @@ namespace GenImage.Cmdlets.Infrastructure
         }
 
         public static ErrorRecord Argument(string errorId, string message, object? target) =>
-            new ErrorRecord(new PSArgumentException(message), Prefix + errorId, ErrorCategory.InvalidArgument, target);
+            From(new GenImageException(errorId, GenImageErrorKind.InvalidArgument, message) { Target = target?.ToString() }, target);
+
+        public static ErrorRecord NotFound(string errorId, string message, object? target, System.Exception? inner = null) =>
+            From(new GenImageException(errorId, GenImageErrorKind.ObjectNotFound, message, inner) { Target = target?.ToString() }, target);
 
         public static ErrorCategory Category(GenImageErrorKind kind) => kind switch
         {
@@ -39,6 +42,7 @@ namespace GenImage.Cmdlets.Infrastructure
             GenImageErrorKind.OperationStopped => ErrorCategory.OperationStopped,
             GenImageErrorKind.InvalidData => ErrorCategory.InvalidData,
             GenImageErrorKind.NotConnected => ErrorCategory.ConnectionError,
+            GenImageErrorKind.WriteError => ErrorCategory.WriteError,
             _ => ErrorCategory.NotSpecified,
         };
 

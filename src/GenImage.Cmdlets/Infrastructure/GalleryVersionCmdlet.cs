@@ -63,7 +63,7 @@ namespace GenImage.Cmdlets.Infrastructure
             {
                 target = VersionId(connection);
                 var plan = RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).PlanAsync(Action, target, ct));
-                if (plan.Changes && !ShouldProcess(target, plan.Describe())) return;
+                if (plan.Changes && !ShouldChange(target, plan.Describe())) return;
                 WriteObject(RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).ExecuteAsync(plan, ct)));
             }
             catch (GenImageException ex)

@@ -67,10 +67,12 @@ namespace GenImage.Cmdlets.Infrastructure
         /// <summary>
         /// Runs <paramref name="work"/> on the thread pool inside a <see cref="CallScope"/> and pumps its log
         /// messages here until it ends. Returns its result or rethrows its exception; a cancellation caused by
-        /// Ctrl+C becomes <see cref="PipelineStoppedException"/>. The work never outlives this call: when a write
-        /// fails (the pipeline is stopping), the work is cancelled and waited for before the failure is rethrown.
+        /// Ctrl+C becomes <see cref="PipelineStoppedException"/>, and any exception that is not the module's own
+        /// (a file-system failure, a bad value deep in a library) becomes a <see cref="GenImageException"/> naming
+        /// <paramref name="target"/>, so no raw .NET exception reaches the user. The work never outlives this call:
+        /// when a write fails (the pipeline is stopping), the work is cancelled and waited for before the failure is rethrown.
         /// </summary>
-        protected T RunAsync<T>(Func<IGenImageLog, CancellationToken, Task<T>> work, string? correlationId = null)
+        protected T RunAsync<T>(Func<IGenImageLog, CancellationToken, Task<T>> work, string? correlationId = null, string? target = null)
         {
             using var queue = new BlockingCollection<Action>();
             var log = new QueueLog(this, queue);
@@ -120,9 +122,61 @@ namespace GenImage.Cmdlets.Infrastructure
             {
                 throw new PipelineStoppedException();
             }
+            catch (Exception ex) when (!(ex is GenImageException) && !(ex is OperationCanceledException) && !(ex is PipelineStoppedException))
+            {
+                throw IoErrors.Unexpected(ex, target);
+            }
 
             writeFailed?.Throw();
             return result;
+        }
+
+        private bool _yesToAll;
+        private bool _noToAll;
+
+        /// <summary>
+        /// The module's one confirmation idiom, used by every cmdlet that changes something.
+        /// <see cref="Cmdlet.ShouldProcess(string, string)"/> always runs first, so <c>-WhatIf</c>,
+        /// <c>$WhatIfPreference</c> and a "No" at a <c>-Confirm</c> prompt always hold, with or without
+        /// <c>-Force</c>. An irreversible change (generalize, delete) is then confirmed once more, exactly when a
+        /// ConfirmImpact High cmdlet would prompt (<c>$ConfirmPreference</c> High, the default) and nothing asked
+        /// yet; <paramref name="force"/> (or an explicit <c>-Confirm:$false</c>) skips only that prompt.
+        /// The cmdlets declare ConfirmImpact Medium so that this second prompt is the one <c>-Force</c> can skip.
+        /// </summary>
+        /// <param name="target">The resource id the change acts on.</param>
+        /// <param name="action">What will be done, in an operator's words.</param>
+        /// <param name="irreversible">The change cannot be undone.</param>
+        /// <param name="force">-Force: skip the extra prompt of an irreversible change.</param>
+        /// <param name="whatIf">True when ShouldProcess declined because of -WhatIf or $WhatIfPreference.</param>
+        protected bool ShouldChange(string target, string action, bool irreversible, bool force, out bool whatIf)
+        {
+            whatIf = false;
+            // The texts PowerShell's own ShouldProcess(target, action) shows; this overload also says why it declined.
+            string operation = $"Performing the operation \"{action}\" on target \"{target}\".";
+            if (!ShouldProcess(operation, "Are you sure you want to perform this action?\n" + operation, "Confirm", out ShouldProcessReason reason))
+            {
+                whatIf = reason == ShouldProcessReason.WhatIf;
+                return false;
+            }
+            if (!irreversible || force) return true;
+            // -Confirm asked already; -Confirm:$false means "do not ask".
+            if (MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+            // None: never ask. Low or Medium: ShouldProcess (ConfirmImpact Medium) asked already.
+            if (ConfirmPreference() != ConfirmImpact.High) return true;
+            return ShouldContinue($"{action} on \"{target}\". This cannot be undone. Continue? (-Force skips this question.)",
+                "Irreversible change", ref _yesToAll, ref _noToAll);
+        }
+
+        /// <inheritdoc cref="ShouldChange(string, string, bool, bool, out bool)"/>
+        protected bool ShouldChange(string target, string action, bool irreversible = false, bool force = false) =>
+            ShouldChange(target, action, irreversible, force, out _);
+
+        private ConfirmImpact ConfirmPreference()
+        {
+            object? value = SessionState.PSVariable.GetValue("ConfirmPreference");
+            if (value is PSObject ps) value = ps.BaseObject;
+            if (value is ConfirmImpact impact) return impact;
+            return value != null && Enum.TryParse(value.ToString(), true, out ConfirmImpact parsed) ? parsed : ConfirmImpact.High;
         }
 
         /// <summary>Writes a per-item error and lets the pipeline go on.</summary>

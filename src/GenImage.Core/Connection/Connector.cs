@@ -52,10 +52,9 @@ namespace GenImage.Core.Connection
                             "-Endpoint needs -EmulatorCertificateThumbprint: the SHA-256 thumbprint the emulator printed when it started. " +
                             "GenImage trusts the emulator's self-signed certificate only when it is pinned.");
                     }
-                    if (options.EmulatorEndpoint.Scheme != Uri.UriSchemeHttps || !options.EmulatorEndpoint.IsLoopback)
+                    if (EmulatorConnectionFile.LoopbackProblem(options.EmulatorEndpoint) is { } problem)
                     {
-                        throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument,
-                            $"The emulator endpoint must be https on a loopback address (https://127.0.0.1:PORT/), not '{options.EmulatorEndpoint}'.");
+                        throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument, "-Endpoint " + problem);
                     }
                     emulatorEndpoint = options.EmulatorEndpoint;
                     thumbprint = EmulatorConnectionFile.NormalizeThumbprint(options.EmulatorCertificateThumbprint!, "-EmulatorCertificateThumbprint");

@@ -49,6 +49,11 @@ namespace GenImage.Core.Connection
                 {
                     throw Bad(file, $"'endpoint' must be an absolute https URI, not '{endpoint}'.");
                 }
+                if (LoopbackProblem(uri) is { } problem)
+                {
+                    // The same rule as -Endpoint: the pinned self-signed certificate is trusted on this machine only.
+                    throw Bad(file, $"'endpoint' {problem}");
+                }
                 var subs = new List<string>();
                 if (root.TryGetProperty("subscriptionIds", out var s) && s.ValueKind == JsonValueKind.Array)
                 {
@@ -73,6 +78,18 @@ namespace GenImage.Core.Connection
                     $"The emulator connection file '{file}' is not valid JSON (line {ex.LineNumber + 1}): {ex.Message} " +
                     "Restart the emulator to rewrite it.", ex) { Target = file };
             }
+        }
+
+        /// <summary>
+        /// Why <paramref name="endpoint"/> cannot be an emulator endpoint, or null when it can: https on a loopback
+        /// address only, because GenImage trusts the emulator's pinned self-signed certificate nowhere else.
+        /// One rule for -Endpoint and for the connection file (or GENIMAGE_EMULATOR_CONNECTION).
+        /// </summary>
+        public static string? LoopbackProblem(Uri endpoint)
+        {
+            if (endpoint == null) throw new ArgumentNullException(nameof(endpoint));
+            if (endpoint.Scheme == Uri.UriSchemeHttps && endpoint.IsLoopback) return null;
+            return $"must be https on a loopback address (https://127.0.0.1:PORT/), not '{endpoint}': the emulator's pinned self-signed certificate is trusted on this machine only.";
         }
 
         /// <summary>Upper-case hex without separators; a SHA-256 thumbprint has 64 hex digits.</summary>

@@ -19,6 +19,8 @@ namespace GenImage.Core.Errors
         OperationStopped,
         InvalidData,
         NotConnected,
+        /// <summary>A file could not be written (a full disk is LimitsExceeded, a denied folder PermissionDenied).</summary>
+        WriteError,
     }
 
     /// <summary>
@@ -55,6 +57,7 @@ namespace GenImage.Core.Errors
         public const string ResourceNotFound = "ResourceNotFound";
         public const string InvalidResourceId = "InvalidResourceId";
         public const string VmNotPrepared = "VmNotPrepared";
+        public const string PreparationUnproven = "PreparationUnproven";
         public const string GuestPreparationFailed = "GuestPreparationFailed";
         public const string GeneralizeNotVerified = "GeneralizeNotVerified";
         public const string UnsupportedOsType = "UnsupportedOsType";
@@ -64,5 +67,12 @@ namespace GenImage.Core.Errors
         public const string EmulatorConnectionFile = "EmulatorConnectionFile";
         public const string SubscriptionNotFound = "SubscriptionNotFound";
         public const string ArmRequestFailed = "ArmRequestFailed";
+        public const string InvalidArgument = "InvalidArgument";
+        public const string DiskFull = "DiskFull";
+        public const string PathNotFound = "PathNotFound";
+        public const string PathAccessDenied = "PathAccessDenied";
+        public const string FileInUse = "FileInUse";
+        public const string FileIOFailed = "FileIOFailed";
+        public const string UnexpectedError = "UnexpectedError";
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using GenImage.Core.Errors;
 
 namespace GenImage.Core.Evidence
 {
@@ -26,11 +27,34 @@ namespace GenImage.Core.Evidence
         public const string ReportFile = "report.md";
         public const string AttachmentsFolder = "attachments";
 
-        /// <summary>Writes the bundle into <paramref name="folder"/> (created; files of an earlier bundle there are replaced).</summary>
+        /// <summary>
+        /// Writes the bundle into <paramref name="folder"/> (created; files of an earlier bundle there are replaced).
+        /// A file-system failure (full disk, a path through a file, a denied folder) is a GenImage error naming the folder.
+        /// </summary>
         public static string Write(ImageEvidence evidence, string folder, EvidenceAttachments? attachments = null)
         {
             if (evidence == null) throw new ArgumentNullException(nameof(evidence));
-            string root = Path.GetFullPath(folder);
+            string root;
+            try
+            {
+                root = Path.GetFullPath(folder);
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex) || ex is ArgumentException)
+            {
+                throw IoErrors.Translate(ex, "write the evidence bundle", folder);
+            }
+            try
+            {
+                return WriteBundle(evidence, root, attachments);
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+            {
+                throw IoErrors.Translate(ex, "write the evidence bundle", root);
+            }
+        }
+
+        private static string WriteBundle(ImageEvidence evidence, string root, EvidenceAttachments? attachments)
+        {
             Directory.CreateDirectory(root);
             string attachmentDir = Path.Combine(root, AttachmentsFolder);
             if (Directory.Exists(attachmentDir)) Directory.Delete(attachmentDir, true);

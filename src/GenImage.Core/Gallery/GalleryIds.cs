@@ -79,6 +79,23 @@ namespace GenImage.Core.Gallery
             return SourceKind.Unknown;
         }
 
+        /// <summary>Checks that <paramref name="id"/> names a gallery image version or a managed image (InvalidResourceId otherwise).</summary>
+        public static string RequireImage(string id)
+        {
+            var kind = KindOf(id);
+            if (kind == SourceKind.GalleryImageVersion)
+            {
+                ParseVersion(id);
+                return id;
+            }
+            if (kind == SourceKind.ManagedImage && TryParse(id, out _)) return id;
+            throw new GenImageException(ErrorIds.InvalidResourceId, GenImageErrorKind.InvalidArgument,
+                $"'{id}' is not a gallery image version or managed image id. Expected " +
+                "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/galleries/{gallery}/images/{definition}/versions/{version} " +
+                "or /subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/images/{name}.")
+            { Target = id };
+        }
+
         /// <summary>Parses a gallery image version id; a wrong id gets an InvalidResourceId error naming the expected form.</summary>
         public static VersionAddress ParseVersion(string id)
         {

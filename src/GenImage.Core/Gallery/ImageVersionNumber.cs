@@ -57,12 +57,40 @@ namespace GenImage.Core.Gallery
             return true;
         }
 
-        /// <summary>Parses a version name; a wrong one gets an InvalidVersionName error that says what a valid one looks like.</summary>
+        /// <summary>
+        /// Why <paramref name="text"/> cannot name a new version, or null when it can: Major.Minor.Patch of whole
+        /// numbers from 0 to 2147483647, written without leading zeros (01.0.0 is the number 1.0.0 under another
+        /// name: 1.0.0 could then be created beside it, and tools that compare names would disagree on latest).
+        /// </summary>
+        public static string? NewNameProblem(string? text)
+        {
+            if (!TryParse(text, out _))
+                return $"'{text}' is not Major.Minor.Patch of whole numbers from 0 to {int.MaxValue} (for example 1.0.0 or 2024.11.23)";
+            foreach (var part in text!.Split('.'))
+            {
+                if (part.Length > 1 && part[0] == '0')
+                    return $"'{text}' has a leading zero in '{part}': write each part without leading zeros ({CanonicalName(text)})";
+            }
+            return null;
+        }
+
+        /// <summary>The name of the same number without leading zeros (01.2.003 -> 1.2.3); the text itself when it is not a version.</summary>
+        public static string CanonicalName(string text) => TryParse(text, out var v) ? v.ToString() : text;
+
+        /// <summary>True when two names are the same version number (1.0.0 and 01.0.0), or the same text.</summary>
+        public static bool SameNumber(string? a, string? b) =>
+            string.Equals(a, b, StringComparison.OrdinalIgnoreCase) || (TryParse(a, out var x) && TryParse(b, out var y) && x == y);
+
+        /// <summary>
+        /// Parses the name of a version to create; a wrong one (not Major.Minor.Patch, or with leading zeros) gets
+        /// an InvalidVersionName error that says what a valid one looks like. Existing names are read with <see cref="TryParse"/>.
+        /// </summary>
         public static ImageVersionNumber Parse(string text)
         {
-            if (TryParse(text, out var version)) return version;
+            string? problem = NewNameProblem(text);
+            if (problem == null && TryParse(text, out var version)) return version;
             throw new GenImageException(GalleryErrorIds.InvalidVersionName, GenImageErrorKind.InvalidArgument,
-                $"'{text}' is not a gallery image version name. Use Major.Minor.Patch, each part a whole number from 0 to {int.MaxValue} (for example 1.0.0 or 2024.11.23).")
+                $"{problem} (GI3001). Use Major.Minor.Patch, each part a whole number from 0 to {int.MaxValue} without leading zeros (for example 1.0.0 or 2024.11.23).")
             { Target = text };
         }
 

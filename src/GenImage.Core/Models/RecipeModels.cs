@@ -53,6 +53,14 @@ namespace GenImage
         public string? VmName { get; set; }
         /// <summary>Prepare the guest (Sysprep / deprovision) through Run Command before generalizing.</summary>
         public bool Prepare { get; set; } = true;
+        /// <summary>prepare: assumed — the operator asserts that the stopped guest was prepared (with <see cref="Approver"/> and <see cref="Justification"/>).</summary>
+        public bool AssumePrepared { get; set; }
+        /// <summary>Who allowed prepare: assumed.</summary>
+        public string? Approver { get; set; }
+        /// <summary>Why prepare: assumed is safe.</summary>
+        public string? Justification { get; set; }
+        /// <summary>Limit of the Generalize step (preparation, shutdown, deallocate, generalize), in minutes (spec.source.timeoutMinutes).</summary>
+        public int TimeoutMinutes { get; set; } = 60;
     }
 
     /// <summary>spec.gallery.</summary>
@@ -94,6 +102,8 @@ namespace GenImage
         public IList<TargetRegion> TargetRegions { get; set; } = new List<TargetRegion>();
         public bool ExcludeFromLatest { get; set; } = true;
         public DateTimeOffset? EndOfLife { get; set; }
+        /// <summary>Limit of the Publish step (create and replicate), in minutes (spec.publishing.timeoutMinutes).</summary>
+        public int TimeoutMinutes { get; set; } = 180;
     }
 
     /// <summary>One readiness suppression: a rule that may fail without blocking, with who allowed it and why.</summary>

@@ -3,13 +3,50 @@ using System.Collections.Generic;
 
 namespace GenImage
 {
+    /// <summary>Where a step of a recipe run is.</summary>
+    public enum StepStatus
+    {
+        /// <summary>Not started yet.</summary>
+        Pending,
+        /// <summary>Started and not finished (or the process ended while it ran).</summary>
+        Running,
+        Succeeded,
+        /// <summary>Nothing to do (disabled in the recipe, already done, or not done because validation failed).</summary>
+        Skipped,
+        Failed,
+        /// <summary>Readiness found a blocking error: the run stopped before anything irreversible.</summary>
+        Blocked,
+        /// <summary>Ctrl+C, a stopped pipeline, or a step that was not confirmed.</summary>
+        Stopped,
+        /// <summary>In a -WhatIf plan.</summary>
+        Planned,
+    }
+
+    /// <summary>Where a recipe run is, or how it ended.</summary>
+    public enum RunStatus
+    {
+        Running,
+        Succeeded,
+        /// <summary>Readiness stopped it before anything irreversible.</summary>
+        Blocked,
+        /// <summary>The image failed to boot or the probe said no: published, excluded from latest, not promoted.</summary>
+        ValidationFailed,
+        /// <summary>A step failed; -Resume continues it.</summary>
+        Failed,
+        /// <summary>Ctrl+C, a crash or a declined confirmation; -Resume continues it.</summary>
+        Stopped,
+        /// <summary>Replaced by a run started with -NewRun.</summary>
+        Abandoned,
+        /// <summary>In a -WhatIf plan.</summary>
+        Planned,
+    }
+
     /// <summary>One step of a recipe run, as recorded in the journal.</summary>
     public sealed class RecipeStepRecord
     {
         /// <summary>Step name: Readiness, Generalize, Definition, Publish, Validate, Promote, Evidence, Cleanup.</summary>
         public string Name { get; set; } = string.Empty;
-        /// <summary>Pending, Running, Succeeded, Skipped, Failed, Blocked, Stopped or Planned (-WhatIf).</summary>
-        public string Status { get; set; } = "Pending";
+        public StepStatus Status { get; set; } = StepStatus.Pending;
         /// <summary>What the step did or why it stopped, in an operator's words.</summary>
         public string? Message { get; set; }
         public DateTimeOffset? StartedAt { get; set; }
@@ -35,11 +72,7 @@ namespace GenImage
         public string RecipePath { get; set; } = string.Empty;
         /// <summary>Sortable id of the run (20261123T210000Z-1a2b3c).</summary>
         public string RunId { get; set; } = string.Empty;
-        /// <summary>
-        /// Succeeded, Planned (-WhatIf), Blocked (readiness stopped it before anything irreversible),
-        /// ValidationFailed (published, excluded from latest, not promoted), Failed, Stopped (Ctrl+C or declined).
-        /// </summary>
-        public string Status { get; set; } = string.Empty;
+        public RunStatus Status { get; set; } = RunStatus.Running;
         public string? Message { get; set; }
         public IList<RecipeStepRecord> Steps { get; set; } = new List<RecipeStepRecord>();
         public string? SourceVmId { get; set; }

@@ -41,10 +41,15 @@ namespace GenImage.Core.Operations
             if (!Expired) return null;
             return new GenImageException(ErrorIds.Timeout, GenImageErrorKind.OperationTimeout,
                 $"Timed out after {Limit.TotalSeconds:0} s while {whatWasWaitedFor}. " +
-                $"The limit is set by {ParameterName} (now {Limit.TotalSeconds:0}); raise it, or check the resource in the portal: " +
+                $"The limit is set by {ParameterName} (now {Describe(Limit)}); raise it, or check the resource in the portal: " +
                 "the operation may still be running in Azure.")
             { Target = target };
         }
+
+        private static string Describe(TimeSpan limit) =>
+            limit.TotalMinutes >= 1 && limit.Ticks % TimeSpan.TicksPerMinute == 0
+                ? $"{limit.TotalMinutes:0} min"
+                : $"{limit.TotalSeconds:0} s";
 
         public void Dispose()
         {

@@ -97,7 +97,7 @@ namespace GenImage.Core.Readiness
                 "The version name is Major.Minor.Patch",
                 "The version name.",
                 "Azure only accepts versions of three 32-bit integers (1.0.0, 2024.6.17).",
-                "Use a name like 1.2.3 where each part is a whole number from 0 to 2147483647."),
+                "Use a name like 1.2.3 where each part is a whole number from 0 to 2147483647, without leading zeros."),
             R("GI3002", Version, FindingSeverity.Error,
                 "The version does not exist yet",
                 "The version name and the versions already under the definition.",

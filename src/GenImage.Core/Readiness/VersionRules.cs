@@ -43,10 +43,12 @@ namespace GenImage.Core.Readiness
         private static Outcome NameFormat(RuleContext c)
         {
             if (c.VersionName == null) return Outcome.Skip(NoVersion);
-            return (TryParse(c.VersionName, out _)
-                    ? Outcome.Pass($"The version name '{c.VersionName}' is Major.Minor.Patch.")
-                    : Outcome.Fail($"The version name '{c.VersionName}' is not Major.Minor.Patch of whole numbers between 0 and 2147483647."))
-                .With("versionName", c.VersionName);
+            if (!TryParse(c.VersionName, out _))
+                return Outcome.Fail($"The version name '{c.VersionName}' is not Major.Minor.Patch of whole numbers between 0 and 2147483647.").With("versionName", c.VersionName);
+            // An existing version is read as it is named; a new one must not have leading zeros.
+            if (!c.CheckingExistingVersion && Gallery.ImageVersionNumber.NewNameProblem(c.VersionName) is { } problem)
+                return Outcome.Fail($"The version name {problem}. 01.0.0 is the number 1.0.0 under another name.").With("versionName", c.VersionName);
+            return Outcome.Pass($"The version name '{c.VersionName}' is Major.Minor.Patch.").With("versionName", c.VersionName);
         }
 
         private static Outcome Unique(RuleContext c)
@@ -55,7 +57,8 @@ namespace GenImage.Core.Readiness
             if (c.CheckingExistingVersion) return Outcome.Skip("the version exists already; uniqueness applies to a version about to be created");
             if (c.Definition == null) return Outcome.Skip("the definition's versions were not read");
             var names = c.Input.ExistingVersions.Select(v => v.Name).ToList();
-            var clash = names.FirstOrDefault(n => string.Equals(n, c.VersionName, StringComparison.OrdinalIgnoreCase));
+            // 1.0.0 and 01.0.0 are the same number: either blocks the other.
+            var clash = names.FirstOrDefault(n => Gallery.ImageVersionNumber.SameNumber(n, c.VersionName));
             return (clash == null
                     ? Outcome.Pass($"No version '{c.VersionName}' exists under the definition '{c.Definition.Name}'.")
                     : Outcome.Fail($"The version '{c.VersionName}' already exists under the definition '{c.Definition.Name}'."))

@@ -27,5 +27,7 @@ namespace GenImage.Core.Recipes
         public const string FileNotFound = "GI9011";
         /// <summary>The file holds no document, or more than one.</summary>
         public const string DocumentCount = "GI9012";
+        /// <summary>A name Azure would refuse (length or characters): gallery, definition, resource group, VM.</summary>
+        public const string InvalidName = "GI9013";
     }
 }

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using GenImage.Core.Evidence;
+using GenImage.Core.Operations;
 using YamlDotNet.Core;
 
 namespace GenImage.Core.Recipes
@@ -18,7 +19,7 @@ namespace GenImage.Core.Recipes
     public static class RecipeParser
     {
         private static readonly Regex NamePattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$", RegexOptions.CultureInvariant);
-        private static readonly Regex VersionPattern = new Regex(@"^\d{1,9}\.\d{1,9}\.\d{1,9}$", RegexOptions.CultureInvariant);
+        private static readonly Regex VersionPattern = new Regex(@"^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$", RegexOptions.CultureInvariant);
         private static readonly Regex RegionPattern = new Regex(@"^[a-z][a-z0-9]{1,39}$", RegexOptions.CultureInvariant);
         private static readonly Regex RuleIdPattern = new Regex(@"^GI\d{4}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
         private static readonly Regex RulePatternPattern = new Regex(@"^GI[0-9?*\[\]\-]{1,8}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
@@ -270,8 +271,10 @@ namespace GenImage.Core.Recipes
                         context.WrongType(node, path, expected);
                     break;
                 case RecipeFieldKind.Boolean:
+                    if (field.Allowed != null && field.Allowed.Any(a => string.Equals(a, value, StringComparison.Ordinal))) break;
                     if (!node.Plain || !(value == "true" || value == "false" || value == "True" || value == "False" || value == "TRUE" || value == "FALSE"))
-                        context.WrongType(node, path, expected + (IsYamlOneOneBool(value) ? " (YAML 1.2 reads yes/no/on/off as text)" : string.Empty));
+                        context.WrongType(node, path, expected + (field.Allowed != null ? " or " + string.Join(", ", field.Allowed) : string.Empty) +
+                            (IsYamlOneOneBool(value) ? " (YAML 1.2 reads yes/no/on/off as text)" : string.Empty));
                     break;
                 case RecipeFieldKind.Date:
                     if (!TryDate(value, out _))
@@ -345,6 +348,7 @@ namespace GenImage.Core.Recipes
             BindSource(c, spec);
             BindGallery(c, spec);
             BindDefinition(c, spec);
+            CheckNames(c, spec);
             BindVersion(c, spec);
             BindPublishing(c, spec);
             BindReadiness(c, spec);
@@ -359,7 +363,30 @@ namespace GenImage.Core.Recipes
             source.VmId = Str(node, "vmId");
             source.ResourceGroup = Str(node, "resourceGroup");
             source.VmName = Str(node, "vmName");
-            source.Prepare = Bool(node, "prepare") ?? true;
+            source.AssumePrepared = string.Equals(Str(node, "prepare"), "assumed", StringComparison.Ordinal);
+            source.Prepare = !source.AssumePrepared && (Bool(node, "prepare") ?? true);
+            source.Approver = Str(node, "approver");
+            source.Justification = Str(node, "justification");
+            if (source.AssumePrepared)
+            {
+                var missing = new List<string>();
+                if (string.IsNullOrWhiteSpace(source.Justification)) missing.Add("justification");
+                if (string.IsNullOrWhiteSpace(source.Approver)) missing.Add("approver");
+                if (missing.Count > 0)
+                {
+                    var at = node.Get("prepare")!;
+                    c.Add(RecipeDiagnosticIds.IncompleteSuppression, at.Line, at.Column, "spec.source.prepare",
+                        $"prepare: assumed has no {string.Join(" and no ", missing)} in spec.source. Asserting that a stopped guest was prepared lets GenImage " +
+                        "generalize what it cannot check, so the recipe must say why (justification) and who allowed it (approver).");
+                }
+            }
+            else if (node.Get("approver") is { } stray && !stray.IsNull || node.Get("justification") is { } stray2 && !stray2.IsNull)
+            {
+                var at = node.Get("approver") ?? node.Get("justification")!;
+                c.Add(RecipeDiagnosticIds.Conflict, at.Line, at.Column, "spec.source",
+                    "spec.source.approver and justification belong to prepare: assumed; without it they assert nothing. Remove them, or set prepare: assumed.");
+            }
+            source.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.source.timeoutMinutes", source.TimeoutMinutes);
             if (source.VmId != null && (source.ResourceGroup != null || source.VmName != null))
             {
                 var at = node.Get("resourceGroup") ?? node.Get("vmName")!;
@@ -415,12 +442,13 @@ namespace GenImage.Core.Recipes
                     c.Add(RecipeDiagnosticIds.MissingField, node.Line, node.Column, "spec.definition.identifier",
                         "spec.definition.identifier (publisher, offer, sku) is required when createIfMissing is true (the default): the definition may have to be created.");
             }
-            if (d.IsSpecialized && c.Recipe.Spec.Source.Prepare && Map(spec, "source")?.Get("prepare") is { } prepare)
+            if (d.IsSpecialized && (c.Recipe.Spec.Source.Prepare || c.Recipe.Spec.Source.AssumePrepared) && Map(spec, "source")?.Get("prepare") is { } prepare)
             {
                 c.Add(RecipeDiagnosticIds.Conflict, prepare.Line, prepare.Column, "spec.source.prepare",
                     "A Specialized definition keeps the source's identity: its source must not be prepared or generalized. Set spec.source.prepare to false.");
             }
             if (d.IsSpecialized) c.Recipe.Spec.Source.Prepare = false;
+            if (d.IsSpecialized) c.Recipe.Spec.Source.AssumePrepared = false;
             if (string.Equals(d.HyperVGeneration, "V1", StringComparison.Ordinal) && d.SecurityType.StartsWith("Trusted", StringComparison.Ordinal) ||
                 string.Equals(d.HyperVGeneration, "V1", StringComparison.Ordinal) && d.SecurityType.StartsWith("Confidential", StringComparison.Ordinal))
             {
@@ -428,6 +456,27 @@ namespace GenImage.Core.Recipes
                 c.Add(RecipeDiagnosticIds.Conflict, at.Line, at.Column, "spec.definition.securityType",
                     $"securityType {d.SecurityType} needs hyperVGeneration V2; Trusted Launch and confidential VMs are Generation 2 only.");
             }
+        }
+
+        /// <summary>GI9013: the names the run uses or creates, against Azure's naming rules (no ARM call).</summary>
+        private static void CheckNames(Context c, YamlTreeNode spec)
+        {
+            void Check(YamlTreeNode? parent, string key, string path, AzureNameKind kind)
+            {
+                if (parent?.Get(key) is not { Kind: YamlKind.Scalar } node || node.IsNull) return;
+                if (AzureNames.Problem(kind, node.Value!.Trim()) is { } problem)
+                {
+                    c.Add(RecipeDiagnosticIds.InvalidName, node.Line, node.Column, path,
+                        $"{path}: {problem}. Azure would refuse it only after the source VM was generalized; rename it.");
+                }
+            }
+            var source = Map(spec, "source");
+            Check(source, "resourceGroup", "spec.source.resourceGroup", AzureNameKind.ResourceGroup);
+            Check(source, "vmName", "spec.source.vmName", AzureNameKind.VirtualMachine);
+            var gallery = Map(spec, "gallery");
+            Check(gallery, "resourceGroup", "spec.gallery.resourceGroup", AzureNameKind.ResourceGroup);
+            Check(gallery, "name", "spec.gallery.name", AzureNameKind.Gallery);
+            Check(Map(spec, "definition"), "name", "spec.definition.name", AzureNameKind.GalleryImageDefinition);
         }
 
         private static void BindVersion(Context c, YamlTreeNode spec)
@@ -451,7 +500,7 @@ namespace GenImage.Core.Recipes
             {
                 var at = node.Get("name")!;
                 c.Add(RecipeDiagnosticIds.InvalidValue, at.Line, at.Column, "spec.version.name",
-                    $"'{v.Name}' is not a gallery image version name. Use Major.Minor.Patch with whole numbers, for example 1.0.0.");
+                    $"'{v.Name}' is not a gallery image version name (GI3001). Use Major.Minor.Patch with whole numbers written without leading zeros, for example 1.0.0.");
             }
         }
 
@@ -460,6 +509,7 @@ namespace GenImage.Core.Recipes
             if (Map(spec, "publishing") is not { } node) return;
             var p = c.Recipe.Spec.Publishing;
             p.ExcludeFromLatest = Bool(node, "excludeFromLatest") ?? true;
+            p.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.publishing.timeoutMinutes", p.TimeoutMinutes);
             if (node.Get("endOfLife") is { } eolNode && eolNode.Kind == YamlKind.Scalar && TryDate(eolNode.Value ?? string.Empty, out var eol))
             {
                 p.EndOfLife = eol;
@@ -599,18 +649,7 @@ namespace GenImage.Core.Recipes
             v.Enabled = Bool(node, "enabled") ?? true;
             v.VmSize = Str(node, "vmSize");
             v.SubnetId = Str(node, "subnetId");
-            if (Int(node, "timeoutMinutes") is { } timeout)
-            {
-                if (timeout < 1 || timeout > 1440)
-                {
-                    var at = node.Get("timeoutMinutes")!;
-                    c.Add(RecipeDiagnosticIds.InvalidValue, at.Line, at.Column, "spec.validation.timeoutMinutes", "timeoutMinutes must be from 1 to 1440.");
-                }
-                else
-                {
-                    v.TimeoutMinutes = (int)timeout;
-                }
-            }
+            v.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.validation.timeoutMinutes", v.TimeoutMinutes);
             if (v.SubnetId != null && !SubnetIdPattern.IsMatch(v.SubnetId))
             {
                 var at = node.Get("subnetId")!;
@@ -705,6 +744,16 @@ namespace GenImage.Core.Recipes
         }
 
         // ---------------------------------------------------------------- helpers
+
+        /// <summary>A time limit in minutes (1-1440); out of range is GI9006 and leaves the default.</summary>
+        private static int Minutes(Context c, YamlTreeNode node, string key, string path, int fallback)
+        {
+            if (Int(node, key) is not { } minutes) return fallback;
+            if (minutes >= 1 && minutes <= 1440) return (int)minutes;
+            var at = node.Get(key)!;
+            c.Add(RecipeDiagnosticIds.InvalidValue, at.Line, at.Column, path, $"{path} must be from 1 to 1440 (minutes).");
+            return fallback;
+        }
 
         private static YamlTreeNode? Map(YamlTreeNode node, string key) =>
             node.Get(key) is { Kind: YamlKind.Mapping } map ? map : null;

@@ -21,7 +21,11 @@ namespace GenImage.Core.Recipes
         MapList,
     }
 
-    /// <summary>One key of the recipe format. The parser, the docs and docs/schemas/image-recipe.schema.json follow this table.</summary>
+    /// <summary>
+    /// One key of the recipe format. For a <see cref="RecipeFieldKind.Boolean"/> key, <see cref="Allowed"/> lists the
+    /// words it takes besides true and false (source.prepare: assumed).
+    /// </summary>
+    /// <remarks> The parser, the docs and docs/schemas/image-recipe.schema.json follow this table.</remarks>
     public sealed class RecipeField
     {
         public RecipeField(string name, RecipeFieldKind kind, bool required = false, IReadOnlyList<string>? allowed = null, params RecipeField[] children)
@@ -62,6 +66,8 @@ namespace GenImage.Core.Recipes
         public static readonly IReadOnlyList<string> Increments = new[] { "major", "minor", "patch" };
         public static readonly IReadOnlyList<string> PromotionPolicies = new[] { "afterValidation", "manual" };
         public static readonly IReadOnlyList<string> StorageAccountTypes = new[] { "Standard_LRS", "Standard_ZRS", "Premium_LRS" };
+        /// <summary>What source.prepare takes besides true and false: assumed (the operator asserts a stopped guest was prepared).</summary>
+        public static readonly IReadOnlyList<string> PrepareWords = new[] { "assumed" };
 
         /// <summary>The document root.</summary>
         public static readonly RecipeField Root = new RecipeField("(root)", RecipeFieldKind.Map, true, null,
@@ -77,7 +83,10 @@ namespace GenImage.Core.Recipes
                     new RecipeField("vmId", RecipeFieldKind.String),
                     new RecipeField("resourceGroup", RecipeFieldKind.String),
                     new RecipeField("vmName", RecipeFieldKind.String),
-                    new RecipeField("prepare", RecipeFieldKind.Boolean)),
+                    new RecipeField("prepare", RecipeFieldKind.Boolean, false, PrepareWords),
+                    new RecipeField("approver", RecipeFieldKind.String),
+                    new RecipeField("justification", RecipeFieldKind.String),
+                    new RecipeField("timeoutMinutes", RecipeFieldKind.Integer)),
                 new RecipeField("gallery", RecipeFieldKind.Map, true, null,
                     new RecipeField("resourceGroup", RecipeFieldKind.String, true),
                     new RecipeField("name", RecipeFieldKind.String, true)),
@@ -100,7 +109,8 @@ namespace GenImage.Core.Recipes
                 new RecipeField("publishing", RecipeFieldKind.Map, true, null,
                     new RecipeField("targetRegions", RecipeFieldKind.StringList, true),
                     new RecipeField("excludeFromLatest", RecipeFieldKind.Boolean),
-                    new RecipeField("endOfLife", RecipeFieldKind.Date)),
+                    new RecipeField("endOfLife", RecipeFieldKind.Date),
+                    new RecipeField("timeoutMinutes", RecipeFieldKind.Integer)),
                 new RecipeField("readiness", RecipeFieldKind.Map, false, null,
                     new RecipeField("exclude", RecipeFieldKind.StringList),
                     new RecipeField("suppressions", RecipeFieldKind.MapList, false, null,

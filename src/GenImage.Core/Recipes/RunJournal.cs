@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GenImage.Core.Errors;
 using GenImage.Core.Evidence;
 
@@ -28,7 +29,7 @@ namespace GenImage.Core.Recipes
         public string? Step { get; set; }
         public int? Attempt { get; set; }
         public string? CorrelationId { get; set; }
-        /// <summary>Step status (stepFinished) or run status (runFinished).</summary>
+        /// <summary>Step status (stepFinished) or run status (runFinished), as written: read them with <see cref="StepStatus"/> and <see cref="RunStatus"/>.</summary>
         public string? Status { get; set; }
         public string? Message { get; set; }
         public string? ErrorId { get; set; }
@@ -39,6 +40,18 @@ namespace GenImage.Core.Recipes
         public IList<ReadinessFinding>? Findings { get; set; }
         public IList<ValidationRecord>? Validation { get; set; }
         public IList<StepRecord>? GeneralizeSteps { get; set; }
+
+        /// <summary>The step status of a stepFinished line; null when it is not one.</summary>
+        [JsonIgnore]
+        public GenImage.StepStatus? StepStatus => Type == JournalEventTypes.StepFinished && Enum.TryParse(Status, out GenImage.StepStatus s) ? s : (GenImage.StepStatus?)null;
+
+        /// <summary>The run status of a runFinished line; null when it is not one.</summary>
+        [JsonIgnore]
+        public GenImage.RunStatus? RunStatus => Type == JournalEventTypes.RunFinished && Enum.TryParse(Status, out GenImage.RunStatus s) ? s : (GenImage.RunStatus?)null;
+
+        /// <summary>A stepFinished that needs no repeat: Succeeded or Skipped.</summary>
+        [JsonIgnore]
+        public bool IsDone => StepStatus == GenImage.StepStatus.Succeeded || StepStatus == GenImage.StepStatus.Skipped;
     }
 
     /// <summary>
@@ -62,10 +75,23 @@ namespace GenImage.Core.Recipes
         /// <summary>Creates the run folder and an empty journal.</summary>
         public static RunJournal Create(string runFolder)
         {
-            Directory.CreateDirectory(runFolder);
             var path = System.IO.Path.Combine(runFolder, FileName);
-            if (File.Exists(path)) throw new IOException($"A journal already exists at {path}.");
-            File.WriteAllText(path, string.Empty, new UTF8Encoding(false));
+            try
+            {
+                Directory.CreateDirectory(runFolder);
+                using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
+                {
+                }
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+            {
+                if (File.Exists(path) && !(ex is UnauthorizedAccessException))
+                {
+                    throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.ResourceExists,
+                        $"A journal already exists at {path}; a run folder holds one run.", ex) { Target = path };
+                }
+                throw IoErrors.Translate(ex, "create the run folder", runFolder);
+            }
             return new RunJournal(path);
         }
 
@@ -73,7 +99,16 @@ namespace GenImage.Core.Recipes
         public static RunJournal Open(string journalPath)
         {
             var journal = new RunJournal(System.IO.Path.GetFullPath(journalPath));
-            foreach (var line in File.ReadAllLines(journal.Path))
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(journal.Path);
+            }
+            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+            {
+                throw IoErrors.Translate(ex, "read the run journal", journal.Path);
+            }
+            foreach (var line in lines)
             {
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 JournalEvent? ev;
@@ -103,11 +138,22 @@ namespace GenImage.Core.Recipes
             string line = EvidenceJson.SerializeRedacted(ev, indented: false);
             lock (_gate)
             {
-                using (var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read))
+                try
                 {
-                    var bytes = new UTF8Encoding(false).GetBytes(line + "\n");
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(true);
+                    using (var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read))
+                    {
+                        var bytes = new UTF8Encoding(false).GetBytes(line + "\n");
+                        stream.Write(bytes, 0, bytes.Length);
+                        stream.Flush(true);
+                    }
+                }
+                catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+                {
+                    // A line cut short is ignored when the journal is read, so -Resume continues from the last whole line.
+                    var error = IoErrors.Translate(ex, "append to the run journal", Path);
+                    throw new GenImageException(error.ErrorId, error.Kind,
+                        error.Message + " The journal keeps every line written before; once the cause is fixed, -Resume continues the run.", ex)
+                    { Target = Path };
                 }
                 Events.Add(ev);
             }
@@ -115,18 +161,18 @@ namespace GenImage.Core.Recipes
 
         public string ReadText() => File.ReadAllText(Path);
 
-        public JournalEvent? Started => Events.FirstOrDefault(e => e.Type == "runStarted");
-        public JournalEvent? Finished => Events.LastOrDefault(e => e.Type == "runFinished" || e.Type == "runResumed") is { Type: "runFinished" } f ? f : null;
+        public JournalEvent? Started => Events.FirstOrDefault(e => e.Type == JournalEventTypes.RunStarted);
+        public JournalEvent? Finished => Events.LastOrDefault(e => e.Type == JournalEventTypes.RunFinished || e.Type == JournalEventTypes.RunResumed) is { Type: JournalEventTypes.RunFinished } f ? f : null;
         public string? RunId => Started?.RunId;
 
         /// <summary>True when the run can be resumed: it never finished, or finished Failed or Stopped.</summary>
-        public bool IsUnfinished => Started != null && (Finished == null || Finished.Status == RunStatus.Failed || Finished.Status == RunStatus.Stopped);
+        public bool IsUnfinished => Started != null && (Finished == null || Finished.RunStatus == GenImage.RunStatus.Failed || Finished.RunStatus == GenImage.RunStatus.Stopped);
 
         /// <summary>The last stepFinished of every step.</summary>
         public IDictionary<string, JournalEvent> FinishedSteps()
         {
             var map = new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
-            foreach (var ev in Events.Where(e => e.Type == "stepFinished" && e.Step != null)) map[ev.Step!] = ev;
+            foreach (var ev in Events.Where(e => e.Type == JournalEventTypes.StepFinished && e.Step != null)) map[ev.Step!] = ev;
             return map;
         }
 
@@ -134,12 +180,12 @@ namespace GenImage.Core.Recipes
         public IDictionary<string, string> Outputs()
         {
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var ev in Events.Where(e => e.Type == "stepFinished" && e.Outputs != null))
+            foreach (var ev in Events.Where(e => e.Type == JournalEventTypes.StepFinished && e.Outputs != null))
                 foreach (var kv in ev.Outputs!) map[kv.Key] = kv.Value;
             return map;
         }
 
-        public int Attempts(string step) => Events.Count(e => e.Type == "stepStarted" && e.Step == step);
+        public int Attempts(string step) => Events.Count(e => e.Type == JournalEventTypes.StepStarted && e.Step == step);
 
         /// <summary>New sortable run id: UTC time plus six random hex digits.</summary>
         public static string NewRunId(DateTimeOffset now) =>
@@ -158,19 +204,15 @@ namespace GenImage.Core.Recipes
         }
     }
 
-    /// <summary>Run and step statuses.</summary>
-    public static class RunStatus
+    /// <summary>The event types of a journal (docs/journal.md).</summary>
+    public static class JournalEventTypes
     {
-        public const string Succeeded = "Succeeded";
-        public const string Planned = "Planned";
-        public const string Blocked = "Blocked";
-        public const string ValidationFailed = "ValidationFailed";
-        public const string Failed = "Failed";
-        public const string Stopped = "Stopped";
-        public const string Abandoned = "Abandoned";
-        public const string Skipped = "Skipped";
-        public const string Running = "Running";
-        public const string Pending = "Pending";
+        public const string RunStarted = "runStarted";
+        public const string RunResumed = "runResumed";
+        public const string StepStarted = "stepStarted";
+        public const string StepProgress = "stepProgress";
+        public const string StepFinished = "stepFinished";
+        public const string RunFinished = "runFinished";
     }
 
     /// <summary>Stable error ids of recipe runs.</summary>

@@ -43,15 +43,8 @@ namespace GenImage.Core.Validation
 
         public async Task<ValidationImage> GetImageAsync(string imageId, CancellationToken cancellationToken)
         {
-            ResourceIdentifier id;
-            try
-            {
-                id = new ResourceIdentifier(imageId);
-            }
-            catch (FormatException ex)
-            {
-                throw new GenImageException(ErrorIds.InvalidResourceId, GenImageErrorKind.InvalidArgument, $"'{imageId}' is not a resource id: {ex.Message}", ex) { Target = imageId };
-            }
+            GalleryIds.RequireImage(imageId);
+            var id = new ResourceIdentifier(imageId);
             var type = id.ResourceType.ToString();
             if (string.Equals(type, "Microsoft.Compute/galleries/images/versions", StringComparison.OrdinalIgnoreCase))
             {

@@ -20,6 +20,19 @@ namespace GenImage.Core.Vm
         public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(1);
         /// <summary>The parameter a timeout error names.</summary>
         public string TimeoutParameterName { get; set; } = "-TimeoutSec";
+        /// <summary>
+        /// The operator asserts that the guest of a stopped VM was prepared (-AssumePrepared, or a recipe's
+        /// prepare: assumed with an approver); without it or <see cref="PreparedProof"/> a stopped VM is refused.
+        /// </summary>
+        public bool AssumePrepared { get; set; }
+        /// <summary>Who asserted it and why, for the warning and the record (a recipe's approver and justification).</summary>
+        public string? AssumedBy { get; set; }
+        /// <summary>Proof that GenImage itself prepared the guest (an earlier attempt of the same run), in words; null when there is none.</summary>
+        public string? PreparedProof { get; set; }
+        /// <summary>The switch or recipe key that asserts preparation, named by the refusal.</summary>
+        public string AssumeParameterName { get; set; } = "-AssumePrepared";
+        /// <summary>Called after each step of the plan succeeded (a journal records it), on the engine's thread.</summary>
+        public Action<StepRecord>? StepDone { get; set; }
     }
 
     /// <summary>What a generalize run will do to one VM, worked out before anything is written.</summary>
@@ -103,13 +116,26 @@ namespace GenImage.Core.Vm
                     break;
                 case "stopped":
                 case "deallocated":
-                    warnings.Add(
-                        $"VM '{vm.Name}' is already {vm.PowerState}: GenImage cannot see from outside whether Sysprep or deprovisioning ran before it stopped. " +
-                        "If it did not, VMs created from this image will fail with OSProvisioningTimedOut. " +
-                        (options.Prepare
-                            ? "-Prepare was not applied: a guest that Sysprep shut down must not boot again, so GenImage does not start it. "
-                            : string.Empty) +
-                        "To be sure, start the VM and run Invoke-GeneralizeVm -Prepare.");
+                    if (options.PreparedProof != null)
+                    {
+                        // GenImage prepared this guest itself in an earlier attempt: it shut down as preparation ends.
+                    }
+                    else if (!options.AssumePrepared)
+                    {
+                        // The top cause of OSProvisioningTimedOut: a VM stopped without Sysprep/deprovisioning, generalized anyway.
+                        throw new GenImageException(ErrorIds.PreparationUnproven, GenImageErrorKind.InvalidOperation,
+                            $"VM '{vm.Name}' is already {vm.PowerState}, and nothing shows that its guest was prepared (Sysprep on Windows, waagent deprovisioning on Linux) " +
+                            "before it stopped. Generalizing an unprepared guest captures an image whose VMs fail with OSProvisioningTimedOut, and it cannot be undone. " +
+                            $"Start the VM and generalize it with -Prepare (GenImage prepares the guest itself), or, if you know the guest was prepared, say so with {options.AssumeParameterName}. " +
+                            (options.Prepare ? "-Prepare cannot apply to a stopped VM: a guest that Sysprep shut down must not boot again, so GenImage does not start it." : string.Empty))
+                        { Target = vm.Id };
+                    }
+                    else
+                    {
+                        warnings.Add(
+                            $"VM '{vm.Name}' is {vm.PowerState}; its guest is assumed to be prepared ({options.AssumeParameterName}{(options.AssumedBy == null ? string.Empty : ": " + options.AssumedBy)}). " +
+                            "GenImage cannot see from outside whether Sysprep or deprovisioning ran; if it did not, VMs created from this image will fail with OSProvisioningTimedOut.");
+                    }
                     if (string.Equals(vm.PowerState, "stopped", StringComparison.OrdinalIgnoreCase)) steps.Add(StepDeallocate);
                     break;
                 default:
@@ -172,7 +198,9 @@ namespace GenImage.Core.Vm
                     Report(vm, current, i, plan.Steps.Count);
                     var stepWatch = Stopwatch.StartNew();
                     string? detail = await RunStepAsync(current, vm, result, deadline.Token).ConfigureAwait(false);
-                    result.Steps.Add(new StepRecord { Name = current, Status = "Succeeded", Detail = detail, Duration = stepWatch.Elapsed });
+                    var done = new StepRecord { Name = current, Status = "Succeeded", Detail = detail, Duration = stepWatch.Elapsed };
+                    result.Steps.Add(done);
+                    options.StepDone?.Invoke(done);
                     _log.Verbose($"{vm.Name}: {current} succeeded{(detail == null ? string.Empty : ": " + detail)} ({stepWatch.ElapsedMilliseconds} ms)");
                 }
             }

@@ -43,6 +43,13 @@ namespace GenImage.Core.Vm
             return parsed;
         }
 
+        /// <summary>Checks that <paramref name="id"/> is a VM id (InvalidResourceId otherwise); returns it unchanged.</summary>
+        public static string RequireVirtualMachine(string id)
+        {
+            ParseVirtualMachine(id);
+            return id;
+        }
+
         private static GenImageException InvalidVm(string id, Exception? inner) =>
             new GenImageException(ErrorIds.InvalidResourceId, GenImageErrorKind.InvalidArgument,
                 $"'{id}' is not a virtual machine resource id. Expected " +

@@ -45,6 +45,8 @@ public class ConnectionTests
 
     [Theory]
     [InlineData("{\"endpoint\":\"http://127.0.0.1:1/\",\"certificateThumbprint\":\"00\"}", "https")]
+    [InlineData("{\"endpoint\":\"https://10.0.0.5:8443/\",\"certificateThumbprint\":\"3F0A000000000000000000000000000000000000000000000000000000000000\"}", "loopback")]
+    [InlineData("{\"endpoint\":\"https://emulator.contoso.com/\",\"certificateThumbprint\":\"3F0A000000000000000000000000000000000000000000000000000000000000\"}", "loopback")]
     [InlineData("{\"certificateThumbprint\":\"00\"}", "'endpoint'")]
     [InlineData("{not json", "not valid JSON")]
     [InlineData("{\"endpoint\":\"https://127.0.0.1:1/\",\"certificateThumbprint\":\"1234\"}", "64 hex digits")]

@@ -203,7 +203,7 @@ public sealed class EvidenceSchemaTests
             VersionId = FakeEvidenceSource.VersionId,
             Recipe = new ImageRecipe { Metadata = { Name = "r", Owner = "o" }, ContentSha256 = new string('a', 64) },
             RunId = "run",
-            Steps = { new RecipeStepRecord { Name = "Publish", Status = "Succeeded" } },
+            Steps = { new RecipeStepRecord { Name = "Publish", Status = StepStatus.Succeeded } },
         }, CancellationToken.None);
         e.BundlePath = "/tmp/x";
 

@@ -33,6 +33,22 @@ public sealed class ImageVersionNumberTests
         Assert.Contains("Major.Minor.Patch", ex.Message);
     }
 
+    [Theory]
+    [InlineData("01.0.0", "1.0.0")]
+    [InlineData("1.00.0", "1.0.0")]
+    [InlineData("1.0.007", "1.0.7")]
+    public void A_new_name_with_leading_zeros_is_refused_but_an_existing_one_is_read_as_its_number(string text, string number)
+    {
+        var ex = Assert.Throws<GenImageException>(() => ImageVersionNumber.Parse(text));
+        Assert.Equal(GalleryErrorIds.InvalidVersionName, ex.ErrorId);
+        Assert.Contains("leading zero", ex.Message);
+        Assert.Contains("GI3001", ex.Message);
+        Assert.True(ImageVersionNumber.TryParse(text, out var existing));
+        Assert.Equal(number, existing.ToString());
+        Assert.True(ImageVersionNumber.SameNumber(text, number));
+        Assert.Null(ImageVersionNumber.NewNameProblem(number));
+    }
+
     [Fact]
     public void Comparison_is_numeric_not_textual()
     {

@@ -130,10 +130,14 @@ internal static class RuleCases
         yield return C("GI3001", "beyond int32", () => Windows(i => i.VersionName = "1.0.2147483648"), Fail, Err);
         yield return C("GI3001", "letters", () => Windows(i => i.VersionName = "1.0.0-beta"), Fail, Err);
         yield return C("GI3001", "no version", () => Windows(i => i.VersionName = null), Skip);
+        yield return C("GI3001", "leading zero", () => Windows(i => i.VersionName = "01.0.0"), Fail, Err);
+        yield return C("GI3001", "leading zero in patch", () => Windows(i => i.VersionName = "1.0.00"), Fail, Err);
+        yield return C("GI3001", "zero parts", () => Windows(i => i.VersionName = "0.0.0"), Pass);
 
         // ---- GI3002 unique
         yield return C("GI3002", "new", () => Windows(), Pass);
         yield return C("GI3002", "exists", () => Windows(i => i.VersionName = "1.0.0"), Fail, Err);
+        yield return C("GI3002", "same number with leading zeros exists", () => Windows(i => { i.ExistingVersions.Add(Version("02.0.0")); i.VersionName = "2.0.0"; }), Fail, Err);
         yield return C("GI3002", "no definition", () => Windows(i => i.Definition = null), Skip);
         yield return C("GI3002", "existing version check", () => Windows(i => { i.VersionName = null; i.Version = Version("1.0.0"); }), Skip);
 

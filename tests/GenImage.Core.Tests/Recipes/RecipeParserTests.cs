@@ -194,6 +194,7 @@ public sealed class RecipeParserTests : IDisposable
     [Theory]
     [InlineData("    securityType: TrustedLaunch", "    securityType: TrustedLunch", "spec.definition.securityType", "TrustedLaunch")]
     [InlineData("    increment: patch", "    name: 1.0", "spec.version.name", null)]
+    [InlineData("    increment: patch", "    name: 01.0.0", "spec.version.name", null)]
     [InlineData("westeurope=2=Standard_ZRS", "westeurope=0=Standard_ZRS", "spec.publishing.targetRegions[0]", null)]
     [InlineData("westeurope=2=Standard_ZRS", "westeurope=2=Premium_ZRS", "spec.publishing.targetRegions[0]", null)]
     [InlineData("exclude: [ GI5* ]", "exclude: [ rule5 ]", "spec.readiness.exclude[0]", null)]
@@ -206,6 +207,54 @@ public sealed class RecipeParserTests : IDisposable
         var d = Single(recipe, RecipeDiagnosticIds.InvalidValue);
         Assert.Equal(keyPath, d.KeyPath);
         if (suggestion != null) Assert.Contains($"'{suggestion}'", d.Message);
+    }
+
+    [Theory]
+    [InlineData("    name: galImages", "    name: gal-images!", "spec.gallery.name")]
+    [InlineData("    name: win2022\n", "    name: win2022-\n", "spec.definition.name")]
+    [InlineData("    resourceGroup: rg-images\n    name: galImages", "    resourceGroup: rg-images.\n    name: galImages", "spec.gallery.resourceGroup")]
+    [InlineData("    vmName: vm-win2022-src", "    vmName: vm/win", "spec.source.vmName")]
+    public void A_name_Azure_would_refuse_is_GI9013_at_the_value(string from, string to, string keyPath)
+    {
+        Assert.Contains(from, Valid);
+        var recipe = Parse(Valid.Replace(from, to));
+        var d = Single(recipe, RecipeDiagnosticIds.InvalidName);
+        Assert.Equal(keyPath, d.KeyPath);
+        Assert.Contains("Azure allows", d.Message);
+    }
+
+    [Fact]
+    public void A_gallery_name_of_5000_characters_is_GI9013()
+    {
+        var recipe = Parse(Valid.Replace("    name: galImages", "    name: " + new string('g', 5000)));
+        Assert.Equal("spec.gallery.name", Single(recipe, RecipeDiagnosticIds.InvalidName).KeyPath);
+    }
+
+    [Fact]
+    public void Step_time_limits_are_recipe_keys_with_defaults()
+    {
+        var defaults = Parse(Valid);
+        Assert.Equal(60, defaults.Spec.Source.TimeoutMinutes);
+        Assert.Equal(180, defaults.Spec.Publishing.TimeoutMinutes);
+        Assert.Equal(30, defaults.Spec.Validation.TimeoutMinutes);
+
+        var set = Parse(Valid.Replace("    vmName: vm-win2022-src", "    vmName: vm-win2022-src\n    timeoutMinutes: 90")
+            .Replace("    endOfLife: 2030-12-31", "    endOfLife: 2030-12-31\n    timeoutMinutes: 600"));
+        Assert.True(set.IsValid, string.Join("\n", set.Diagnostics));
+        Assert.Equal(90, set.Spec.Source.TimeoutMinutes);
+        Assert.Equal(600, set.Spec.Publishing.TimeoutMinutes);
+    }
+
+    [Theory]
+    [InlineData("    vmName: vm-win2022-src", "spec.source.timeoutMinutes")]
+    [InlineData("    endOfLife: 2030-12-31", "spec.publishing.timeoutMinutes")]
+    [InlineData("    vmSize: Standard_D2s_v5", "spec.validation.timeoutMinutes")]
+    public void A_time_limit_out_of_range_is_GI9006_naming_the_key(string after, string keyPath)
+    {
+        var recipe = Parse(Valid.Replace(after, after + "\n    timeoutMinutes: 0"));
+        var d = Single(recipe, RecipeDiagnosticIds.InvalidValue);
+        Assert.Equal(keyPath, d.KeyPath);
+        Assert.Contains(keyPath, d.Message);
     }
 
     [Fact]

@@ -66,7 +66,14 @@ public sealed class RecipeSchemaTests
                 Assert.Equal("string", schema.GetProperty("additionalProperties").GetProperty("type").GetString());
                 break;
             default:
-                if (field.Allowed != null)
+                if (field.Kind == RecipeFieldKind.Boolean && field.Allowed != null)
+                {
+                    // true, false, or one of the words (source.prepare: assumed).
+                    var branches = schema.GetProperty("anyOf").EnumerateArray().ToList();
+                    Assert.Contains(branches, b => b.TryGetProperty("type", out var t) && t.GetString() == "boolean");
+                    Assert.Contains(branches, b => b.TryGetProperty("enum", out var e) && e.EnumerateArray().Select(x => x.GetString()!).SequenceEqual(field.Allowed));
+                }
+                else if (field.Allowed != null)
                 {
                     Assert.Equal(field.Allowed, schema.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToList());
                 }
@@ -113,9 +120,15 @@ public sealed class RecipeSchemaTests
         Assert.Contains(problems, p => p.Contains("owner", StringComparison.Ordinal));
     }
 
-    /// <summary>The subset of JSON Schema the recipe schema uses: type, properties, additionalProperties, required, items, enum, const, pattern, minimum, maximum.</summary>
+    /// <summary>The subset of JSON Schema the recipe schema uses: type, properties, additionalProperties, required, items, enum, const, pattern, minimum, maximum, anyOf.</summary>
     private static void Validate(JsonElement schema, YamlTreeNode node, string path, List<string> problems)
     {
+        if (schema.TryGetProperty("anyOf", out var anyOf))
+        {
+            var attempts = anyOf.EnumerateArray().Select(branch => { var p = new List<string>(); Validate(branch, node, path, p); return p; }).ToList();
+            if (attempts.All(a => a.Count > 0)) problems.Add($"{path}: matches none of {string.Join(" | ", attempts.Select(a => string.Join(", ", a)))}");
+            return;
+        }
         if (schema.TryGetProperty("const", out var constant) && node.Value != constant.GetString()) problems.Add($"{path}: must be {constant.GetString()}");
         if (schema.TryGetProperty("enum", out var allowed) && !allowed.EnumerateArray().Any(a => a.GetString() == node.Value)) problems.Add($"{path}: '{node.Value}' is not allowed");
         string? type = schema.TryGetProperty("type", out var t) ? t.GetString() : null;

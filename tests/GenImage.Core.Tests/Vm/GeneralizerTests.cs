@@ -78,15 +78,51 @@ public class GeneralizerTests
         Assert.Contains(log.Warnings, w => w.Contains("already generalized"));
     }
 
+    [Theory]
+    [InlineData("stopped", true)]
+    [InlineData("deallocated", false)]
+    public async Task A_stopped_vm_without_proof_of_preparation_is_refused_before_any_write(string powerState, bool prepare)
+    {
+        var fake = new FakeVmOperations(powerState);
+        var generalizer = new Generalizer(fake, new RecordingLog());
+
+        var ex = await Assert.ThrowsAsync<GenImageException>(() => generalizer.PlanAsync(fake.Vm.Id, prepare ? Prepare : NoPrepare, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.PreparationUnproven, ex.ErrorId);
+        Assert.Contains("-AssumePrepared", ex.Message);
+        Assert.Contains("OSProvisioningTimedOut", ex.Message);
+        Assert.Equal(new[] { "GET" }, fake.Calls);
+    }
+
     [Fact]
-    public async Task Stopped_vm_is_deallocated_and_generalized_with_a_warning_and_never_started()
+    public async Task A_stopped_vm_that_this_run_prepared_is_generalized_without_an_assertion()
+    {
+        var fake = new FakeVmOperations("stopped");
+        var options = new GeneralizeOptions { Prepare = true, PreparedProof = "run 1: Prepare guest succeeded" };
+        var generalizer = new Generalizer(fake, new RecordingLog());
+
+        var plan = await generalizer.PlanAsync(fake.Vm.Id, options, CancellationToken.None);
+        var result = await generalizer.ExecuteAsync(plan, options, CancellationToken.None);
+
+        Assert.Empty(plan.Warnings);
+        Assert.Equal("Generalized", result.Status);
+        Assert.DoesNotContain("runCommand", fake.Calls);
+    }
+
+    [Fact]
+    public async Task Stopped_vm_asserted_prepared_is_deallocated_and_generalized_with_a_warning_and_never_started()
     {
         var fake = new FakeVmOperations("stopped");
         var generalizer = new Generalizer(fake, new RecordingLog());
+        var options = new GeneralizeOptions { Prepare = true, AssumePrepared = true, AssumedBy = "cab@contoso.example: Sysprep run by the build pipeline" };
+        var done = new List<string>();
+        options.StepDone = s => done.Add(s.Name);
 
-        var plan = await generalizer.PlanAsync(fake.Vm.Id, Prepare, CancellationToken.None);
-        var result = await generalizer.ExecuteAsync(plan, Prepare, CancellationToken.None);
+        var plan = await generalizer.PlanAsync(fake.Vm.Id, options, CancellationToken.None);
+        var result = await generalizer.ExecuteAsync(plan, options, CancellationToken.None);
 
+        Assert.Equal(result.Steps.Select(s => s.Name), done);
+        Assert.Contains("cab@contoso.example", plan.Warnings[0]);
         Assert.Single(plan.Warnings);
         Assert.Contains("OSProvisioningTimedOut", plan.Warnings[0]);
         Assert.DoesNotContain("start", fake.Calls);
@@ -131,9 +167,10 @@ public class GeneralizerTests
     {
         var fake = new FakeVmOperations("deallocated") { IgnoreGeneralize = true };
         var generalizer = new Generalizer(fake, new RecordingLog());
-        var plan = await generalizer.PlanAsync(fake.Vm.Id, NoPrepare, CancellationToken.None);
+        var assumed = new GeneralizeOptions { AssumePrepared = true };
+        var plan = await generalizer.PlanAsync(fake.Vm.Id, assumed, CancellationToken.None);
 
-        var ex = await Assert.ThrowsAsync<GenImageException>(() => generalizer.ExecuteAsync(plan, NoPrepare, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<GenImageException>(() => generalizer.ExecuteAsync(plan, assumed, CancellationToken.None));
         Assert.Equal(ErrorIds.GeneralizeNotVerified, ex.ErrorId);
     }
 

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GenImage.Core.Logging;
+
+namespace GenImage.Core.Recipes
+{
+    /// <summary>What one step did: its typed status, what it says, and what later steps and -Resume need.</summary>
+    public sealed class StepOutcome
+    {
+        public StepStatus Status { get; set; } = StepStatus.Succeeded;
+        public string? Message { get; set; }
+        public string? ErrorId { get; set; }
+        /// <summary>Values later steps and -Resume need (versionName, versionId, excludedFromLatest, …).</summary>
+        public Dictionary<string, string> Outputs { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        public List<string> Created { get; } = new List<string>();
+        public List<ReadinessFinding>? Findings { get; set; }
+        public List<ValidationRecord>? Validation { get; set; }
+        public List<StepRecord>? GeneralizeSteps { get; set; }
+        /// <summary>The image failed validation (did not boot, or the probe said no): the verdict that ends a run ValidationFailed.</summary>
+        public bool FailedValidation { get; set; }
+
+        public static StepOutcome Succeeded(string message) => new StepOutcome { Message = message };
+        public static StepOutcome Skipped(string message) => new StepOutcome { Status = StepStatus.Skipped, Message = message };
+    }
+
+    /// <summary>
+    /// What a run knows while it runs: the plan, the engines, the journal, and everything the steps of this and earlier
+    /// attempts recorded (rebuilt from the journal on -Resume).
+    /// </summary>
+    public sealed class RunContext
+    {
+        internal RunContext(RecipePlan plan, RecipeEngines engines, RunJournal journal, RecipeRun run, IGenImageLog log, Func<DateTimeOffset> clock)
+        {
+            Plan = plan;
+            Engines = engines;
+            Journal = journal;
+            Run = run;
+            Log = log;
+            Clock = clock;
+            Policy = ReadinessPolicy.From(plan.Recipe);
+        }
+
+        public RecipePlan Plan { get; }
+        public ImageRecipe Recipe => Plan.Recipe;
+        public RecipeSpec Spec => Plan.Recipe.Spec;
+        public RecipeEngines Engines { get; }
+        public RunJournal Journal { get; }
+        public RecipeRun Run { get; }
+        public IGenImageLog Log { get; }
+        public Func<DateTimeOffset> Clock { get; }
+        /// <summary>The recipe's readiness policy: the same for the Readiness step and the pre-flight, on every attempt.</summary>
+        public ReadinessPolicy Policy { get; }
+
+        public List<ReadinessFinding> Findings { get; } = new List<ReadinessFinding>();
+        public List<StepRecord> GeneralizeSteps { get; } = new List<StepRecord>();
+        public string? GeneralizeCorrelationId { get; set; }
+
+        /// <summary>The record of a step (created on first use).</summary>
+        public RecipeStepRecord Step(string name)
+        {
+            var record = Run.Steps.FirstOrDefault(s => s.Name == name);
+            if (record == null)
+            {
+                record = new RecipeStepRecord { Name = name };
+                Run.Steps.Add(record);
+            }
+            return record;
+        }
+
+        /// <summary>True when the step finished Succeeded in this run (this or an earlier attempt).</summary>
+        public bool Succeeded(string step) => Journal.FinishedSteps().TryGetValue(step, out var ev) && ev.StepStatus == StepStatus.Succeeded;
+
+        /// <summary>Appends an event to the journal, stamped with the clock.</summary>
+        public void Record(JournalEvent ev)
+        {
+            if (ev.Time == default) ev.Time = Clock();
+            Journal.Append(ev);
+        }
+
+        /// <summary>Rebuilds the steps and results of earlier attempts from the journal.</summary>
+        internal void Load()
+        {
+            foreach (var ev in Journal.Events)
+            {
+                if (ev.Step == null) continue;
+                var record = Step(ev.Step);
+                if (ev.Type == JournalEventTypes.StepStarted)
+                {
+                    record.StartedAt = ev.Time;
+                    record.CorrelationId = ev.CorrelationId;
+                    record.Attempts = ev.Attempt ?? record.Attempts + 1;
+                    if (ev.Inputs != null) record.Inputs = ev.Inputs;
+                    record.Status = StepStatus.Running;
+                }
+                else if (ev.Type == JournalEventTypes.StepFinished)
+                {
+                    record.EndedAt = ev.Time;
+                    record.Status = ev.StepStatus ?? StepStatus.Failed;
+                    record.Message = ev.Message;
+                    record.ErrorId = ev.ErrorId;
+                    if (ev.CreatedResourceIds != null) foreach (var id in ev.CreatedResourceIds) if (!record.CreatedResourceIds.Contains(id)) record.CreatedResourceIds.Add(id);
+                    var outcome = new StepOutcome { Status = record.Status, Findings = ev.Findings?.ToList(), Validation = ev.Validation?.ToList(), GeneralizeSteps = ev.GeneralizeSteps?.ToList() };
+                    if (ev.Outputs != null) foreach (var kv in ev.Outputs) outcome.Outputs[kv.Key] = kv.Value;
+                    Apply(ev.Step, outcome, ev.CorrelationId);
+                }
+            }
+            var order = RecipeSteps.Names;
+            var ordered = Run.Steps.OrderBy(s => IndexOf(order, s.Name)).ToList();
+            Run.Steps.Clear();
+            foreach (var s in ordered) Run.Steps.Add(s);
+        }
+
+        private static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
+            return int.MaxValue;
+        }
+
+        /// <summary>Takes what a finished step recorded into the run.</summary>
+        internal void Apply(string step, StepOutcome outcome, string? correlationId)
+        {
+            if (outcome.Findings != null)
+            {
+                Findings.Clear();
+                Findings.AddRange(outcome.Findings);
+                Run.BlockingFindings = Findings.Where(f => f.IsBlocking).ToList();
+            }
+            if (outcome.Validation != null) Run.Validation = outcome.Validation.ToList();
+            if (outcome.GeneralizeSteps != null)
+            {
+                GeneralizeSteps.Clear();
+                GeneralizeSteps.AddRange(outcome.GeneralizeSteps);
+            }
+            if (step == RecipeSteps.Generalize) GeneralizeCorrelationId = correlationId;
+            if (outcome.Outputs.TryGetValue("excludedFromLatest", out var excluded)) Run.ExcludedFromLatest = excluded == "true";
+            if (outcome.Outputs.TryGetValue("promoted", out var promoted)) Run.Promoted = promoted == "true";
+            if (outcome.Outputs.TryGetValue("evidencePath", out var evidence)) Run.EvidencePath = evidence;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GenImage.Core.Errors;
+using GenImage.Core.Validation;
+
+namespace GenImage.Core.Recipes
+{
+    /// <summary>
+    /// Validate: <see cref="DeploymentValidator"/> deploys a test VM from the version (never from latest) in each
+    /// validation region, waits for it and its agent, runs the probe, reads the serial log and removes what it made.
+    /// A failed boot or probe is the verdict that ends the run ValidationFailed.
+    /// </summary>
+    public sealed class ValidateStep : RecipeStep
+    {
+        public override string Name => RecipeSteps.Validate;
+        public override int Order => 500;
+
+        public override RecipePlanStep Describe(RecipePlan plan)
+        {
+            var spec = plan.Recipe.Spec;
+            return new RecipePlanStep
+            {
+                Name = Name,
+                Target = plan.VersionId,
+                Description = spec.Validation.Enabled
+                    ? $"Validate {plan.VersionName} by deploying a test VM ({spec.Validation.VmSize ?? "default size"}) in {string.Join(", ", Regions(spec))}"
+                    : "Skip validation: disabled in the recipe",
+            };
+        }
+
+        public override IDictionary<string, string> Inputs(RecipePlan plan)
+        {
+            var spec = plan.Recipe.Spec;
+            var inputs = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["versionId"] = plan.VersionId,
+                ["regions"] = string.Join(",", Regions(spec)),
+            };
+            if (spec.Validation.VmSize != null) inputs["vmSize"] = spec.Validation.VmSize;
+            return inputs;
+        }
+
+        /// <summary>The regions to validate in: the recipe's, else the first target region.</summary>
+        public static IList<string> Regions(RecipeSpec spec) =>
+            spec.Validation.Regions.Count > 0 ? spec.Validation.Regions : spec.Publishing.TargetRegions.Take(1).Select(r => r.Name).ToList();
+
+        public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            var plan = run.Plan;
+            var spec = run.Spec;
+            if (!spec.Validation.Enabled)
+            {
+                return StepOutcome.Skipped("Validation is disabled in the recipe (spec.validation.enabled: false): the version was not test-deployed.");
+            }
+            string? probe = null;
+            if (spec.Validation.ProbeScript != null)
+            {
+                try
+                {
+                    probe = File.ReadAllText(spec.Validation.ProbeScript);
+                }
+                catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+                {
+                    throw IoErrors.Translate(ex, "read the probe script (spec.validation.probeScript)", spec.Validation.ProbeScript);
+                }
+            }
+
+            var validator = new DeploymentValidator(run.Engines.Deployments, run.Log);
+            var image = await validator.GetImageAsync(plan.VersionId, cancellationToken).ConfigureAwait(false);
+            var records = new List<ValidationRecord>();
+            foreach (var region in Regions(spec))
+            {
+                var options = new DeploymentValidationOptions
+                {
+                    Region = region,
+                    ResourceGroupName = image.ResourceGroupName,
+                    SubscriptionId = run.Engines.SubscriptionId,
+                    SubnetId = spec.Validation.SubnetId,
+                    RequireSubnet = run.Engines.RequireSubnet,
+                    ProbeScript = probe,
+                    ProvisionTimeout = TimeSpan.FromMinutes(spec.Validation.TimeoutMinutes),
+                    TimeoutParameterName = RecipeTimeoutKeys.Validation,
+                    // The run records every region's outcome on the version at its Evidence step, in one update.
+                    RecordOnImage = false,
+                };
+                if (spec.Validation.VmSize != null) options.VmSize = spec.Validation.VmSize;
+                var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
+                records.Add(Record(image, result));
+                foreach (var left in result.ResourcesLeftBehind) run.Log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. Delete it by hand.");
+            }
+
+            var outcome = new StepOutcome { Validation = records };
+            var failed = records.Where(r => !r.Passed).ToList();
+            if (failed.Count > 0 || records.Count == 0)
+            {
+                outcome.Status = StepStatus.Failed;
+                outcome.FailedValidation = true;
+                outcome.ErrorId = RecipeErrorIds.ValidationFailed;
+                outcome.Message = records.Count == 0
+                    ? $"No validation result came back; {plan.VersionName} stays excluded from latest."
+                    : $"Validation failed in {string.Join(", ", failed.Select(f => $"{f.Region} ({f.Message})"))}; {plan.VersionName} stays excluded from latest and is not promoted.";
+                return outcome;
+            }
+            outcome.Message = $"Test VM booted from {plan.VersionName} in {string.Join(", ", records.Select(r => r.Region))}.";
+            return outcome;
+        }
+
+        /// <summary>A validation result as the run and the evidence record it.</summary>
+        private static ValidationRecord Record(ValidationImage image, ValidationResult result)
+        {
+            string? excerpt = result.SerialLogExcerpt.Count > 0 ? string.Join("\n", result.SerialLogExcerpt) : null;
+            return new ValidationRecord
+            {
+                Region = result.Region,
+                VmSize = result.VmSize,
+                Status = result.Succeeded ? "Passed" : "Failed",
+                Message = result.Succeeded
+                    ? $"A VM from {image.Name} provisioned" + (result.TimeToAgentReady.HasValue ? $" and its agent was Ready after {result.TimeToAgentReady.Value.TotalSeconds:0} s" : string.Empty) + "; it was removed."
+                    : $"{result.Outcome}: {result.ErrorCode} {result.ErrorMessage}".Trim() + (result.Explanation != null ? " " + result.Explanation : string.Empty),
+                TestVmId = result.VmId,
+                ImageReference = result.ImageId,
+                ProbeResult = result.ProbeSucceeded == null ? null : (result.ProbeSucceeded.Value ? "succeeded" : "failed") + (string.IsNullOrEmpty(result.ProbeOutput) ? string.Empty : ": " + LastLine(result.ProbeOutput!)),
+                SerialLogExcerpt = excerpt,
+                SerialLog = excerpt,
+                Duration = result.Duration,
+                RecordedAt = result.StartedAt + result.Duration,
+                CorrelationId = result.CorrelationId,
+                DiagnosisId = result.DiagnosisId,
+                Source = "Run",
+            };
+        }
+
+        private static string LastLine(string text)
+        {
+            var lines = text.Replace("\r", string.Empty).Split('\n').Where(l => l.Trim().Length > 0).ToList();
+            return lines.Count == 0 ? string.Empty : lines[lines.Count - 1].Trim();
+        }
+    }
+}
