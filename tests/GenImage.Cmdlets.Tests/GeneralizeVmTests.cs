@@ -201,8 +201,8 @@ public sealed class GeneralizeVmTests
     [Fact]
     public async Task Timeout_names_TimeoutSec()
     {
-        // At this clock scale Sysprep takes several real seconds, longer than the 1 s limit.
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.05);
+        // The emulator's clock stands still: Sysprep never finishes, so the 1 s limit is what ends the wait.
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: new TestClock(frozen: true));
         using var session = emulator.Connect();
 
         var r = session.Run("Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-win2022-src -Prepare -Force -TimeoutSec 1");
@@ -217,7 +217,8 @@ public sealed class GeneralizeVmTests
     [Fact]
     public async Task Stopping_the_pipeline_cancels_before_generalize()
     {
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.05);
+        // The emulator's clock stands still: preparation cannot finish before the stop, whatever the machine's load.
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: new TestClock(frozen: true));
         using var session = emulator.Connect();
 
         var r = session.Run("Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-win2022-src -Prepare -Force",

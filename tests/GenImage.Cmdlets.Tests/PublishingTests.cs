@@ -93,10 +93,12 @@ public sealed class PublishingTests
     [Fact]
     public async Task NoWait_returns_at_once_with_the_version_creating()
     {
-        // Slow clock: replication takes longer than the call.
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.05);
+        var clock = new TestClock();
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
         using var session = emulator.Connect();
         session.Run(CreateDefinitions + "; " + GeneralizeLinux).EnsureSuccess();
+        // From here the emulator's clock stands still: replication cannot finish during the call.
+        clock.Freeze();
 
         var r = session.Run("New-GalleryImageVersion rg-images gal_publish ubuntu-2204 -SourceId $vmId -Name 1.0.0 -TargetRegion westeurope, eastus -NoWait",
             new { vmId = VmId(Worlds.LinuxVm) });

@@ -287,21 +287,36 @@ public sealed class RecipeTests
         using var folder = new RecipeFolder();
         string recipe = folder.Write("ubuntu-novalidation.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"])
             .Replace("    regions: [ westeurope ]\n    vmSize: Standard_D2s_v5\n    probeScript: probes/linux-probe.sh", "    enabled: false"));
-        // Slow enough that replication is still running when the stop arrives.
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.02);
+        // Replication to westeurope is made to take 50 real minutes (300 Azure seconds x 10,000 at scale 0.001), so it
+        // is still running when the stop arrives after the version PUT; before -Resume the test moves the emulator's
+        // clock past its end.
+        var clock = new TestClock();
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
+        var slow = emulator.Host.Faults.Add(new FaultRule { Effect = FaultEffect.SlowReplication, Region = "westeurope", SlowFactor = 10_000 });
         using var session = emulator.Connect();
 
+        // Ctrl+C as soon as the emulator has answered the version PUT. (A StopWhen condition is only checked when a
+        // record arrives, and after the PUT the engine waits for the Retry-After of a long replication in silence.)
+        using var putAnswered = new CancellationTokenSource();
+        void OnRequest(RequestLogEntry e)
+        {
+            if (IsVersionPut(e) && e.Status < 300) putAnswered.Cancel();
+        }
+        emulator.Host.RequestCompleted += OnRequest;
         var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
         {
             Variables = new Dictionary<string, object?> { ["path"] = recipe },
-            StopWhen = partial => partial.Progress.Any(p => p.ActivityId == 4202 && p.Activity == "Publish") &&
-                emulator.RequestLog.Any(IsVersionPut),
+            CancellationToken = putAnswered.Token,
         });
+        emulator.Host.RequestCompleted -= OnRequest;
 
         Assert.True(stopped.Stopped, stopped.Describe());
+        Assert.Contains(stopped.Progress, p => p.ActivityId == 4202 && p.Activity == "Publish");
         var journal = Directory.GetFiles(folder.Runs, "journal.jsonl", SearchOption.AllDirectories).Single();
         Assert.Contains("\"status\":\"Stopped\"", File.ReadAllText(journal));
 
+        emulator.Host.Faults.Remove(slow);
+        clock.Advance(TimeSpan.FromHours(1));
         var resumed = session.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new { path = recipe });
 
         Assert.True(resumed.Succeeded, resumed.Describe());

@@ -5,7 +5,7 @@ namespace GenImage.Cmdlets.Tests.Harness;
 /// <summary>
 /// An ARM emulator running in this process on a free port of 127.0.0.1. As an xunit class fixture
 /// (<c>IClassFixture&lt;EmulatorFixture&gt;</c>) it serves the healthy world to every test of the class;
-/// a test that changes state it must not share starts its own with <see cref="StartAsync(string, double?)"/>.
+/// a test that changes state it must not share starts its own with <see cref="StartAsync(string, double?, TimeProvider?)"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -31,17 +31,30 @@ public class EmulatorFixture : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    /// <summary>Any options; the port is always chosen by the system.</summary>
+    /// <summary>
+    /// Any options; the port is always chosen by the system, and the certificate is <see cref="Certificate"/> unless
+    /// the options give one.
+    /// </summary>
     protected EmulatorFixture(EmulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _options.Port = 0;
+        _options.Certificate ??= Certificate;
     }
 
-    /// <summary>Starts an emulator with a world from <c>examples/worlds</c> (by name) or a YAML file path.</summary>
-    public static Task<EmulatorFixture> StartAsync(string world = Worlds.Healthy, double? clockScale = null) =>
-        StartAsync(new EmulatorOptions { WorldFile = RepoPaths.World(world), ClockScale = clockScale });
+    /// <summary>
+    /// One TLS certificate for every emulator the tests start in this process (each start would otherwise make an
+    /// RSA-2048 key). The module pins it by thumbprint as it pins any emulator's.
+    /// </summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate { get; } = EmulatorHost.CreateCertificate();
+
+    /// <summary>
+    /// Starts an emulator with a world from <c>examples/worlds</c> (by name) or a YAML file path; <paramref name="time"/>
+    /// (a <see cref="TestClock"/>) replaces the clock behind its scaled time.
+    /// </summary>
+    public static Task<EmulatorFixture> StartAsync(string world = Worlds.Healthy, double? clockScale = null, TimeProvider? time = null) =>
+        StartAsync(new EmulatorOptions { WorldFile = RepoPaths.World(world), ClockScale = clockScale, TimeProvider = time });
 
     /// <summary>Starts an emulator with an inline YAML world.</summary>
     public static Task<EmulatorFixture> StartWithYamlAsync(string worldYaml, double? clockScale = null) =>
