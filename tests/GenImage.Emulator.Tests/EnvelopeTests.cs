@@ -4,22 +4,39 @@ using static GenImage.Emulator.Tests.TestSupport;
 
 namespace GenImage.Emulator.Tests;
 
-/// <summary>The ARM envelope: authentication, api-version, request ids, error shapes, 404 codes, routing.</summary>
-public sealed class EnvelopeTests : IAsyncLifetime
+/// <summary>One emulator of the standard world, shared by the tests of a class that change nothing in it.</summary>
+public sealed class StandardWorldFixture : IAsyncLifetime
 {
-    private EmulatorHost _host = null!;
-    private HttpClient _http = null!;
+    public EmulatorHost Host { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await StartAsync();
-        _http = Http(_host);
+        Host = await StartAsync();
+        Http = TestSupport.Http(Host);
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _host.DisposeAsync();
+        Http.Dispose();
+        await Host.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The ARM envelope: authentication, api-version, request ids, error shapes, 404 codes, routing. The tests only read
+/// (or are refused), so the class shares one emulator; the one that creates a resource group starts its own.
+/// </summary>
+public sealed class EnvelopeTests : IClassFixture<StandardWorldFixture>
+{
+    private readonly EmulatorHost _host;
+    private readonly HttpClient _http;
+
+    public EnvelopeTests(StandardWorldFixture world)
+    {
+        _host = world.Host;
+        _http = world.Http;
     }
 
     [Fact]
@@ -211,30 +228,32 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [Fact]
     public async Task Resource_group_put_head_and_location_conflict()
     {
+        await using var host = await StartAsync();
+        using var http = Http(host);
         var path = $"subscriptions/{Sub}/resourcegroups/rg-New?api-version=2022-09-01";
-        var (head1, _) = await SendAsync(_http, HttpMethod.Head, path);
+        var (head1, _) = await SendAsync(http, HttpMethod.Head, path);
         Assert.Equal(HttpStatusCode.NotFound, head1.StatusCode);
 
-        var (created, body) = await SendAsync(_http, HttpMethod.Put, path, new { location = "West Europe", tags = new { env = "test" } });
+        var (created, body) = await SendAsync(http, HttpMethod.Put, path, new { location = "West Europe", tags = new { env = "test" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("westeurope", body!["location"]!.GetValue<string>());
         Assert.Equal("Succeeded", body["properties"]!["provisioningState"]!.GetValue<string>());
 
-        var (updated, _) = await SendAsync(_http, HttpMethod.Put, path, new { location = "westeurope" });
+        var (updated, _) = await SendAsync(http, HttpMethod.Put, path, new { location = "westeurope" });
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
 
-        var (head2, _) = await SendAsync(_http, HttpMethod.Head, $"subscriptions/{Sub}/resourcegroups/RG-NEW?api-version=2022-09-01");
+        var (head2, _) = await SendAsync(http, HttpMethod.Head, $"subscriptions/{Sub}/resourcegroups/RG-NEW?api-version=2022-09-01");
         Assert.Equal(HttpStatusCode.NoContent, head2.StatusCode);
 
-        var (conflict, error) = await SendAsync(_http, HttpMethod.Put, path, new { location = "eastus" });
+        var (conflict, error) = await SendAsync(http, HttpMethod.Put, path, new { location = "eastus" });
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Equal("InvalidResourceGroupLocation", error!["error"]!["code"]!.GetValue<string>());
 
-        var (noLocation, error2) = await SendAsync(_http, HttpMethod.Put, path, new { tags = new { } });
+        var (noLocation, error2) = await SendAsync(http, HttpMethod.Put, path, new { tags = new { } });
         Assert.Equal(HttpStatusCode.BadRequest, noLocation.StatusCode);
         Assert.Equal("LocationRequired", error2!["error"]!["code"]!.GetValue<string>());
 
-        var (badJson, error3) = await SendAsync(_http, HttpMethod.Put, path, "{ not json");
+        var (badJson, error3) = await SendAsync(http, HttpMethod.Put, path, "{ not json");
         Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
         Assert.Equal("InvalidRequestContent", error3!["error"]!["code"]!.GetValue<string>());
     }
