@@ -86,7 +86,7 @@ public sealed class BootDiagnosticsTests
     public async Task Sas_uris_expire_and_a_wrong_signature_is_refused()
     {
         // The clock stands still until the test moves it past the one-minute expiry.
-        var clock = new ManualClock();
+        var clock = new TestClock(frozen: true);
         await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
         using var anonymous = Anonymous(host);
 

@@ -86,7 +86,7 @@ internal static class GalleryWorld
                 location: westeurope
         """;
 
-    public static Task<EmulatorHost> StartAsync() => TestSupport.StartAsync(Yaml, null);
+    public static Task<EmulatorHost> StartAsync(TimeProvider? time = null) => TestSupport.StartAsync(Yaml, null, time);
 
     public static string VmId(string name, string rg = Rg) => $"/subscriptions/{Sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}";
 

@@ -14,7 +14,9 @@ public sealed class ImageVersionTests
     [Fact]
     public async Task Replication_moves_each_region_from_Replicating_to_Completed()
     {
-        await using var host = await GalleryWorld.StartAsync();
+        // The clock stands still until the replicating state has been seen (replication takes 150 ms at this scale).
+        var clock = new TestClock(frozen: true);
+        await using var host = await GalleryWorld.StartAsync(clock);
         var client = Sdk(host);
         var data = new GalleryImageVersionData(new AzureLocation("westeurope"))
         {
@@ -31,6 +33,7 @@ public sealed class ImageVersionTests
         Assert.Equal("InProgress", first.AggregatedState);
         Assert.Contains(first.Regions, r => r.State == "Replicating" && r.Progress < 100);
 
+        clock.Resume();
         var version = (await op.WaitForCompletionAsync(Poll, default)).Value;
         Assert.Equal(GalleryProvisioningState.Succeeded, version.Data.ProvisioningState);
 
@@ -156,9 +159,13 @@ public sealed class ImageVersionTests
     [Fact]
     public async Task Patch_adds_a_region_that_replicates_and_keeps_exclude_from_latest()
     {
-        await using var host = await GalleryWorld.StartAsync();
+        var clock = new TestClock();
+        await using var host = await GalleryWorld.StartAsync(clock);
         var client = Sdk(host);
         await PublishAsync(client, "ubuntu-gen2", "1.0.0", "vm-linux-prepared", "westeurope");
+
+        // The clock stands still until the new region has been seen replicating.
+        clock.Freeze();
 
         using var http = Http(host);
         var (response, body) = await SendAsync(http, HttpMethod.Patch, $"{VersionPath("ubuntu-gen2", "1.0.0")}?api-version={GalleryApi}", """
@@ -172,6 +179,7 @@ public sealed class ImageVersionTests
         Assert.Equal("Completed", during.Regions.Single(r => r.Region == "westeurope").State);
         Assert.Equal("Replicating", during.Regions.Single(r => r.Region == "northeurope").State);
 
+        clock.Resume();
         var done = await WaitForVersionAsync(host, "ubuntu-gen2", "1.0.0", v => v.ProvisioningState == "Succeeded");
         Assert.True(done.ExcludeFromLatest);
         Assert.True(done.Regions.Single(r => r.Region == "westeurope").ExcludeFromLatest);

@@ -11,7 +11,7 @@ public sealed class LroTests
     public async Task Deallocate_answers_202_with_polling_headers_and_shows_progress()
     {
         // Clock scale 1 on a clock that stands still: the deallocation (60 Azure seconds) runs until the test moves time on.
-        var clock = new ManualClock();
+        var clock = new TestClock(frozen: true);
         await using var host = await StartAsync(scale: 1, time: clock);
         using var http = Http(host);
 
@@ -59,7 +59,7 @@ public sealed class LroTests
     public async Task RunCommand_monitor_url_answers_202_then_the_result()
     {
         // The command takes 20 Azure seconds, on a clock that stands still until the test moves it.
-        var clock = new ManualClock();
+        var clock = new TestClock(frozen: true);
         await using var host = await StartAsync(scale: 1, time: clock);
         using var http = Http(host);
 
@@ -118,7 +118,7 @@ public sealed class LroTests
     public async Task Retry_after_is_scaled_azure_time()
     {
         // Scale 1: deallocate takes 60 seconds and says so; the clock stands still, and nothing waits for it.
-        await using var host = await StartAsync(scale: 1, time: new ManualClock());
+        await using var host = await StartAsync(scale: 1, time: new TestClock(frozen: true));
         using var http = Http(host);
         var (accepted, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
         var retryAfter = int.Parse(Header(accepted, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture);
@@ -147,7 +147,7 @@ public sealed class LroTests
     {
         // The command takes 20 Azure seconds, the power-off 30; the clock stands still, so the power-off arrives while
         // the command runs.
-        var clock = new ManualClock();
+        var clock = new TestClock(frozen: true);
         await using var host = await StartAsync(scale: 1, time: clock);
         using var http = Http(host);
         var (run, _) = await PostAsync(http, VmPath("vm-linux") + "/runCommand?api-version=2023-07-01", new { commandId = "RunShellScript" });
