@@ -66,9 +66,7 @@ namespace GenImage.Core.Evidence
         public async Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken)
         {
             if (query == null) throw new ArgumentNullException(nameof(query));
-            // Whole seconds, widened outwards: an upper bound cut down to its second would drop the events of
-            // the run's last second, which is every event of a run that lasts under a second.
-            string window = $"eventTimestamp ge '{Iso(query.From)}' and eventTimestamp le '{Iso(CeilingToSecond(query.To))}'";
+            string window = TimeWindowFilter(query.From, query.To);
             var filters = query.ResourceIds.Select(r => $"{window} and resourceUri eq '{r}'")
                 .Concat(query.CorrelationIds.Select(c => $"{window} and correlationId eq '{c}'"))
                 .ToList();
@@ -105,6 +103,7 @@ namespace GenImage.Core.Evidence
         public async Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)
         {
             string path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleAssignments";
+            var names = await RoleNamesAsync(scope, cancellationToken).ConfigureAwait(false);
             var result = new List<RoleAssignmentEntry>();
             string? next = path + "?api-version=" + AuthorizationApiVersion + "&$filter=" + Uri.EscapeDataString("atScope()");
             while (next != null)
@@ -113,75 +112,54 @@ namespace GenImage.Core.Evidence
                 foreach (var item in Items(doc))
                 {
                     var props = item.TryGetProperty("properties", out var p) ? p : item;
-                    string assignmentScope = Str(props, "scope") ?? scope;
+                    string roleId = Str(props, "roleDefinitionId") ?? string.Empty;
+                    string guid = roleId.Substring(roleId.LastIndexOf('/') + 1);
+                    names.TryGetValue(guid, out var name);
                     result.Add(new RoleAssignmentEntry
                     {
                         PrincipalId = Str(props, "principalId") ?? string.Empty,
                         PrincipalType = Str(props, "principalType"),
-                        RoleDefinitionId = Str(props, "roleDefinitionId") ?? string.Empty,
-                        Scope = assignmentScope,
-                        Inherited = !string.Equals(assignmentScope.TrimEnd('/'), scope.TrimEnd('/'), StringComparison.OrdinalIgnoreCase),
+                        RoleDefinitionId = roleId,
+                        RoleName = name,
+                        Scope = Str(props, "scope") ?? scope,
+                        Capability = Capability(name),
                     });
                 }
                 next = doc.RootElement.TryGetProperty("nextLink", out var link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
             }
-
-            // What each role allows comes from its definition's permissions, read once per role.
-            var definitions = new Dictionary<string, (string? Name, List<RolePermission>? Permissions)>(StringComparer.OrdinalIgnoreCase);
-            foreach (var roleId in result.Select(a => a.RoleDefinitionId).Where(id => id.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                definitions[roleId] = await RoleDefinitionAsync(roleId, cancellationToken).ConfigureAwait(false);
-            }
-            foreach (var a in result)
-            {
-                if (!definitions.TryGetValue(a.RoleDefinitionId, out var def)) continue;
-                a.RoleName = def.Name;
-                if (def.Permissions == null)
-                {
-                    a.Capability = "Unknown";
-                    continue;
-                }
-                a.PermissionsRead = true;
-                foreach (var c in RolePermissions.Capabilities(def.Permissions)) a.Capabilities.Add(c);
-                a.Capability = a.Capabilities.Contains(Capability.Publish.Name) ? "Publish" : a.Capabilities.Contains(Capability.Read.Name) ? "Read" : "Other";
-            }
             return result;
         }
 
-        /// <summary>A role definition's name and permissions; null permissions when it cannot be read.</summary>
-        private async Task<(string? Name, List<RolePermission>? Permissions)> RoleDefinitionAsync(string roleDefinitionId, CancellationToken cancellationToken)
+        /// <summary>Publish for roles that can write image versions, Read for read-only roles.</summary>
+        internal static string Capability(string? roleName) => roleName switch
         {
+            null => "Other",
+            "Owner" or "Contributor" or "Virtual Machine Contributor" or "Compute Gallery Image Writer" or "Compute Gallery Artifacts Publisher" => "Publish",
+            "Reader" or "Compute Gallery Image Reader" or "Compute Gallery Sharing Admin" => "Read",
+            _ => roleName.IndexOf("Reader", StringComparison.OrdinalIgnoreCase) >= 0 ? "Read" : "Other",
+        };
+
+        private async Task<Dictionary<string, string>> RoleNamesAsync(string scope, CancellationToken cancellationToken)
+        {
+            var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             try
             {
-                using var doc = await GetJsonAsync(roleDefinitionId + "?api-version=" + AuthorizationApiVersion, "read the role definition", roleDefinitionId, cancellationToken).ConfigureAwait(false);
-                var props = doc.RootElement.TryGetProperty("properties", out var p) ? p : doc.RootElement;
-                var permissions = new List<RolePermission>();
-                if (props.TryGetProperty("permissions", out var blocks) && blocks.ValueKind == JsonValueKind.Array)
+                string path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleDefinitions";
+                using var doc = await GetJsonAsync(path + "?api-version=" + AuthorizationApiVersion, "read the role definitions at", scope, cancellationToken).ConfigureAwait(false);
+                foreach (var item in Items(doc))
                 {
-                    foreach (var block in blocks.EnumerateArray())
-                    {
-                        permissions.Add(new RolePermission
-                        {
-                            Actions = Strings(block, "actions"),
-                            NotActions = Strings(block, "notActions"),
-                            DataActions = Strings(block, "dataActions"),
-                            NotDataActions = Strings(block, "notDataActions"),
-                        });
-                    }
+                    string? name = Str(item, "name");
+                    var props = item.TryGetProperty("properties", out var p) ? p : item;
+                    string? roleName = Str(props, "roleName");
+                    if (name != null && roleName != null) map[name] = roleName;
                 }
-                return (Str(props, "roleName"), permissions);
             }
             catch (GenImageException)
             {
-                // Reported as a gap by the collector: the assignment is listed, what it allows is unknown.
-                return (null, null);
+                // Role names are a convenience; assignments are reported by definition id without them.
             }
+            return map;
         }
-
-        private static List<string> Strings(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
-                ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
-                : new List<string>();
 
         private async Task<JsonDocument> GetJsonAsync(string pathAndQuery, string action, string target, CancellationToken cancellationToken)
         {
@@ -216,10 +194,20 @@ namespace GenImage.Core.Evidence
         private static string? Localized(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : Str(v, "value")) : null;
 
-        private static DateTimeOffset CeilingToSecond(DateTimeOffset t) =>
-            t.UtcTicks % TimeSpan.TicksPerSecond == 0 ? t : new DateTimeOffset(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond) + TimeSpan.TicksPerSecond, TimeSpan.Zero);
-
         private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// The Activity Log time window in whole seconds, widened to hold [<paramref name="from"/>, <paramref name="to"/>]:
+        /// the start rounded down, the end rounded up. (Rounding the end down lost the events of its last second, all of
+        /// them when a whole run took less than a second.)
+        /// </summary>
+        internal static string TimeWindowFilter(DateTimeOffset from, DateTimeOffset to)
+        {
+            long ticks = to.UtcTicks;
+            long rest = ticks % TimeSpan.TicksPerSecond;
+            var end = new DateTimeOffset(rest == 0 ? ticks : ticks - rest + TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            return $"eventTimestamp ge '{Iso(from)}' and eventTimestamp le '{Iso(end)}'";
+        }
 
         /// <summary>Gives access to the ARM client's pipeline (and endpoint) for requests the SDK has no method for.</summary>
         private sealed class RawPipe : ArmResource

@@ -217,4 +217,14 @@ public sealed class EvidenceSchemaTests
         var modelMembers = typeof(ImageEvidence).GetProperties().Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name.Substring(1));
         Assert.All(modelMembers, m => Assert.Contains(m, properties));
     }
+
+    [Theory]
+    [InlineData("2026-06-12T10:00:00.0000000Z", "2026-06-12T10:00:00.4000000Z", "2026-06-12T10:00:00Z", "2026-06-12T10:00:01Z")]
+    [InlineData("2026-06-12T09:59:59.9000000Z", "2026-06-12T10:00:05.0000000Z", "2026-06-12T09:59:59Z", "2026-06-12T10:00:05Z")]
+    public void Activity_log_window_in_whole_seconds_holds_its_first_and_last_instant(string from, string to, string ge, string le)
+    {
+        var filter = ArmEvidenceSource.TimeWindowFilter(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal($"eventTimestamp ge '{ge}' and eventTimestamp le '{le}'", filter);
+    }
 }
