@@ -20,6 +20,9 @@ namespace GenImage.Cmdlets.Infrastructure
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private string? _sessionKey;
 
+        /// <summary>How long a stopped command waits for its cancelled work to record and clean up before it returns.</summary>
+        private static readonly TimeSpan StopGrace = TimeSpan.FromMinutes(5);
+
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken StopToken => _stopping.Token;
 
@@ -80,9 +83,28 @@ namespace GenImage.Cmdlets.Infrastructure
                 }
             });
 
-            foreach (var write in queue.GetConsumingEnumerable())
+            try
             {
-                write();
+                foreach (var write in queue.GetConsumingEnumerable())
+                {
+                    write();
+                }
+            }
+            catch (PipelineStoppedException)
+            {
+                // The pipeline is stopping (Ctrl+C): the work was cancelled and now records or cleans up what it did (a
+                // recipe journals Stopped and releases its lease). Let it end before returning, so nothing of this command
+                // still runs when the next command starts.
+                _stopping.Cancel();
+                try
+                {
+                    task.Wait(StopGrace);
+                }
+                catch (AggregateException)
+                {
+                    // How the work ended is not this command's answer any more: the pipeline stopped.
+                }
+                throw;
             }
 
             try

@@ -38,10 +38,12 @@ namespace GenImage.Core.Recipes
         /// <summary>The source VM as the plan read it; null when it was not read (already generalized in the run, Specialized).</summary>
         public SourceVm? SourceVm { get; set; }
         public IList<RecipePlanStep> Steps { get; set; } = new List<RecipePlanStep>();
-        /// <summary>The journal being resumed, or null for a new run.</summary>
+        /// <summary>The run being resumed, or null for a new run.</summary>
+        public string? ResumeRunId { get; set; }
+        /// <summary>Where the journal being resumed is, for messages.</summary>
         public string? ResumeJournalPath { get; set; }
         /// <summary>An unfinished run that -NewRun abandons.</summary>
-        public string? AbandonJournalPath { get; set; }
+        public string? AbandonRunId { get; set; }
     }
 }
 

@@ -52,6 +52,8 @@ public sealed class RecipeRunnerTests : IDisposable
         return await runner.RunAsync(plan, options, confirmed ?? All, ct);
     }
 
+    private string OnlyJournal() => Directory.GetFiles(Path.Combine(_folder, "runs"), "journal.jsonl", SearchOption.AllDirectories).Single();
+
     private static string DefinitionId => GalleryIds.Definition(FakeCloud.Sub, FakeCloud.Rg, FakeCloud.GalleryName, "ubuntu");
 
     private static string[] Ops(FakeCloud cloud) => cloud.Writes.Select(w => w.Split(' ')[0]).ToArray();
@@ -91,7 +93,7 @@ public sealed class RecipeRunnerTests : IDisposable
         Assert.Equal("runStarted", journal.Events[0].Type);
         Assert.Equal("runFinished", journal.Events[^1].Type);
         Assert.Equal(8, journal.Events.Count(e => e.Type == "stepStarted"));
-        Assert.All(journal.Events, e => Assert.Equal(1, e.SchemaVersion));
+        Assert.All(journal.Events, e => Assert.Equal(2, e.SchemaVersion));
         Assert.False(journal.IsUnfinished);
 
         Assert.NotNull(run.EvidencePath);
@@ -234,7 +236,7 @@ public sealed class RecipeRunnerTests : IDisposable
         cloud.Before = op => op == "createVm" ? new OperationCanceledException() : null;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(cloud, recipe));
         cloud.Before = null;
-        var journalPath = RunJournal.FindJournals(Path.Combine(_folder, "runs"), "ubuntu").Single();
+        var journalPath = OnlyJournal();
         var journal = RunJournal.Open(journalPath);
         Assert.Equal(StepStatus.Stopped, journal.FinishedSteps()["Validate"].StepStatus);
         Assert.Equal(RunStatus.Stopped, journal.Finished!.RunStatus);
@@ -351,7 +353,7 @@ public sealed class RecipeRunnerTests : IDisposable
         string? full = null;
         cloud.WhileCollectingEvidence = () =>
         {
-            string runFolder = Path.GetDirectoryName(RunJournal.FindJournals(Path.Combine(_folder, "runs"), "ubuntu").Single())!;
+            string runFolder = Path.GetDirectoryName(OnlyJournal())!;
             Directory.CreateDirectory(Path.Combine(runFolder, "evidence"));
             full = Path.Combine(runFolder, "evidence", "evidence.json");
             if (!File.Exists(full)) File.CreateSymbolicLink(full, "/dev/full");

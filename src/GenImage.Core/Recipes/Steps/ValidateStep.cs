@@ -86,6 +86,17 @@ namespace GenImage.Core.Recipes
                     TimeoutParameterName = RecipeTimeoutKeys.Validation,
                 };
                 if (spec.Validation.VmSize != null) options.VmSize = spec.Validation.VmSize;
+                // Write-ahead: the test VM, its disk and NIC are named and journaled before the create, so a run killed
+                // at any instant finds and deletes them on -Resume.
+                options.ShortId = ValidationCredentials.ShortId();
+                var names = DeploymentValidator.BuildSpec(image, options);
+                var intended = new List<JournalResource>
+                {
+                    new JournalResource { Kind = "virtualMachine", Id = names.VmId, Purpose = "validation" },
+                    new JournalResource { Kind = "disk", Id = names.OsDiskId, Purpose = "validation" },
+                };
+                if (names.NicId != null) intended.Add(new JournalResource { Kind = "networkInterface", Id = names.NicId, Purpose = "validation" });
+                run.Intend(Name, intended.ToArray());
                 var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
                 records.Add(Record(image, result));
                 foreach (var left in result.ResourcesLeftBehind) run.Log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. Delete it by hand.");
@@ -105,6 +116,47 @@ namespace GenImage.Core.Recipes
             }
             outcome.Message = $"Test VM booted from {plan.VersionName} in {string.Join(", ", records.Select(r => r.Region))}.";
             return outcome;
+        }
+
+        /// <summary>
+        /// The test VMs (and their disks and NICs) of interrupted attempts are the run's own and no longer needed: those
+        /// that still exist are deleted, the VM first.
+        /// </summary>
+        public override async Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            var notes = new List<string>();
+            var ops = run.Engines.Deployments;
+            var owned = run.Intents(Name).Where(r => r.Purpose == "validation").ToList();
+            foreach (var vm in owned.Where(r => r.Kind == "virtualMachine"))
+            {
+                if (!(await ops.GetVmStatusAsync(vm.Id, cancellationToken).ConfigureAwait(false)).Exists) continue;
+                await DeleteVmAsync(ops, vm.Id, cancellationToken).ConfigureAwait(false);
+                notes.Add($"deleted the test VM {vm.Id.Substring(vm.Id.LastIndexOf('/') + 1)} an interrupted validation left");
+            }
+            foreach (var other in owned.Where(r => r.Kind != "virtualMachine"))
+            {
+                if (!await ops.ResourceExistsAsync(other.Id, cancellationToken).ConfigureAwait(false)) continue;
+                await ops.DeleteResourceAsync(other.Id, cancellationToken).ConfigureAwait(false);
+                notes.Add($"deleted {other.Kind} {other.Id.Substring(other.Id.LastIndexOf('/') + 1)} an interrupted validation left");
+            }
+            return notes;
+        }
+
+        /// <summary>Deletes a VM; a VM still being created or changed answers Conflict until that ends, so that is waited out.</summary>
+        private static async Task DeleteVmAsync(IDeploymentOperations ops, string vmId, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                try
+                {
+                    await ops.DeleteVmAsync(vmId, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (GenImageException ex) when (ex.HttpStatus == 409 || string.Equals(ex.ArmErrorCode, "Conflict", StringComparison.OrdinalIgnoreCase))
+                {
+                    await Task.Delay(ops.PollingInterval, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         /// <summary>A validation result as the run and the evidence record it.</summary>
