@@ -58,10 +58,24 @@ namespace GenImage.Core.Recipes
             var store = _engines.RunStore(recipe);
             RunJournal? unfinished = Unfinished(store, recipe.Name);
             RunJournal? resumed = null;
-            if (options.Resume)
+            if (options.RetryValidation)
+            {
+                var newest = store.ListRuns(recipe.Name).Select(id => RunJournal.Open(store, recipe.Name, id)).FirstOrDefault();
+                resumed = newest != null && (newest.IsUnfinished || newest.Finished?.RunStatus == RunStatus.ValidationFailed) && newest.FinishedSteps().TryGetValue(RecipeSteps.Publish, out var published) && published.IsDone
+                    ? newest
+                    : throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
+                        $"Recipe '{recipe.Name}' has no run whose version was published and is waiting for a validation (its newest run ended {newest?.Finished?.Status ?? "nowhere"}). " +
+                        "-RetryValidation validates the published version of a run that ended ValidationFailed (or did not finish) again.")
+                    { Target = recipe.Path };
+                plan.ResumeRunId = resumed.StoredRunId;
+                plan.ResumeJournalPath = resumed.Path;
+                plan.RedoFrom = RecipeSteps.Validate;
+            }
+            else if (options.Resume)
             {
                 resumed = unfinished ?? throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
-                    $"Recipe '{recipe.Name}' has no unfinished run under {store.Location(recipe.Name)}: there is nothing to resume. Run it without -Resume to start a new run.")
+                    $"Recipe '{recipe.Name}' has no unfinished run under {store.Location(recipe.Name)}: there is nothing to resume. Run it without -Resume to start a new run " +
+                    "(or, to validate the version of a run that ended ValidationFailed again without publishing again, use -Resume -RetryValidation).")
                 { Target = recipe.Path };
                 plan.ResumeRunId = resumed.StoredRunId;
                 plan.ResumeJournalPath = resumed.Path;
@@ -104,10 +118,11 @@ namespace GenImage.Core.Recipes
                     Vm.Generalizer.Plan(plan.SourceVm, generalize);
                 }
             }
+            int redo = plan.RedoFrom == null ? int.MaxValue : RecipeSteps.Get(plan.RedoFrom).Order;
             foreach (var step in RecipeSteps.All)
             {
                 var planned = step.Describe(plan);
-                planned.AlreadyDone = done.TryGetValue(step.Name, out var ev) && ev.IsDone;
+                planned.AlreadyDone = done.TryGetValue(step.Name, out var ev) && ev.IsDone && step.Order < redo;
                 plan.Steps.Add(planned);
             }
             return plan;
@@ -315,6 +330,13 @@ namespace GenImage.Core.Recipes
                 {
                     return End(context, RunStatus.Blocked, outcome.Message);
                 }
+                if (outcome.Status == StepStatus.Failed && !outcome.FailedValidation)
+                {
+                    // A failure that is not a verdict on the image (validation that could not judge it): resumable.
+                    Failure = new GenImageException(outcome.ErrorId ?? RecipeErrorIds.StepFailed, GenImageErrorKind.ResourceUnavailable, outcome.Message ?? $"{step.Name} failed.")
+                    { Target = planned.Target };
+                    return End(context, RunStatus.Failed, $"{step.Name} failed ({Failure.ErrorId}): {Failure.Message}");
+                }
                 if (outcome.FailedValidation)
                 {
                     validationFailed = $"Not done: validation failed, so {plan.VersionName} stays excluded from latest.";
@@ -342,7 +364,11 @@ namespace GenImage.Core.Recipes
             if (plan.ResumeRunId != null)
             {
                 var resumed = RunJournal.Open(store, recipe.Name, plan.ResumeRunId);
-                resumed.Append(new JournalEvent { Type = JournalEventTypes.RunResumed, Time = now, RunId = resumed.RunId, Principal = _engines.Principal, RecipeSha256 = recipe.ContentSha256 });
+                resumed.Append(new JournalEvent
+                {
+                    Type = JournalEventTypes.RunResumed, Time = now, RunId = resumed.RunId, Principal = _engines.Principal, RecipeSha256 = recipe.ContentSha256,
+                    RedoFrom = plan.RedoFrom,
+                });
                 return resumed;
             }
             if (plan.AbandonRunId != null)

@@ -44,6 +44,8 @@ namespace GenImage.Core.Recipes
         public IList<JournalResource>? Resources { get; set; }
         /// <summary>operationStarted / operationEnded: an ARM long-running operation the step started, and how it ended.</summary>
         public JournalOperation? Operation { get; set; }
+        /// <summary>runResumed with -RetryValidation: this step and the ones after it run again, whatever they did before.</summary>
+        public string? RedoFrom { get; set; }
 
         /// <summary>The step status of a stepFinished line; null when it is not one.</summary>
         [JsonIgnore]
@@ -153,7 +155,16 @@ namespace GenImage.Core.Recipes
         public IDictionary<string, JournalEvent> FinishedSteps()
         {
             var map = new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
-            foreach (var ev in Events.Where(e => e.Type == JournalEventTypes.StepFinished && e.Step != null)) map[ev.Step!] = ev;
+            var order = RecipeSteps.Names.ToList();
+            foreach (var ev in Events)
+            {
+                if (ev.Type == JournalEventTypes.StepFinished && ev.Step != null) map[ev.Step] = ev;
+                else if (ev.Type == JournalEventTypes.RunResumed && ev.RedoFrom != null && order.IndexOf(ev.RedoFrom) >= 0)
+                {
+                    // -RetryValidation: what the redone steps did before no longer counts as done.
+                    foreach (var step in order.Skip(order.IndexOf(ev.RedoFrom))) map.Remove(step);
+                }
+            }
             return map;
         }
 
@@ -232,6 +243,8 @@ namespace GenImage.Core.Recipes
         public const string JournalUnreadable = "JournalUnreadable";
         public const string ReadinessBlocked = "ReadinessBlocked";
         public const string ValidationFailed = "ValidationFailed";
+        /// <summary>Validation could not judge the image (transient Azure failures beyond the retries, or a refused deployment): resumable.</summary>
+        public const string ValidationInconclusive = "ValidationInconclusive";
         public const string DefinitionMismatch = "DefinitionMismatch";
         public const string VersionConflict = "VersionConflict";
         public const string StepFailed = "RecipeStepFailed";

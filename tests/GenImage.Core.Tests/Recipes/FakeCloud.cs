@@ -51,6 +51,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     /// <summary>A validation VM boots (false: it fails with OSProvisioningTimedOut, as an unprepared image does).</summary>
     public bool ValidationBoots { get; set; } = true;
+    /// <summary>ARM codes the next validation VM creates fail with, one per create (InternalExecutionError, AllocationFailed, …).</summary>
+    public Queue<string> CreateFailures { get; } = new();
+    /// <summary>ARM codes the next probe Run Commands fail with before they run, one per probe (Conflict, InternalServerError, …).</summary>
+    public Queue<string> ProbeFailures { get; } = new();
+    private readonly Dictionary<string, string> _createFailure = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Polls a new version stays Creating before it replicates.</summary>
     public int CreatingPolls { get; set; }
 
@@ -193,6 +198,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
             Write("prepare", vmId, () => _running[url] = (PreparationPolls, prepared, () => Vms[vmId].PowerState = "stopped"),
                 new AcceptedOperation { Method = "POST", Path = vmId + "/runCommand", StatusUrl = url });
             return WaitForGuestAsync(url, cancellationToken);
+        }
+        if (ProbeFailures.Count > 0)
+        {
+            string code = ProbeFailures.Dequeue();
+            throw new GenImageException("Arm" + code, GenImageErrorKind.InvalidOperation, $"Run command could not start: {code}.") { ArmErrorCode = code, HttpStatus = code == "Conflict" ? 409 : 500 };
         }
         Write("probe", vmId, () => { });
         return Task.FromResult(new RunCommandOutput(ProbeStdOut, string.Empty));
@@ -415,6 +425,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         Alive();
         Write("createVm", spec.VmId, () =>
         {
+            if (CreateFailures.Count > 0) _createFailure[spec.VmId] = CreateFailures.Dequeue();
             Vms[spec.VmId] = new SourceVm
             {
                 Id = spec.VmId, Name = spec.Name, ResourceGroupName = spec.ResourceGroupName, SubscriptionId = spec.SubscriptionId, Location = spec.Location,
@@ -430,6 +441,8 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task WaitForCreateAsync(string vmId, CancellationToken cancellationToken)
     {
         Alive();
+        if (_createFailure.TryGetValue(vmId, out var code))
+            throw new GenImageException("Arm" + code, GenImageErrorKind.ResourceUnavailable, $"The create of {vmId} failed: {code}. Please retry later.") { ArmErrorCode = code, Target = vmId };
         if (!ValidationBoots)
             throw new GenImageException("ArmOSProvisioningTimedOut", GenImageErrorKind.InvalidOperation, "OS Provisioning for VM did not finish in the allotted time.")
             { ArmErrorCode = "OSProvisioningTimedOut", Target = vmId };

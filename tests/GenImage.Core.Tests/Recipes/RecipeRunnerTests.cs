@@ -196,16 +196,16 @@ public sealed class RecipeRunnerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("publish", "Publish")]
-    [InlineData("createVm", "Validate")]
-    [InlineData("updateVersion", "Promote")]
-    public async Task A_failure_mid_run_then_resume_ends_like_an_uninterrupted_run_and_creates_nothing_twice(string failing, string step)
+    [InlineData("publish", "Publish", "InternalServerError", 500)]
+    [InlineData("createVm", "Validate", "InvalidParameter", 400)]   // refused: not a verdict on the image, and not worth retrying
+    [InlineData("updateVersion", "Promote", "InternalServerError", 500)]
+    public async Task A_failure_mid_run_then_resume_ends_like_an_uninterrupted_run_and_creates_nothing_twice(string failing, string step, string code, int status)
     {
         var reference = new FakeCloud();
         var clean = await Run(reference, Recipe());
 
         var cloud = new FakeCloud();
-        cloud.FailOnce(failing, FakeCloud.ArmFailure(failing));
+        cloud.FailOnce(failing, FakeCloud.ArmFailure(failing, code, status));
         var recipe = Recipe();
         var failed = await Run(cloud, recipe);
         Assert.Equal(RunStatus.Failed, failed.Status);
