@@ -20,6 +20,13 @@ namespace GenImage.Cmdlets.Commands
         [Parameter]
         public SwitchParameter Resume { get; set; }
 
+        /// <summary>
+        /// Validate the published version of the newest run again — one that ended ValidationFailed, or did not finish —
+        /// without publishing again: Validate, Promote, Evidence and Cleanup run again. Implies -Resume.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter RetryValidation { get; set; }
+
         /// <summary>Start a new run although one is unfinished (the unfinished run is marked Abandoned).</summary>
         [Parameter]
         public SwitchParameter NewRun { get; set; }
@@ -36,9 +43,9 @@ namespace GenImage.Cmdlets.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (Resume.IsPresent && NewRun.IsPresent)
+            if ((Resume.IsPresent || RetryValidation.IsPresent) && NewRun.IsPresent)
             {
-                ThrowTerminatingError(ErrorRecords.Argument("ResumeAndNewRun", "-Resume continues the unfinished run and -NewRun starts another: use one of them.", null));
+                ThrowTerminatingError(ErrorRecords.Argument("ResumeAndNewRun", "-Resume (and -RetryValidation) continue a run and -NewRun starts another: use one of them.", null));
             }
         }
 
@@ -61,7 +68,7 @@ namespace GenImage.Cmdlets.Commands
         private void Run(ImageRecipe recipe)
         {
             var connection = RequireConnection();
-            var options = new RecipeRunOptions { Resume = Resume.IsPresent, NewRun = NewRun.IsPresent };
+            var options = new RecipeRunOptions { Resume = Resume.IsPresent || RetryValidation.IsPresent, NewRun = NewRun.IsPresent, RetryValidation = RetryValidation.IsPresent };
             RecipePlan plan;
             try
             {

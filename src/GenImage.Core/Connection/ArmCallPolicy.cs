@@ -58,6 +58,22 @@ namespace GenImage.Core.Connection
             if (scope == null) return;
             string status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
             scope.Log.Verbose($"ARM {message.Request.Method} {Describe(message.Request.Uri.ToUri())} -> {status} ({watch.ElapsedMilliseconds} ms)");
+            if (scope.OperationAccepted != null && message.HasResponse && (message.Response.Status == 201 || message.Response.Status == 202) &&
+                message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)
+            {
+                message.Response.Headers.TryGetValue("Azure-AsyncOperation", out var statusUrl);
+                message.Response.Headers.TryGetValue("Location", out var resultUrl);
+                if (statusUrl != null || resultUrl != null)
+                {
+                    scope.OperationAccepted(new AcceptedOperation
+                    {
+                        Method = message.Request.Method.Method,
+                        Path = message.Request.Uri.ToUri().AbsolutePath,
+                        StatusUrl = statusUrl,
+                        ResultUrl = resultUrl,
+                    });
+                }
+            }
         }
 
         /// <summary>The path of a request URI plus only its api-version and $expand parameters.</summary>

@@ -135,6 +135,8 @@ namespace GenImage
         /// <summary>Full path of the probe script (resolved against the recipe's folder).</summary>
         public string? ProbeScript { get; set; }
         public int TimeoutMinutes { get; set; } = 30;
+        /// <summary>How often a region's validation is tried again after a transient Azure failure (0-10).</summary>
+        public int Retries { get; set; } = 2;
     }
 
     /// <summary>spec.promotion.</summary>

@@ -58,6 +58,8 @@ namespace GenImage
         public bool? ProbeSucceeded { get; set; }
         /// <summary>The probe's standard output (last 4,096 bytes, as Run Command returns it).</summary>
         public string? ProbeOutput { get; set; }
+        /// <summary>The ARM error code when the probe Run Command itself could not run (the VM had booted): a failed attempt, not a verdict on the image.</summary>
+        public string? ProbeErrorCode { get; set; }
         /// <summary>Every resource id this run created.</summary>
         public IList<string> ResourcesCreated { get; set; } = new List<string>();
         /// <summary>Every resource id this run deleted (and verified gone).</summary>

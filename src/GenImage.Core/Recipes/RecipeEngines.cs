@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using GenImage.Core.Connection;
 using GenImage.Core.Evidence;
 using GenImage.Core.Gallery;
+using GenImage.Core.Operations;
 using GenImage.Core.Readiness;
 using GenImage.Core.Validation;
 using GenImage.Core.Vm;
@@ -21,8 +22,9 @@ namespace GenImage.Core.Recipes
     public sealed class RecipeEngines
     {
         public RecipeEngines(string subscriptionId, string? principal, IVmOperations vms, IGalleryOperations galleries,
-            IDeploymentOperations deployments, IEvidenceSource evidence)
+            IDeploymentOperations deployments, IEvidenceSource evidence, IOperationMonitor operations)
         {
+            Operations = operations ?? throw new ArgumentNullException(nameof(operations));
             SubscriptionId = subscriptionId ?? throw new ArgumentNullException(nameof(subscriptionId));
             Principal = principal;
             Vms = vms ?? throw new ArgumentNullException(nameof(vms));
@@ -41,6 +43,10 @@ namespace GenImage.Core.Recipes
         public IDeploymentOperations Deployments { get; }
         public IEvidenceSource Evidence { get; }
         public IReadinessSources ReadinessSources { get; }
+        /// <summary>Reads the state of a long-running operation an interrupted attempt left running.</summary>
+        public IOperationMonitor Operations { get; }
+        /// <summary>Where a recipe's runs (journals, lease) live: by default the recipe's spec.evidence.outputPath folder.</summary>
+        public Func<ImageRecipe, IRunStore> RunStore { get; set; } = recipe => new LocalRunStore(recipe.Spec.Evidence.OutputPath);
         /// <summary>How long to wait between two reads of something still in progress.</summary>
         public TimeSpan PollingInterval => Galleries.PollingInterval;
         /// <summary>A validation VM needs a subnet (Azure); the emulator needs none.</summary>
@@ -53,7 +59,7 @@ namespace GenImage.Core.Recipes
             var vms = new ArmVmOperations(connection);
             var galleries = new ArmGalleryOperations(connection);
             return new RecipeEngines(connection.SubscriptionId, connection.Context.Account, vms, galleries,
-                new ArmDeploymentOperations(connection), new ArmEvidenceSource(connection, galleries, vms))
+                new ArmDeploymentOperations(connection), new ArmEvidenceSource(connection, galleries, vms), new ArmOperationMonitor(connection))
             {
                 RequireSubnet = !connection.Context.IsEmulator,
             };

@@ -650,6 +650,18 @@ namespace GenImage.Core.Recipes
             v.VmSize = Str(node, "vmSize");
             v.SubnetId = Str(node, "subnetId");
             v.TimeoutMinutes = Minutes(c, node, "timeoutMinutes", "spec.validation.timeoutMinutes", v.TimeoutMinutes);
+            if (Int(node, "retries") is { } retries)
+            {
+                if (retries < 0 || retries > 10)
+                {
+                    var at = node.Get("retries")!;
+                    c.Add(RecipeDiagnosticIds.InvalidValue, at.Line, at.Column, "spec.validation.retries", "spec.validation.retries must be from 0 to 10.");
+                }
+                else
+                {
+                    v.Retries = (int)retries;
+                }
+            }
             if (v.SubnetId != null && !SubnetIdPattern.IsMatch(v.SubnetId))
             {
                 var at = node.Get("subnetId")!;

@@ -10,6 +10,11 @@ namespace GenImage.Core.Recipes
         public bool Resume { get; set; }
         /// <summary>Start a new run even though one is unfinished (the unfinished one is marked Abandoned).</summary>
         public bool NewRun { get; set; }
+        /// <summary>
+        /// Validate the newest run's version again — a run that ended ValidationFailed, or an unfinished one — without
+        /// publishing again: Validate and the steps after it run again. Implies <see cref="Resume"/>.
+        /// </summary>
+        public bool RetryValidation { get; set; }
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
     }
 
@@ -38,10 +43,14 @@ namespace GenImage.Core.Recipes
         /// <summary>The source VM as the plan read it; null when it was not read (already generalized in the run, Specialized).</summary>
         public SourceVm? SourceVm { get; set; }
         public IList<RecipePlanStep> Steps { get; set; } = new List<RecipePlanStep>();
-        /// <summary>The journal being resumed, or null for a new run.</summary>
+        /// <summary>The run being resumed, or null for a new run.</summary>
+        public string? ResumeRunId { get; set; }
+        /// <summary>Where the journal being resumed is, for messages.</summary>
         public string? ResumeJournalPath { get; set; }
+        /// <summary>-RetryValidation: the step the resumed run starts again from (Validate), whatever it did before.</summary>
+        public string? RedoFrom { get; set; }
         /// <summary>An unfinished run that -NewRun abandons.</summary>
-        public string? AbandonJournalPath { get; set; }
+        public string? AbandonRunId { get; set; }
     }
 }
 

@@ -55,13 +55,29 @@ namespace GenImage.Core.Recipes
                 DefinitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name),
             };
 
-            RunJournal? unfinished = RunJournal.FindJournals(spec.Evidence.OutputPath, recipe.Name).Select(RunJournal.Open).FirstOrDefault(j => j.IsUnfinished);
+            var store = _engines.RunStore(recipe);
+            RunJournal? unfinished = Unfinished(store, recipe.Name);
             RunJournal? resumed = null;
-            if (options.Resume)
+            if (options.RetryValidation)
+            {
+                var newest = store.ListRuns(recipe.Name).Select(id => RunJournal.Open(store, recipe.Name, id)).FirstOrDefault();
+                resumed = newest != null && (newest.IsUnfinished || newest.Finished?.RunStatus == RunStatus.ValidationFailed) && newest.FinishedSteps().TryGetValue(RecipeSteps.Publish, out var published) && published.IsDone
+                    ? newest
+                    : throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
+                        $"Recipe '{recipe.Name}' has no run whose version was published and is waiting for a validation (its newest run ended {newest?.Finished?.Status ?? "nowhere"}). " +
+                        "-RetryValidation validates the published version of a run that ended ValidationFailed (or did not finish) again.")
+                    { Target = recipe.Path };
+                plan.ResumeRunId = resumed.StoredRunId;
+                plan.ResumeJournalPath = resumed.Path;
+                plan.RedoFrom = RecipeSteps.Validate;
+            }
+            else if (options.Resume)
             {
                 resumed = unfinished ?? throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
-                    $"Recipe '{recipe.Name}' has no unfinished run under {Path.Combine(spec.Evidence.OutputPath, recipe.Name)}: there is nothing to resume. Run it without -Resume to start a new run.")
+                    $"Recipe '{recipe.Name}' has no unfinished run under {store.Location(recipe.Name)}: there is nothing to resume. Run it without -Resume to start a new run " +
+                    "(or, to validate the version of a run that ended ValidationFailed again without publishing again, use -Resume -RetryValidation).")
                 { Target = recipe.Path };
+                plan.ResumeRunId = resumed.StoredRunId;
                 plan.ResumeJournalPath = resumed.Path;
                 if (!string.Equals(resumed.Started?.RecipeSha256, recipe.ContentSha256, StringComparison.OrdinalIgnoreCase))
                 {
@@ -79,7 +95,7 @@ namespace GenImage.Core.Recipes
                         $". Continue it with -Resume (finished steps are not repeated), or start over with -NewRun (the unfinished run is marked Abandoned). Journal: {unfinished.Path}")
                     { Target = unfinished.Path };
                 }
-                plan.AbandonJournalPath = unfinished.Path;
+                plan.AbandonRunId = unfinished.StoredRunId;
             }
 
             // A resumed run keeps the version name it started with, so no second version is created.
@@ -95,12 +111,18 @@ namespace GenImage.Core.Recipes
             {
                 plan.SourceVm = await ReadSourceAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
                 // A stopped VM with no proof of preparation is refused here, before anything irreversible.
-                if (plan.SourceVm != null) Vm.Generalizer.Plan(plan.SourceVm, GeneralizeStep.Options(spec, resumed));
+                if (plan.SourceVm != null)
+                {
+                    var generalize = GeneralizeStep.Options(spec, resumed);
+                    if (resumed != null) generalize.PreparedProof ??= await GeneralizeStep.PlanProofAsync(resumed, _engines.Operations, cancellationToken).ConfigureAwait(false);
+                    Vm.Generalizer.Plan(plan.SourceVm, generalize);
+                }
             }
+            int redo = plan.RedoFrom == null ? int.MaxValue : RecipeSteps.Get(plan.RedoFrom).Order;
             foreach (var step in RecipeSteps.All)
             {
                 var planned = step.Describe(plan);
-                planned.AlreadyDone = done.TryGetValue(step.Name, out var ev) && ev.IsDone;
+                planned.AlreadyDone = done.TryGetValue(step.Name, out var ev) && ev.IsDone && step.Order < redo;
                 plan.Steps.Add(planned);
             }
             return plan;
@@ -118,6 +140,10 @@ namespace GenImage.Core.Recipes
             string versionName = await VersionNameAsync(recipe, definitionId, cancellationToken).ConfigureAwait(false);
             return await ReadinessStep.EvaluateAsync(_engines, recipe, SourceVmId(recipe), versionName, _log, warnUnusedSuppressions: false, cancellationToken).ConfigureAwait(false);
         }
+
+        /// <summary>The newest run of the recipe that did not finish (Failed, Stopped, or cut off), or null.</summary>
+        private static RunJournal? Unfinished(IRunStore store, string recipeName) =>
+            store.ListRuns(recipeName).Select(id => RunJournal.Open(store, recipeName, id)).FirstOrDefault(j => j.IsUnfinished);
 
         private static void RequireValid(ImageRecipe recipe)
         {
@@ -213,11 +239,32 @@ namespace GenImage.Core.Recipes
                 DefinitionId = plan.DefinitionId,
                 VersionName = plan.VersionName,
                 VersionId = plan.VersionId,
-                Resumed = plan.ResumeJournalPath != null,
+                Resumed = plan.ResumeRunId != null,
                 StartedAt = journal.Started?.Time ?? options.Clock(),
             };
             var context = new RunContext(plan, _engines, journal, run, _log, options.Clock);
             context.Load();
+
+            if (plan.ResumeRunId != null)
+            {
+                // Before anything runs again: wait for what the interrupted attempt left running, delete what it owns and
+                // no longer needs, record what finished meanwhile.
+                try
+                {
+                    await RunReconciler.ReconcileAsync(context, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    End(context, RunStatus.Stopped, "Stopped while reconciling the run with Azure. Resume with -Resume.");
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    var error = ex as GenImageException ?? IoErrors.Unexpected(ex, plan.Recipe.Path);
+                    Failure = error;
+                    return End(context, RunStatus.Failed, $"Reconciling the run with Azure failed ({error.ErrorId}): {error.Message} Fix the cause, then continue with -Resume.");
+                }
+            }
 
             string? validationFailed = null;
             var steps = RecipeSteps.All;
@@ -250,8 +297,17 @@ namespace GenImage.Core.Recipes
                 StepOutcome outcome;
                 try
                 {
-                    using (CallScope.Begin(CallScope.Current?.Log ?? _log, record.CorrelationId))
+                    using (var scope = CallScope.Begin(CallScope.Current?.Log ?? _log, record.CorrelationId))
                     {
+                        // Every long-running operation ARM accepts is journaled before anything waits for it, so a resumed
+                        // run can wait for one that is still running (a Run Command in the guest).
+                        string stepName = step.Name;
+                        int attempt = record.Attempts;
+                        scope.OperationAccepted = op => context.Record(new JournalEvent
+                        {
+                            Type = JournalEventTypes.OperationStarted, Step = stepName, Attempt = attempt, CorrelationId = scope.CorrelationId,
+                            Operation = new JournalOperation { Method = op.Method, Path = op.Path, StatusUrl = op.StatusUrl, ResultUrl = op.ResultUrl },
+                        });
                         outcome = await step.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
                     }
                 }
@@ -273,6 +329,13 @@ namespace GenImage.Core.Recipes
                 if (outcome.Status == StepStatus.Blocked)
                 {
                     return End(context, RunStatus.Blocked, outcome.Message);
+                }
+                if (outcome.Status == StepStatus.Failed && !outcome.FailedValidation)
+                {
+                    // A failure that is not a verdict on the image (validation that could not judge it): resumable.
+                    Failure = new GenImageException(outcome.ErrorId ?? RecipeErrorIds.StepFailed, GenImageErrorKind.ResourceUnavailable, outcome.Message ?? $"{step.Name} failed.")
+                    { Target = planned.Target };
+                    return End(context, RunStatus.Failed, $"{step.Name} failed ({Failure.ErrorId}): {Failure.Message}");
                 }
                 if (outcome.FailedValidation)
                 {
@@ -297,19 +360,24 @@ namespace GenImage.Core.Recipes
         {
             var recipe = plan.Recipe;
             var now = options.Clock();
-            if (plan.ResumeJournalPath != null)
+            var store = _engines.RunStore(recipe);
+            if (plan.ResumeRunId != null)
             {
-                var resumed = RunJournal.Open(plan.ResumeJournalPath);
-                resumed.Append(new JournalEvent { Type = JournalEventTypes.RunResumed, Time = now, RunId = resumed.RunId, Principal = _engines.Principal, RecipeSha256 = recipe.ContentSha256 });
+                var resumed = RunJournal.Open(store, recipe.Name, plan.ResumeRunId);
+                resumed.Append(new JournalEvent
+                {
+                    Type = JournalEventTypes.RunResumed, Time = now, RunId = resumed.RunId, Principal = _engines.Principal, RecipeSha256 = recipe.ContentSha256,
+                    RedoFrom = plan.RedoFrom,
+                });
                 return resumed;
             }
-            if (plan.AbandonJournalPath != null)
+            if (plan.AbandonRunId != null)
             {
-                var old = RunJournal.Open(plan.AbandonJournalPath);
+                var old = RunJournal.Open(store, recipe.Name, plan.AbandonRunId);
                 old.Append(new JournalEvent { Type = JournalEventTypes.RunFinished, Time = now, RunId = old.RunId, Status = RunStatus.Abandoned.ToString(), Message = "A new run was started with -NewRun." });
             }
             string runId = RunJournal.NewRunId(now);
-            var journal = RunJournal.Create(Path.Combine(recipe.Spec.Evidence.OutputPath, recipe.Name, runId));
+            var journal = RunJournal.Create(store, recipe.Name, runId);
             journal.Append(new JournalEvent
             {
                 Type = JournalEventTypes.RunStarted, Time = now, RunId = runId, RecipeName = recipe.Name, RecipePath = recipe.Path,

@@ -71,6 +71,30 @@ namespace GenImage.Core.Recipes
         /// <summary>True when the step finished Succeeded in this run (this or an earlier attempt).</summary>
         public bool Succeeded(string step) => Journal.FinishedSteps().TryGetValue(step, out var ev) && ev.StepStatus == StepStatus.Succeeded;
 
+        /// <summary>Write-ahead: records the resources <paramref name="step"/> is about to create, before it asks ARM to.</summary>
+        public void Intend(string step, params JournalResource[] resources)
+        {
+            var record = Step(step);
+            Record(new JournalEvent
+            {
+                Type = JournalEventTypes.Intent, Step = step, Attempt = record.Attempts, CorrelationId = Connection.CallScope.Current?.CorrelationId ?? record.CorrelationId,
+                Resources = resources.ToList(),
+            });
+        }
+
+        /// <summary>Every resource the run's attempts of <paramref name="step"/> said they would create.</summary>
+        public IReadOnlyList<JournalResource> Intents(string step) =>
+            Journal.Events.Where(e => e.Type == JournalEventTypes.Intent && e.Step == step && e.Resources != null).SelectMany(e => e.Resources!).ToList();
+
+        /// <summary>The long-running operations the attempts of <paramref name="step"/> started, each with how it ended when that is known.</summary>
+        public IReadOnlyList<(JournalOperation Started, JournalOperation? Ended)> Operations(string step)
+        {
+            var ended = Journal.Events.Where(e => e.Type == JournalEventTypes.OperationEnded && e.Operation != null).Select(e => e.Operation!).ToList();
+            return Journal.Events.Where(e => e.Type == JournalEventTypes.OperationStarted && e.Step == step && e.Operation != null)
+                .Select(e => (Started: e.Operation!, Ended: (JournalOperation?)ended.LastOrDefault(x => x.SameAs(e.Operation!))))
+                .ToList();
+        }
+
         /// <summary>Appends an event to the journal, stamped with the clock.</summary>
         public void Record(JournalEvent ev)
         {

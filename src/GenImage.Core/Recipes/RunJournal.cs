@@ -14,7 +14,7 @@ namespace GenImage.Core.Recipes
     /// <summary>One line of a run journal (docs/journal.md). Unused members are left out of the line.</summary>
     public sealed class JournalEvent
     {
-        public const int CurrentSchemaVersion = 1;
+        public const int CurrentSchemaVersion = 2;
 
         public int SchemaVersion { get; set; } = CurrentSchemaVersion;
         /// <summary>runStarted, runResumed, stepStarted, stepFinished, runFinished.</summary>
@@ -40,6 +40,12 @@ namespace GenImage.Core.Recipes
         public IList<ReadinessFinding>? Findings { get; set; }
         public IList<ValidationRecord>? Validation { get; set; }
         public IList<StepRecord>? GeneralizeSteps { get; set; }
+        /// <summary>intent: what the step is about to create, named before the call (write-ahead).</summary>
+        public IList<JournalResource>? Resources { get; set; }
+        /// <summary>operationStarted / operationEnded: an ARM long-running operation the step started, and how it ended.</summary>
+        public JournalOperation? Operation { get; set; }
+        /// <summary>runResumed with -RetryValidation: this step and the ones after it run again, whatever they did before.</summary>
+        public string? RedoFrom { get; set; }
 
         /// <summary>The step status of a stepFinished line; null when it is not one.</summary>
         [JsonIgnore]
@@ -55,60 +61,44 @@ namespace GenImage.Core.Recipes
     }
 
     /// <summary>
-    /// The journal of one run: a JSON-lines file (journal.jsonl) in the run folder, appended and flushed after
-    /// every step event, so that a run stopped at any point can be resumed from it. Never holds a secret.
+    /// The journal of one run: JSON lines in its <see cref="IRunStore"/> (journal.jsonl in the run folder), appended
+    /// durably before every step, every create and every long-running operation, so that a run stopped at any point can
+    /// be resumed — and reconciled with what exists in Azure — from it. Never holds a secret.
     /// </summary>
     public sealed class RunJournal
     {
-        public const string FileName = "journal.jsonl";
+        public const string FileName = LocalRunStore.JournalFileName;
         private readonly object _gate = new object();
 
-        private RunJournal(string path)
+        private RunJournal(IRunStore store, string recipeName, string runId)
         {
-            Path = path;
+            Store = store;
+            RecipeName = recipeName;
+            StoredRunId = runId;
         }
 
-        public string Path { get; }
-        public string Folder => System.IO.Path.GetDirectoryName(Path) ?? string.Empty;
+        public IRunStore Store { get; }
+        public string RecipeName { get; }
+        /// <summary>The run id the store keeps the journal under.</summary>
+        public string StoredRunId { get; }
+        /// <summary>Where the journal is (a file path for the local store).</summary>
+        public string Path => Store.JournalLocation(RecipeName, StoredRunId);
+        /// <summary>The run folder (evidence goes to its evidence subfolder).</summary>
+        public string Folder => Store.RunFolder(RecipeName, StoredRunId);
         public List<JournalEvent> Events { get; } = new List<JournalEvent>();
 
-        /// <summary>Creates the run folder and an empty journal.</summary>
-        public static RunJournal Create(string runFolder)
+        /// <summary>Creates the journal of a new run.</summary>
+        public static RunJournal Create(IRunStore store, string recipeName, string runId)
         {
-            var path = System.IO.Path.Combine(runFolder, FileName);
-            try
-            {
-                Directory.CreateDirectory(runFolder);
-                using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
-                {
-                }
-            }
-            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
-            {
-                if (File.Exists(path) && !(ex is UnauthorizedAccessException))
-                {
-                    throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.ResourceExists,
-                        $"A journal already exists at {path}; a run folder holds one run.", ex) { Target = path };
-                }
-                throw IoErrors.Translate(ex, "create the run folder", runFolder);
-            }
-            return new RunJournal(path);
+            store.CreateRun(recipeName, runId);
+            return new RunJournal(store, recipeName, runId);
         }
 
-        /// <summary>Reads a journal; a line that does not parse (a write cut short by a crash) ends the reading.</summary>
-        public static RunJournal Open(string journalPath)
+        /// <summary>Reads a journal from its store; a line that does not parse (a write cut short by a crash) is skipped.</summary>
+        public static RunJournal Open(IRunStore store, string recipeName, string runId)
         {
-            var journal = new RunJournal(System.IO.Path.GetFullPath(journalPath));
-            string[] lines;
-            try
-            {
-                lines = File.ReadAllLines(journal.Path);
-            }
-            catch (Exception ex) when (IoErrors.IsIoFailure(ex))
-            {
-                throw IoErrors.Translate(ex, "read the run journal", journal.Path);
-            }
-            foreach (var line in lines)
+            var journal = new RunJournal(store, recipeName, runId);
+            foreach (var line in store.ReadLines(recipeName, runId))
             {
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 JournalEvent? ev;
@@ -118,9 +108,9 @@ namespace GenImage.Core.Recipes
                 }
                 catch (JsonException)
                 {
-                    break;
+                    continue;
                 }
-                if (ev == null) break;
+                if (ev == null) continue;
                 if (ev.SchemaVersion > JournalEvent.CurrentSchemaVersion)
                 {
                     throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidData,
@@ -132,34 +122,27 @@ namespace GenImage.Core.Recipes
             return journal;
         }
 
+        /// <summary>Reads the journal at a local path (OUTPUT/RECIPE/RUN-ID/journal.jsonl).</summary>
+        public static RunJournal Open(string journalPath)
+        {
+            var (store, recipe, runId) = LocalRunStore.ForJournal(journalPath);
+            return Open(store, recipe, runId);
+        }
+
+        /// <summary>Appends an event durably; a journal that cannot be written is a GenImage error naming it.</summary>
         public void Append(JournalEvent ev)
         {
             if (ev == null) throw new ArgumentNullException(nameof(ev));
             string line = EvidenceJson.SerializeRedacted(ev, indented: false);
             lock (_gate)
             {
-                try
-                {
-                    using (var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read))
-                    {
-                        var bytes = new UTF8Encoding(false).GetBytes(line + "\n");
-                        stream.Write(bytes, 0, bytes.Length);
-                        stream.Flush(true);
-                    }
-                }
-                catch (Exception ex) when (IoErrors.IsIoFailure(ex))
-                {
-                    // A line cut short is ignored when the journal is read, so -Resume continues from the last whole line.
-                    var error = IoErrors.Translate(ex, "append to the run journal", Path);
-                    throw new GenImageException(error.ErrorId, error.Kind,
-                        error.Message + " The journal keeps every line written before; once the cause is fixed, -Resume continues the run.", ex)
-                    { Target = Path };
-                }
+                Store.AppendLine(RecipeName, StoredRunId, line);
                 Events.Add(ev);
             }
         }
 
-        public string ReadText() => File.ReadAllText(Path);
+        /// <summary>The journal as stored (for the evidence bundle).</summary>
+        public string ReadText() => string.Join("\n", Store.ReadLines(RecipeName, StoredRunId)) + "\n";
 
         public JournalEvent? Started => Events.FirstOrDefault(e => e.Type == JournalEventTypes.RunStarted);
         public JournalEvent? Finished => Events.LastOrDefault(e => e.Type == JournalEventTypes.RunFinished || e.Type == JournalEventTypes.RunResumed) is { Type: JournalEventTypes.RunFinished } f ? f : null;
@@ -172,7 +155,16 @@ namespace GenImage.Core.Recipes
         public IDictionary<string, JournalEvent> FinishedSteps()
         {
             var map = new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
-            foreach (var ev in Events.Where(e => e.Type == JournalEventTypes.StepFinished && e.Step != null)) map[ev.Step!] = ev;
+            var order = RecipeSteps.Names.ToList();
+            foreach (var ev in Events)
+            {
+                if (ev.Type == JournalEventTypes.StepFinished && ev.Step != null) map[ev.Step] = ev;
+                else if (ev.Type == JournalEventTypes.RunResumed && ev.RedoFrom != null && order.IndexOf(ev.RedoFrom) >= 0)
+                {
+                    // -RetryValidation: what the redone steps did before no longer counts as done.
+                    foreach (var step in order.Skip(order.IndexOf(ev.RedoFrom))) map.Remove(step);
+                }
+            }
             return map;
         }
 
@@ -190,18 +182,6 @@ namespace GenImage.Core.Recipes
         /// <summary>New sortable run id: UTC time plus six random hex digits.</summary>
         public static string NewRunId(DateTimeOffset now) =>
             now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
-
-        /// <summary>The run folders of a recipe, newest first: OUTPUT/RECIPE/RUNID/journal.jsonl.</summary>
-        public static IReadOnlyList<string> FindJournals(string outputPath, string recipeName)
-        {
-            string folder = System.IO.Path.Combine(outputPath, recipeName);
-            if (!Directory.Exists(folder)) return Array.Empty<string>();
-            return Directory.GetDirectories(folder)
-                .Select(d => System.IO.Path.Combine(d, FileName))
-                .Where(File.Exists)
-                .OrderByDescending(p => p, StringComparer.Ordinal)
-                .ToList();
-        }
     }
 
     /// <summary>The event types of a journal (docs/journal.md).</summary>
@@ -213,6 +193,45 @@ namespace GenImage.Core.Recipes
         public const string StepProgress = "stepProgress";
         public const string StepFinished = "stepFinished";
         public const string RunFinished = "runFinished";
+        /// <summary>Before a create: the names (and ids) the step is about to create.</summary>
+        public const string Intent = "intent";
+        /// <summary>ARM accepted a long-running operation: where its state can be read.</summary>
+        public const string OperationStarted = "operationStarted";
+        /// <summary>A resumed run saw that operation end (it waited for it when it still ran).</summary>
+        public const string OperationEnded = "operationEnded";
+        /// <summary>A resumed run reconciled the world with the journal before continuing: what it adopted, deleted, waited for.</summary>
+        public const string Reconciled = "reconciled";
+    }
+
+    /// <summary>A resource a step is about to create (intent): what it is for, its kind and its id.</summary>
+    public sealed class JournalResource
+    {
+        /// <summary>virtualMachine, disk, networkInterface, gallery, galleryImageDefinition, galleryImageVersion.</summary>
+        public string Kind { get; set; } = string.Empty;
+        public string Id { get; set; } = string.Empty;
+        /// <summary>validation (a test VM the run owns and deletes), or publish (what the run delivers).</summary>
+        public string? Purpose { get; set; }
+    }
+
+    /// <summary>An ARM long-running operation a step started.</summary>
+    public sealed class JournalOperation
+    {
+        public string Method { get; set; } = string.Empty;
+        /// <summary>The request path (a resource id, or an action such as …/runCommand).</summary>
+        public string Path { get; set; } = string.Empty;
+        public string? StatusUrl { get; set; }
+        public string? ResultUrl { get; set; }
+        /// <summary>operationEnded: Succeeded, Failed, Canceled or Unknown.</summary>
+        public string? Status { get; set; }
+        public string? Error { get; set; }
+        /// <summary>operationEnded of a Run Command: the GENIMAGE-RESULT line of its output, when it printed one.</summary>
+        public string? Result { get; set; }
+
+        /// <summary>The same operation (by its URLs).</summary>
+        public bool SameAs(JournalOperation other) =>
+            string.Equals(StatusUrl, other.StatusUrl, StringComparison.Ordinal) && string.Equals(ResultUrl, other.ResultUrl, StringComparison.Ordinal);
+
+        public Connection.AcceptedOperation ToAccepted() => new Connection.AcceptedOperation { Method = Method, Path = Path, StatusUrl = StatusUrl, ResultUrl = ResultUrl };
     }
 
     /// <summary>Stable error ids of recipe runs.</summary>
@@ -224,6 +243,8 @@ namespace GenImage.Core.Recipes
         public const string JournalUnreadable = "JournalUnreadable";
         public const string ReadinessBlocked = "ReadinessBlocked";
         public const string ValidationFailed = "ValidationFailed";
+        /// <summary>Validation could not judge the image (transient Azure failures beyond the retries, or a refused deployment): resumable.</summary>
+        public const string ValidationInconclusive = "ValidationInconclusive";
         public const string DefinitionMismatch = "DefinitionMismatch";
         public const string VersionConflict = "VersionConflict";
         public const string StepFailed = "RecipeStepFailed";

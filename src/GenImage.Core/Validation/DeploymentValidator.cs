@@ -350,6 +350,7 @@ namespace GenImage.Core.Validation
             catch (GenImageException ex)
             {
                 result.ProbeSucceeded = false;
+                result.ProbeErrorCode = ex.ArmErrorCode ?? ex.ErrorId;
                 result.Outcome = OutcomeFailed;
                 result.ErrorCode = ValidationErrorIds.ProbeFailed;
                 result.ErrorMessage = ex.Message;

@@ -99,6 +99,12 @@ namespace GenImage.Core.Vm
             var steps = new List<string>();
             switch (vm.PowerState.ToLowerInvariant())
             {
+                case "running" when options.PreparedProof != null:
+                    // The guest was prepared (an earlier attempt's Run Command finished after it was interrupted) and is
+                    // shutting down: preparing it again would run Sysprep on a sealed guest. Wait for the shutdown.
+                    steps.Add(StepWaitForShutdown);
+                    steps.Add(StepDeallocate);
+                    break;
                 case "running":
                     if (!options.Prepare)
                     {

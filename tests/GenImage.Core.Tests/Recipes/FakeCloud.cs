@@ -2,6 +2,7 @@ using GenImage.Core.Connection;
 using GenImage.Core.Errors;
 using GenImage.Core.Evidence;
 using GenImage.Core.Gallery;
+using GenImage.Core.Operations;
 using GenImage.Core.Recipes;
 using GenImage.Core.Validation;
 using GenImage.Core.Vm;
@@ -14,7 +15,7 @@ namespace GenImage.Core.Tests.Recipes;
 /// ReleaseChannel, EvidenceCollector) run against it. Every write is counted; a fault can be injected before or after any
 /// write, the way ARM fails (refused, or accepted and then the answer lost).
 /// </summary>
-internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeploymentOperations, IEvidenceSource
+internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeploymentOperations, IEvidenceSource, IOperationMonitor
 {
     public const string Sub = "00000000-0000-0000-0000-000000000001";
     public const string Rg = "rg-images";
@@ -50,6 +51,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     /// <summary>A validation VM boots (false: it fails with OSProvisioningTimedOut, as an unprepared image does).</summary>
     public bool ValidationBoots { get; set; } = true;
+    /// <summary>ARM codes the next validation VM creates fail with, one per create (InternalExecutionError, AllocationFailed, …).</summary>
+    public Queue<string> CreateFailures { get; } = new();
+    /// <summary>ARM codes the next probe Run Commands fail with before they run, one per probe (Conflict, InternalServerError, …).</summary>
+    public Queue<string> ProbeFailures { get; } = new();
+    private readonly Dictionary<string, string> _createFailure = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Polls a new version stays Creating before it replicates.</summary>
     public int CreatingPolls { get; set; }
 
@@ -62,7 +68,35 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public bool SourceExists => Vms.ContainsKey(SourceVmId);
     public TimeSpan PollingInterval => TimeSpan.Zero;
 
-    public RecipeEngines Engines() => new(Sub, "operator@genimage.local", this, this, this, this);
+    public RecipeEngines Engines() => new(Sub, "operator@genimage.local", this, this, this, this, this)
+    {
+        RunStore = recipe => new KillableRunStore(new LocalRunStore(recipe.Spec.Evidence.OutputPath), this),
+    };
+
+    // ---------------------------------------------------------------- kills
+
+    /// <summary>True once the "process" was killed: every call of the run (ARM and journal) fails from then on.</summary>
+    public bool Killed { get; private set; }
+
+    /// <summary>Kills the process now: nothing it does afterwards reaches ARM or the journal. Returns the exception to throw.</summary>
+    public Exception Kill()
+    {
+        Killed = true;
+        return new ProcessKilledException();
+    }
+
+    /// <summary>The process starts again: calls work again (what ARM accepted before the kill went on without it).</summary>
+    public void Restart()
+    {
+        Killed = false;
+        Before = null;
+        After = null;
+    }
+
+    private void Alive()
+    {
+        if (Killed) throw new ProcessKilledException();
+    }
 
     public int Count(string operation) { lock (_gate) return Writes.Count(w => w.Split(' ')[0] == operation); }
 
@@ -83,8 +117,9 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         new("Arm" + code, status >= 500 ? GenImageErrorKind.ResourceUnavailable : GenImageErrorKind.InvalidOperation, $"Could not {what}: ARM answered {status} {code}")
         { ArmErrorCode = code, HttpStatus = status };
 
-    private void Write(string operation, string resource, Action apply)
+    private void Write(string operation, string resource, Action apply, AcceptedOperation? accepted = null)
     {
+        Alive();
         if (Before?.Invoke(operation) is { } before) throw before;
         lock (_gate)
         {
@@ -92,6 +127,8 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
             Writes.Add(operation + " " + resource);
             CorrelationIds.Add(CallScope.Current?.CorrelationId);
         }
+        // ARM's answer reaches the pipeline (which reports an accepted operation) before anything can go wrong after it.
+        if (accepted != null) CallScope.Current?.OperationAccepted?.Invoke(accepted);
         if (After?.Invoke(operation) is { } after) throw after;
     }
 
@@ -111,23 +148,27 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<SourceVm> GetAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Vms.TryGetValue(vmId, out var vm) ? Task.FromResult(Copy(vm)) : throw NotFound(vmId);
     }
 
     public Task StartAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
         Write("start", vmId, () => Vms[vmId].PowerState = "running");
         return Task.CompletedTask;
     }
 
     public Task DeallocateAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
         Write("deallocate", vmId, () => Vms[vmId].PowerState = "deallocated");
         return Task.CompletedTask;
     }
 
     public Task GeneralizeAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
         if (Vms[vmId].PowerState == "running")
             throw new GenImageException("ArmOperationNotAllowed", GenImageErrorKind.InvalidOperation, "The VM is running.") { ArmErrorCode = "OperationNotAllowed", HttpStatus = 409 };
         Write("generalize", vmId, () => Vms[vmId].OsState = "generalized");
@@ -137,6 +178,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     /// <summary>The answer of a script, by its marker line; preparing a guest shuts it down as the real scripts do.</summary>
     public Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken)
     {
+        Alive();
         cancellationToken.ThrowIfCancellationRequested();
         string marker = script.FirstOrDefault(l => l.Contains("genimage-script:", StringComparison.Ordinal)) ?? string.Empty;
         if (marker.Contains("inspect-", StringComparison.Ordinal))
@@ -149,11 +191,59 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         }
         if (marker.Contains("prepare-", StringComparison.Ordinal))
         {
-            Write("prepare", vmId, () => Vms[vmId].PowerState = "stopped");
-            return Task.FromResult(new RunCommandOutput("GENIMAGE-RESULT {\"script\":\"prepare-linux\",\"status\":\"succeeded\",\"message\":\"Deprovisioning scheduled.\",\"deprovision\":\"scheduled\"}\n", string.Empty));
+            const string prepared = "GENIMAGE-RESULT {\"script\":\"prepare-linux\",\"status\":\"succeeded\",\"message\":\"Deprovisioning scheduled.\",\"deprovision\":\"scheduled\"}\n";
+            // The Run Command is accepted and keeps running in the guest whatever the caller does: it ends after
+            // PreparationPolls reads of its state, and the guest then shuts down.
+            string url = $"fake://operations/{Guid.NewGuid():N}";
+            Write("prepare", vmId, () => _running[url] = (PreparationPolls, prepared, () => Vms[vmId].PowerState = "stopped"),
+                new AcceptedOperation { Method = "POST", Path = vmId + "/runCommand", StatusUrl = url });
+            return WaitForGuestAsync(url, cancellationToken);
+        }
+        if (ProbeFailures.Count > 0)
+        {
+            string code = ProbeFailures.Dequeue();
+            throw new GenImageException("Arm" + code, GenImageErrorKind.InvalidOperation, $"Run command could not start: {code}.") { ArmErrorCode = code, HttpStatus = code == "Conflict" ? 409 : 500 };
         }
         Write("probe", vmId, () => { });
         return Task.FromResult(new RunCommandOutput(ProbeStdOut, string.Empty));
+    }
+
+    /// <summary>A preparation Run Command ends after this many reads of its state (it outlives a caller that stops waiting).</summary>
+    public int PreparationPolls { get; set; } = 1;
+
+    private readonly Dictionary<string, (int PollsLeft, string StdOut, Action Complete)> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OperationState> _ended = new(StringComparer.Ordinal);
+
+    private async Task<RunCommandOutput> WaitForGuestAsync(string url, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var state = await GetAsync(new AcceptedOperation { StatusUrl = url }, cancellationToken);
+            if (!state.IsRunning) return new RunCommandOutput(state.StdOut ?? string.Empty, string.Empty);
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
+    /// <summary>IOperationMonitor: each read brings a running operation one step closer to its end.</summary>
+    public Task<OperationState> GetAsync(AcceptedOperation operation, CancellationToken cancellationToken)
+    {
+        Alive();
+        lock (_gate)
+        {
+            string url = operation.StatusUrl ?? operation.ResultUrl ?? string.Empty;
+            if (_ended.TryGetValue(url, out var done)) return Task.FromResult(done);
+            if (!_running.TryGetValue(url, out var op)) return Task.FromResult(new OperationState { Status = "Unknown" });
+            if (op.PollsLeft > 1)
+            {
+                _running[url] = (op.PollsLeft - 1, op.StdOut, op.Complete);
+                return Task.FromResult(new OperationState { Status = "InProgress" });
+            }
+            _running.Remove(url);
+            op.Complete();
+            var state = new OperationState { Status = "Succeeded", StdOut = op.StdOut };
+            _ended[url] = state;
+            return Task.FromResult(state);
+        }
     }
 
     public string ProbeStdOut { get; set; } = "GENIMAGE-RESULT {\"script\":\"probe\",\"status\":\"succeeded\",\"message\":\"nginx answers\"}\n";
@@ -165,11 +255,13 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<ImageGallery?> GetGalleryAsync(string resourceGroup, string gallery, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Task.FromResult(Galleries.TryGetValue(gallery, out var g) ? g : null);
     }
 
     public Task<ImageGallery> CreateGalleryAsync(string resourceGroup, string gallery, string location, CancellationToken cancellationToken)
     {
+        Alive();
         var g = new ImageGallery { Id = GalleryIds.Gallery(Sub, resourceGroup, gallery), Name = gallery, ResourceGroupName = resourceGroup, Location = location, ProvisioningState = "Succeeded" };
         Write("createGallery", g.Id, () => Galleries[gallery] = g);
         return Task.FromResult(g);
@@ -177,16 +269,19 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<GalleryImageDefinition?> GetDefinitionAsync(string resourceGroup, string gallery, string definition, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Task.FromResult(Definitions.TryGetValue(GalleryIds.Definition(Sub, resourceGroup, gallery, definition), out var d) ? d : null);
     }
 
     public Task<IReadOnlyList<GalleryImageDefinition>> ListDefinitionsAsync(string resourceGroup, string gallery, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Task.FromResult<IReadOnlyList<GalleryImageDefinition>>(Definitions.Values.Where(d => d.GalleryName == gallery).ToList());
     }
 
     public Task<GalleryImageDefinition> CreateDefinitionAsync(GalleryImageDefinition definition, CancellationToken cancellationToken)
     {
+        Alive();
         definition.ProvisioningState = "Succeeded";
         if (string.IsNullOrEmpty(definition.Location)) definition.Location = "westeurope";
         Write("createDefinition", definition.Id, () => Definitions[definition.Id] = definition);
@@ -197,6 +292,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<GalleryImageVersion?> GetVersionAsync(string versionId, bool withReplicationStatus, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate)
         {
             VersionReads++;
@@ -217,6 +313,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<VersionPoll> PollVersionAsync(string versionId, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Task.FromResult(new VersionPoll(Clone(Advance(Versions[versionId])), null));
     }
 
@@ -237,12 +334,14 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<IReadOnlyList<GalleryImageVersion>> ListVersionsAsync(string resourceGroup, string gallery, string definition, CancellationToken cancellationToken)
     {
+        Alive();
         string prefix = GalleryIds.Definition(Sub, resourceGroup, gallery, definition) + "/versions/";
         lock (_gate) return Task.FromResult<IReadOnlyList<GalleryImageVersion>>(Versions.Values.Where(v => v.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Select(Clone).ToList());
     }
 
     public Task<TimeSpan?> BeginCreateVersionAsync(string versionId, VersionCreateRequest request, CancellationToken cancellationToken)
     {
+        Alive();
         var a = GalleryIds.ParseVersion(versionId);
         var v = new GalleryImageVersion
         {
@@ -258,6 +357,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<GalleryImageVersion> UpdateVersionAsync(string versionId, VersionUpdateRequest request, CancellationToken cancellationToken)
     {
+        Alive();
         var v = Versions[versionId];
         Write("updateVersion", versionId, () =>
         {
@@ -270,6 +370,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task DeleteVersionAsync(string versionId, CancellationToken cancellationToken)
     {
+        Alive();
         Write("deleteVersion", versionId, () => Versions.Remove(versionId));
         return Task.CompletedTask;
     }
@@ -308,6 +409,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public async Task<ValidationImage> GetImageAsync(string imageId, CancellationToken cancellationToken)
     {
+        Alive();
         var version = await GetVersionAsync(imageId, true, cancellationToken).ConfigureAwait(false) ?? throw NotFound(imageId);
         var definition = Definitions[version.DefinitionId];
         return new ValidationImage
@@ -328,8 +430,10 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task BeginCreateVmAsync(ValidationVmSpec spec, CancellationToken cancellationToken)
     {
+        Alive();
         Write("createVm", spec.VmId, () =>
         {
+            if (CreateFailures.Count > 0) _createFailure[spec.VmId] = CreateFailures.Dequeue();
             Vms[spec.VmId] = new SourceVm
             {
                 Id = spec.VmId, Name = spec.Name, ResourceGroupName = spec.ResourceGroupName, SubscriptionId = spec.SubscriptionId, Location = spec.Location,
@@ -344,6 +448,9 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task WaitForCreateAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
+        if (_createFailure.TryGetValue(vmId, out var code))
+            throw new GenImageException("Arm" + code, GenImageErrorKind.ResourceUnavailable, $"The create of {vmId} failed: {code}. Please retry later.") { ArmErrorCode = code, Target = vmId };
         if (!ValidationBoots)
             throw new GenImageException("ArmOSProvisioningTimedOut", GenImageErrorKind.InvalidOperation, "OS Provisioning for VM did not finish in the allotted time.")
             { ArmErrorCode = "OSProvisioningTimedOut", Target = vmId };
@@ -352,6 +459,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<ValidationVmStatus> GetVmStatusAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate)
         {
             return Task.FromResult(Vms.TryGetValue(vmId, out var vm)
@@ -365,6 +473,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task DeleteVmAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
         if (!Vms.ContainsKey(vmId)) return Task.CompletedTask;
         Write("deleteVm", vmId, () =>
         {
@@ -377,6 +486,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task DeleteResourceAsync(string resourceId, CancellationToken cancellationToken)
     {
+        Alive();
         if (!Resources.Contains(resourceId)) return Task.CompletedTask;
         Write("deleteResource", resourceId, () => Resources.Remove(resourceId));
         return Task.CompletedTask;
@@ -384,6 +494,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<bool> ResourceExistsAsync(string resourceId, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Task.FromResult(Resources.Contains(resourceId) || Vms.ContainsKey(resourceId));
     }
 
@@ -399,16 +510,19 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     Task<GalleryImageDefinition?> IEvidenceSource.GetDefinitionAsync(string definitionId, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Task.FromResult(Definitions.TryGetValue(definitionId, out var d) ? d : null);
     }
 
     Task<SourceVm?> IEvidenceSource.GetVmAsync(string vmId, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate) return Task.FromResult(Vms.TryGetValue(vmId, out var vm) ? Copy(vm) : null);
     }
 
     public Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken)
     {
+        Alive();
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<ActivityLogEntry>>(Writes.Select((w, i) => new ActivityLogEntry
@@ -421,10 +535,45 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     public Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)
     {
+        Alive();
         WhileCollectingEvidence?.Invoke();
         return Task.FromResult<IReadOnlyList<RoleAssignmentEntry>>(Array.Empty<RoleAssignmentEntry>());
     }
 
     /// <summary>Runs while the evidence step collects (before it writes the bundle).</summary>
     public Action? WhileCollectingEvidence { get; set; }
+}
+
+/// <summary>The "process" was killed: nothing after this reaches ARM or the journal.</summary>
+internal sealed class ProcessKilledException : Exception
+{
+    public ProcessKilledException() : base("The process was killed.") { }
+}
+
+/// <summary>A run store that stops working when the fake process is killed, as a killed process writes no journal line.</summary>
+internal sealed class KillableRunStore : IRunStore
+{
+    private readonly IRunStore _inner;
+    private readonly FakeCloud _cloud;
+
+    public KillableRunStore(IRunStore inner, FakeCloud cloud)
+    {
+        _inner = inner;
+        _cloud = cloud;
+    }
+
+    private T Alive<T>(Func<T> f) => _cloud.Killed ? throw new ProcessKilledException() : f();
+    private void Alive(Action a) { if (_cloud.Killed) throw new ProcessKilledException(); a(); }
+
+    public string Location(string recipeName) => _inner.Location(recipeName);
+    public IReadOnlyList<string> ListRuns(string recipeName) => Alive(() => _inner.ListRuns(recipeName));
+    public void CreateRun(string recipeName, string runId) => Alive(() => _inner.CreateRun(recipeName, runId));
+    public IReadOnlyList<string> ReadLines(string recipeName, string runId) => Alive(() => _inner.ReadLines(recipeName, runId));
+    public void AppendLine(string recipeName, string runId, string line) => Alive(() => _inner.AppendLine(recipeName, runId, line));
+    public string JournalLocation(string recipeName, string runId) => _inner.JournalLocation(recipeName, runId);
+    public string RunFolder(string recipeName, string runId) => _inner.RunFolder(recipeName, runId);
+    public string? ReadLease(string recipeName) => Alive(() => _inner.ReadLease(recipeName));
+    public bool TryCreateLease(string recipeName, string content) => Alive(() => _inner.TryCreateLease(recipeName, content));
+    public bool TryReplaceLease(string recipeName, string expected, string content) => Alive(() => _inner.TryReplaceLease(recipeName, expected, content));
+    public void DeleteLease(string recipeName, string expected) => Alive(() => _inner.DeleteLease(recipeName, expected));
 }

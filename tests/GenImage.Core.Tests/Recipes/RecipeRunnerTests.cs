@@ -52,6 +52,8 @@ public sealed class RecipeRunnerTests : IDisposable
         return await runner.RunAsync(plan, options, confirmed ?? All, ct);
     }
 
+    private string OnlyJournal() => Directory.GetFiles(Path.Combine(_folder, "runs"), "journal.jsonl", SearchOption.AllDirectories).Single();
+
     private static string DefinitionId => GalleryIds.Definition(FakeCloud.Sub, FakeCloud.Rg, FakeCloud.GalleryName, "ubuntu");
 
     private static string[] Ops(FakeCloud cloud) => cloud.Writes.Select(w => w.Split(' ')[0]).ToArray();
@@ -95,7 +97,7 @@ public sealed class RecipeRunnerTests : IDisposable
         Assert.Equal("runStarted", journal.Events[0].Type);
         Assert.Equal("runFinished", journal.Events[^1].Type);
         Assert.Equal(8, journal.Events.Count(e => e.Type == "stepStarted"));
-        Assert.All(journal.Events, e => Assert.Equal(1, e.SchemaVersion));
+        Assert.All(journal.Events, e => Assert.Equal(2, e.SchemaVersion));
         Assert.False(journal.IsUnfinished);
 
         Assert.NotNull(run.EvidencePath);
@@ -221,16 +223,16 @@ public sealed class RecipeRunnerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("publish", "Publish")]
-    [InlineData("createVm", "Validate")]
-    [InlineData("updateVersion", "Promote")]
-    public async Task A_failure_mid_run_then_resume_ends_like_an_uninterrupted_run_and_creates_nothing_twice(string failing, string step)
+    [InlineData("publish", "Publish", "InternalServerError", 500)]
+    [InlineData("createVm", "Validate", "InvalidParameter", 400)]   // refused: not a verdict on the image, and not worth retrying
+    [InlineData("updateVersion", "Promote", "InternalServerError", 500)]
+    public async Task A_failure_mid_run_then_resume_ends_like_an_uninterrupted_run_and_creates_nothing_twice(string failing, string step, string code, int status)
     {
         var reference = new FakeCloud();
         var clean = await Run(reference, Recipe());
 
         var cloud = new FakeCloud();
-        cloud.FailOnce(failing, FakeCloud.ArmFailure(failing));
+        cloud.FailOnce(failing, FakeCloud.ArmFailure(failing, code, status));
         var recipe = Recipe();
         var failed = await Run(cloud, recipe);
         Assert.Equal(RunStatus.Failed, failed.Status);
@@ -261,7 +263,7 @@ public sealed class RecipeRunnerTests : IDisposable
         cloud.Before = op => op == "createVm" ? new OperationCanceledException() : null;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(cloud, recipe));
         cloud.Before = null;
-        var journalPath = RunJournal.FindJournals(Path.Combine(_folder, "runs"), "ubuntu").Single();
+        var journalPath = OnlyJournal();
         var journal = RunJournal.Open(journalPath);
         Assert.Equal(StepStatus.Stopped, journal.FinishedSteps()["Validate"].StepStatus);
         Assert.Equal(RunStatus.Stopped, journal.Finished!.RunStatus);
@@ -378,7 +380,7 @@ public sealed class RecipeRunnerTests : IDisposable
         string? full = null;
         cloud.WhileCollectingEvidence = () =>
         {
-            string runFolder = Path.GetDirectoryName(RunJournal.FindJournals(Path.Combine(_folder, "runs"), "ubuntu").Single())!;
+            string runFolder = Path.GetDirectoryName(OnlyJournal())!;
             Directory.CreateDirectory(Path.Combine(runFolder, "evidence"));
             full = Path.Combine(runFolder, "evidence", "evidence.json");
             if (!File.Exists(full)) File.CreateSymbolicLink(full, "/dev/full");

@@ -72,6 +72,10 @@ namespace GenImage.Core.Recipes
             }
             var create = await catalog.PlanCreateAsync(Intended(run.Recipe, run.Engines.SubscriptionId), true, cancellationToken).ConfigureAwait(false);
             run.Log.Verbose(create.Describe());
+            var intended = new List<JournalResource>();
+            if (create.CreatesGallery) intended.Add(new JournalResource { Kind = "gallery", Id = GalleryIds.Gallery(run.Engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name), Purpose = "publish" });
+            intended.Add(new JournalResource { Kind = "galleryImageDefinition", Id = plan.DefinitionId, Purpose = "publish" });
+            run.Intend(Name, intended.ToArray());
             var created = await catalog.CreateAsync(create, cancellationToken).ConfigureAwait(false);
             outcome.Created.Add(string.IsNullOrEmpty(created.Id) ? plan.DefinitionId : created.Id);
             outcome.Message = $"Created definition {d.Name} ({created.OsType}, {created.OsState}, {created.HyperVGeneration}, {created.SecurityType}).";

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GenImage.Core.Connection;
+using GenImage.Core.Guest;
 using GenImage.Core.Vm;
 
 namespace GenImage.Core.Recipes
@@ -79,6 +80,85 @@ namespace GenImage.Core.Recipes
             };
             outcome.Outputs["generalized"] = "true";
             return outcome;
+        }
+
+        /// <summary>
+        /// A preparation Run Command of an interrupted attempt that finished meanwhile and reported success proves the
+        /// guest was prepared: it is journaled as the Prepare guest sub-step, so the step waits for the shutdown instead
+        /// of preparing the guest again. A VM caught between power states is waited for.
+        /// </summary>
+        public override async Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            var notes = new List<string>();
+            if (run.Spec.Definition.IsSpecialized || run.Succeeded(Name)) return notes;
+            if (PreparedProof(run.Journal) == null && FinishedPreparation(run.Operations(Name).Select(o => o.Ended)) is { } finished)
+            {
+                run.Record(new JournalEvent
+                {
+                    Type = JournalEventTypes.StepProgress, Step = Name, Attempt = run.Step(Name).Attempts,
+                    GeneralizeSteps = new List<StepRecord> { new StepRecord { Name = Generalizer.StepPrepare, Status = "Succeeded", Detail = finished + " (finished after the attempt was interrupted)" } },
+                });
+                notes.Add("the guest preparation of the interrupted attempt finished: it is not repeated");
+            }
+            var limit = TimeSpan.FromMinutes(run.Spec.Source.TimeoutMinutes);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            bool waiting = false;
+            while (watch.Elapsed < limit)
+            {
+                SourceVm vm;
+                try
+                {
+                    vm = await run.Engines.Vms.GetAsync(run.Plan.SourceVmId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Errors.GenImageException ex) when (ex.ErrorId == Errors.ErrorIds.ResourceNotFound)
+                {
+                    break;
+                }
+                if (!IsTransitional(vm.PowerState)) break;
+                if (!waiting) notes.Add($"waited for the source VM to leave {vm.PowerState}");
+                waiting = true;
+                await Task.Delay(run.Engines.PollingInterval, cancellationToken).ConfigureAwait(false);
+            }
+            return notes;
+        }
+
+        private static bool IsTransitional(string powerState) =>
+            powerState == "starting" || powerState == "stopping" || powerState == "deallocating";
+
+        /// <summary>The message of a preparation Run Command that ended Succeeded and reported success, or null.</summary>
+        private static string? FinishedPreparation(IEnumerable<JournalOperation?> ended)
+        {
+            foreach (var op in ended)
+            {
+                if (op == null || !string.Equals(op.Status, "Succeeded", StringComparison.OrdinalIgnoreCase) || op.Result == null) continue;
+                if (!op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase)) continue;
+                if (GuestScriptResult.TryParse(op.Result, out var parsed, out _) && parsed != null && parsed.Succeeded && parsed.Script.StartsWith("prepare", StringComparison.Ordinal))
+                    return parsed.Message;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// Proof for the plan, before the run reconciles: the journal's, or a preparation Run Command of an interrupted
+        /// attempt that has finished in Azure meanwhile (read, not waited for).
+        /// </summary>
+        public static async Task<string?> PlanProofAsync(RunJournal journal, Operations.IOperationMonitor monitor, CancellationToken cancellationToken)
+        {
+            if (PreparedProof(journal) is { } proof) return proof;
+            var ended = journal.Events.Where(e => e.Type == JournalEventTypes.OperationEnded && e.Operation != null).Select(e => e.Operation!).ToList();
+            foreach (var ev in journal.Events.Where(e => e.Type == JournalEventTypes.OperationStarted && e.Step == RecipeSteps.Generalize && e.Operation != null))
+            {
+                var op = ev.Operation!;
+                if (!op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase)) continue;
+                var known = ended.LastOrDefault(x => x.SameAs(op));
+                if (known == null)
+                {
+                    var state = await monitor.GetAsync(op.ToAccepted(), cancellationToken).ConfigureAwait(false);
+                    known = new JournalOperation { Path = op.Path, Status = state.Status, Result = state.StdOut };
+                }
+                if (FinishedPreparation(new[] { known }) is { } message) return $"run {journal.RunId}: the preparation Run Command finished ({message})";
+            }
+            return null;
         }
 
         /// <summary>How the recipe generalizes: its preparation, limit and assertion, and proof from the run's journal.</summary>

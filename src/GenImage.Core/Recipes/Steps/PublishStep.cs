@@ -64,6 +64,8 @@ namespace GenImage.Core.Recipes
                 var publisher = new GalleryPublisher(galleries, run.Engines.Vms, run.Log, run.Policy.Preflight);
                 var publish = await publisher.PlanAsync(options, cancellationToken).ConfigureAwait(false);
                 foreach (var warning in publish.Warnings) run.Log.Verbose(warning);
+                // Write-ahead: the version is named in the journal before the PUT; a resumed run adopts it.
+                run.Intend(Name, new JournalResource { Kind = "galleryImageVersion", Id = plan.VersionId, Purpose = "publish" });
                 version = await publisher.ExecuteAsync(publish, options, cancellationToken).ConfigureAwait(false);
                 outcome.Created.Add(plan.VersionId);
                 outcome.Message = $"Published {plan.VersionName} ({version.ReplicationState}) to {string.Join(", ", version.Regions.Select(r => $"{r.Region} {r.State}"))}" +

@@ -35,5 +35,14 @@ namespace GenImage.Core.Recipes
         /// a verdict in the outcome.
         /// </summary>
         public abstract Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// On -Resume, before any step runs again: brings what this step's interrupted attempts left in Azure in line with
+        /// the journal — adopt what exists, delete what the run owns and no longer needs, record what finished meanwhile.
+        /// The runner has already waited for the long-running operations the attempts left running. Returns what was done,
+        /// in an operator's words (journaled as reconciled).
+        /// </summary>
+        public virtual Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>(Array.Empty<string>());
     }
 }

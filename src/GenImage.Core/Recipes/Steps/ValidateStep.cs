@@ -72,28 +72,30 @@ namespace GenImage.Core.Recipes
             var validator = new DeploymentValidator(run.Engines.Deployments, run.Log);
             var image = await validator.GetImageAsync(plan.VersionId, cancellationToken).ConfigureAwait(false);
             var records = new List<ValidationRecord>();
+            var unjudged = new List<string>();
             foreach (var region in Regions(spec))
             {
-                var options = new DeploymentValidationOptions
+                var (result, verdict, reason, attempts) = await ValidateRegionAsync(run, validator, image, region, probe, cancellationToken).ConfigureAwait(false);
+                var record = Record(image, result);
+                if (verdict == ValidationVerdictKind.Transient || verdict == ValidationVerdictKind.NotJudged)
                 {
-                    Region = region,
-                    ResourceGroupName = image.ResourceGroupName,
-                    SubscriptionId = run.Engines.SubscriptionId,
-                    SubnetId = spec.Validation.SubnetId,
-                    RequireSubnet = run.Engines.RequireSubnet,
-                    ProbeScript = probe,
-                    ProvisionTimeout = TimeSpan.FromMinutes(spec.Validation.TimeoutMinutes),
-                    TimeoutParameterName = RecipeTimeoutKeys.Validation,
-                    // The run records every region's outcome on the version at its Evidence step, in one update.
-                    RecordOnImage = false,
-                };
-                if (spec.Validation.VmSize != null) options.VmSize = spec.Validation.VmSize;
-                var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
-                records.Add(Record(image, result));
-                foreach (var left in result.ResourcesLeftBehind) run.Log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. Delete it by hand.");
+                    record.Status = "Inconclusive";
+                    record.Message = $"Not judged after {attempts} attempt(s): {reason}. " + record.Message;
+                    unjudged.Add($"{region}: {reason}" + (verdict == ValidationVerdictKind.Transient ? $" (transient, {attempts} attempt(s))" : string.Empty));
+                }
+                records.Add(record);
             }
 
             var outcome = new StepOutcome { Validation = records };
+            if (unjudged.Count > 0)
+            {
+                // Azure failed, not the image: the run ends Failed and resumable, never ValidationFailed.
+                outcome.Status = StepStatus.Failed;
+                outcome.ErrorId = RecipeErrorIds.ValidationInconclusive;
+                outcome.Message = $"Validation of {plan.VersionName} could not judge the image in {string.Join("; ", unjudged)}. " +
+                    "The version stays excluded from latest; continue with -Resume once Azure recovers (or the cause is fixed): the version is not published again.";
+                return outcome;
+            }
             var failed = records.Where(r => !r.Passed).ToList();
             if (failed.Count > 0 || records.Count == 0)
             {
@@ -107,6 +109,108 @@ namespace GenImage.Core.Recipes
             }
             outcome.Message = $"Test VM booted from {plan.VersionName} in {string.Join(", ", records.Select(r => r.Region))}.";
             return outcome;
+        }
+
+        /// <summary>
+        /// One region: a deployment, tried again after a transient Azure failure up to spec.validation.retries times.
+        /// Every attempt names its test VM, disk and NIC in the journal before it creates them.
+        /// </summary>
+        private async Task<(ValidationResult Result, ValidationVerdictKind Verdict, string Reason, int Attempts)> ValidateRegionAsync(
+            RunContext run, DeploymentValidator validator, ValidationImage image, string region, string? probe, CancellationToken cancellationToken)
+        {
+            var spec = run.Spec;
+            int budget = spec.Validation.Retries + 1;
+            for (int attempt = 1; ; attempt++)
+            {
+                var options = new DeploymentValidationOptions
+                {
+                    Region = region,
+                    ResourceGroupName = image.ResourceGroupName,
+                    SubscriptionId = run.Engines.SubscriptionId,
+                    SubnetId = spec.Validation.SubnetId,
+                    RequireSubnet = run.Engines.RequireSubnet,
+                    ProbeScript = probe,
+                    ProvisionTimeout = TimeSpan.FromMinutes(spec.Validation.TimeoutMinutes),
+                    TimeoutParameterName = RecipeTimeoutKeys.Validation,
+                    ShortId = ValidationCredentials.ShortId(),
+                    // The run records every region's outcome on the version at its Evidence step, in one update.
+                    RecordOnImage = false,
+                };
+                if (spec.Validation.VmSize != null) options.VmSize = spec.Validation.VmSize;
+                // Write-ahead: the test VM, its disk and NIC are named and journaled before the create, so a run killed
+                // at any instant finds and deletes them on -Resume.
+                var names = DeploymentValidator.BuildSpec(image, options);
+                var intended = new List<JournalResource>
+                {
+                    new JournalResource { Kind = "virtualMachine", Id = names.VmId, Purpose = "validation" },
+                    new JournalResource { Kind = "disk", Id = names.OsDiskId, Purpose = "validation" },
+                };
+                if (names.NicId != null) intended.Add(new JournalResource { Kind = "networkInterface", Id = names.NicId, Purpose = "validation" });
+                run.Intend(Name, intended.ToArray());
+
+                ValidationResult result;
+                try
+                {
+                    result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (GenImageException ex) when (ValidationVerdicts.IsTransient(ex))
+                {
+                    // Refused or dropped by Azure before there was anything to judge (the validator cleaned up).
+                    result = new ValidationResult
+                    {
+                        ImageId = image.Id, Region = region, VmName = names.Name, VmId = names.VmId, VmSize = names.VmSize,
+                        Outcome = DeploymentValidator.OutcomeFailed, ErrorCode = ex.ArmErrorCode ?? ex.ErrorId, ErrorMessage = ex.Message,
+                    };
+                }
+                foreach (var left in result.ResourcesLeftBehind) run.Log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. -Resume deletes it; or delete it by hand.");
+
+                var (verdict, reason) = ValidationVerdicts.Judge(result);
+                if (verdict != ValidationVerdictKind.Transient || attempt >= budget) return (result, verdict, reason, attempt);
+                var wait = TimeSpan.FromTicks(run.Engines.PollingInterval.Ticks * 6 * attempt);
+                run.Log.Warning($"Validation in {region} met a transient Azure failure ({reason}); trying again ({attempt + 1} of {budget}) in {wait.TotalSeconds:0.#} s. The image was not judged.");
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// The test VMs (and their disks and NICs) of interrupted attempts are the run's own and no longer needed: those
+        /// that still exist are deleted, the VM first.
+        /// </summary>
+        public override async Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            var notes = new List<string>();
+            var ops = run.Engines.Deployments;
+            var owned = run.Intents(Name).Where(r => r.Purpose == "validation").ToList();
+            foreach (var vm in owned.Where(r => r.Kind == "virtualMachine"))
+            {
+                if (!(await ops.GetVmStatusAsync(vm.Id, cancellationToken).ConfigureAwait(false)).Exists) continue;
+                await DeleteVmAsync(ops, vm.Id, cancellationToken).ConfigureAwait(false);
+                notes.Add($"deleted the test VM {vm.Id.Substring(vm.Id.LastIndexOf('/') + 1)} an interrupted validation left");
+            }
+            foreach (var other in owned.Where(r => r.Kind != "virtualMachine"))
+            {
+                if (!await ops.ResourceExistsAsync(other.Id, cancellationToken).ConfigureAwait(false)) continue;
+                await ops.DeleteResourceAsync(other.Id, cancellationToken).ConfigureAwait(false);
+                notes.Add($"deleted {other.Kind} {other.Id.Substring(other.Id.LastIndexOf('/') + 1)} an interrupted validation left");
+            }
+            return notes;
+        }
+
+        /// <summary>Deletes a VM; a VM still being created or changed answers Conflict until that ends, so that is waited out.</summary>
+        private static async Task DeleteVmAsync(IDeploymentOperations ops, string vmId, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                try
+                {
+                    await ops.DeleteVmAsync(vmId, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (GenImageException ex) when (ex.HttpStatus == 409 || string.Equals(ex.ArmErrorCode, "Conflict", StringComparison.OrdinalIgnoreCase))
+                {
+                    await Task.Delay(ops.PollingInterval, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         /// <summary>A validation result as the run and the evidence record it.</summary>

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using GenImage.Emulator;
+
+namespace GenImage.Cmdlets.Tests;
+
+/// <summary>-Resume reconciles the world with the journal before it continues: against the emulator.</summary>
+public sealed class RecipeReconcileTests
+{
+    private static bool IsPrepareOrInspect(RequestLogEntry e, string vm) =>
+        e.Method == "POST" && e.Path.EndsWith($"/virtualMachines/{vm}/runCommand", StringComparison.OrdinalIgnoreCase);
+
+    [Fact]
+    public async Task Ctrl_C_during_Sysprep_then_Resume_at_once_waits_for_the_Run_Command_and_finishes()
+    {
+        using var folder = new RecipeFolder();
+        string recipe = folder.Write("win-novalidation.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
+            .Replace("  validation:\n    enabled: true\n", "  validation:\n    enabled: false\n"));
+        // Slow enough that Sysprep (240 s in Azure, 7 s here) still runs in the guest when the stop arrives and the
+        // resume starts at once.
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.03);
+        using var session = emulator.Connect();
+
+        var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
+        {
+            Variables = new Dictionary<string, object?> { ["path"] = recipe },
+            // The readiness inspection is the first Run Command; the second is Sysprep.
+            StopWhen = _ => emulator.RequestLog.Count(e => IsPrepareOrInspect(e, Worlds.WindowsVm) && e.Status == 202) >= 2,
+        });
+
+        Assert.True(stopped.Stopped, stopped.Describe());
+
+        var resumed = session.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new RunOptions
+        {
+            Variables = new Dictionary<string, object?> { ["path"] = recipe },
+            VerbosePreference = ActionPreference.Continue,
+        });
+
+        Assert.True(resumed.Succeeded, resumed.Describe());
+        Assert.Equal("Succeeded", resumed.SingleOutput().Get<string>("Status"));
+        // Sysprep ran once: the resume waited for it instead of starting it again (which ARM answers with 409).
+        Assert.Equal(2, emulator.RequestLog.Count(e => IsPrepareOrInspect(e, Worlds.WindowsVm)));
+        Assert.DoesNotContain(emulator.RequestLog, e => e.Status == 409);
+        Assert.Equal("generalized", emulator.Vm(Worlds.WindowsVm).OsState);
+        string journal = resumed.SingleOutput().Get<string>("JournalPath");
+        var events = File.ReadAllLines(journal).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "operationEnded" &&
+            e.GetProperty("operation").GetProperty("status").GetString() == "Succeeded" &&
+            e.GetProperty("operation").GetProperty("result").GetString()!.Contains("prepare-windows", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_test_VM_left_by_an_interrupted_validation_is_deleted_on_Resume()
+    {
+        using var folder = new RecipeFolder();
+        // Slow provisioning so the stop lands while the test VM is being created.
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.01);
+        using var session = emulator.Connect();
+        string recipe = folder["ubuntu2204-gen2.yaml"];
+
+        var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
+        {
+            Variables = new Dictionary<string, object?> { ["path"] = recipe },
+            StopWhen = _ => emulator.RequestLog.Any(e => e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status < 300),
+        });
+        Assert.True(stopped.Stopped, stopped.Describe());
+
+        var resumed = session.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new { path = recipe });
+
+        Assert.True(resumed.Succeeded, resumed.Describe());
+        var created = emulator.RequestLog.Where(e => e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status < 300)
+            .Select(e => e.Path[(e.Path.LastIndexOf('/') + 1)..]).Distinct().ToList();
+        Assert.NotEmpty(created);
+        Assert.All(created, name => Assert.Null(emulator.FindVm(Worlds.ResourceGroup, name)));
+        Assert.DoesNotContain(emulator.Host.ListDisks(emulator.SubscriptionId), d => d.Name.StartsWith("giv-", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(1, emulator.RequestLog.Count(e => e.Method == "PUT" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase) && e.Status < 300));
+    }
+}
