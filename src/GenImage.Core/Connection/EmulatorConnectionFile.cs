@@ -4,116 +4,115 @@ using System.IO;
 using System.Text.Json;
 using GenImage.Core.Errors;
 
-namespace GenImage.Core.Connection
+namespace GenImage.Core.Connection;
+
+/// <summary>The file the emulator writes when it starts: where it listens and which certificate it uses.</summary>
+public sealed class EmulatorConnectionFile
 {
-    /// <summary>The file the emulator writes when it starts: where it listens and which certificate it uses.</summary>
-    public sealed class EmulatorConnectionFile
+    public const string EnvironmentVariable = "GENIMAGE_EMULATOR_CONNECTION";
+
+    public Uri Endpoint { get; private set; } = null!;
+    public string CertificateThumbprint { get; private set; } = string.Empty;
+    public IReadOnlyList<string> SubscriptionIds { get; private set; } = Array.Empty<string>();
+    public string? TenantId { get; private set; }
+    public string Path { get; private set; } = string.Empty;
+
+    /// <summary>The path used when none is given: the environment variable, else $HOME/.genimage/emulator.json.</summary>
+    public static string DefaultPath()
     {
-        public const string EnvironmentVariable = "GENIMAGE_EMULATOR_CONNECTION";
-
-        public Uri Endpoint { get; private set; } = null!;
-        public string CertificateThumbprint { get; private set; } = string.Empty;
-        public IReadOnlyList<string> SubscriptionIds { get; private set; } = Array.Empty<string>();
-        public string? TenantId { get; private set; }
-        public string Path { get; private set; } = string.Empty;
-
-        /// <summary>The path used when none is given: the environment variable, else $HOME/.genimage/emulator.json.</summary>
-        public static string DefaultPath()
-        {
-            string? fromEnv = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv!;
-            string home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
-            return System.IO.Path.Combine(home, ".genimage", "emulator.json");
-        }
-
-        /// <summary>Reads and checks a connection file; errors say which file and what is wrong.</summary>
-        public static EmulatorConnectionFile Read(string? path)
-        {
-            string file = string.IsNullOrWhiteSpace(path) ? DefaultPath() : path!;
-            if (!File.Exists(file))
-            {
-                throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.ObjectNotFound,
-                    $"No emulator connection file at '{file}'. Start the emulator first " +
-                    "(dotnet run --project src/GenImage.Emulator -- --world examples/worlds/healthy.yaml), " +
-                    $"or pass -Endpoint and -EmulatorCertificateThumbprint, or set {EnvironmentVariable}.")
-                { Target = file };
-            }
-
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(file));
-                var root = doc.RootElement;
-                string endpoint = RequiredString(root, "endpoint", file);
-                string thumbprint = RequiredString(root, "certificateThumbprint", file);
-                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-                {
-                    throw Bad(file, $"'endpoint' must be an absolute https URI, not '{endpoint}'.");
-                }
-                var subs = new List<string>();
-                if (root.TryGetProperty("subscriptionIds", out var s) && s.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var item in s.EnumerateArray())
-                    {
-                        if (item.ValueKind == JsonValueKind.String) subs.Add(item.GetString()!);
-                    }
-                }
-                string? tenant = root.TryGetProperty("tenantId", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                return new EmulatorConnectionFile
-                {
-                    Endpoint = uri,
-                    CertificateThumbprint = NormalizeThumbprint(thumbprint, file),
-                    SubscriptionIds = subs,
-                    TenantId = tenant,
-                    Path = file,
-                };
-            }
-            catch (JsonException ex)
-            {
-                throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidData,
-                    $"The emulator connection file '{file}' is not valid JSON (line {ex.LineNumber + 1}): {ex.Message} " +
-                    "Restart the emulator to rewrite it.", ex) { Target = file };
-            }
-        }
-
-        /// <summary>Upper-case hex without separators; a SHA-256 thumbprint has 64 hex digits.</summary>
-        public static string NormalizeThumbprint(string thumbprint, string where)
-        {
-            var chars = new System.Text.StringBuilder();
-            foreach (char c in thumbprint)
-            {
-                if (c == ':' || c == ' ' || c == '-') continue;
-                chars.Append(char.ToUpperInvariant(c));
-            }
-            string value = chars.ToString();
-            if (value.Length != 64 || !IsHex(value))
-            {
-                throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidArgument,
-                    $"The emulator certificate thumbprint from {where} is not a SHA-256 thumbprint (64 hex digits). " +
-                    "Copy it from the emulator's start-up line or its connection file.") { Target = where };
-            }
-            return value;
-        }
-
-        private static bool IsHex(string s)
-        {
-            foreach (char c in s)
-            {
-                if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
-            }
-            return true;
-        }
-
-        private static string RequiredString(JsonElement root, string name, string file)
-        {
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
-            {
-                throw Bad(file, $"it has no '{name}' string.");
-            }
-            return value.GetString()!;
-        }
-
-        private static GenImageException Bad(string file, string what) =>
-            new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidData,
-                $"The emulator connection file '{file}' is not usable: {what} Restart the emulator to rewrite it.") { Target = file };
+        string? fromEnv = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv!;
+        string home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+        return System.IO.Path.Combine(home, ".genimage", "emulator.json");
     }
+
+    /// <summary>Reads and checks a connection file; errors say which file and what is wrong.</summary>
+    public static EmulatorConnectionFile Read(string? path)
+    {
+        string file = string.IsNullOrWhiteSpace(path) ? DefaultPath() : path!;
+        if (!File.Exists(file))
+        {
+            throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.ObjectNotFound,
+                $"No emulator connection file at '{file}'. Start the emulator first " +
+                "(dotnet run --project src/GenImage.Emulator -- --world examples/worlds/healthy.yaml), " +
+                $"or pass -Endpoint and -EmulatorCertificateThumbprint, or set {EnvironmentVariable}.")
+            { Target = file };
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var root = doc.RootElement;
+            string endpoint = RequiredString(root, "endpoint", file);
+            string thumbprint = RequiredString(root, "certificateThumbprint", file);
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw Bad(file, $"'endpoint' must be an absolute https URI, not '{endpoint}'.");
+            }
+            var subs = new List<string>();
+            if (root.TryGetProperty("subscriptionIds", out var s) && s.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in s.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.String) subs.Add(item.GetString()!);
+                }
+            }
+            string? tenant = root.TryGetProperty("tenantId", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            return new EmulatorConnectionFile
+            {
+                Endpoint = uri,
+                CertificateThumbprint = NormalizeThumbprint(thumbprint, file),
+                SubscriptionIds = subs,
+                TenantId = tenant,
+                Path = file,
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidData,
+                $"The emulator connection file '{file}' is not valid JSON (line {ex.LineNumber + 1}): {ex.Message} " +
+                "Restart the emulator to rewrite it.", ex) { Target = file };
+        }
+    }
+
+    /// <summary>Upper-case hex without separators; a SHA-256 thumbprint has 64 hex digits.</summary>
+    public static string NormalizeThumbprint(string thumbprint, string where)
+    {
+        var chars = new System.Text.StringBuilder();
+        foreach (char c in thumbprint)
+        {
+            if (c == ':' || c == ' ' || c == '-') continue;
+            chars.Append(char.ToUpperInvariant(c));
+        }
+        string value = chars.ToString();
+        if (value.Length != 64 || !IsHex(value))
+        {
+            throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidArgument,
+                $"The emulator certificate thumbprint from {where} is not a SHA-256 thumbprint (64 hex digits). " +
+                "Copy it from the emulator's start-up line or its connection file.") { Target = where };
+        }
+        return value;
+    }
+
+    private static bool IsHex(string s)
+    {
+        foreach (char c in s)
+        {
+            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
+        }
+        return true;
+    }
+
+    private static string RequiredString(JsonElement root, string name, string file)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            throw Bad(file, $"it has no '{name}' string.");
+        }
+        return value.GetString()!;
+    }
+
+    private static GenImageException Bad(string file, string what) =>
+        new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidData,
+            $"The emulator connection file '{file}' is not usable: {what} Restart the emulator to rewrite it.") { Target = file };
 }

@@ -1,19 +1,18 @@
 using System;
 
-namespace GenImage
+namespace GenImage;
+
+/// <summary>The connection a session uses: where, as whom, which subscription. Never holds a token.</summary>
+public sealed class GenImageContext
 {
-    /// <summary>The connection a session uses: where, as whom, which subscription. Never holds a token.</summary>
-    public sealed class GenImageContext
-    {
-        public string Environment { get; set; } = "AzureCloud";
-        public string SubscriptionId { get; set; } = string.Empty;
-        public string? SubscriptionName { get; set; }
-        public string? TenantId { get; set; }
-        /// <summary>The signed-in principal as far as it is known (a UPN, an app id, "managed identity").</summary>
-        public string? Account { get; set; }
-        public Uri? Endpoint { get; set; }
-        public bool IsEmulator { get; set; }
-        public string CredentialType { get; set; } = string.Empty;
-        public DateTimeOffset ConnectedAt { get; set; }
-    }
+    public string Environment { get; set; } = "AzureCloud";
+    public string SubscriptionId { get; set; } = string.Empty;
+    public string? SubscriptionName { get; set; }
+    public string? TenantId { get; set; }
+    /// <summary>The signed-in principal as far as it is known (a UPN, an app id, "managed identity").</summary>
+    public string? Account { get; set; }
+    public Uri? Endpoint { get; set; }
+    public bool IsEmulator { get; set; }
+    public string CredentialType { get; set; } = string.Empty;
+    public DateTimeOffset ConnectedAt { get; set; }
 }
