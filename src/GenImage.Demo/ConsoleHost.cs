@@ -148,17 +148,29 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
 
     internal IReadOnlyList<HostPrompt> Prompts
     {
-        get { lock (_gate) return _prompts.ToArray(); }
+        get { lock (_gate)
+            {
+                return _prompts.ToArray();
+            }
+        }
     }
 
     internal string Transcript
     {
-        get { lock (_gate) return _transcript.ToString(); }
+        get { lock (_gate)
+            {
+                return _transcript.ToString();
+            }
+        }
     }
 
     internal int TranscriptLength
     {
-        get { lock (_gate) return _transcript.Length; }
+        get { lock (_gate)
+            {
+                return _transcript.Length;
+            }
+        }
     }
 
     internal string TranscriptSince(int start)
@@ -213,8 +225,16 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
             }
             var text = new StringBuilder();
             text.Append('[').Append(record.Activity).Append(']');
-            if (!string.IsNullOrWhiteSpace(record.StatusDescription)) text.Append(' ').Append(record.StatusDescription);
-            if (record.PercentComplete >= 0) text.Append(' ').Append(record.PercentComplete.ToString(CultureInfo.InvariantCulture)).Append('%');
+            if (!string.IsNullOrWhiteSpace(record.StatusDescription))
+            {
+                text.Append(' ').Append(record.StatusDescription);
+            }
+
+            if (record.PercentComplete >= 0)
+            {
+                text.Append(' ').Append(record.PercentComplete.ToString(CultureInfo.InvariantCulture)).Append('%');
+            }
+
             string candidate = text.ToString();
             // A line is printed when the status changes in words, or the percentage crosses a quarter:
             // a console log of every percent of a long replication helps nobody.
@@ -226,7 +246,10 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
                 line = candidate;
             }
         }
-        if (line is not null) Emit(line, newLine: true, colorCode: null);
+        if (line is not null)
+        {
+            Emit(line, newLine: true, colorCode: null);
+        }
     }
 
     /// <summary>Returns an empty line: there is nobody to type one.</summary>
@@ -243,7 +266,11 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
     public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
     {
         string fields = descriptions is null ? string.Empty : string.Join(", ", descriptions.Select(d => d.Name));
-        lock (_gate) _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, "(not answered: " + fields + ")"));
+        lock (_gate)
+        {
+            _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, "(not answered: " + fields + ")"));
+        }
+
         throw new PSInvalidOperationException(
             $"This host is not interactive and cannot prompt for {(fields.Length == 0 ? "input" : fields)}. Pass every value as a parameter.");
     }
@@ -273,13 +300,21 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
                 break;
             }
         }
-        if (index < 0) index = defaultChoice;
+        if (index < 0)
+        {
+            index = defaultChoice;
+        }
+
         if (index < 0 || index >= choices.Count)
         {
             throw new PSInvalidOperationException($"This host is not interactive and cannot choose an answer to '{caption}: {message}'.");
         }
         string answer = choices[index].Label.Replace("&", string.Empty, StringComparison.Ordinal);
-        lock (_gate) _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, answer));
+        lock (_gate)
+        {
+            _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, answer));
+        }
+
         Emit($"{(string.IsNullOrEmpty(caption) ? "Confirm" : caption)}: {message} -> answered '{answer}' (not interactive)", newLine: true, colorCode: null);
         return index;
     }
@@ -297,14 +332,33 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
         // The formatter decorates table headers with ANSI escapes; the transcript never keeps them, and
         // the writer gets them only when this host colours its output.
         string plain = value.Contains('\u001b', StringComparison.Ordinal) ? AnsiEscape.Replace(value, string.Empty) : value;
-        if (!_color) value = plain;
+        if (!_color)
+        {
+            value = plain;
+        }
+
         lock (_gate)
         {
             _transcript.Append(plain);
-            if (newLine) _transcript.Append('\n');
-            if (_color && colorCode is not null) _writer.Write(colorCode + value + Reset);
-            else _writer.Write(value);
-            if (newLine) _writer.WriteLine();
+            if (newLine)
+            {
+                _transcript.Append('\n');
+            }
+
+            if (_color && colorCode is not null)
+            {
+                _writer.Write(colorCode + value + Reset);
+            }
+            else
+            {
+                _writer.Write(value);
+            }
+
+            if (newLine)
+            {
+                _writer.WriteLine();
+            }
+
             _writer.Flush();
         }
     }
@@ -318,7 +372,11 @@ public sealed class ConsoleHostRawUserInterface : PSHostRawUserInterface
 
     internal ConsoleHostRawUserInterface(int width)
     {
-        if (width < 40) width = 40;
+        if (width < 40)
+        {
+            width = 40;
+        }
+
         _buffer = new Size(width, 9999);
         _window = new Size(width, 50);
     }

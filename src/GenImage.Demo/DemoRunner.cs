@@ -88,7 +88,10 @@ public static class DemoRunner
         foreach (var script in scripts)
         {
             int code = await RunWithEmulatorAsync(world, script, manifest, parsed.ClockScale, writer, cancellationToken).ConfigureAwait(false);
-            if (code != Success) return code;
+            if (code != Success)
+            {
+                return code;
+            }
         }
         return Success;
     }
@@ -127,7 +130,11 @@ public static class DemoRunner
         finally
         {
             Environment.SetEnvironmentVariable(ConnectionVariable, previousConnection);
-            if (emulator is not null) await emulator.DisposeAsync().ConfigureAwait(false);
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+
             try { Directory.Delete(tempDir, recursive: true); }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -155,17 +162,33 @@ public static class DemoRunner
         using (session)
         {
             var result = session.RunFile(script, options: new RunOptions { RenderToHost = true, CancellationToken = cancellationToken });
-            if (result.Stopped) writer.WriteLine("The script was stopped.");
+            if (result.Stopped)
+            {
+                writer.WriteLine("The script was stopped.");
+            }
+
             int? requested = session.ConsoleHost?.ShouldExitCode;
-            if (result.HadErrors) return ScriptFailed;
+            if (result.HadErrors)
+            {
+                return ScriptFailed;
+            }
+
             return requested is > 0 ? ScriptFailed : Success;
         }
     }
 
     private static string ResolveFile(string path, bool isWorld)
     {
-        if (File.Exists(path)) return Path.GetFullPath(path);
-        if (isWorld) return RepoPaths.World(path);
+        if (File.Exists(path))
+        {
+            return Path.GetFullPath(path);
+        }
+
+        if (isWorld)
+        {
+            return RepoPaths.World(path);
+        }
+
         string fromRoot = Path.Combine(RepoPaths.Root, path);
         return File.Exists(fromRoot) ? fromRoot : Path.GetFullPath(path);
     }
@@ -187,7 +210,11 @@ public static class DemoRunner
             string arg = args[i];
             string? Value()
             {
-                if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) return args[++i];
+                if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return args[++i];
+                }
+
                 return null;
             }
             switch (arg)

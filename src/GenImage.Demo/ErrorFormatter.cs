@@ -30,7 +30,11 @@ public static class ErrorFormatter
     {
         ArgumentNullException.ThrowIfNull(record);
         string? details = record.ErrorDetails?.Message;
-        if (!string.IsNullOrWhiteSpace(details)) return details!;
+        if (!string.IsNullOrWhiteSpace(details))
+        {
+            return details!;
+        }
+
         return record.Exception?.Message ?? record.ToString();
     }
 }

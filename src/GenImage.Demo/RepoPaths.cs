@@ -34,9 +34,17 @@ public static class RepoPaths
     public static string World(string nameOrPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
-        if (File.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath);
+        if (File.Exists(nameOrPath))
+        {
+            return Path.GetFullPath(nameOrPath);
+        }
+
         string fromRoot = Path.Combine(Root, nameOrPath);
-        if (File.Exists(fromRoot)) return Path.GetFullPath(fromRoot);
+        if (File.Exists(fromRoot))
+        {
+            return Path.GetFullPath(fromRoot);
+        }
+
         string file = nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
             ? nameOrPath
             : nameOrPath + ".yaml";
@@ -48,7 +56,10 @@ public static class RepoPaths
     {
         for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, SolutionFileName))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, SolutionFileName)))
+            {
+                return dir.FullName;
+            }
         }
         return null;
     }
@@ -58,7 +69,10 @@ public static class RepoPaths
         foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
             string? root = FindRootFrom(start);
-            if (root is not null) return root;
+            if (root is not null)
+            {
+                return root;
+            }
         }
         throw new DirectoryNotFoundException(
             $"Cannot find the GenImage repository: no folder above '{AppContext.BaseDirectory}' or " +

@@ -45,7 +45,11 @@ public sealed class ScriptSession : IDisposable
         Host = options.Host ?? ConsoleHost!;
 
         var iss = InitialSessionState.CreateDefault2();
-        if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        if (OperatingSystem.IsWindows())
+        {
+            iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        }
+
         Runspace = RunspaceFactory.CreateRunspace(Host, iss);
         Runspace.Open();
 
@@ -123,11 +127,18 @@ public sealed class ScriptSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         string full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"Script file '{full}' does not exist.", full);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"Script file '{full}' does not exist.", full);
+        }
+
         return Execute(full, ps =>
         {
             ps.AddCommand(full);
-            if (parameters is not null) ps.AddParameters(parameters);
+            if (parameters is not null)
+            {
+                ps.AddParameters(parameters);
+            }
         }, options ?? new RunOptions());
     }
 
@@ -138,7 +149,10 @@ public sealed class ScriptSession : IDisposable
         return Execute(command, ps =>
         {
             ps.AddCommand(command);
-            if (parameters is not null) ps.AddParameters(parameters);
+            if (parameters is not null)
+            {
+                ps.AddParameters(parameters);
+            }
         }, options ?? new RunOptions());
     }
 
@@ -168,7 +182,11 @@ public sealed class ScriptSession : IDisposable
     {
         lock (_runGate)
         {
-            if (_disposed) return;
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             Runspace.Dispose();
         }
@@ -182,12 +200,19 @@ public sealed class ScriptSession : IDisposable
             var result = new ScriptResult(display);
             var proxy = Runspace.SessionStateProxy;
 
-            foreach (var (name, value) in VariableBag.Pairs(options.Variables)) proxy.SetVariable(name, value);
+            foreach (var (name, value) in VariableBag.Pairs(options.Variables))
+            {
+                proxy.SetVariable(name, value);
+            }
 
             var saved = new List<(string Name, object? Value)>();
             void Preference(string name, ActionPreference? value)
             {
-                if (value is null) return;
+                if (value is null)
+                {
+                    return;
+                }
+
                 saved.Add((name, proxy.GetVariable(name)));
                 proxy.SetVariable(name, value.Value);
             }
@@ -202,13 +227,19 @@ public sealed class ScriptSession : IDisposable
             using var ps = PowerShell.Create();
             ps.Runspace = Runspace;
             build(ps);
-            if (options.RenderToHost) ps.AddCommand("Out-Default");
+            if (options.RenderToHost)
+            {
+                ps.AddCommand("Out-Default");
+            }
 
             int stopRequested = 0;
             Task? stopTask = null;
             void RequestStop()
             {
-                if (Interlocked.Exchange(ref stopRequested, 1) != 0) return;
+                if (Interlocked.Exchange(ref stopRequested, 1) != 0)
+                {
+                    return;
+                }
                 // Never stop from the pipeline thread itself: Stop() waits for that thread.
                 stopTask = Task.Run(() =>
                 {
@@ -218,7 +249,10 @@ public sealed class ScriptSession : IDisposable
             }
             void Check()
             {
-                if (options.StopWhen is { } stopWhen && Volatile.Read(ref stopRequested) == 0 && stopWhen(result)) RequestStop();
+                if (options.StopWhen is { } stopWhen && Volatile.Read(ref stopRequested) == 0 && stopWhen(result))
+                {
+                    RequestStop();
+                }
             }
 
             var output = new PSDataCollection<PSObject>();
@@ -227,7 +261,11 @@ public sealed class ScriptSession : IDisposable
             {
                 var record = ps.Streams.Error[e.Index];
                 result.Errors.Add(record);
-                if (options.RenderToHost) RenderError(record);
+                if (options.RenderToHost)
+                {
+                    RenderError(record);
+                }
+
                 Check();
             };
             ps.Streams.Warning.DataAdded += (_, e) => { result.Warnings.Add(ps.Streams.Warning[e.Index]); Check(); };
@@ -239,7 +277,10 @@ public sealed class ScriptSession : IDisposable
             var input = new PSDataCollection<PSObject>();
             if (options.Input is not null)
             {
-                foreach (object? item in options.Input) input.Add(item is null ? null! : PSObject.AsPSObject(item));
+                foreach (object? item in options.Input)
+                {
+                    input.Add(item is null ? null! : PSObject.AsPSObject(item));
+                }
             }
             input.Complete();
 
@@ -258,7 +299,10 @@ public sealed class ScriptSession : IDisposable
                 result.TerminatingException = ex;
                 // A stop that was asked for is not an error to show; the caller reports it (ScriptResult.Stopped).
                 bool requestedStop = ex is PipelineStoppedException && Volatile.Read(ref stopRequested) == 1;
-                if (options.RenderToHost && !requestedStop) RenderTerminating(ex);
+                if (options.RenderToHost && !requestedStop)
+                {
+                    RenderTerminating(ex);
+                }
             }
             finally
             {
@@ -280,13 +324,25 @@ public sealed class ScriptSession : IDisposable
 
     private void RenderError(ErrorRecord record)
     {
-        if (ConsoleHost is not null) ConsoleHost.WriteErrorRecord(record);
-        else Host.UI?.WriteErrorLine(ErrorFormatter.Format(record));
+        if (ConsoleHost is not null)
+        {
+            ConsoleHost.WriteErrorRecord(record);
+        }
+        else
+        {
+            Host.UI?.WriteErrorLine(ErrorFormatter.Format(record));
+        }
     }
 
     private void RenderTerminating(Exception ex)
     {
-        if (ex is IContainsErrorRecord { ErrorRecord: { } record }) RenderError(record);
-        else Host.UI?.WriteErrorLine(ex.GetType().Name + ": " + ex.Message);
+        if (ex is IContainsErrorRecord { ErrorRecord: { } record })
+        {
+            RenderError(record);
+        }
+        else
+        {
+            Host.UI?.WriteErrorLine(ex.GetType().Name + ": " + ex.Message);
+        }
     }
 }

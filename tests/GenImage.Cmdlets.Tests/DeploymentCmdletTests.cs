@@ -52,7 +52,11 @@ public sealed class DeploymentCmdletTests
     {
         var names = ValidationVmNames(emulator);
         Assert.NotEmpty(names);
-        foreach (var name in names) Assert.Null(emulator.FindVm("rg-images", name));
+        foreach (var name in names)
+        {
+            Assert.Null(emulator.FindVm("rg-images", name));
+        }
+
         Assert.Empty(result.Get<IList<string>>("ResourcesLeftBehind"));
         Assert.Equal(result.Get<IList<string>>("ResourcesCreated"), result.Get<IList<string>>("ResourcesRemoved"));
         // The OS disk was checked after the delete and is gone.
@@ -166,7 +170,10 @@ public sealed class DeploymentCmdletTests
         void OnRequest(GenImage.Emulator.RequestLogEntry e)
         {
             // Press Ctrl+C once ARM has accepted the validation VM.
-            if (e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status is 200 or 201) stop.Cancel();
+            if (e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status is 200 or 201)
+            {
+                stop.Cancel();
+            }
         }
         emulator.Host.RequestCompleted += OnRequest;
         session.Session.SetVariable("id", versionId);

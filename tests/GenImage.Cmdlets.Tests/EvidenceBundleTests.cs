@@ -79,7 +79,11 @@ public sealed class EvidenceBundleTests
         Assert.Empty(RecipeFolder.VerifyBundle(output));
         string report = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.StartsWith("# Image evidence: gal_images/ubuntu-2204-gen2/1.0.0", report);
-        foreach (var gap in gaps) Assert.Contains($"**{gap}**", report);
+        foreach (var gap in gaps)
+        {
+            Assert.Contains($"**{gap}**", report);
+        }
+
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "evidence.json")));
         Assert.Equal(versionId, json.RootElement.GetProperty("subject").GetString());
         Assert.Equal("Completed", json.RootElement.GetProperty("version").GetProperty("regions")[0].GetProperty("state").GetString());

@@ -542,7 +542,11 @@ public sealed class PesterParityTests
         while (!running.IsCompleted && DateTime.UtcNow < deadline)
         {
             seen = d.Ok("@(Get-ValidationVm).Count").Output.Select(o => (int)o.BaseObject).Single();
-            if (seen > 0) break;
+            if (seen > 0)
+            {
+                break;
+            }
+
             Thread.Sleep(20);
         }
         stop.Cancel();
@@ -610,7 +614,10 @@ public sealed class PesterParityTests
                 var lines = text.Split('\n');
                 int expectedLine = Array.FindIndex(lines, l => l.StartsWith(c.From, StringComparison.Ordinal)) + 1;
                 Assert.True(expectedLine > 0);
-                if (c.Id == "GI9005") expectedLine++;
+                if (c.Id == "GI9005")
+                {
+                    expectedLine++;
+                }
 
                 var r = session.Run("Test-ImageRecipe -Path $broken -Offline", new { broken });
                 var result = r.SingleOutput();

@@ -49,12 +49,18 @@ internal sealed class RecipeFolder : IDisposable
             var full = Path.Combine(bundle, rel);
             if (!File.Exists(full)) { problems.Add(rel + " missing"); continue; }
             var actual = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(full))).ToLowerInvariant();
-            if (actual != hash) problems.Add(rel + " differs");
+            if (actual != hash)
+            {
+                problems.Add(rel + " differs");
+            }
         }
         foreach (var file in Directory.GetFiles(bundle, "*", SearchOption.AllDirectories))
         {
             var rel = Path.GetRelativePath(bundle, file).Replace('\\', '/');
-            if (rel != "SHA256SUMS" && !listed.Contains(rel)) problems.Add(rel + " not listed");
+            if (rel != "SHA256SUMS" && !listed.Contains(rel))
+            {
+                problems.Add(rel + " not listed");
+            }
         }
         return problems;
     }
@@ -114,7 +120,10 @@ public sealed class RecipeTests
         // The evidence bundle is complete and its hashes verify.
         string bundle = run.Get<string>("EvidencePath");
         foreach (var f in new[] { "evidence.json", "report.md", "SHA256SUMS", "attachments/recipe.yaml", "attachments/journal.jsonl", "attachments/activity-log.json", "attachments/serial-westeurope.log" })
+        {
             Assert.True(File.Exists(Path.Combine(bundle, f)), f);
+        }
+
         Assert.Empty(RecipeFolder.VerifyBundle(bundle));
         using var evidence = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "evidence.json")));
         Assert.Equal(1, evidence.RootElement.GetProperty("schemaVersion").GetInt32());
@@ -375,7 +384,10 @@ public sealed class RecipeTests
         Assert.True(r.Succeeded, r.Describe());
         Assert.Empty(r.Output);
         foreach (var step in new[] { "Readiness", "Generalize", "Definition", "Publish", "Validate", "Promote", "Evidence", "Cleanup" })
+        {
             Assert.Contains($"{step}: ", session.Transcript);
+        }
+
         Assert.Contains("What if", session.Transcript, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("delete the source VM", session.Transcript);
         Assert.DoesNotContain(emulator.RequestLog, IsWrite);

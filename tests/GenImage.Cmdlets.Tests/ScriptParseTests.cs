@@ -22,7 +22,10 @@ public sealed class ScriptParseTests
             string dir = pending.Pop();
             foreach (string sub in Directory.EnumerateDirectories(dir))
             {
-                if (!SkippedFolders.Contains(Path.GetFileName(sub))) pending.Push(sub);
+                if (!SkippedFolders.Contains(Path.GetFileName(sub)))
+                {
+                    pending.Push(sub);
+                }
             }
             files.AddRange(Directory.EnumerateFiles(dir).Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
         }

@@ -142,7 +142,11 @@ public sealed class ConnectGenImageCommand : GenImageCmdlet
                 options.EmulatorEndpoint = Endpoint;
                 options.EmulatorCertificateThumbprint = EmulatorCertificateThumbprint;
                 options.EmulatorConnectionFile = ConnectionFile == null ? null : GetUnresolvedProviderPathFromPSPath(ConnectionFile);
-                if (Principal != null) options.EmulatorPrincipal = Principal;
+                if (Principal != null)
+                {
+                    options.EmulatorPrincipal = Principal;
+                }
+
                 break;
             default:
                 options.Credential = CredentialKind.Default;

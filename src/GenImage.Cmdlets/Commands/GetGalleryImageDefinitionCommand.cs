@@ -53,7 +53,10 @@ public sealed class GetGalleryImageDefinitionCommand : GenImageCmdlet
             }
             var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
             var list = RunAsync((log, ct) => new DefinitionCatalog(new ArmGalleryOperations(connection), log).ListAsync(ResourceGroupName!, GalleryName!, pattern.IsMatch, ct));
-            foreach (var d in list) WriteObject(d);
+            foreach (var d in list)
+            {
+                WriteObject(d);
+            }
         }
         catch (GenImageException ex)
         {

@@ -43,7 +43,10 @@ public sealed class GetGuestScriptCommand : GenImageCmdlet
         if (ParameterSetName == ByOsTypeSet)
         {
             scripts = scripts.Where(s => string.Equals(s.OsType, OsType, StringComparison.OrdinalIgnoreCase));
-            if (Purpose != null) scripts = scripts.Where(s => PurposeOf(s).Equals(Purpose, StringComparison.OrdinalIgnoreCase));
+            if (Purpose != null)
+            {
+                scripts = scripts.Where(s => PurposeOf(s).Equals(Purpose, StringComparison.OrdinalIgnoreCase));
+            }
         }
         else if (Name != null)
         {
@@ -52,8 +55,13 @@ public sealed class GetGuestScriptCommand : GenImageCmdlet
         }
         foreach (var script in scripts)
         {
-            if (Raw.IsPresent) WriteObject(script.Text);
-            else WriteObject(new GuestScriptInfo
+            if (Raw.IsPresent)
+            {
+                WriteObject(script.Text);
+            }
+            else
+            {
+                WriteObject(new GuestScriptInfo
             {
                 Name = script.Name,
                 OsType = script.OsType,
@@ -64,6 +72,7 @@ public sealed class GetGuestScriptCommand : GenImageCmdlet
                 LineCount = script.Lines.Count,
                 Text = script.Text,
             });
+            }
         }
     }
 

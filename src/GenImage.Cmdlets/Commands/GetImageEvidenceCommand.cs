@@ -92,7 +92,11 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
             WriteItemError(ex, RunPath ?? (object?)InputObject);
             return;
         }
-        if (ActivityLogWindowHours > 0) request.ActivityLogWindow = TimeSpan.FromHours(ActivityLogWindowHours);
+        if (ActivityLogWindowHours > 0)
+        {
+            request.ActivityLogWindow = TimeSpan.FromHours(ActivityLogWindowHours);
+        }
+
         request.CollectedBy = connection.Context.Account;
 
         try
@@ -110,7 +114,11 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
                 }
                 return e;
             });
-            foreach (var gap in evidence.Gaps) WriteVerbose($"Evidence gap: {gap}");
+            foreach (var gap in evidence.Gaps)
+            {
+                WriteVerbose($"Evidence gap: {gap}");
+            }
+
             WriteObject(evidence);
         }
         catch (GenImageException ex)

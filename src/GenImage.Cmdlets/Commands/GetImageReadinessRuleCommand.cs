@@ -32,7 +32,11 @@ public sealed class GetImageReadinessRuleCommand : GenImageCmdlet
     protected override void ProcessRecord()
     {
         var selection = new ReadinessSelection();
-        foreach (var c in Category ?? Array.Empty<string>()) selection.Categories.Add(c);
+        foreach (var c in Category ?? Array.Empty<string>())
+        {
+            selection.Categories.Add(c);
+        }
+
         if (Id == null)
         {
             Write(selection);
@@ -41,7 +45,11 @@ public sealed class GetImageReadinessRuleCommand : GenImageCmdlet
         foreach (var pattern in Id)
         {
             var one = new ReadinessSelection();
-            foreach (var c in selection.Categories) one.Categories.Add(c);
+            foreach (var c in selection.Categories)
+            {
+                one.Categories.Add(c);
+            }
+
             one.Include.Add(pattern);
             var written = Write(one);
             if (written == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
@@ -56,7 +64,11 @@ public sealed class GetImageReadinessRuleCommand : GenImageCmdlet
     private int Write(ReadinessSelection selection)
     {
         var rules = ReadinessCatalog.Select(selection).Where(r => Severity == null || Severity.Contains(r.Severity)).ToList();
-        foreach (var rule in rules) WriteObject(rule);
+        foreach (var rule in rules)
+        {
+            WriteObject(rule);
+        }
+
         return rules.Count;
     }
 }

@@ -35,7 +35,11 @@ public sealed class GetImageRecipeCommand : GenImageCmdlet
             var recipe = RecipeParser.ParseFile(file);
             if (recipe.IsValid)
             {
-                foreach (var warning in recipe.Diagnostics) WriteWarning(warning.ToString());
+                foreach (var warning in recipe.Diagnostics)
+                {
+                    WriteWarning(warning.ToString());
+                }
+
                 WriteObject(recipe);
             }
             else
@@ -89,7 +93,11 @@ internal static class RecipeFiles
                 }
                 foreach (var file in resolved)
                 {
-                    if (System.IO.Directory.Exists(file)) continue;
+                    if (System.IO.Directory.Exists(file))
+                    {
+                        continue;
+                    }
+
                     result.Add(file);
                 }
             }

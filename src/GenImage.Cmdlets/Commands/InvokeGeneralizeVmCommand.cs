@@ -81,11 +81,18 @@ public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
 
         if (!plan.AlreadyGeneralized)
         {
-            foreach (var warning in plan.Warnings) WriteWarning(warning);
+            foreach (var warning in plan.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
             bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
             bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
             bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
-            if (!proceed) return;
+            if (!proceed)
+            {
+                return;
+            }
         }
 
         try

@@ -53,7 +53,11 @@ public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
                 RecipeFiles.WriteDiagnostics(this, recipe);
                 continue;
             }
-            if (OutputPath != null) recipe.Spec.Evidence.OutputPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+            if (OutputPath != null)
+            {
+                recipe.Spec.Evidence.OutputPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+            }
+
             Run(recipe);
         }
     }

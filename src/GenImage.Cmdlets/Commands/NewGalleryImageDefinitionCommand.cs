@@ -125,7 +125,11 @@ public sealed class NewGalleryImageDefinitionCommand : GenImageCmdlet
         try
         {
             var plan = RunAsync((log, ct) => new DefinitionCatalog(new ArmGalleryOperations(connection), log).PlanCreateAsync(definition, CreateGallery.IsPresent, ct));
-            if (!ShouldProcess(target, plan.Describe())) return;
+            if (!ShouldProcess(target, plan.Describe()))
+            {
+                return;
+            }
+
             WriteObject(RunAsync((log, ct) => new DefinitionCatalog(new ArmGalleryOperations(connection), log).CreateAsync(plan, ct)));
         }
         catch (GenImageException ex)

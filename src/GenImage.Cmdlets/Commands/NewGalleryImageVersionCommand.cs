@@ -129,7 +129,10 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
         {
             foreach (var f in ex.Findings)
             {
-                if (f.Status == FindingStatus.Fail && !f.IsBlocking) WriteWarning($"{f.RuleId} {f.Title}: {f.Message}");
+                if (f.Status == FindingStatus.Fail && !f.IsBlocking)
+                {
+                    WriteWarning($"{f.RuleId} {f.Title}: {f.Message}");
+                }
             }
             WriteError(PublishingParameters.Preflight(ex, ex.Target));
             return;
@@ -140,8 +143,15 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
             return;
         }
 
-        foreach (var warning in plan.Warnings) WriteWarning(warning);
-        if (!ShouldProcess(plan.VersionId, plan.Describe())) return;
+        foreach (var warning in plan.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        if (!ShouldProcess(plan.VersionId, plan.Describe()))
+        {
+            return;
+        }
 
         try
         {

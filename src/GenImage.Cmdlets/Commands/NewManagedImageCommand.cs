@@ -58,7 +58,11 @@ public sealed class NewManagedImageCommand : GenImageCmdlet
             WriteItemError(ex, target);
             return;
         }
-        if (!ShouldProcess(target, plan.Describe())) return;
+        if (!ShouldProcess(target, plan.Describe()))
+        {
+            return;
+        }
+
         try
         {
             var tags = PublishingParameters.Tags(Tag);

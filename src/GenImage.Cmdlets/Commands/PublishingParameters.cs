@@ -16,7 +16,11 @@ internal static class PublishingParameters
     public static Dictionary<string, string> Tags(Hashtable? tags)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (tags == null) return result;
+        if (tags == null)
+        {
+            return result;
+        }
+
         foreach (DictionaryEntry entry in tags)
         {
             string key = Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty;
@@ -28,14 +32,22 @@ internal static class PublishingParameters
     /// <summary>-TargetRegion values (strings or hashtables) parsed, with PowerShell's wrappers removed.</summary>
     public static IList<TargetRegion> Regions(object[]? values, int defaultReplicaCount, string defaultStorageAccountType)
     {
-        if (values == null || values.Length == 0) return new List<TargetRegion>();
+        if (values == null || values.Length == 0)
+        {
+            return new List<TargetRegion>();
+        }
+
         var plain = values.Select(v =>
         {
             object? value = Unwrap(v);
             if (value is IDictionary dictionary)
             {
                 var copy = new Hashtable(StringComparer.OrdinalIgnoreCase);
-                foreach (DictionaryEntry e in dictionary) copy[Unwrap(e.Key) ?? string.Empty] = Unwrap(e.Value);
+                foreach (DictionaryEntry e in dictionary)
+                {
+                    copy[Unwrap(e.Key) ?? string.Empty] = Unwrap(e.Value);
+                }
+
                 return (object?)copy;
             }
             return value;

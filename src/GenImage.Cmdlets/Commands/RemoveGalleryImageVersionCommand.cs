@@ -38,7 +38,11 @@ public sealed class RemoveGalleryImageVersionCommand : GalleryVersionCmdlet
             bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
             bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
             bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
-            if (!proceed) return;
+            if (!proceed)
+            {
+                return;
+            }
+
             RunAsync(async (log, ct) =>
             {
                 await new ReleaseChannel(new ArmGalleryOperations(connection), log).RemoveAsync(plan, ct).ConfigureAwait(false);

@@ -51,9 +51,21 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
         {
             target = VersionId(connection);
             var request = new VersionUpdateRequest();
-            if (bound.ContainsKey(nameof(ExcludeFromLatest))) request.ExcludeFromLatest = ExcludeFromLatest.IsPresent;
-            if (bound.ContainsKey(nameof(EndOfLifeDate))) request.EndOfLifeDate = PublishingParameters.Date(EndOfLifeDate);
-            if (bound.ContainsKey(nameof(ReplicaCount))) request.ReplicaCount = ReplicaCount;
+            if (bound.ContainsKey(nameof(ExcludeFromLatest)))
+            {
+                request.ExcludeFromLatest = ExcludeFromLatest.IsPresent;
+            }
+
+            if (bound.ContainsKey(nameof(EndOfLifeDate)))
+            {
+                request.EndOfLifeDate = PublishingParameters.Date(EndOfLifeDate);
+            }
+
+            if (bound.ContainsKey(nameof(ReplicaCount)))
+            {
+                request.ReplicaCount = ReplicaCount;
+            }
+
             if (TargetRegion != null)
             {
                 request.TargetRegions = PublishingParameters.Regions(TargetRegion, bound.ContainsKey(nameof(ReplicaCount)) ? ReplicaCount : 1,
@@ -61,14 +73,23 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
                 foreach (var r in request.TargetRegions)
                 {
                     if (r.ReplicaCount < 1 || r.ReplicaCount > 100)
+                    {
                         throw new GenImageException(GalleryErrorIds.InvalidTargetRegion, GenImageErrorKind.InvalidArgument,
                             $"-TargetRegion '{r}' is not valid: the replica count {r.ReplicaCount} is outside 1..100 (GI4003).") { Target = r.ToString() };
+                    }
+
                     if (!TargetRegions.StorageAccountTypes.Contains(r.StorageAccountType))
+                    {
                         throw new GenImageException(GalleryErrorIds.InvalidTargetRegion, GenImageErrorKind.InvalidArgument,
                             $"-TargetRegion '{r}' is not valid: storage type '{r.StorageAccountType}' is not one of {string.Join(", ", TargetRegions.StorageAccountTypes)} (GI4004).") { Target = r.ToString() };
+                    }
                 }
             }
-            if (Tag != null) request.Tags = PublishingParameters.Tags(Tag);
+            if (Tag != null)
+            {
+                request.Tags = PublishingParameters.Tags(Tag);
+            }
+
             if (request.IsEmpty)
             {
                 WriteItemError(new GenImageException("NothingToChange", GenImageErrorKind.InvalidArgument,
@@ -81,9 +102,16 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
             if (request.TargetRegions != null)
             {
                 var dropped = current.Regions.Select(r => r.Region).Where(r => !request.TargetRegions.Any(t => string.Equals(t.Name, r, StringComparison.OrdinalIgnoreCase))).ToList();
-                if (dropped.Count > 0) WriteWarning($"Replicas in {string.Join(", ", dropped)} will be deleted: they are not in the new -TargetRegion list.");
+                if (dropped.Count > 0)
+                {
+                    WriteWarning($"Replicas in {string.Join(", ", dropped)} will be deleted: they are not in the new -TargetRegion list.");
+                }
             }
-            if (!ShouldProcess(target, Describe(current, request))) return;
+            if (!ShouldProcess(target, Describe(current, request)))
+            {
+                return;
+            }
+
             var updated = RunAsync((log, ct) => galleries.UpdateVersionAsync(target, request, ct));
             var address = GalleryIds.ParseVersion(target);
             var all = RunAsync((log, ct) => galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, ct));
@@ -100,11 +128,31 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
     private static string Describe(GalleryImageVersion current, VersionUpdateRequest r)
     {
         var parts = new System.Collections.Generic.List<string>();
-        if (r.ExcludeFromLatest != null) parts.Add($"exclude from latest {current.ExcludeFromLatest} -> {r.ExcludeFromLatest}");
-        if (r.EndOfLifeDate != null) parts.Add($"end of life -> {r.EndOfLifeDate:yyyy-MM-dd}");
-        if (r.ReplicaCount != null) parts.Add($"replica count -> {r.ReplicaCount}");
-        if (r.TargetRegions != null) parts.Add("target regions -> " + string.Join(", ", r.TargetRegions));
-        if (r.Tags != null) parts.Add("tags " + string.Join(", ", r.Tags.Keys));
+        if (r.ExcludeFromLatest != null)
+        {
+            parts.Add($"exclude from latest {current.ExcludeFromLatest} -> {r.ExcludeFromLatest}");
+        }
+
+        if (r.EndOfLifeDate != null)
+        {
+            parts.Add($"end of life -> {r.EndOfLifeDate:yyyy-MM-dd}");
+        }
+
+        if (r.ReplicaCount != null)
+        {
+            parts.Add($"replica count -> {r.ReplicaCount}");
+        }
+
+        if (r.TargetRegions != null)
+        {
+            parts.Add("target regions -> " + string.Join(", ", r.TargetRegions));
+        }
+
+        if (r.Tags != null)
+        {
+            parts.Add("tags " + string.Join(", ", r.Tags.Keys));
+        }
+
         return $"Update image version {current.Name}: " + string.Join("; ", parts);
     }
 }

@@ -131,14 +131,20 @@ public sealed class TestImageDeploymentCommand : GenImageCmdlet
             };
             if (Tag != null)
             {
-                foreach (DictionaryEntry entry in Tag) options.Tags[entry.Key?.ToString() ?? string.Empty] = entry.Value?.ToString() ?? string.Empty;
+                foreach (DictionaryEntry entry in Tag)
+                {
+                    options.Tags[entry.Key?.ToString() ?? string.Empty] = entry.Value?.ToString() ?? string.Empty;
+                }
             }
 
             var spec = DeploymentValidator.BuildSpec(image, options);
             options.ShortId = spec.Name.Substring(DeploymentValidator.NamePrefix.Length);
             var action = $"Deploy validation VM '{spec.Name}' ({spec.VmSize}, {spec.SecurityType}) in {region} into '{options.ResourceGroupName}'" +
                          (KeepVm.IsPresent ? " and keep it" : ", then delete it and its disk");
-            if (!ShouldProcess($"{imageId} ({region})", action)) continue;
+            if (!ShouldProcess($"{imageId} ({region})", action))
+            {
+                continue;
+            }
 
             Task<ValidationResult>? running = null;
             ValidationResult result;
@@ -162,15 +168,26 @@ public sealed class TestImageDeploymentCommand : GenImageCmdlet
             {
                 WriteWarning($"Validation in {result.Region} {result.Outcome}: {result.ErrorCode}: {result.Explanation}");
                 var record = ValidationFailed(result);
-                if (FailOnError.IsPresent) ThrowTerminatingError(record);
-                if (ErrorActionIsStop()) WriteError(record);
+                if (FailOnError.IsPresent)
+                {
+                    ThrowTerminatingError(record);
+                }
+
+                if (ErrorActionIsStop())
+                {
+                    WriteError(record);
+                }
             }
         }
     }
 
     private static void WaitForCleanup(Task<ValidationResult>? running, TimeSpan cleanupTimeout)
     {
-        if (running == null || running.IsCompleted) return;
+        if (running == null || running.IsCompleted)
+        {
+            return;
+        }
+
         try
         {
             running.Wait(cleanupTimeout + TimeSpan.FromSeconds(30));

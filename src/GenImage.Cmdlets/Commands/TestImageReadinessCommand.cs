@@ -169,25 +169,50 @@ public sealed class TestImageReadinessCommand : GenImageCmdlet
             ForScaleSet = ForScaleSet.IsPresent,
             Inspect = MyInvocation.BoundParameters.ContainsKey(nameof(Inspect)) ? Inspect.IsPresent : (bool?)null,
         };
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(ExcludeFromLatest))) options.ExcludeFromLatest = ExcludeFromLatest.IsPresent;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(ExcludeFromLatest)))
+        {
+            options.ExcludeFromLatest = ExcludeFromLatest.IsPresent;
+        }
+
         if (MyInvocation.BoundParameters.ContainsKey(nameof(EndOfLifeDate)))
         {
             var local = EndOfLifeDate.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(EndOfLifeDate, DateTimeKind.Utc) : EndOfLifeDate;
             options.EndOfLifeDate = new DateTimeOffset(local.ToUniversalTime(), TimeSpan.Zero);
         }
-        if (RequiredTag != null) options.RequiredTags = RequiredTag.ToList();
-        foreach (var pattern in Rule ?? Array.Empty<string>()) options.Selection.Include.Add(pattern);
-        foreach (var pattern in ExcludeRule ?? Array.Empty<string>()) options.Selection.Exclude.Add(pattern);
-        if (Rule != null) WarnAboutUnmatchedPatterns(Rule);
+        if (RequiredTag != null)
+        {
+            options.RequiredTags = RequiredTag.ToList();
+        }
+
+        foreach (var pattern in Rule ?? Array.Empty<string>())
+        {
+            options.Selection.Include.Add(pattern);
+        }
+
+        foreach (var pattern in ExcludeRule ?? Array.Empty<string>())
+        {
+            options.Selection.Exclude.Add(pattern);
+        }
+
+        if (Rule != null)
+        {
+            WarnAboutUnmatchedPatterns(Rule);
+        }
 
         string? target = ResolveTarget(connection.SubscriptionId, options);
-        if (target == null) return;
+        if (target == null)
+        {
+            return;
+        }
 
         if (TargetRegion != null)
         {
             try
             {
-                foreach (var region in TargetRegions.ParseAll(TargetRegion, 1, "Standard_LRS")) options.TargetRegions.Add(region);
+                foreach (var region in TargetRegions.ParseAll(TargetRegion, 1, "Standard_LRS"))
+                {
+                    options.TargetRegions.Add(region);
+                }
             }
             catch (GenImageException ex)
             {
@@ -204,18 +229,36 @@ public sealed class TestImageReadinessCommand : GenImageCmdlet
         catch (GenImageException ex)
         {
             _allReady = false;
-            if (!Quiet.IsPresent) WriteItemError(ex, target);
+            if (!Quiet.IsPresent)
+            {
+                WriteItemError(ex, target);
+            }
+
             return;
         }
 
         var summary = report.Summarize();
-        if (!summary.IsReady) _allReady = false;
+        if (!summary.IsReady)
+        {
+            _allReady = false;
+        }
+
         WriteInformation(new InformationRecord(summary.ToString(), "Test-ImageReadiness") { Tags = { "GenImage.ReadinessSummary" } });
 
         if (!Quiet.IsPresent)
         {
-            if (Summary.IsPresent) WriteObject(summary);
-            else foreach (var finding in report.Findings) WriteObject(finding);
+            if (Summary.IsPresent)
+            {
+                WriteObject(summary);
+            }
+            else
+            {
+                foreach (var finding in report.Findings)
+                {
+                    WriteObject(finding);
+                }
+            }
+
             foreach (var warning in report.Findings.Where(f => f.IsBlocking))
             {
                 WriteWarning($"{warning.RuleId} {warning.Title}: {warning.Message}");
@@ -225,14 +268,25 @@ public sealed class TestImageReadinessCommand : GenImageCmdlet
         if (!summary.IsReady && !Quiet.IsPresent)
         {
             var record = ReadinessFailed(summary, report.Findings);
-            if (FailOnError.IsPresent) ThrowTerminatingError(record);
-            if (ErrorActionIsStop()) WriteError(record);
+            if (FailOnError.IsPresent)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            if (ErrorActionIsStop())
+            {
+                WriteError(record);
+            }
         }
     }
 
     protected override void EndProcessing()
     {
-        if (Quiet.IsPresent) WriteObject(_allReady);
+        if (Quiet.IsPresent)
+        {
+            WriteObject(_allReady);
+        }
+
         base.EndProcessing();
     }
 

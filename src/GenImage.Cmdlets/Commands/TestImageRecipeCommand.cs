@@ -25,13 +25,21 @@ public sealed class TestImageRecipeCommand : RecipeInputCmdlet
         foreach (var recipe in recipes)
         {
             var result = new RecipeTestResult { Path = recipe.Path, Name = recipe.Name, IsValid = recipe.IsValid };
-            foreach (var d in recipe.Diagnostics) result.Diagnostics.Add(d);
+            foreach (var d in recipe.Diagnostics)
+            {
+                result.Diagnostics.Add(d);
+            }
+
             if (recipe.IsValid && connection != null)
             {
                 try
                 {
                     var findings = RunAsync((log, ct) => new RecipeRunner(new ArmRecipeBackend(connection, log), log).CheckReadinessAsync(recipe, ct));
-                    foreach (var f in findings) result.Findings.Add(f);
+                    foreach (var f in findings)
+                    {
+                        result.Findings.Add(f);
+                    }
+
                     result.ReadinessChecked = true;
                 }
                 catch (GenImageException ex)

@@ -58,7 +58,11 @@ public abstract class ReleaseChannelCmdlet : GalleryVersionCmdlet
         {
             target = VersionId(connection);
             var plan = RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).PlanAsync(Action, target, ct));
-            if (plan.Changes && !ShouldProcess(target, plan.Describe())) return;
+            if (plan.Changes && !ShouldProcess(target, plan.Describe()))
+            {
+                return;
+            }
+
             WriteObject(RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).ExecuteAsync(plan, ct)));
         }
         catch (GenImageException ex)

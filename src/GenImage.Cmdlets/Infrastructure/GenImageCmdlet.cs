@@ -119,7 +119,11 @@ public abstract class GenImageCmdlet : PSCmdlet
                 PercentComplete = progress.Completed ? 100 : progress.PercentComplete,
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
-            if (progress.CurrentOperation != null) record.CurrentOperation = progress.CurrentOperation;
+            if (progress.CurrentOperation != null)
+            {
+                record.CurrentOperation = progress.CurrentOperation;
+            }
+
             Post(() => _cmdlet.WriteProgress(record));
         }
 

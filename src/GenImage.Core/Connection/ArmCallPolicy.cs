@@ -55,7 +55,11 @@ internal sealed class ArmCallPolicy : HttpPipelinePolicy
 
     private static void After(CallScope? scope, HttpMessage message, Stopwatch watch)
     {
-        if (scope == null) return;
+        if (scope == null)
+        {
+            return;
+        }
+
         string status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
         scope.Log.Verbose($"ARM {message.Request.Method} {Describe(message.Request.Uri.ToUri())} -> {status} ({watch.ElapsedMilliseconds} ms)");
     }

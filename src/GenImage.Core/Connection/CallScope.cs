@@ -33,6 +33,9 @@ public sealed class CallScope : IDisposable
 
     public void Dispose()
     {
-        if (CurrentScope.Value == this) CurrentScope.Value = _previous;
+        if (CurrentScope.Value == this)
+        {
+            CurrentScope.Value = _previous;
+        }
     }
 }

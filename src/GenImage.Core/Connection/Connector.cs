@@ -26,7 +26,11 @@ public static class Connector
 
     public static async Task<GenImageConnection> ConnectAsync(ConnectOptions options, IGenImageLog log, CancellationToken cancellationToken)
     {
-        if (options == null) throw new ArgumentNullException(nameof(options));
+        if (options == null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
         using var scope = CallScope.Begin(log);
         bool emulator = options.Credential == CredentialKind.Emulator;
 
@@ -125,7 +129,11 @@ public static class Connector
             var names = new System.Collections.Generic.List<string>();
             await foreach (var sub in client.GetSubscriptions().GetAllAsync(ct).ConfigureAwait(false))
             {
-                if (string.Equals(sub.Data.DisplayName, wanted, StringComparison.OrdinalIgnoreCase)) return sub;
+                if (string.Equals(sub.Data.DisplayName, wanted, StringComparison.OrdinalIgnoreCase))
+                {
+                    return sub;
+                }
+
                 names.Add(sub.Data.DisplayName);
             }
             throw new GenImageException(ErrorIds.SubscriptionNotFound, GenImageErrorKind.ObjectNotFound,
@@ -224,14 +232,20 @@ public static class Connector
         {
             var token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.DefaultScope }), ct).ConfigureAwait(false);
             string[] parts = token.Token.Split('.');
-            if (parts.Length < 2) return fallback;
+            if (parts.Length < 2)
+            {
+                return fallback;
+            }
+
             string payload = parts[1].Replace('-', '+').Replace('_', '/');
             payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
             using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
             foreach (var claim in new[] { "upn", "unique_name", "preferred_username", "appid", "oid" })
             {
                 if (doc.RootElement.TryGetProperty(claim, out var v) && v.ValueKind == JsonValueKind.String)
+                {
                     return v.GetString() ?? fallback;
+                }
             }
             return fallback;
         }
@@ -251,7 +265,10 @@ public static class Connector
         }
         finally
         {
-            if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            if (ptr != IntPtr.Zero)
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
         }
     }
 

@@ -21,7 +21,11 @@ public sealed class EmulatorConnectionFile
     public static string DefaultPath()
     {
         string? fromEnv = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv!;
+        if (!string.IsNullOrWhiteSpace(fromEnv))
+        {
+            return fromEnv!;
+        }
+
         string home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         return System.IO.Path.Combine(home, ".genimage", "emulator.json");
     }
@@ -54,7 +58,10 @@ public sealed class EmulatorConnectionFile
             {
                 foreach (var item in s.EnumerateArray())
                 {
-                    if (item.ValueKind == JsonValueKind.String) subs.Add(item.GetString()!);
+                    if (item.ValueKind == JsonValueKind.String)
+                    {
+                        subs.Add(item.GetString()!);
+                    }
                 }
             }
             string? tenant = root.TryGetProperty("tenantId", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
@@ -81,7 +88,11 @@ public sealed class EmulatorConnectionFile
         var chars = new System.Text.StringBuilder();
         foreach (char c in thumbprint)
         {
-            if (c == ':' || c == ' ' || c == '-') continue;
+            if (c == ':' || c == ' ' || c == '-')
+            {
+                continue;
+            }
+
             chars.Append(char.ToUpperInvariant(c));
         }
         string value = chars.ToString();
@@ -98,7 +109,10 @@ public sealed class EmulatorConnectionFile
     {
         foreach (char c in s)
         {
-            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
+            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')))
+            {
+                return false;
+            }
         }
         return true;
     }

@@ -27,7 +27,11 @@ internal static class PinnedCertificateHandler
         using var sha = SHA256.Create();
         byte[] hash = sha.ComputeHash(certificate.RawData);
         var text = new System.Text.StringBuilder(hash.Length * 2);
-        foreach (byte b in hash) text.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (byte b in hash)
+        {
+            text.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         return text.ToString();
     }
 }

@@ -14,7 +14,11 @@ public static class ArmErrors
     /// </summary>
     public static GenImageException Translate(RequestFailedException ex, string action, string resourceId)
     {
-        if (ex == null) throw new ArgumentNullException(nameof(ex));
+        if (ex == null)
+        {
+            throw new ArgumentNullException(nameof(ex));
+        }
+
         Response? raw = ex.GetRawResponse();
         string? code = ex.ErrorCode;
         string? armMessage = null;
@@ -59,11 +63,19 @@ public static class ArmErrors
     /// </summary>
     public static GenImageException TranslateAny(Exception ex, string action, string resourceId)
     {
-        if (ex is RequestFailedException rfe) return Translate(rfe, action, resourceId);
+        if (ex is RequestFailedException rfe)
+        {
+            return Translate(rfe, action, resourceId);
+        }
+
         if (ex is AggregateException agg)
         {
             var last = agg.InnerExceptions[agg.InnerExceptions.Count - 1];
-            if (last is RequestFailedException lastRfe && lastRfe.Status != 0) return Translate(lastRfe, action, resourceId);
+            if (last is RequestFailedException lastRfe && lastRfe.Status != 0)
+            {
+                return Translate(lastRfe, action, resourceId);
+            }
+
             return Transport(last.InnerException ?? last, action, resourceId, agg, agg.InnerExceptions.Count);
         }
         return Transport(ex, action, resourceId, ex, 1);
@@ -72,7 +84,11 @@ public static class ArmErrors
     private static GenImageException Transport(Exception cause, string action, string resourceId, Exception original, int tries)
     {
         string detail = cause.Message;
-        for (var inner = cause.InnerException; inner != null; inner = inner.InnerException) detail = inner.Message;
+        for (var inner = cause.InnerException; inner != null; inner = inner.InnerException)
+        {
+            detail = inner.Message;
+        }
+
         return new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.ConnectionError,
             $"Could not {action} '{resourceId}': Azure Resource Manager could not be reached ({detail}; {tries} attempt(s)). " +
             "Check the network path to the endpoint; for the emulator, check that it is running and that the pinned certificate thumbprint matches the one it printed.",
@@ -85,7 +101,10 @@ public static class ArmErrors
         if (status == 404)
         {
             if (string.Equals(armCode, "SubscriptionNotFound", StringComparison.OrdinalIgnoreCase))
+            {
                 return (ErrorIds.SubscriptionNotFound, GenImageErrorKind.ObjectNotFound);
+            }
+
             return (ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound);
         }
 
@@ -130,16 +149,25 @@ public static class ArmErrors
         try
         {
             var content = raw.Content;
-            if (content == null) return;
+            if (content == null)
+            {
+                return;
+            }
+
             using var doc = JsonDocument.Parse(content.ToMemory());
             if (doc.RootElement.ValueKind == JsonValueKind.Object &&
                 doc.RootElement.TryGetProperty("error", out var error) &&
                 error.ValueKind == JsonValueKind.Object)
             {
                 if (error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String)
+                {
                     code = c.GetString();
+                }
+
                 if (error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                {
                     message = m.GetString();
+                }
             }
         }
         catch (JsonException)

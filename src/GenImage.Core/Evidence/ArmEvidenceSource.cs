@@ -65,7 +65,11 @@ public sealed class ArmEvidenceSource : IEvidenceSource
 
     public async Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken)
     {
-        if (query == null) throw new ArgumentNullException(nameof(query));
+        if (query == null)
+        {
+            throw new ArgumentNullException(nameof(query));
+        }
+
         string window = $"eventTimestamp ge '{Iso(query.From)}' and eventTimestamp le '{Iso(query.To)}'";
         var filters = query.ResourceIds.Select(r => $"{window} and resourceUri eq '{r}'")
             .Concat(query.CorrelationIds.Select(c => $"{window} and correlationId eq '{c}'"))
@@ -82,7 +86,11 @@ public sealed class ArmEvidenceSource : IEvidenceSource
                 foreach (var item in Items(doc))
                 {
                     string key = Str(item, "eventDataId") ?? Str(item, "id") ?? Guid.NewGuid().ToString();
-                    if (!seen.Add(key)) continue;
+                    if (!seen.Add(key))
+                    {
+                        continue;
+                    }
+
                     entries.Add(new ActivityLogEntry
                     {
                         Timestamp = DateTimeOffset.TryParse(Str(item, "eventTimestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : default,
@@ -151,7 +159,10 @@ public sealed class ArmEvidenceSource : IEvidenceSource
                 string? name = Str(item, "name");
                 var props = item.TryGetProperty("properties", out var p) ? p : item;
                 string? roleName = Str(props, "roleName");
-                if (name != null && roleName != null) map[name] = roleName;
+                if (name != null && roleName != null)
+                {
+                    map[name] = roleName;
+                }
             }
         }
         catch (GenImageException)

@@ -29,11 +29,19 @@ public static class EvidenceBundleWriter
     /// <summary>Writes the bundle into <paramref name="folder"/> (created; files of an earlier bundle there are replaced).</summary>
     public static string Write(ImageEvidence evidence, string folder, EvidenceAttachments? attachments = null)
     {
-        if (evidence == null) throw new ArgumentNullException(nameof(evidence));
+        if (evidence == null)
+        {
+            throw new ArgumentNullException(nameof(evidence));
+        }
+
         string root = Path.GetFullPath(folder);
         Directory.CreateDirectory(root);
         string attachmentDir = Path.Combine(root, AttachmentsFolder);
-        if (Directory.Exists(attachmentDir)) Directory.Delete(attachmentDir, true);
+        if (Directory.Exists(attachmentDir))
+        {
+            Directory.Delete(attachmentDir, true);
+        }
+
         Directory.CreateDirectory(attachmentDir);
         evidence.BundlePath = root;
 
@@ -41,7 +49,11 @@ public static class EvidenceBundleWriter
         var attached = new List<string>();
         foreach (var record in evidence.Validation)
         {
-            if (string.IsNullOrEmpty(record.SerialLog)) continue;
+            if (string.IsNullOrEmpty(record.SerialLog))
+            {
+                continue;
+            }
+
             string name = $"serial-{Safe(record.Region)}.log";
             File.WriteAllText(Path.Combine(attachmentDir, name), Redactor.Redact(record.SerialLog), encoding);
             attached.Add(name);
@@ -63,14 +75,21 @@ public static class EvidenceBundleWriter
 
         // The full serial logs live in attachments; evidence.json carries the excerpts.
         var logs = evidence.Validation.Select(v => v.SerialLog).ToList();
-        foreach (var v in evidence.Validation) v.SerialLog = null;
+        foreach (var v in evidence.Validation)
+        {
+            v.SerialLog = null;
+        }
+
         try
         {
             File.WriteAllText(Path.Combine(root, EvidenceFile), EvidenceJson.SerializeRedacted(evidence), encoding);
         }
         finally
         {
-            for (int i = 0; i < logs.Count; i++) evidence.Validation[i].SerialLog = logs[i];
+            for (int i = 0; i < logs.Count; i++)
+            {
+                evidence.Validation[i].SerialLog = logs[i];
+            }
         }
         File.WriteAllText(Path.Combine(root, ReportFile), Redactor.Redact(EvidenceReport.Render(evidence, attached)), encoding);
         Sha256Sums.Write(root);
@@ -80,7 +99,11 @@ public static class EvidenceBundleWriter
     private static string Safe(string name)
     {
         var sb = new StringBuilder();
-        foreach (char c in name) sb.Append(char.IsLetterOrDigit(c) || c == '-' ? c : '_');
+        foreach (char c in name)
+        {
+            sb.Append(char.IsLetterOrDigit(c) || c == '-' ? c : '_');
+        }
+
         return sb.Length == 0 ? "region" : sb.ToString();
     }
 }
@@ -112,8 +135,16 @@ public static class EvidenceReport
 
         r.AppendLine("## Gaps");
         r.AppendLine();
-        if (e.Gaps.Count == 0) r.AppendLine("Every source of evidence was read.");
-        foreach (var gap in e.Gaps) r.AppendLine($"- **{gap.Section}**: {gap.Reason}");
+        if (e.Gaps.Count == 0)
+        {
+            r.AppendLine("Every source of evidence was read.");
+        }
+
+        foreach (var gap in e.Gaps)
+        {
+            r.AppendLine($"- **{gap.Section}**: {gap.Reason}");
+        }
+
         r.AppendLine();
 
         r.AppendLine("## Version");
@@ -132,13 +163,19 @@ public static class EvidenceReport
             r.AppendLine();
             r.AppendLine("| region | replicas | storage | state | progress |");
             r.AppendLine("|---|---|---|---|---|");
-            foreach (var region in v.Regions) r.AppendLine($"| {region.Region} | {region.ReplicaCount} | {region.StorageAccountType} | {region.State} | {region.Progress}% |");
+            foreach (var region in v.Regions)
+            {
+                r.AppendLine($"| {region.Region} | {region.ReplicaCount} | {region.StorageAccountType} | {region.State} | {region.Progress}% |");
+            }
         }
         r.AppendLine();
 
         r.AppendLine("## Definition");
         r.AppendLine();
-        if (e.Definition == null) r.AppendLine("Not read (see Gaps).");
+        if (e.Definition == null)
+        {
+            r.AppendLine("Not read (see Gaps).");
+        }
         else
         {
             var d = e.Definition;
@@ -159,13 +196,19 @@ public static class EvidenceReport
         if (e.Source.GeneralizeSteps.Count > 0)
         {
             r.AppendLine($"- Generalize record (correlation id `{e.Source.GeneralizeCorrelationId}`):");
-            foreach (var step in e.Source.GeneralizeSteps) r.AppendLine($"  - {step.Name}: {step.Status}{(step.Detail == null ? string.Empty : " — " + step.Detail)}");
+            foreach (var step in e.Source.GeneralizeSteps)
+            {
+                r.AppendLine($"  - {step.Name}: {step.Status}{(step.Detail == null ? string.Empty : " — " + step.Detail)}");
+            }
         }
         r.AppendLine();
 
         r.AppendLine("## Readiness");
         r.AppendLine();
-        if (e.Readiness.Count == 0) r.AppendLine("No readiness findings recorded.");
+        if (e.Readiness.Count == 0)
+        {
+            r.AppendLine("No readiness findings recorded.");
+        }
         else
         {
             r.AppendLine("| rule | severity | status | target | message |");
@@ -180,14 +223,26 @@ public static class EvidenceReport
 
         r.AppendLine("## Validation");
         r.AppendLine();
-        if (e.Validation.Count == 0) r.AppendLine("No validation deployment recorded.");
+        if (e.Validation.Count == 0)
+        {
+            r.AppendLine("No validation deployment recorded.");
+        }
+
         foreach (var v in e.Validation)
         {
             r.AppendLine($"### {v.Region}: {v.Status}");
             r.AppendLine();
             r.AppendLine($"- {v.Message}");
-            if (v.VmSize != null) r.AppendLine($"- VM size: {v.VmSize}; image: `{v.ImageReference}`");
-            if (v.ProbeResult != null) r.AppendLine($"- Probe: {v.ProbeResult}");
+            if (v.VmSize != null)
+            {
+                r.AppendLine($"- VM size: {v.VmSize}; image: `{v.ImageReference}`");
+            }
+
+            if (v.ProbeResult != null)
+            {
+                r.AppendLine($"- Probe: {v.ProbeResult}");
+            }
+
             if (v.SerialLogExcerpt != null)
             {
                 r.AppendLine("- Serial log (last lines; full log in attachments):");
@@ -208,7 +263,10 @@ public static class EvidenceReport
             r.AppendLine("| time | caller | operation | status | resource | correlation id |");
             r.AppendLine("|---|---|---|---|---|---|");
             foreach (var a in e.ActivityLog.OrderBy(a => a.Timestamp))
+            {
                 r.AppendLine($"| {Time(a.Timestamp)} | {Cell(a.Caller)} | {Cell(a.OperationName)} | {a.Status} | {Cell(Short(a.ResourceId))} | {a.CorrelationId} |");
+            }
+
             r.AppendLine();
         }
 
@@ -221,32 +279,68 @@ public static class EvidenceReport
             r.AppendLine("| principal | type | role | can | scope |");
             r.AppendLine("|---|---|---|---|---|");
             foreach (var ra in e.RoleAssignments)
+            {
                 r.AppendLine($"| {ra.PrincipalId} | {ra.PrincipalType} | {Cell(ra.RoleName ?? ra.RoleDefinitionId)} | {ra.Capability} | {Cell(Short(ra.Scope))} |");
+            }
+
             r.AppendLine();
         }
 
         r.AppendLine("## Tags");
         r.AppendLine();
-        if (e.Tags.Count == 0) r.AppendLine("No tags.");
-        foreach (var tag in e.Tags.OrderBy(t => t.Key, StringComparer.Ordinal)) r.AppendLine($"- {tag.Key}: {Redactor.RedactValue(tag.Key, tag.Value)}");
+        if (e.Tags.Count == 0)
+        {
+            r.AppendLine("No tags.");
+        }
+
+        foreach (var tag in e.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            r.AppendLine($"- {tag.Key}: {Redactor.RedactValue(tag.Key, tag.Value)}");
+        }
+
         r.AppendLine();
 
         r.AppendLine("## Recipe, run and approvals");
         r.AppendLine();
-        if (e.Recipe != null) r.AppendLine($"- Recipe `{e.Recipe.Name}` ({e.Recipe.Path}), SHA-256 `{e.Recipe.Sha256}`, owner {e.Recipe.Owner}");
-        else r.AppendLine("- No recipe recorded.");
-        if (e.RunId != null) r.AppendLine($"- Run `{e.RunId}`");
+        if (e.Recipe != null)
+        {
+            r.AppendLine($"- Recipe `{e.Recipe.Name}` ({e.Recipe.Path}), SHA-256 `{e.Recipe.Sha256}`, owner {e.Recipe.Owner}");
+        }
+        else
+        {
+            r.AppendLine("- No recipe recorded.");
+        }
+
+        if (e.RunId != null)
+        {
+            r.AppendLine($"- Run `{e.RunId}`");
+        }
+
         foreach (var step in e.Steps)
+        {
             r.AppendLine($"  - {step.Name}: {step.Status}{(step.CorrelationId == null ? string.Empty : $" (correlation id `{step.CorrelationId}`)")}{(step.Message == null ? string.Empty : " — " + step.Message)}");
-        if (e.Approvals.Count == 0) r.AppendLine("- No approvals recorded.");
+        }
+
+        if (e.Approvals.Count == 0)
+        {
+            r.AppendLine("- No approvals recorded.");
+        }
+
         foreach (var a in e.Approvals)
+        {
             r.AppendLine($"- Approved by {a.Approver}{(a.Role == null ? string.Empty : $" ({a.Role})")}{(a.ApprovedAt.HasValue ? " on " + a.ApprovedAt.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty)}{(a.Reference == null ? string.Empty : ", " + a.Reference)}");
+        }
+
         r.AppendLine();
 
         r.AppendLine("## Files");
         r.AppendLine();
         r.AppendLine("- `evidence.json` (docs/schemas/evidence.schema.json)");
-        foreach (var a in attachments) r.AppendLine($"- `attachments/{a}`");
+        foreach (var a in attachments)
+        {
+            r.AppendLine($"- `attachments/{a}`");
+        }
+
         r.AppendLine("- `SHA256SUMS`: check with `sha256sum -c SHA256SUMS` in this folder");
         return r.ToString();
     }
@@ -256,7 +350,11 @@ public static class EvidenceReport
 
     internal static string Short(string? id)
     {
-        if (string.IsNullOrEmpty(id)) return string.Empty;
+        if (string.IsNullOrEmpty(id))
+        {
+            return string.Empty;
+        }
+
         int providers = id!.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase);
         return providers < 0 ? id : id.Substring(providers + "/providers/".Length);
     }

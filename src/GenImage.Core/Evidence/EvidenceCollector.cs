@@ -72,7 +72,11 @@ public sealed class EvidenceCollector
 
     public async Task<ImageEvidence> CollectAsync(EvidenceRequest request, CancellationToken cancellationToken)
     {
-        if (request == null) throw new ArgumentNullException(nameof(request));
+        if (request == null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
+
         var e = new ImageEvidence
         {
             GeneratedAt = request.Now,
@@ -80,17 +84,36 @@ public sealed class EvidenceCollector
             Subject = request.VersionId ?? request.SourceVmId ?? string.Empty,
             RunId = request.RunId,
         };
-        foreach (var f in request.Readiness) e.Readiness.Add(f);
-        foreach (var v in request.Validation) e.Validation.Add(v);
-        foreach (var s in request.Steps) e.Steps.Add(s);
+        foreach (var f in request.Readiness)
+        {
+            e.Readiness.Add(f);
+        }
+
+        foreach (var v in request.Validation)
+        {
+            e.Validation.Add(v);
+        }
+
+        foreach (var s in request.Steps)
+        {
+            e.Steps.Add(s);
+        }
+
         e.Source.GeneralizeSteps = request.GeneralizeSteps.ToList();
         e.Source.GeneralizeCorrelationId = request.GeneralizeCorrelationId;
 
         if (request.Recipe != null)
         {
             e.Recipe = new EvidenceRecipe { Name = request.Recipe.Name, Path = request.Recipe.Path, Sha256 = request.Recipe.ContentSha256, Owner = request.Recipe.Owner };
-            foreach (var a in request.Recipe.Spec.Approvals) e.Approvals.Add(a);
-            if (e.Approvals.Count == 0) Gap(e, "Approvals", "The recipe records no approval.");
+            foreach (var a in request.Recipe.Spec.Approvals)
+            {
+                e.Approvals.Add(a);
+            }
+
+            if (e.Approvals.Count == 0)
+            {
+                Gap(e, "Approvals", "The recipe records no approval.");
+            }
         }
         else
         {
@@ -103,7 +126,11 @@ public sealed class EvidenceCollector
         {
             _log.Verbose($"Evidence: reading image version {request.VersionId}");
             e.Version = await Read(e, "Version", () => _source.GetVersionAsync(request.VersionId, cancellationToken)).ConfigureAwait(false);
-            if (e.Version == null && !e.Gaps.Any(g => g.Section == "Version")) Gap(e, "Version", $"The image version {request.VersionId} does not exist.");
+            if (e.Version == null && !e.Gaps.Any(g => g.Section == "Version"))
+            {
+                Gap(e, "Version", $"The image version {request.VersionId} does not exist.");
+            }
+
             resources.Add(request.VersionId);
             string definitionId = DefinitionOf(request.VersionId);
             e.Definition = await Read(e, "Definition", () => _source.GetDefinitionAsync(definitionId, cancellationToken)).ConfigureAwait(false);
@@ -111,7 +138,10 @@ public sealed class EvidenceCollector
             if (e.Version != null)
             {
                 sourceId ??= e.Version.SourceId;
-                foreach (var tag in e.Version.Tags) e.Tags[tag.Key] = tag.Value;
+                foreach (var tag in e.Version.Tags)
+                {
+                    e.Tags[tag.Key] = tag.Value;
+                }
             }
         }
         else
@@ -127,7 +157,9 @@ public sealed class EvidenceCollector
             {
                 e.Source.Vm = await Read(e, "SourceVm", () => _source.GetVmAsync(sourceId, cancellationToken)).ConfigureAwait(false);
                 if (e.Source.Vm == null && !e.Gaps.Any(g => g.Section == "SourceVm"))
+                {
                     Gap(e, "SourceVm", $"The source VM {sourceId} no longer exists (deleted by clean-up or by hand); its state is known only from the journal.");
+                }
             }
         }
         else
@@ -138,9 +170,16 @@ public sealed class EvidenceCollector
         e.Owner = e.Tags.TryGetValue("owner", out var owner) ? owner
             : e.Source.Vm != null && e.Source.Vm.Tags.TryGetValue("owner", out var vmOwner) ? vmOwner
             : request.Recipe?.Owner;
-        if (!e.Tags.ContainsKey("owner")) Gap(e, "Tags", "The version carries no owner tag" + (e.Owner != null ? $"; the owner '{e.Owner}' comes from the {(e.Source.Vm?.Tags.ContainsKey("owner") == true ? "source VM's tags" : "recipe")}." : "."));
+        if (!e.Tags.ContainsKey("owner"))
+        {
+            Gap(e, "Tags", "The version carries no owner tag" + (e.Owner != null ? $"; the owner '{e.Owner}' comes from the {(e.Source.Vm?.Tags.ContainsKey("owner") == true ? "source VM's tags" : "recipe")}." : "."));
+        }
 
-        if (request.Readiness.Count == 0) Gap(e, "Readiness", "No readiness findings are recorded for this version (run Test-ImageReadiness, or build it with Invoke-ImageRecipe).");
+        if (request.Readiness.Count == 0)
+        {
+            Gap(e, "Readiness", "No readiness findings are recorded for this version (run Test-ImageReadiness, or build it with Invoke-ImageRecipe).");
+        }
+
         CollectValidationGaps(e, request);
 
         // Activity Log: by resource and by correlation id, in the window.
@@ -158,8 +197,15 @@ public sealed class EvidenceCollector
         var events = await Read(e, "ActivityLog", async () => (IReadOnlyList<ActivityLogEntry>?)await _source.GetActivityLogAsync(query, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         if (events != null)
         {
-            foreach (var ev in events.OrderBy(x => x.Timestamp)) e.ActivityLog.Add(ev);
-            if (events.Count == 0) Gap(e, "ActivityLog", $"No Activity Log event was found for these resources between {from:u} and {to:u}.");
+            foreach (var ev in events.OrderBy(x => x.Timestamp))
+            {
+                e.ActivityLog.Add(ev);
+            }
+
+            if (events.Count == 0)
+            {
+                Gap(e, "ActivityLog", $"No Activity Log event was found for these resources between {from:u} and {to:u}.");
+            }
         }
 
         // Role assignments at the gallery scope.
@@ -168,7 +214,13 @@ public sealed class EvidenceCollector
         if (galleryScope != null)
         {
             var assignments = await Read(e, "RoleAssignments", async () => (IReadOnlyList<RoleAssignmentEntry>?)await _source.GetRoleAssignmentsAsync(galleryScope, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-            if (assignments != null) foreach (var a in assignments) e.RoleAssignments.Add(a);
+            if (assignments != null)
+            {
+                foreach (var a in assignments)
+                {
+                    e.RoleAssignments.Add(a);
+                }
+            }
         }
         else
         {
@@ -191,7 +243,9 @@ public sealed class EvidenceCollector
         foreach (var v in request.Validation)
         {
             if (v.SerialLogExcerpt == null && v.SerialLog == null)
+            {
                 Gap(e, "SerialLog", $"No serial log for the validation in {v.Region}: boot diagnostics were not available on the test VM.");
+            }
         }
     }
 
@@ -219,7 +273,10 @@ public sealed class EvidenceCollector
         {
             s.Built = $"{e.Version.GalleryName}/{e.Version.DefinitionName}/{e.Version.Name}" + (e.Definition != null ? $" ({e.Definition.OsType}, {e.Definition.OsState}, {e.Definition.HyperVGeneration}, {e.Definition.SecurityType})" : string.Empty);
             s.ExcludedFromLatest = e.Version.ExcludeFromLatest;
-            foreach (var r in e.Version.Regions) s.ReplicatedIn.Add($"{r.Region} ({r.State}, {r.ReplicaCount} x {r.StorageAccountType})");
+            foreach (var r in e.Version.Regions)
+            {
+                s.ReplicatedIn.Add($"{r.Region} ({r.State}, {r.ReplicaCount} x {r.StorageAccountType})");
+            }
         }
         s.From = e.Source.Vm != null ? $"{e.Source.Vm.Name} ({e.Source.Vm.OsName ?? e.Source.Vm.OsType})" : EvidenceReport.Short(e.Source.SourceId);
         var writers = e.ActivityLog.Where(a => a.OperationName.EndsWith("/write", StringComparison.OrdinalIgnoreCase) || a.OperationName.EndsWith("/action", StringComparison.OrdinalIgnoreCase))
@@ -242,7 +299,11 @@ public sealed class EvidenceCollector
     internal static string? GalleryOf(string id)
     {
         int i = id.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase);
-        if (i < 0) return null;
+        if (i < 0)
+        {
+            return null;
+        }
+
         int end = id.IndexOf('/', i + "/galleries/".Length);
         return end < 0 ? id : id.Substring(0, end);
     }

@@ -55,7 +55,11 @@ public static class EvidenceJson
                 break;
             case JsonValueKind.Array:
                 writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray()) Write(writer, item, key);
+                foreach (var item in element.EnumerateArray())
+                {
+                    Write(writer, item, key);
+                }
+
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:

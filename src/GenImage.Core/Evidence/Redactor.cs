@@ -48,10 +48,17 @@ public static class Redactor
     /// <summary>Why <paramref name="value"/> looks like a secret, or null when it does not.</summary>
     public static string? FindSecretValue(string? value)
     {
-        if (string.IsNullOrEmpty(value)) return null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
         foreach (var (pattern, reason, _) in ValuePatterns)
         {
-            if (pattern.IsMatch(value)) return reason;
+            if (pattern.IsMatch(value))
+            {
+                return reason;
+            }
         }
         return null;
     }
@@ -59,7 +66,11 @@ public static class Redactor
     /// <summary>The text with every secret replaced by <see cref="Mask"/>.</summary>
     public static string Redact(string? text)
     {
-        if (string.IsNullOrEmpty(text)) return text ?? string.Empty;
+        if (string.IsNullOrEmpty(text))
+        {
+            return text ?? string.Empty;
+        }
+
         string result = text!;
         foreach (var (pattern, _, replacement) in ValuePatterns)
         {

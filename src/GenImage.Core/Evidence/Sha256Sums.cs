@@ -45,7 +45,11 @@ public static class Sha256Sums
         var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in File.ReadAllLines(manifest))
         {
-            if (line.Length == 0) continue;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
             int split = line.IndexOf("  ", StringComparison.Ordinal);
             if (split != 64)
             {
@@ -56,12 +60,21 @@ public static class Sha256Sums
             string relative = line.Substring(66);
             listed.Add(relative);
             string full = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
-            if (!File.Exists(full)) problems.Add($"{relative}: missing");
-            else if (!string.Equals(HashFile(full), expected, StringComparison.OrdinalIgnoreCase)) problems.Add($"{relative}: FAILED (content changed)");
+            if (!File.Exists(full))
+            {
+                problems.Add($"{relative}: missing");
+            }
+            else if (!string.Equals(HashFile(full), expected, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{relative}: FAILED (content changed)");
+            }
         }
         foreach (var (relative, _) in Files(folder))
         {
-            if (!listed.Contains(relative)) problems.Add($"{relative}: not listed in {FileName}");
+            if (!listed.Contains(relative))
+            {
+                problems.Add($"{relative}: not listed in {FileName}");
+            }
         }
         return problems;
     }
@@ -76,7 +89,11 @@ public static class Sha256Sums
     internal static string Hex(byte[] hash)
     {
         var sb = new StringBuilder(hash.Length * 2);
-        foreach (var b in hash) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        foreach (var b in hash)
+        {
+            sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        }
+
         return sb.ToString();
     }
 

@@ -146,10 +146,25 @@ public sealed class ArmGalleryOperations : IGalleryOperations
                 };
             }
             var features = new Dictionary<string, string>(definition.Features, StringComparer.OrdinalIgnoreCase);
-            if (!string.Equals(definition.SecurityType, "Standard", StringComparison.OrdinalIgnoreCase)) features["SecurityType"] = definition.SecurityType;
-            if (definition.DiskControllerTypes != null) features["DiskControllerTypes"] = definition.DiskControllerTypes;
-            foreach (var feature in features) data.Features.Add(new GalleryImageFeature { Name = feature.Key, Value = feature.Value });
-            foreach (var tag in definition.Tags) data.Tags[tag.Key] = tag.Value;
+            if (!string.Equals(definition.SecurityType, "Standard", StringComparison.OrdinalIgnoreCase))
+            {
+                features["SecurityType"] = definition.SecurityType;
+            }
+
+            if (definition.DiskControllerTypes != null)
+            {
+                features["DiskControllerTypes"] = definition.DiskControllerTypes;
+            }
+
+            foreach (var feature in features)
+            {
+                data.Features.Add(new GalleryImageFeature { Name = feature.Key, Value = feature.Value });
+            }
+
+            foreach (var tag in definition.Tags)
+            {
+                data.Tags[tag.Key] = tag.Value;
+            }
 
             var operation = await Client.GetGalleryResource(galleryId).GetGalleryImages()
                 .CreateOrUpdateAsync(WaitUntil.Started, definition.Name, data, cancellationToken).ConfigureAwait(false);
@@ -224,7 +239,11 @@ public sealed class ArmGalleryOperations : IGalleryOperations
                 IsExcludedFromLatest = request.ExcludeFromLatest,
                 EndOfLifeOn = request.EndOfLifeDate,
             };
-            foreach (var region in request.TargetRegions) profile.TargetRegions.Add(ToSdk(region));
+            foreach (var region in request.TargetRegions)
+            {
+                profile.TargetRegions.Add(ToSdk(region));
+            }
+
             var data = new GalleryImageVersionData(new AzureLocation(request.Location))
             {
                 PublishingProfile = profile,
@@ -233,7 +252,11 @@ public sealed class ArmGalleryOperations : IGalleryOperations
                     GallerySource = new GalleryArtifactVersionFullSource { Id = new ResourceIdentifier(request.SourceId) },
                 },
             };
-            foreach (var tag in request.Tags) data.Tags[tag.Key] = tag.Value;
+            foreach (var tag in request.Tags)
+            {
+                data.Tags[tag.Key] = tag.Value;
+            }
+
             var definition = Client.GetGalleryImageResource(new ResourceIdentifier(address.DefinitionId));
             var operation = await definition.GetGalleryImageVersions()
                 .CreateOrUpdateAsync(WaitUntil.Started, address.VersionName, data, cancellationToken).ConfigureAwait(false);
@@ -260,13 +283,19 @@ public sealed class ArmGalleryOperations : IGalleryOperations
                 };
                 if (request.TargetRegions != null)
                 {
-                    foreach (var region in request.TargetRegions) profile.TargetRegions.Add(ToSdk(region));
+                    foreach (var region in request.TargetRegions)
+                    {
+                        profile.TargetRegions.Add(ToSdk(region));
+                    }
                 }
                 patch.PublishingProfile = profile;
             }
             if (request.Tags != null)
             {
-                foreach (var tag in request.Tags) patch.Tags[tag.Key] = tag.Value;
+                foreach (var tag in request.Tags)
+                {
+                    patch.Tags[tag.Key] = tag.Value;
+                }
             }
             var operation = await Client.GetGalleryImageVersionResource(new ResourceIdentifier(versionId))
                 .UpdateAsync(WaitUntil.Started, patch, cancellationToken).ConfigureAwait(false);
@@ -319,8 +348,16 @@ public sealed class ArmGalleryOperations : IGalleryOperations
             {
                 SourceVirtualMachineId = new ResourceIdentifier(sourceVmId),
             };
-            if (!string.IsNullOrEmpty(hyperVGeneration)) data.HyperVGeneration = new HyperVGeneration(hyperVGeneration!);
-            foreach (var tag in tags) data.Tags[tag.Key] = tag.Value;
+            if (!string.IsNullOrEmpty(hyperVGeneration))
+            {
+                data.HyperVGeneration = new HyperVGeneration(hyperVGeneration!);
+            }
+
+            foreach (var tag in tags)
+            {
+                data.Tags[tag.Key] = tag.Value;
+            }
+
             var group = Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(id.SubscriptionId!, id.ResourceGroupName!));
             var operation = await group.GetDiskImages().CreateOrUpdateAsync(WaitUntil.Started, id.Name, data, cancellationToken).ConfigureAwait(false);
             var result = await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
@@ -339,22 +376,38 @@ public sealed class ArmGalleryOperations : IGalleryOperations
             RegionalReplicaCount = region.ReplicaCount,
             StorageAccountType = new ImageStorageAccountType(region.StorageAccountType),
         };
-        if (region.ExcludeFromLatest) sdk.IsExcludedFromLatest = true;
+        if (region.ExcludeFromLatest)
+        {
+            sdk.IsExcludedFromLatest = true;
+        }
+
         return sdk;
     }
 
     /// <summary>The Retry-After header of a response (seconds or an HTTP date), when there is one.</summary>
     internal static TimeSpan? RetryAfter(Response? response)
     {
-        if (response == null || !response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value)) return null;
+        if (response == null || !response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
         return ParseRetryAfter(value, DateTimeOffset.UtcNow);
     }
 
     /// <summary>Parses a Retry-After value: delta seconds, or an HTTP date relative to <paramref name="now"/>.</summary>
     public static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        if (int.TryParse(value!.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds)) return TimeSpan.FromSeconds(seconds);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (int.TryParse(value!.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
         {
             var delta = when - now;
@@ -379,7 +432,11 @@ internal static class GalleryMapper
             Description = data.Description,
             ProvisioningState = data.ProvisioningState?.ToString(),
         };
-        foreach (var tag in data.Tags) gallery.Tags[tag.Key] = tag.Value;
+        foreach (var tag in data.Tags)
+        {
+            gallery.Tags[tag.Key] = tag.Value;
+        }
+
         return gallery;
     }
 
@@ -410,17 +467,33 @@ internal static class GalleryMapper
             ProvisioningState = data.ProvisioningState?.ToString(),
         };
         if (data.PurchasePlan != null)
+        {
             definition.PurchasePlan = $"{data.PurchasePlan.Publisher}/{data.PurchasePlan.Product}/{data.PurchasePlan.Name}";
+        }
+
         foreach (var feature in data.Features)
         {
-            if (feature.Name == null) continue;
+            if (feature.Name == null)
+            {
+                continue;
+            }
+
             definition.Features[feature.Name] = feature.Value ?? string.Empty;
             if (string.Equals(feature.Name, "SecurityType", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(feature.Value))
+            {
                 definition.SecurityType = feature.Value!;
+            }
+
             if (string.Equals(feature.Name, "DiskControllerTypes", StringComparison.OrdinalIgnoreCase))
+            {
                 definition.DiskControllerTypes = feature.Value;
+            }
         }
-        foreach (var tag in data.Tags) definition.Tags[tag.Key] = tag.Value;
+        foreach (var tag in data.Tags)
+        {
+            definition.Tags[tag.Key] = tag.Value;
+        }
+
         return definition;
     }
 
@@ -476,7 +549,11 @@ internal static class GalleryMapper
                 entry.Details = string.IsNullOrEmpty(summary.Details) ? null : summary.Details;
             }
         }
-        foreach (var tag in data.Tags) version.Tags[tag.Key] = tag.Value;
+        foreach (var tag in data.Tags)
+        {
+            version.Tags[tag.Key] = tag.Value;
+        }
+
         return version;
     }
 
@@ -496,7 +573,11 @@ internal static class GalleryMapper
             OsDiskSizeGB = data.StorageProfile?.OSDisk?.DiskSizeGB,
             ProvisioningState = data.ProvisioningState,
         };
-        foreach (var tag in data.Tags) image.Tags[tag.Key] = tag.Value;
+        foreach (var tag in data.Tags)
+        {
+            image.Tags[tag.Key] = tag.Value;
+        }
+
         return image;
     }
 }

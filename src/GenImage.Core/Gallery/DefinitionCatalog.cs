@@ -51,7 +51,11 @@ public sealed class DefinitionCatalog
     /// <summary>Validates the definition and checks the gallery. Sends no write.</summary>
     public async Task<DefinitionPlan> PlanCreateAsync(GalleryImageDefinition definition, bool createGallery, CancellationToken cancellationToken)
     {
-        if (definition == null) throw new ArgumentNullException(nameof(definition));
+        if (definition == null)
+        {
+            throw new ArgumentNullException(nameof(definition));
+        }
+
         Validate(definition);
         string target = GalleryIds.Definition(definition.SubscriptionId, definition.ResourceGroupName, definition.GalleryName, definition.Name);
         definition.Id = target;
@@ -74,7 +78,10 @@ public sealed class DefinitionCatalog
             return new DefinitionPlan(definition, true);
         }
 
-        if (string.IsNullOrEmpty(definition.Location)) definition.Location = gallery.Location;
+        if (string.IsNullOrEmpty(definition.Location))
+        {
+            definition.Location = gallery.Location;
+        }
         else if (!string.Equals(TargetRegions.NormalizeName(definition.Location), TargetRegions.NormalizeName(gallery.Location), StringComparison.OrdinalIgnoreCase))
         {
             throw new GenImageException("GalleryLocationMismatch", GenImageErrorKind.InvalidArgument,
@@ -134,7 +141,11 @@ public sealed class DefinitionCatalog
     public async Task<GalleryImageDefinition?> GetAsync(string resourceGroup, string gallery, string name, CancellationToken cancellationToken)
     {
         var d = await _galleries.GetDefinitionAsync(resourceGroup, gallery, name, cancellationToken).ConfigureAwait(false);
-        if (d != null) await FillLatestAsync(d, cancellationToken).ConfigureAwait(false);
+        if (d != null)
+        {
+            await FillLatestAsync(d, cancellationToken).ConfigureAwait(false);
+        }
+
         return d;
     }
 
@@ -173,14 +184,18 @@ public sealed class DefinitionCatalog
     private static void Range(string what, int? min, int? max)
     {
         if (min != null && max != null && min > max)
+        {
             throw new GenImageException("InvalidDefinition", GenImageErrorKind.InvalidArgument,
                 $"-Minimum{what} ({min}) is larger than -Maximum{what} ({max}).");
+        }
     }
 
     private static void Require(string parameter, string value)
     {
         if (string.IsNullOrWhiteSpace(value))
+        {
             throw new GenImageException("InvalidDefinition", GenImageErrorKind.InvalidArgument, $"{parameter} is required.");
+        }
     }
 
     private static string OneOf(string parameter, string value, string[] allowed)

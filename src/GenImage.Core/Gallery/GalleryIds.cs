@@ -58,7 +58,11 @@ public static class GalleryIds
     /// <summary>The kind of resource an id names; Unknown for anything else (read from the path, as ARM routes it).</summary>
     public static SourceKind KindOf(string? id)
     {
-        if (string.IsNullOrWhiteSpace(id)) return SourceKind.Unknown;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return SourceKind.Unknown;
+        }
+
         var parts = id!.Trim().Trim('/').Split('/');
         // subscriptions/S/resourceGroups/G/providers/Microsoft.Compute/TYPE/NAME[/images/D/versions/V]
         if (parts.Length < 8 ||
@@ -71,11 +75,23 @@ public static class GalleryIds
             return SourceKind.Unknown;
         }
         string type = parts[6];
-        if (parts.Length == 8 && type.Equals("virtualMachines", StringComparison.OrdinalIgnoreCase)) return SourceKind.VirtualMachine;
-        if (parts.Length == 8 && type.Equals("images", StringComparison.OrdinalIgnoreCase)) return SourceKind.ManagedImage;
+        if (parts.Length == 8 && type.Equals("virtualMachines", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceKind.VirtualMachine;
+        }
+
+        if (parts.Length == 8 && type.Equals("images", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceKind.ManagedImage;
+        }
+
         if (parts.Length == 12 && type.Equals("galleries", StringComparison.OrdinalIgnoreCase) &&
             parts[8].Equals("images", StringComparison.OrdinalIgnoreCase) &&
-            parts[10].Equals("versions", StringComparison.OrdinalIgnoreCase)) return SourceKind.GalleryImageVersion;
+            parts[10].Equals("versions", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceKind.GalleryImageVersion;
+        }
+
         return SourceKind.Unknown;
     }
 
@@ -99,7 +115,11 @@ public static class GalleryIds
     internal static bool TryParse(string? id, out ResourceIdentifier? parsed)
     {
         parsed = null;
-        if (string.IsNullOrWhiteSpace(id)) return false;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
         try
         {
             var candidate = new ResourceIdentifier(id!);

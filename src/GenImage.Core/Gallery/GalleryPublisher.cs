@@ -116,7 +116,11 @@ public sealed class GalleryPublisher
     /// <summary>Reads the definition, the source and the existing versions and runs the pre-flight. Sends no write.</summary>
     public async Task<PublishPlan> PlanAsync(PublishOptions options, CancellationToken cancellationToken)
     {
-        if (options == null) throw new ArgumentNullException(nameof(options));
+        if (options == null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
         var definition = await _galleries.GetDefinitionAsync(options.ResourceGroupName, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false)
             ?? throw DefinitionMissing(options.ResourceGroupName, options.GalleryName, options.DefinitionName);
 
@@ -133,7 +137,10 @@ public sealed class GalleryPublisher
         string? sourceLocation = await ReadSourceAsync(kind, options.SourceId, input, options.SkipPreflight, cancellationToken).ConfigureAwait(false);
 
         var existing = await _galleries.ListVersionsAsync(options.ResourceGroupName, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false);
-        foreach (var v in existing) input.ExistingVersions.Add(v);
+        foreach (var v in existing)
+        {
+            input.ExistingVersions.Add(v);
+        }
 
         string versionName = options.VersionName ?? ImageVersionNumber.Next(existing.Select(v => v.Name), options.Increment).ToString();
         input.VersionName = versionName;
@@ -148,7 +155,10 @@ public sealed class GalleryPublisher
             string home = sourceLocation ?? definition.Location;
             regions.Add(new TargetRegion { Name = TargetRegions.NormalizeName(home), ReplicaCount = options.ReplicaCount, StorageAccountType = options.StorageAccountType });
         }
-        foreach (var r in regions) input.TargetRegions.Add(r);
+        foreach (var r in regions)
+        {
+            input.TargetRegions.Add(r);
+        }
 
         var warnings = new List<string>();
         IReadOnlyList<ReadinessFinding> findings = Array.Empty<ReadinessFinding>();
@@ -167,7 +177,11 @@ public sealed class GalleryPublisher
         else
         {
             findings = _preflight(input);
-            if (findings.Any(f => f.IsBlocking)) throw new PreflightException(versionId, findings);
+            if (findings.Any(f => f.IsBlocking))
+            {
+                throw new PreflightException(versionId, findings);
+            }
+
             foreach (var f in findings.Where(f => f.Status == FindingStatus.Fail && !f.IsBlocking && f.RuleId != "GI4002"))
             {
                 warnings.Add($"{f.RuleId} {f.Title}: {f.Message}");
@@ -204,7 +218,11 @@ public sealed class GalleryPublisher
                     if (image == null)
                     {
                         input.SourceLookupError = $"ResourceNotFound: the managed image '{sourceId}' does not exist.";
-                        if (skipPreflight) throw SourceMissing(sourceId, "managed image");
+                        if (skipPreflight)
+                        {
+                            throw SourceMissing(sourceId, "managed image");
+                        }
+
                         return null;
                     }
                     input.SourceResolved = true;
@@ -216,7 +234,11 @@ public sealed class GalleryPublisher
                     if (version == null)
                     {
                         input.SourceLookupError = $"ResourceNotFound: the gallery image version '{sourceId}' does not exist.";
-                        if (skipPreflight) throw SourceMissing(sourceId, "gallery image version");
+                        if (skipPreflight)
+                        {
+                            throw SourceMissing(sourceId, "gallery image version");
+                        }
+
                         return null;
                     }
                     input.SourceVersion = version;
@@ -247,7 +269,11 @@ public sealed class GalleryPublisher
     /// <summary>Sends the PUT and, unless -NoWait, follows replication until every region completed. Writes.</summary>
     public async Task<GalleryImageVersion> ExecuteAsync(PublishPlan plan, PublishOptions options, CancellationToken cancellationToken)
     {
-        if (plan == null) throw new ArgumentNullException(nameof(plan));
+        if (plan == null)
+        {
+            throw new ArgumentNullException(nameof(plan));
+        }
+
         string versionId = plan.VersionId;
         var request = new VersionCreateRequest
         {
@@ -259,7 +285,10 @@ public sealed class GalleryPublisher
             EndOfLifeDate = options.EndOfLifeDate,
             Tags = new Dictionary<string, string>(options.Tags, StringComparer.OrdinalIgnoreCase),
         };
-        foreach (var r in plan.TargetRegions) request.TargetRegions.Add(Copy(r));
+        foreach (var r in plan.TargetRegions)
+        {
+            request.TargetRegions.Add(Copy(r));
+        }
 
         using var deadline = new Deadline(options.Timeout, options.TimeoutParameterName, cancellationToken);
         var watch = Stopwatch.StartNew();
@@ -282,15 +311,25 @@ public sealed class GalleryPublisher
             {
                 var delay = Max(_galleries.PollingInterval, retryAfter);
                 if (retryAfter != null && retryAfter > _galleries.PollingInterval)
+                {
                     _log.Debug($"Retry-After {retryAfter.Value.TotalSeconds:0.###} s: waiting before the next replication poll.");
+                }
+
                 await Delay(delay, deadline.Token).ConfigureAwait(false);
                 var poll = await _galleries.PollVersionAsync(versionId, deadline.Token).ConfigureAwait(false);
                 last = poll.Version;
                 retryAfter = poll.RetryAfter;
                 ReportProgress(activity, plan, last);
                 regionBars = true;
-                if (IsFailed(last)) throw Failed(last);
-                if (IsDone(last)) break;
+                if (IsFailed(last))
+                {
+                    throw Failed(last);
+                }
+
+                if (IsDone(last))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (deadline.Expired)
@@ -379,7 +418,11 @@ public sealed class GalleryPublisher
 
     private static string Summary(GalleryImageVersion? v, PublishPlan plan)
     {
-        if (v == null) return "no replication status read yet";
+        if (v == null)
+        {
+            return "no replication status read yet";
+        }
+
         return "state " + v.ProvisioningState + "; " + string.Join(", ", v.Regions.Select(r => $"{r.Region} {r.State} {r.Progress.ToString(CultureInfo.InvariantCulture)}%"));
     }
 

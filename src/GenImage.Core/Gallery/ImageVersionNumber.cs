@@ -21,9 +21,21 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
 {
     public ImageVersionNumber(int major, int minor, int patch)
     {
-        if (major < 0) throw new ArgumentOutOfRangeException(nameof(major));
-        if (minor < 0) throw new ArgumentOutOfRangeException(nameof(minor));
-        if (patch < 0) throw new ArgumentOutOfRangeException(nameof(patch));
+        if (major < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(major));
+        }
+
+        if (minor < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minor));
+        }
+
+        if (patch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(patch));
+        }
+
         Major = major;
         Minor = minor;
         Patch = patch;
@@ -39,19 +51,37 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
     public static bool TryParse(string? text, out ImageVersionNumber version)
     {
         version = default;
-        if (string.IsNullOrEmpty(text)) return false;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
         var parts = text!.Split('.');
-        if (parts.Length != 3) return false;
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
         var numbers = new int[3];
         for (int i = 0; i < 3; i++)
         {
             string part = parts[i];
-            if (part.Length == 0) return false;
+            if (part.Length == 0)
+            {
+                return false;
+            }
+
             foreach (char c in part)
             {
-                if (c < '0' || c > '9') return false;
+                if (c < '0' || c > '9')
+                {
+                    return false;
+                }
             }
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i])) return false;
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]))
+            {
+                return false;
+            }
         }
         version = new ImageVersionNumber(numbers[0], numbers[1], numbers[2]);
         return true;
@@ -60,7 +90,11 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
     /// <summary>Parses a version name; a wrong one gets an InvalidVersionName error that says what a valid one looks like.</summary>
     public static ImageVersionNumber Parse(string text)
     {
-        if (TryParse(text, out var version)) return version;
+        if (TryParse(text, out var version))
+        {
+            return version;
+        }
+
         throw new GenImageException(GalleryErrorIds.InvalidVersionName, GenImageErrorKind.InvalidArgument,
             $"'{text}' is not a gallery image version name. Use Major.Minor.Patch, each part a whole number from 0 to {int.MaxValue} (for example 1.0.0 or 2024.11.23).")
         { Target = text };
@@ -89,9 +123,16 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
         ImageVersionNumber? highest = null;
         foreach (var name in existing)
         {
-            if (TryParse(name, out var v) && (highest == null || v.CompareTo(highest.Value) > 0)) highest = v;
+            if (TryParse(name, out var v) && (highest == null || v.CompareTo(highest.Value) > 0))
+            {
+                highest = v;
+            }
         }
-        if (highest == null) return First;
+        if (highest == null)
+        {
+            return First;
+        }
+
         try
         {
             return highest.Value.Increment(part);
@@ -106,7 +147,11 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
     public int CompareTo(ImageVersionNumber other)
     {
         int c = Major.CompareTo(other.Major);
-        if (c != 0) return c;
+        if (c != 0)
+        {
+            return c;
+        }
+
         c = Minor.CompareTo(other.Minor);
         return c != 0 ? c : Patch.CompareTo(other.Patch);
     }

@@ -17,8 +17,16 @@ public static class LatestVersion
         ImageVersionNumber bestNumber = default;
         foreach (var version in versions)
         {
-            if (!Qualifies(version)) continue;
-            if (!ImageVersionNumber.TryParse(version.Name, out var number)) continue;
+            if (!Qualifies(version))
+            {
+                continue;
+            }
+
+            if (!ImageVersionNumber.TryParse(version.Name, out var number))
+            {
+                continue;
+            }
+
             if (best == null || number > bestNumber)
             {
                 best = version;
@@ -37,7 +45,11 @@ public static class LatestVersion
     public static GalleryImageVersion? Mark(IList<GalleryImageVersion> versions)
     {
         var latest = Resolve(versions);
-        foreach (var v in versions) v.IsLatest = latest != null && string.Equals(v.Id, latest.Id, StringComparison.OrdinalIgnoreCase);
+        foreach (var v in versions)
+        {
+            v.IsLatest = latest != null && string.Equals(v.Id, latest.Id, StringComparison.OrdinalIgnoreCase);
+        }
+
         return latest;
     }
 

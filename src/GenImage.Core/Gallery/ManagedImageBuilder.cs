@@ -73,9 +73,16 @@ public sealed class ManagedImageBuilder
             },
         };
         var selection = new ReadinessSelection();
-        foreach (var id in Rules) selection.Include.Add(id);
+        foreach (var id in Rules)
+        {
+            selection.Include.Add(id);
+        }
+
         var findings = ReadinessEngine.Evaluate(input, selection);
-        if (findings.Any(f => f.IsBlocking)) throw new PreflightException(imageId, findings);
+        if (findings.Any(f => f.IsBlocking))
+        {
+            throw new PreflightException(imageId, findings);
+        }
 
         var existing = await _galleries.GetManagedImageAsync(imageId, cancellationToken).ConfigureAwait(false);
         if (existing != null)

@@ -109,7 +109,11 @@ public sealed class ReleaseChannel
     /// <summary>Carries out a promote or roll back (no write when nothing changes) and reports "latest".</summary>
     public async Task<GalleryReleaseResult> ExecuteAsync(ReleasePlan plan, CancellationToken cancellationToken)
     {
-        if (plan == null) throw new ArgumentNullException(nameof(plan));
+        if (plan == null)
+        {
+            throw new ArgumentNullException(nameof(plan));
+        }
+
         var version = plan.Version;
         GalleryImageVersion updated = version;
         if (plan.Changes)
@@ -160,7 +164,11 @@ public sealed class ReleaseChannel
     /// <summary>Deletes the version of a Remove plan and waits for it.</summary>
     public async Task RemoveAsync(ReleasePlan plan, CancellationToken cancellationToken)
     {
-        if (plan == null) throw new ArgumentNullException(nameof(plan));
+        if (plan == null)
+        {
+            throw new ArgumentNullException(nameof(plan));
+        }
+
         await _galleries.DeleteVersionAsync(plan.Version.Id, cancellationToken).ConfigureAwait(false);
         if (plan.IsLatest)
         {
@@ -173,7 +181,11 @@ public sealed class ReleaseChannel
     /// <summary>The refusal for removing the version that "latest" resolves to when no other version would take its place.</summary>
     public static GenImageException? RemovalRefusal(ReleasePlan plan)
     {
-        if (!plan.IsLatest || plan.LatestAfter != null) return null;
+        if (!plan.IsLatest || plan.LatestAfter != null)
+        {
+            return null;
+        }
+
         return new GenImageException(GalleryErrorIds.LatestVersionRemoval, GenImageErrorKind.InvalidOperation,
             $"Image version {plan.Version.Name} is the only version that latest resolves to: removing it leaves latest with no version, " +
             "and VMs or scale sets created with version 'latest' fail. Publish another version first, or use -Force to remove it anyway.")

@@ -78,24 +78,45 @@ public static class TargetRegions
     /// <summary>Parses NAME, NAME=COUNT or NAME=COUNT=STORAGE.</summary>
     public static TargetRegion ParseString(string token, int defaultReplicaCount, string defaultStorageAccountType)
     {
-        if (string.IsNullOrWhiteSpace(token)) throw Invalid(token ?? string.Empty, "the region name is empty.");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw Invalid(token ?? string.Empty, "the region name is empty.");
+        }
+
         var parts = token.Split('=');
-        if (parts.Length > 3) throw Invalid(token, $"it has {parts.Length} parts separated by '='; at most three are allowed (name, count, storage type).");
+        if (parts.Length > 3)
+        {
+            throw Invalid(token, $"it has {parts.Length} parts separated by '='; at most three are allowed (name, count, storage type).");
+        }
+
         string name = NormalizeName(parts[0]);
-        if (name.Length == 0) throw Invalid(token, "the region name is empty.");
-        if (!name.All(c => char.IsLetterOrDigit(c))) throw Invalid(token, $"'{parts[0].Trim()}' is not a region name (letters and digits only, like westeurope).");
+        if (name.Length == 0)
+        {
+            throw Invalid(token, "the region name is empty.");
+        }
+
+        if (!name.All(c => char.IsLetterOrDigit(c)))
+        {
+            throw Invalid(token, $"'{parts[0].Trim()}' is not a region name (letters and digits only, like westeurope).");
+        }
+
         int count = defaultReplicaCount;
         if (parts.Length >= 2)
         {
             string countText = parts[1].Trim();
             if (!int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out count))
+            {
                 throw Invalid(token, $"the replica count '{countText}' is not a whole number.");
+            }
         }
         string storage = defaultStorageAccountType;
         if (parts.Length == 3)
         {
             storage = parts[2].Trim();
-            if (storage.Length == 0) throw Invalid(token, "the storage account type after the second '=' is empty.");
+            if (storage.Length == 0)
+            {
+                throw Invalid(token, "the storage account type after the second '=' is empty.");
+            }
         }
         return new TargetRegion { Name = name, ReplicaCount = count, StorageAccountType = NormalizeStorageType(storage) };
     }
@@ -119,11 +140,19 @@ public static class TargetRegions
                     break;
                 case "replicacount":
                 case "regionalreplicacount":
-                    if (!TryInt(raw, out count)) throw Invalid(token, $"ReplicaCount '{raw}' is not a whole number.");
+                    if (!TryInt(raw, out count))
+                    {
+                        throw Invalid(token, $"ReplicaCount '{raw}' is not a whole number.");
+                    }
+
                     break;
                 case "storageaccounttype":
                     storage = Convert.ToString(raw, CultureInfo.InvariantCulture) ?? string.Empty;
-                    if (string.IsNullOrWhiteSpace(storage)) throw Invalid(token, "StorageAccountType is empty.");
+                    if (string.IsNullOrWhiteSpace(storage))
+                    {
+                        throw Invalid(token, "StorageAccountType is empty.");
+                    }
+
                     break;
                 case "excludefromlatest":
                     exclude = raw is bool b ? b : string.Equals(Convert.ToString(raw, CultureInfo.InvariantCulture), "true", StringComparison.OrdinalIgnoreCase);
@@ -132,9 +161,17 @@ public static class TargetRegions
                     throw Invalid(token, $"unknown key '{key}'. Known keys: Name, ReplicaCount, StorageAccountType, ExcludeFromLatest.");
             }
         }
-        if (string.IsNullOrWhiteSpace(name)) throw Invalid(token, "it has no Name.");
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw Invalid(token, "it has no Name.");
+        }
+
         string normalized = NormalizeName(name!);
-        if (!normalized.All(char.IsLetterOrDigit)) throw Invalid(token, $"'{name}' is not a region name (letters and digits only, like westeurope).");
+        if (!normalized.All(char.IsLetterOrDigit))
+        {
+            throw Invalid(token, $"'{name}' is not a region name (letters and digits only, like westeurope).");
+        }
+
         return new TargetRegion { Name = normalized, ReplicaCount = count, StorageAccountType = NormalizeStorageType(storage), ExcludeFromLatest = exclude };
     }
 
@@ -161,7 +198,11 @@ public static class TargetRegions
             case string s: return s;
             case IDictionary d:
                 var pairs = new List<string>();
-                foreach (DictionaryEntry e in d) pairs.Add($"{e.Key} = {e.Value}");
+                foreach (DictionaryEntry e in d)
+                {
+                    pairs.Add($"{e.Key} = {e.Value}");
+                }
+
                 return "@{ " + string.Join("; ", pairs) + " }";
             default: return value.ToString() ?? value.GetType().Name;
         }

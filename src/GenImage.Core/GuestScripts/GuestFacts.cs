@@ -120,12 +120,24 @@ public sealed class GuestFacts
     /// object, or a fact has the wrong JSON type.</exception>
     public static GuestFacts FromResult(GuestScriptResult result)
     {
-        if (result == null) throw new ArgumentNullException(nameof(result));
+        if (result == null)
+        {
+            throw new ArgumentNullException(nameof(result));
+        }
 
         string osType;
-        if (result.Script == GuestScripts.Get(GuestScriptKind.InspectWindows).Name) osType = "Windows";
-        else if (result.Script == GuestScripts.Get(GuestScriptKind.InspectLinux).Name) osType = "Linux";
-        else throw new FormatException($"The result of '{result.Script}' is not an inspection result; facts come from inspect-windows or inspect-linux.");
+        if (result.Script == GuestScripts.Get(GuestScriptKind.InspectWindows).Name)
+        {
+            osType = "Windows";
+        }
+        else if (result.Script == GuestScripts.Get(GuestScriptKind.InspectLinux).Name)
+        {
+            osType = "Linux";
+        }
+        else
+        {
+            throw new FormatException($"The result of '{result.Script}' is not an inspection result; facts come from inspect-windows or inspect-linux.");
+        }
 
         if (!result.Properties.TryGetValue("facts", out var facts) || facts.ValueKind != JsonValueKind.Object)
         {
@@ -151,7 +163,11 @@ public sealed class GuestFacts
             }
             f.AppxBlockers = reader.StringList(facts, "appxBlockers");
             var bitLocker = reader.Object(facts, "bitLocker");
-            if (bitLocker.HasValue) f.BitLockerOn = reader.Bool(bitLocker.Value, "osVolumeProtected", "bitLocker.");
+            if (bitLocker.HasValue)
+            {
+                f.BitLockerOn = reader.Bool(bitLocker.Value, "osVolumeProtected", "bitLocker.");
+            }
+
             f.PendingReboot = reader.StringList(facts, "pendingReboot");
             f.DvdRomDisabled = reader.Bool(facts, "dvdRomDisabled");
             f.DomainJoined = reader.Bool(facts, "domainJoined");
@@ -194,14 +210,22 @@ public sealed class GuestFacts
         public JsonElement? Object(JsonElement parent, string key)
         {
             var value = Find(parent, key);
-            if (value.HasValue && value.Value.ValueKind != JsonValueKind.Object) throw Wrong("facts." + key, "an object", value.Value);
+            if (value.HasValue && value.Value.ValueKind != JsonValueKind.Object)
+            {
+                throw Wrong("facts." + key, "an object", value.Value);
+            }
+
             return value;
         }
 
         public bool? Bool(JsonElement parent, string key, string prefix = "")
         {
             var value = Find(parent, key);
-            if (!value.HasValue) return null;
+            if (!value.HasValue)
+            {
+                return null;
+            }
+
             return value.Value.ValueKind switch
             {
                 JsonValueKind.True => true,
@@ -213,19 +237,38 @@ public sealed class GuestFacts
         public string? String(JsonElement parent, string key, string prefix = "")
         {
             var value = Find(parent, key);
-            if (!value.HasValue) return null;
-            if (value.Value.ValueKind != JsonValueKind.String) throw Wrong("facts." + prefix + key, "a string", value.Value);
+            if (!value.HasValue)
+            {
+                return null;
+            }
+
+            if (value.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Wrong("facts." + prefix + key, "a string", value.Value);
+            }
+
             return value.Value.GetString();
         }
 
         public int? Int(JsonElement parent, string key)
         {
             var value = Find(parent, key);
-            if (!value.HasValue) return null;
-            if (value.Value.ValueKind == JsonValueKind.Number && value.Value.TryGetInt32(out var number)) return number;
+            if (!value.HasValue)
+            {
+                return null;
+            }
+
+            if (value.Value.ValueKind == JsonValueKind.Number && value.Value.TryGetInt32(out var number))
+            {
+                return number;
+            }
             // Registry values sometimes arrive as text ("7").
             if (value.Value.ValueKind == JsonValueKind.String
-                && int.TryParse(value.Value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out number)) return number;
+                && int.TryParse(value.Value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out number))
+            {
+                return number;
+            }
+
             throw Wrong("facts." + key, "an integer", value.Value);
         }
 
@@ -233,13 +276,25 @@ public sealed class GuestFacts
 
         public IReadOnlyList<string>? StringList(JsonElement? value, string path)
         {
-            if (!value.HasValue || value.Value.ValueKind == JsonValueKind.Null) return null;
-            if (value.Value.ValueKind != JsonValueKind.Array) throw Wrong(path, "an array of strings", value.Value);
+            if (!value.HasValue || value.Value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.Value.ValueKind != JsonValueKind.Array)
+            {
+                throw Wrong(path, "an array of strings", value.Value);
+            }
+
             var list = new List<string>();
             var index = 0;
             foreach (var item in value.Value.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.String) throw Wrong($"{path}[{index}]", "a string", item);
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    throw Wrong($"{path}[{index}]", "a string", item);
+                }
+
                 list.Add(item.GetString()!);
                 index++;
             }
@@ -249,14 +304,26 @@ public sealed class GuestFacts
         public IReadOnlyList<GuestAdminUser>? AdminUsers(JsonElement parent, string key)
         {
             var value = Find(parent, key);
-            if (!value.HasValue) return null;
-            if (value.Value.ValueKind != JsonValueKind.Array) throw Wrong("facts." + key, "an array of objects", value.Value);
+            if (!value.HasValue)
+            {
+                return null;
+            }
+
+            if (value.Value.ValueKind != JsonValueKind.Array)
+            {
+                throw Wrong("facts." + key, "an array of objects", value.Value);
+            }
+
             var users = new List<GuestAdminUser>();
             var index = 0;
             foreach (var item in value.Value.EnumerateArray())
             {
                 var path = $"{key}[{index}].";
-                if (item.ValueKind != JsonValueKind.Object) throw Wrong($"facts.{key}[{index}]", "an object", item);
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw Wrong($"facts.{key}[{index}]", "an object", item);
+                }
+
                 var name = String(item, "name", path);
                 if (string.IsNullOrEmpty(name))
                 {
@@ -266,9 +333,15 @@ public sealed class GuestFacts
                 var uidValue = Find(item, "uid");
                 if (uidValue.HasValue)
                 {
-                    if (uidValue.Value.ValueKind != JsonValueKind.Number) throw Wrong($"facts.{path}uid", "an integer", uidValue.Value);
+                    if (uidValue.Value.ValueKind != JsonValueKind.Number)
+                    {
+                        throw Wrong($"facts.{path}uid", "an integer", uidValue.Value);
+                    }
                     // A uid beyond int.MaxValue is left unknown rather than failing the whole report.
-                    if (uidValue.Value.TryGetInt32(out var u)) uid = u;
+                    if (uidValue.Value.TryGetInt32(out var u))
+                    {
+                        uid = u;
+                    }
                 }
                 users.Add(new GuestAdminUser(name!, Bool(item, "homeExists", path), uid, String(item, "home", path), String(item, "shell", path)));
                 index++;

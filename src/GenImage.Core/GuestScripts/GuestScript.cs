@@ -62,10 +62,17 @@ public sealed class GuestScript
         var lines = new List<string>(text.Split('\n'));
         for (var i = 0; i < lines.Count; i++)
         {
-            if (lines[i].EndsWith("\r", StringComparison.Ordinal)) lines[i] = lines[i].Substring(0, lines[i].Length - 1);
+            if (lines[i].EndsWith("\r", StringComparison.Ordinal))
+            {
+                lines[i] = lines[i].Substring(0, lines[i].Length - 1);
+            }
         }
         // The file's final newline ends the last line; it does not start another one.
-        if (lines.Count > 0 && lines[lines.Count - 1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        if (lines.Count > 0 && lines[lines.Count - 1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
         return lines.AsReadOnly();
     }
 }

@@ -70,9 +70,17 @@ public sealed class GuestScriptResult
         for (var i = lines.Length - 1; i >= 0 && json == null; i--)
         {
             var line = lines[i].Trim();
-            if (!line.StartsWith(LinePrefix, StringComparison.Ordinal)) continue;
+            if (!line.StartsWith(LinePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var rest = line.Substring(LinePrefix.Length);
-            if (rest.Length > 0 && !char.IsWhiteSpace(rest[0])) continue;
+            if (rest.Length > 0 && !char.IsWhiteSpace(rest[0]))
+            {
+                continue;
+            }
+
             json = rest.Trim();
         }
         if (json == null)

@@ -26,7 +26,10 @@ public static class GuestScripts
     {
         foreach (var script in All)
         {
-            if (script.Kind == kind) return script;
+            if (script.Kind == kind)
+            {
+                return script;
+            }
         }
         throw new ArgumentOutOfRangeException(nameof(kind), kind, "There is no guest script of this kind.");
     }
@@ -45,8 +48,16 @@ public static class GuestScripts
 
     private static bool IsWindows(string osType)
     {
-        if (string.Equals(osType, "Windows", StringComparison.OrdinalIgnoreCase)) return true;
-        if (string.Equals(osType, "Linux", StringComparison.OrdinalIgnoreCase)) return false;
+        if (string.Equals(osType, "Windows", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (string.Equals(osType, "Linux", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         throw new ArgumentException(
             $"The OS type '{osType}' is not supported; guest scripts exist for 'Windows' and 'Linux'.", nameof(osType));
     }

@@ -61,7 +61,11 @@ public sealed class GuestInspector
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async Task<GuestInspection> InspectAsync(SourceVm vm, CancellationToken cancellationToken)
     {
-        if (vm == null) throw new ArgumentNullException(nameof(vm));
+        if (vm == null)
+        {
+            throw new ArgumentNullException(nameof(vm));
+        }
+
         GuestScript script;
         try
         {
@@ -93,7 +97,11 @@ public sealed class GuestInspector
         try
         {
             var facts = GuestFacts.FromResult(result!);
-            if (!result!.Succeeded) _log.Warning($"{script.Name} on '{vm.Name}' reported: {result.Message}");
+            if (!result!.Succeeded)
+            {
+                _log.Warning($"{script.Name} on '{vm.Name}' reported: {result.Message}");
+            }
+
             _log.Debug($"{script.Name} on '{vm.Name}': {result.Status}: {result.Message}");
             return new GuestInspection(vm.Id, script.Name, facts, null, watch.Elapsed, null);
         }

@@ -16,7 +16,11 @@ public sealed class Deadline : IDisposable
 
     public Deadline(TimeSpan limit, string parameterName, CancellationToken caller)
     {
-        if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(limit), limit, "A time limit must be positive.");
+        if (limit <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "A time limit must be positive.");
+        }
+
         Limit = limit;
         ParameterName = parameterName;
         _caller = caller;
@@ -38,7 +42,11 @@ public sealed class Deadline : IDisposable
     /// </summary>
     public GenImageException? Check(string whatWasWaitedFor, string? target)
     {
-        if (!Expired) return null;
+        if (!Expired)
+        {
+            return null;
+        }
+
         return new GenImageException(ErrorIds.Timeout, GenImageErrorKind.OperationTimeout,
             $"Timed out after {Limit.TotalSeconds:0} s while {whatWasWaitedFor}. " +
             $"The limit is set by {ParameterName} (now {Limit.TotalSeconds:0}); raise it, or check the resource in the portal: " +

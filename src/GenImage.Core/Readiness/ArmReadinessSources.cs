@@ -14,7 +14,11 @@ public sealed class ArmReadinessSources : IReadinessSources
 
     public ArmReadinessSources(GenImageConnection connection)
     {
-        if (connection == null) throw new ArgumentNullException(nameof(connection));
+        if (connection == null)
+        {
+            throw new ArgumentNullException(nameof(connection));
+        }
+
         _galleries = new ArmGalleryOperations(connection);
     }
 

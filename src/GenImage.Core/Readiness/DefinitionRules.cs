@@ -21,9 +21,17 @@ internal static class DefinitionRules
 
     private static Outcome OsType(RuleContext c)
     {
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
         var source = c.SourceOsType;
-        if (string.IsNullOrEmpty(source)) return Outcome.Skip("the source's OS type is not known");
+        if (string.IsNullOrEmpty(source))
+        {
+            return Outcome.Skip("the source's OS type is not known");
+        }
+
         var outcome = Same(source, c.Definition.OsType)
             ? Outcome.Pass($"The source and the definition '{c.Definition.Name}' are both {c.Definition.OsType}.")
             : Outcome.Fail($"The source is {source}, but the definition '{c.Definition.Name}' is {c.Definition.OsType}.");
@@ -32,7 +40,11 @@ internal static class DefinitionRules
 
     private static Outcome OsState(RuleContext c)
     {
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
         var state = c.Definition.OsState;
         Outcome With(Outcome o) => o.With("definitionOsState", state).With("sourceKind", SourceRules.Describe(c.Kind))
             .With("willGeneralize", c.Input.WillGeneralize);
@@ -57,18 +69,38 @@ internal static class DefinitionRules
 
     internal static string? NormalizeGeneration(string? g)
     {
-        if (string.IsNullOrWhiteSpace(g)) return null;
+        if (string.IsNullOrWhiteSpace(g))
+        {
+            return null;
+        }
+
         var t = g!.Trim().ToUpperInvariant();
-        if (t == "V1" || t == "1" || t == "GEN1") return "V1";
-        if (t == "V2" || t == "2" || t == "GEN2") return "V2";
+        if (t == "V1" || t == "1" || t == "GEN1")
+        {
+            return "V1";
+        }
+
+        if (t == "V2" || t == "2" || t == "GEN2")
+        {
+            return "V2";
+        }
+
         return g.Trim();
     }
 
     private static Outcome Generation(RuleContext c)
     {
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
         var source = NormalizeGeneration(c.SourceHyperVGeneration);
-        if (source == null) return Outcome.Skip("the source's Hyper-V generation is not known (a deallocated VM does not report it)");
+        if (source == null)
+        {
+            return Outcome.Skip("the source's Hyper-V generation is not known (a deallocated VM does not report it)");
+        }
+
         var definition = NormalizeGeneration(c.Definition.HyperVGeneration) ?? "V1";
         var outcome = source == definition
             ? Outcome.Pass($"The source and the definition '{c.Definition.Name}' are both Hyper-V generation {definition}.")
@@ -80,8 +112,16 @@ internal static class DefinitionRules
 
     private static Outcome SecurityType(RuleContext c)
     {
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
-        if (c.Vm == null) return Outcome.Skip("the security type of a source that is not a VM is not known");
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
+        if (c.Vm == null)
+        {
+            return Outcome.Skip("the security type of a source that is not a VM is not known");
+        }
+
         var source = string.IsNullOrEmpty(c.Vm.SecurityType) ? "Standard" : c.Vm.SecurityType;
         var definition = string.IsNullOrEmpty(c.Definition.SecurityType) ? "Standard" : c.Definition.SecurityType;
         var generation = NormalizeGeneration(c.SourceHyperVGeneration);
@@ -131,9 +171,17 @@ internal static class DefinitionRules
 
     private static Outcome Architecture(RuleContext c)
     {
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
         var source = c.SourceArchitecture(out var basis);
-        if (source == null) return Outcome.Skip("the source's architecture is not known (no VM size)");
+        if (source == null)
+        {
+            return Outcome.Skip("the source's architecture is not known (no VM size)");
+        }
+
         var definition = string.IsNullOrEmpty(c.Definition.Architecture) ? "x64" : c.Definition.Architecture;
         var outcome = Same(source, definition)
             ? Outcome.Pass($"The source and the definition '{c.Definition.Name}' are both {definition}.")
@@ -143,9 +191,17 @@ internal static class DefinitionRules
 
     private static Outcome DiskController(RuleContext c)
     {
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
         var size = c.Vm?.VmSize;
-        if (string.IsNullOrEmpty(size)) return Outcome.Skip("the source VM's size is not known");
+        if (string.IsNullOrEmpty(size))
+        {
+            return Outcome.Skip("the source VM's size is not known");
+        }
+
         var nvmeOnly = VmSizes.IsNvmeOnly(size!);
         var declared = c.Definition.DiskControllerTypes;
         var definitionHasNvme = declared != null && declared.IndexOf("NVMe", StringComparison.OrdinalIgnoreCase) >= 0;
@@ -159,9 +215,17 @@ internal static class DefinitionRules
 
     private static Outcome PurchasePlan(RuleContext c)
     {
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
         var source = c.Input.SourcePurchasePlan;
-        if (source == null) return Outcome.Skip("the source's purchase plan was not read");
+        if (source == null)
+        {
+            return Outcome.Skip("the source's purchase plan was not read");
+        }
+
         var definition = string.IsNullOrWhiteSpace(c.Definition.PurchasePlan) ? null : c.Definition.PurchasePlan!.Trim();
         Outcome With(Outcome o) => o.With("sourcePurchasePlan", source.Length == 0 ? null : source).With("definitionPurchasePlan", definition);
         if (source.Length == 0)

@@ -48,13 +48,23 @@ internal static class GuestRules
     private static Outcome? Precondition(RuleContext c, string osType, bool identityRule, bool sysprepOnly)
     {
         var facts = c.Input.Guest;
-        if (facts == null) return Outcome.Skip(c.Input.GuestUnavailableReason ?? NotInspected);
+        if (facts == null)
+        {
+            return Outcome.Skip(c.Input.GuestUnavailableReason ?? NotInspected);
+        }
+
         if (!string.Equals(facts.OsType, osType, StringComparison.OrdinalIgnoreCase))
+        {
             return Outcome.Skip($"the rule applies to {osType} guests; this guest is {facts.OsType}");
+        }
+
         if ((identityRule || sysprepOnly) && c.DefinitionIsSpecialized)
+        {
             return Outcome.Skip(identityRule
                 ? "the definition is Specialized, and a specialized image keeps the machine's identity by design"
                 : "the definition is Specialized, so Sysprep does not run");
+        }
+
         return null;
     }
 
@@ -70,12 +80,20 @@ internal static class GuestRules
     {
         var vm = c.Vm;
         var facts = c.Input.Guest;
-        if (vm != null && vm.IsGeneralized) return Outcome.Skip("the VM is generalized; its agent no longer runs until a new VM is made from the image");
+        if (vm != null && vm.IsGeneralized)
+        {
+            return Outcome.Skip("the VM is generalized; its agent no longer runs until a new VM is made from the image");
+        }
+
         var running = vm != null && string.Equals(vm.PowerState, "running", StringComparison.OrdinalIgnoreCase);
         var instanceStatus = running ? vm!.AgentStatus : null;
         if (facts == null && instanceStatus == null)
         {
-            if (c.Input.GuestUnavailableReason != null) return Outcome.Skip(c.Input.GuestUnavailableReason);
+            if (c.Input.GuestUnavailableReason != null)
+            {
+                return Outcome.Skip(c.Input.GuestUnavailableReason);
+            }
+
             return Outcome.Skip(running
                 ? "the guest was not inspected and the VM's instance view reports no agent status"
                 : "the guest was not inspected and the VM is not running, so its agent status is not known");
@@ -83,13 +101,26 @@ internal static class GuestRules
         var problems = new List<string>();
         if (facts != null)
         {
-            if (facts.AgentInstalled == false) problems.Add(facts.OsType == "Windows" ? "the WindowsAzureGuestAgent service is not installed" : "waagent is not installed");
+            if (facts.AgentInstalled == false)
+            {
+                problems.Add(facts.OsType == "Windows" ? "the WindowsAzureGuestAgent service is not installed" : "waagent is not installed");
+            }
+
             if (facts.OsType == "Windows" && facts.AgentStatus != null && !string.Equals(facts.AgentStatus, "Running", StringComparison.OrdinalIgnoreCase))
+            {
                 problems.Add($"the WindowsAzureGuestAgent service is {facts.AgentStatus}");
-            if (facts.OsType == "Linux" && facts.AgentConfigured == false) problems.Add("/etc/waagent.conf is missing");
+            }
+
+            if (facts.OsType == "Linux" && facts.AgentConfigured == false)
+            {
+                problems.Add("/etc/waagent.conf is missing");
+            }
         }
         if (instanceStatus != null && !string.Equals(instanceStatus, "Ready", StringComparison.OrdinalIgnoreCase))
+        {
             problems.Add($"the VM's instance view reports the agent as '{instanceStatus}'");
+        }
+
         var outcome = problems.Count > 0
             ? Outcome.Fail("The Azure VM agent is not ready: " + string.Join("; ", problems) + ". Run Command cannot prepare the guest, and an image without a working agent fails to provision.")
             : Outcome.Pass((facts?.AgentVersion ?? vm?.AgentVersion) is string version && version.Length > 0
@@ -106,9 +137,17 @@ internal static class GuestRules
     private static Outcome Leftover(RuleContext c, Func<GuestFacts, IReadOnlyList<string>?> read, string what, string fact)
     {
         var pre = Precondition(c, "Linux", identityRule: true, sysprepOnly: false);
-        if (pre != null) return pre;
+        if (pre != null)
+        {
+            return pre;
+        }
+
         var list = read(c.Input.Guest!);
-        if (list == null) return Unknown(fact);
+        if (list == null)
+        {
+            return Unknown(fact);
+        }
+
         return (list.Count == 0
                 ? Outcome.Pass($"No {what} were found.")
                 : Outcome.Fail($"Found {what}: {string.Join(", ", list)}.{LeftoverTail(c)}", LeftoverSeverity(c)))
@@ -118,9 +157,17 @@ internal static class GuestRules
     private static Outcome MachineId(RuleContext c)
     {
         var pre = Precondition(c, "Linux", identityRule: true, sysprepOnly: false);
-        if (pre != null) return pre;
+        if (pre != null)
+        {
+            return pre;
+        }
+
         var present = c.Input.Guest!.MachineIdPresent;
-        if (present == null) return Unknown("machineId");
+        if (present == null)
+        {
+            return Unknown("machineId");
+        }
+
         return (present == false
                 ? Outcome.Pass("/etc/machine-id is empty.")
                 : Outcome.Fail("/etc/machine-id has content; every VM made from the image would share it." + LeftoverTail(c), LeftoverSeverity(c)))
@@ -130,9 +177,17 @@ internal static class GuestRules
     private static Outcome AdminUsers(RuleContext c)
     {
         var pre = Precondition(c, "Linux", identityRule: true, sysprepOnly: false);
-        if (pre != null) return pre;
+        if (pre != null)
+        {
+            return pre;
+        }
+
         var users = c.Input.Guest!.AdminUsers;
-        if (users == null) return Unknown("adminUsers");
+        if (users == null)
+        {
+            return Unknown("adminUsers");
+        }
+
         var described = users.Select(u => u.HomeExists == true ? $"{u.Name} (home {u.Home ?? "/home/" + u.Name})" : u.Name).ToList();
         return (users.Count == 0
                 ? Outcome.Pass("No interactive user account or home directory was found.")
@@ -145,9 +200,17 @@ internal static class GuestRules
     private static Outcome ProvisioningState(RuleContext c)
     {
         var pre = Precondition(c, "Linux", identityRule: true, sysprepOnly: false);
-        if (pre != null) return pre;
+        if (pre != null)
+        {
+            return pre;
+        }
+
         var facts = c.Input.Guest!;
-        if (facts.CloudInitState == null && facts.WaagentState == null) return Unknown("cloudInitState/waagentState");
+        if (facts.CloudInitState == null && facts.WaagentState == null)
+        {
+            return Unknown("cloudInitState/waagentState");
+        }
+
         var found = (facts.CloudInitState ?? Array.Empty<string>()).Concat(facts.WaagentState ?? Array.Empty<string>()).ToList();
         return (found.Count == 0
                 ? Outcome.Pass("No cloud-init or waagent provisioning state was found.")
@@ -159,9 +222,17 @@ internal static class GuestRules
         string pass, Func<string, string> fail)
     {
         var pre = Precondition(c, "Windows", identityRule: false, sysprepOnly: sysprepOnly);
-        if (pre != null) return pre;
+        if (pre != null)
+        {
+            return pre;
+        }
+
         var list = read(c.Input.Guest!);
-        if (list == null) return Unknown(fact);
+        if (list == null)
+        {
+            return Unknown(fact);
+        }
+
         return (list.Count == 0 ? Outcome.Pass(pass) : Outcome.Fail(fail(string.Join(", ", list)))).With(fact, list);
     }
 
@@ -169,18 +240,34 @@ internal static class GuestRules
         string pass, string fail)
     {
         var pre = Precondition(c, "Windows", identityRule: false, sysprepOnly: sysprepOnly);
-        if (pre != null) return pre;
+        if (pre != null)
+        {
+            return pre;
+        }
+
         var value = read(c.Input.Guest!);
-        if (value == null) return Unknown(fact);
+        if (value == null)
+        {
+            return Unknown(fact);
+        }
+
         return (value.Value == badWhen ? Outcome.Fail(fail) : Outcome.Pass(pass)).With(fact, value);
     }
 
     private static Outcome DomainJoined(RuleContext c)
     {
         var pre = Precondition(c, "Windows", identityRule: false, sysprepOnly: false);
-        if (pre != null) return pre;
+        if (pre != null)
+        {
+            return pre;
+        }
+
         var facts = c.Input.Guest!;
-        if (facts.DomainJoined == null) return Unknown("domainJoined");
+        if (facts.DomainJoined == null)
+        {
+            return Unknown("domainJoined");
+        }
+
         return (facts.DomainJoined == true
                 ? Outcome.Fail($"The VM is joined to the domain '{facts.Domain ?? "(unknown)"}'; generalizing removes the domain trust.")
                 : Outcome.Pass("The VM is not domain joined."))

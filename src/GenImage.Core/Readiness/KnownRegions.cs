@@ -85,7 +85,11 @@ public static class KnownRegions
     /// <summary>The name ARM uses in requests: <c>"West Europe"</c> becomes <c>"westeurope"</c>.</summary>
     public static string Normalize(string name)
     {
-        if (name == null) throw new ArgumentNullException(nameof(name));
+        if (name == null)
+        {
+            throw new ArgumentNullException(nameof(name));
+        }
+
         var chars = name.Trim().Where(c => !char.IsWhiteSpace(c)).Select(char.ToLowerInvariant).ToArray();
         return new string(chars);
     }

@@ -16,7 +16,11 @@ internal static class OperationsRules
     private static Outcome RequiredTags(RuleContext c)
     {
         var tags = c.Vm?.Tags ?? c.Input.SourceVersion?.Tags;
-        if (tags == null) return Outcome.Skip("the source's tags were not read");
+        if (tags == null)
+        {
+            return Outcome.Skip("the source's tags were not read");
+        }
+
         var required = c.Input.RequiredTags.Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
         var missing = required.Where(t => !tags.TryGetValue(t, out var v) || string.IsNullOrWhiteSpace(v)).ToList();
         return (missing.Count == 0
@@ -28,7 +32,11 @@ internal static class OperationsRules
     private static Outcome NotLeftRunning(RuleContext c)
     {
         var vm = c.Vm;
-        if (vm == null) return Outcome.Skip("the source is not a virtual machine that was read");
+        if (vm == null)
+        {
+            return Outcome.Skip("the source is not a virtual machine that was read");
+        }
+
         var running = string.Equals(vm.PowerState, "running", StringComparison.OrdinalIgnoreCase)
                       || string.Equals(vm.PowerState, "starting", StringComparison.OrdinalIgnoreCase);
         Outcome With(Outcome o) => o.With("powerState", vm.PowerState).With("willGeneralize", c.Input.WillGeneralize);
@@ -38,8 +46,16 @@ internal static class OperationsRules
                 ? Outcome.Fail($"The source VM '{vm.Name}' of version {c.Input.Version.Name} is still running.")
                 : Outcome.Pass($"The source VM '{vm.Name}' of version {c.Input.Version.Name} is {vm.PowerState}."));
         }
-        if (!running) return With(Outcome.Pass($"The source VM '{vm.Name}' is {vm.PowerState}."));
-        if (c.Input.WillGeneralize) return With(Outcome.Pass($"The source VM '{vm.Name}' is running; generalizing deallocates it before capture."));
+        if (!running)
+        {
+            return With(Outcome.Pass($"The source VM '{vm.Name}' is {vm.PowerState}."));
+        }
+
+        if (c.Input.WillGeneralize)
+        {
+            return With(Outcome.Pass($"The source VM '{vm.Name}' is running; generalizing deallocates it before capture."));
+        }
+
         return With(Outcome.Fail($"The source VM '{vm.Name}' is running and this run does not stop it; it will still be running after capture."));
     }
 }

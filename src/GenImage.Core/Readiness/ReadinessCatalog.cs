@@ -225,7 +225,11 @@ public static class ReadinessCatalog
     /// <exception cref="KeyNotFoundException">No rule has the id; the message lists the ids.</exception>
     public static ReadinessRuleInfo Get(string id)
     {
-        if (id != null && ById.TryGetValue(id.Trim(), out var rule)) return Copy(rule);
+        if (id != null && ById.TryGetValue(id.Trim(), out var rule))
+        {
+            return Copy(rule);
+        }
+
         throw new KeyNotFoundException(
             $"There is no readiness rule '{id}'. The rules are: {string.Join(", ", Table.Select(r => r.Id))}.");
     }

@@ -86,9 +86,15 @@ public sealed class ReadinessChecker
 
     public async Task<ReadinessReport> CheckAsync(ReadinessCheckOptions options, CancellationToken cancellationToken)
     {
-        if (options == null) throw new ArgumentNullException(nameof(options));
+        if (options == null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
         if ((options.VmId == null) == (options.VersionId == null))
+        {
             throw new ArgumentException("Give either a VM id or a version id.", nameof(options));
+        }
 
         var input = new ReadinessInput
         {
@@ -103,9 +109,15 @@ public sealed class ReadinessChecker
         if (options.RequiredTags != null)
         {
             input.RequiredTags.Clear();
-            foreach (var t in options.RequiredTags) input.RequiredTags.Add(t);
+            foreach (var t in options.RequiredTags)
+            {
+                input.RequiredTags.Add(t);
+            }
         }
-        foreach (var r in options.TargetRegions) input.TargetRegions.Add(r);
+        foreach (var r in options.TargetRegions)
+        {
+            input.TargetRegions.Add(r);
+        }
 
         GuestInspection? inspection = null;
         string target;
@@ -157,7 +169,10 @@ public sealed class ReadinessChecker
                     // A version carries its definition's plan (a managed image's plan is not visible through ARM: GI2007 skips).
                     var address = Gallery.GalleryIds.ParseVersion(version.SourceId);
                     var sourceDefinition = await _sources.GetDefinitionAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false);
-                    if (sourceDefinition != null) input.SourcePurchasePlan = sourceDefinition.PurchasePlan ?? string.Empty;
+                    if (sourceDefinition != null)
+                    {
+                        input.SourcePurchasePlan = sourceDefinition.PurchasePlan ?? string.Empty;
+                    }
                 }
             }
             input.GuestUnavailableReason = "a published version's guest cannot be inspected; Test-ImageDeployment boots it";
@@ -166,8 +181,11 @@ public sealed class ReadinessChecker
         if (options.DefinitionName != null)
         {
             if (options.GalleryName == null || galleryGroup == null)
+            {
                 throw new GenImageException(ErrorIds.InvalidResourceId, GenImageErrorKind.InvalidArgument,
                     "A definition needs its gallery: give -GalleryName (and -GalleryResourceGroupName when the gallery is not in the VM's resource group).");
+            }
+
             _log.Verbose($"Reading the image definition '{options.DefinitionName}' of gallery '{options.GalleryName}' in '{galleryGroup}'.");
             input.Definition = await _sources.GetDefinitionAsync(galleryGroup, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false)
                 ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
@@ -225,7 +243,11 @@ public sealed class ReadinessChecker
         if (!running)
         {
             input.GuestUnavailableReason = $"the VM is {vm.PowerState}; the guest can only be inspected while it runs";
-            if (inspect == true) _log.Warning($"The guest of '{vm.Name}' was not inspected: {input.GuestUnavailableReason}.");
+            if (inspect == true)
+            {
+                _log.Warning($"The guest of '{vm.Name}' was not inspected: {input.GuestUnavailableReason}.");
+            }
+
             return null;
         }
         if (inspect == null && !agentReady)

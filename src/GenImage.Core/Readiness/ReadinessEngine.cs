@@ -20,12 +20,20 @@ public static class ReadinessEngine
     /// <summary>One finding per selected rule (Pass, Fail, or Skipped with the reason), ordered by rule id.</summary>
     public static IReadOnlyList<ReadinessFinding> Evaluate(ReadinessInput input, ReadinessSelection? selection = null)
     {
-        if (input == null) throw new ArgumentNullException(nameof(input));
+        if (input == null)
+        {
+            throw new ArgumentNullException(nameof(input));
+        }
+
         var context = new RuleContext(input);
         var findings = new List<ReadinessFinding>();
         foreach (var rule in ReadinessCatalog.Rules)
         {
-            if (selection != null && !selection.Selects(rule)) continue;
+            if (selection != null && !selection.Selects(rule))
+            {
+                continue;
+            }
+
             findings.Add(RuleSet.Evaluate(rule.Id, context));
         }
         return findings.AsReadOnly();

@@ -20,10 +20,26 @@ public sealed class ReadinessSelection
     /// <summary>True when the rule is selected.</summary>
     public bool Selects(ReadinessRuleInfo rule)
     {
-        if (rule == null) throw new ArgumentNullException(nameof(rule));
-        if (Categories.Count > 0 && !Categories.Contains(rule.Category)) return false;
-        if (Include.Count > 0 && !MatchesAny(Include, rule.Id)) return false;
-        if (Exclude.Count > 0 && MatchesAny(Exclude, rule.Id)) return false;
+        if (rule == null)
+        {
+            throw new ArgumentNullException(nameof(rule));
+        }
+
+        if (Categories.Count > 0 && !Categories.Contains(rule.Category))
+        {
+            return false;
+        }
+
+        if (Include.Count > 0 && !MatchesAny(Include, rule.Id))
+        {
+            return false;
+        }
+
+        if (Exclude.Count > 0 && MatchesAny(Exclude, rule.Id))
+        {
+            return false;
+        }
+
         return true;
     }
 
@@ -31,8 +47,15 @@ public sealed class ReadinessSelection
     {
         foreach (var pattern in patterns)
         {
-            if (string.IsNullOrWhiteSpace(pattern)) continue;
-            if (Wildcard(pattern.Trim()).IsMatch(id)) return true;
+            if (string.IsNullOrWhiteSpace(pattern))
+            {
+                continue;
+            }
+
+            if (Wildcard(pattern.Trim()).IsMatch(id))
+            {
+                return true;
+            }
         }
         return false;
     }

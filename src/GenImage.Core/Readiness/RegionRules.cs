@@ -30,7 +30,11 @@ internal static class RegionRules
 
     private static Outcome ValidNames(RuleContext c)
     {
-        if (c.Regions.Count == 0) return Outcome.Skip(NoRegions);
+        if (c.Regions.Count == 0)
+        {
+            return Outcome.Skip(NoRegions);
+        }
+
         var known = c.Input.KnownRegions.Count > 0 ? c.Input.KnownRegions : KnownRegions.All;
         var unknown = c.Regions.Select(r => r.Name).Where(n => !known.Contains(KnownRegions.Normalize(n))).ToList();
         return (unknown.Count == 0
@@ -41,9 +45,17 @@ internal static class RegionRules
 
     private static Outcome SourceRegionIncluded(RuleContext c)
     {
-        if (c.Regions.Count == 0) return Outcome.Skip(NoRegions);
+        if (c.Regions.Count == 0)
+        {
+            return Outcome.Skip(NoRegions);
+        }
+
         var location = c.SourceLocation;
-        if (string.IsNullOrEmpty(location)) return Outcome.Skip("the source's region is not known");
+        if (string.IsNullOrEmpty(location))
+        {
+            return Outcome.Skip("the source's region is not known");
+        }
+
         var normalized = KnownRegions.Normalize(location!);
         var included = c.Regions.Any(r => KnownRegions.Normalize(r.Name) == normalized);
         return (included
@@ -55,7 +67,11 @@ internal static class RegionRules
 
     private static Outcome ReplicaCounts(RuleContext c)
     {
-        if (c.Regions.Count == 0) return Outcome.Skip(NoRegions);
+        if (c.Regions.Count == 0)
+        {
+            return Outcome.Skip(NoRegions);
+        }
+
         var counts = c.Regions.ToDictionary(r => r.Name, r => (object?)r.ReplicaCount, StringComparer.OrdinalIgnoreCase);
         var invalid = c.Regions.Where(r => r.ReplicaCount < MinReplicas || r.ReplicaCount > MaxReplicas).ToList();
         if (invalid.Count > 0)
@@ -80,7 +96,11 @@ internal static class RegionRules
 
     private static Outcome StorageType(RuleContext c)
     {
-        if (c.Regions.Count == 0) return Outcome.Skip(NoRegions);
+        if (c.Regions.Count == 0)
+        {
+            return Outcome.Skip(NoRegions);
+        }
+
         var bad = c.Regions.Where(r => !StorageTypes.Contains(r.StorageAccountType, StringComparer.OrdinalIgnoreCase)).ToList();
         return (bad.Count == 0
                 ? Outcome.Pass("Every target region uses a valid storage account type.")
@@ -90,9 +110,17 @@ internal static class RegionRules
 
     private static Outcome ZoneRedundancy(RuleContext c)
     {
-        if (c.Regions.Count == 0) return Outcome.Skip(NoRegions);
+        if (c.Regions.Count == 0)
+        {
+            return Outcome.Skip(NoRegions);
+        }
+
         var zrs = c.Regions.Where(r => string.Equals(r.StorageAccountType, "Standard_ZRS", StringComparison.OrdinalIgnoreCase)).ToList();
-        if (zrs.Count == 0) return Outcome.Pass("No target region asks for zone-redundant storage.").With("zrsRegions", new List<string>());
+        if (zrs.Count == 0)
+        {
+            return Outcome.Pass("No target region asks for zone-redundant storage.").With("zrsRegions", new List<string>());
+        }
+
         var noZones = zrs.Where(r => KnownRegions.IsKnown(r.Name) && !KnownRegions.SupportsZones(r.Name)).Select(r => r.Name).ToList();
         return (noZones.Count == 0
                 ? Outcome.Pass($"Zone-redundant storage is asked only in regions with availability zones ({string.Join(", ", zrs.Select(r => r.Name))}).")

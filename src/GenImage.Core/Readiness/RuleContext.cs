@@ -21,10 +21,18 @@ internal sealed class RuleContext
     {
         Input = input;
         SourceId = input.SourceId ?? input.SourceVm?.Id ?? input.SourceVersion?.Id;
-        if (string.IsNullOrEmpty(SourceId)) SourceId = null;
+        if (string.IsNullOrEmpty(SourceId))
+        {
+            SourceId = null;
+        }
+
         Kind = ClassifySource(SourceId, input);
         VersionName = input.VersionName ?? input.Version?.Name;
-        if (string.IsNullOrWhiteSpace(VersionName)) VersionName = null;
+        if (string.IsNullOrWhiteSpace(VersionName))
+        {
+            VersionName = null;
+        }
+
         CheckingExistingVersion = input.Version != null && input.VersionName == null;
 
         if (input.TargetRegions.Count > 0)
@@ -90,16 +98,32 @@ internal sealed class RuleContext
     {
         get
         {
-            if (Input.Version != null && Input.Version.Id.Length > 0) return Input.Version.Id;
-            if (Definition != null && Definition.Id.Length > 0 && VersionName != null) return Definition.Id + "/versions/" + VersionName;
-            if (Definition != null && Definition.Id.Length > 0) return Definition.Id;
+            if (Input.Version != null && Input.Version.Id.Length > 0)
+            {
+                return Input.Version.Id;
+            }
+
+            if (Definition != null && Definition.Id.Length > 0 && VersionName != null)
+            {
+                return Definition.Id + "/versions/" + VersionName;
+            }
+
+            if (Definition != null && Definition.Id.Length > 0)
+            {
+                return Definition.Id;
+            }
+
             return VersionName ?? SourceTarget;
         }
     }
 
     private static SourceKind ClassifySource(string? sourceId, ReadinessInput input)
     {
-        if (sourceId == null) return input.SourceVm != null ? SourceKind.VirtualMachine : SourceKind.None;
+        if (sourceId == null)
+        {
+            return input.SourceVm != null ? SourceKind.VirtualMachine : SourceKind.None;
+        }
+
         return Classify(sourceId);
     }
 
@@ -115,13 +139,29 @@ internal sealed class RuleContext
         {
             return SourceKind.Unsupported;
         }
-        if (!parts[5].Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase)) return SourceKind.Unsupported;
+        if (!parts[5].Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceKind.Unsupported;
+        }
+
         var type = parts[6];
-        if (parts.Length == 8 && type.Equals("virtualMachines", StringComparison.OrdinalIgnoreCase)) return SourceKind.VirtualMachine;
-        if (parts.Length == 8 && type.Equals("images", StringComparison.OrdinalIgnoreCase)) return SourceKind.ManagedImage;
+        if (parts.Length == 8 && type.Equals("virtualMachines", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceKind.VirtualMachine;
+        }
+
+        if (parts.Length == 8 && type.Equals("images", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceKind.ManagedImage;
+        }
+
         if (parts.Length == 12 && type.Equals("galleries", StringComparison.OrdinalIgnoreCase)
             && parts[8].Equals("images", StringComparison.OrdinalIgnoreCase)
-            && parts[10].Equals("versions", StringComparison.OrdinalIgnoreCase)) return SourceKind.GalleryImageVersion;
+            && parts[10].Equals("versions", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceKind.GalleryImageVersion;
+        }
+
         return SourceKind.Unsupported;
     }
 

@@ -19,9 +19,16 @@ internal static class RuleSet
         OperationsRules.Register(map);
         foreach (var rule in ReadinessCatalog.Rules)
         {
-            if (!map.ContainsKey(rule.Id)) throw new InvalidOperationException($"The readiness rule {rule.Id} has no implementation.");
+            if (!map.ContainsKey(rule.Id))
+            {
+                throw new InvalidOperationException($"The readiness rule {rule.Id} has no implementation.");
+            }
         }
-        if (map.Count != ReadinessCatalog.Rules.Count) throw new InvalidOperationException("A readiness rule implementation has no catalogue entry.");
+        if (map.Count != ReadinessCatalog.Rules.Count)
+        {
+            throw new InvalidOperationException("A readiness rule implementation has no catalogue entry.");
+        }
+
         return map;
     }
 
@@ -53,7 +60,11 @@ internal static class RuleSet
             Remediation = outcome.Status == FindingStatus.Fail ? outcome.Remediation ?? info.Fix : string.Empty,
             SkipReason = outcome.SkipReason,
         };
-        foreach (var pair in outcome.Evidence) finding.Evidence[pair.Key] = pair.Value;
+        foreach (var pair in outcome.Evidence)
+        {
+            finding.Evidence[pair.Key] = pair.Value;
+        }
+
         return finding;
     }
 

@@ -31,7 +31,11 @@ internal static class SourceRules
 
     private static Outcome SourceExists(RuleContext c)
     {
-        if (c.Kind == SourceKind.None) return Outcome.Skip("no source was given");
+        if (c.Kind == SourceKind.None)
+        {
+            return Outcome.Skip("no source was given");
+        }
+
         var id = c.SourceId ?? c.SourceTarget;
         if (c.Kind == SourceKind.Unsupported)
         {
@@ -77,9 +81,21 @@ internal static class SourceRules
 
     private static Outcome OsStateFits(RuleContext c)
     {
-        if (c.Kind != SourceKind.VirtualMachine) return Outcome.Skip("the source is not a virtual machine");
-        if (c.Vm == null) return Outcome.Skip("the source VM was not read");
-        if (c.Definition == null) return Outcome.Skip("no image definition was given");
+        if (c.Kind != SourceKind.VirtualMachine)
+        {
+            return Outcome.Skip("the source is not a virtual machine");
+        }
+
+        if (c.Vm == null)
+        {
+            return Outcome.Skip("the source VM was not read");
+        }
+
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("no image definition was given");
+        }
+
         var vm = c.Vm;
         var defState = c.Definition.OsState;
         Outcome With(Outcome o) => o.With("vmOsState", vm.OsState ?? "not generalized").With("powerState", vm.PowerState)
@@ -87,7 +103,11 @@ internal static class SourceRules
 
         if (string.Equals(defState, "Generalized", StringComparison.OrdinalIgnoreCase))
         {
-            if (vm.IsGeneralized) return With(Outcome.Pass($"The VM '{vm.Name}' is generalized, as the Generalized definition requires."));
+            if (vm.IsGeneralized)
+            {
+                return With(Outcome.Pass($"The VM '{vm.Name}' is generalized, as the Generalized definition requires."));
+            }
+
             if (c.Input.WillGeneralize)
             {
                 return With(Outcome.Pass($"The VM '{vm.Name}' is not generalized yet ({vm.PowerState}); this run prepares and generalizes it before capture."));
@@ -111,7 +131,11 @@ internal static class SourceRules
 
     private static Outcome NotReused(RuleContext c)
     {
-        if (c.Vm == null) return Outcome.Skip("the source is not a virtual machine that was read");
+        if (c.Vm == null)
+        {
+            return Outcome.Skip("the source is not a virtual machine that was read");
+        }
+
         var vm = c.Vm;
         if (!vm.IsGeneralized)
         {
@@ -144,7 +168,11 @@ internal static class SourceRules
     {
         int? size = c.Vm?.OsDiskSizeGB ?? c.Input.SourceVersion?.OsDiskSizeGB;
         string? type = c.Vm?.OsDiskStorageAccountType;
-        if (size == null && type == null) return Outcome.Skip("the source's OS disk size and type are not known");
+        if (size == null && type == null)
+        {
+            return Outcome.Skip("the source's OS disk size and type are not known");
+        }
+
         var generation = c.Definition?.HyperVGeneration ?? c.SourceHyperVGeneration;
         var isGen1 = string.Equals(generation, "V1", StringComparison.OrdinalIgnoreCase);
         var limit = isGen1 ? Gen1MaxOsDiskGB : GalleryMaxOsDiskGB;
@@ -155,7 +183,11 @@ internal static class SourceRules
                 ? $"the OS disk is {size} GB, above the {Gen1MaxOsDiskGB} GB limit of Hyper-V generation 1 images"
                 : $"the OS disk is {size} GB, above the {GalleryMaxOsDiskGB} GB limit of gallery image versions");
         }
-        if (size.HasValue && size.Value <= 0) problems.Add($"the OS disk size {size} GB is not valid");
+        if (size.HasValue && size.Value <= 0)
+        {
+            problems.Add($"the OS disk size {size} GB is not valid");
+        }
+
         if (type != null && !OsDiskTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
         {
             problems.Add($"the OS disk type '{type}' cannot be captured (known types: {string.Join(", ", OsDiskTypes)})");

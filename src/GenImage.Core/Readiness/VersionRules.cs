@@ -23,15 +23,30 @@ internal static class VersionRules
     internal static bool TryParse(string? text, out (int Major, int Minor, int Patch) version)
     {
         version = default;
-        if (text == null) return false;
+        if (text == null)
+        {
+            return false;
+        }
+
         var parts = text.Split('.');
-        if (parts.Length != 3) return false;
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
         var numbers = new int[3];
         for (var i = 0; i < 3; i++)
         {
             var p = parts[i];
-            if (p.Length == 0 || !p.All(ch => ch >= '0' && ch <= '9')) return false;
-            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i])) return false;
+            if (p.Length == 0 || !p.All(ch => ch >= '0' && ch <= '9'))
+            {
+                return false;
+            }
+
+            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]))
+            {
+                return false;
+            }
         }
         version = (numbers[0], numbers[1], numbers[2]);
         return true;
@@ -42,7 +57,11 @@ internal static class VersionRules
 
     private static Outcome NameFormat(RuleContext c)
     {
-        if (c.VersionName == null) return Outcome.Skip(NoVersion);
+        if (c.VersionName == null)
+        {
+            return Outcome.Skip(NoVersion);
+        }
+
         return (TryParse(c.VersionName, out _)
                 ? Outcome.Pass($"The version name '{c.VersionName}' is Major.Minor.Patch.")
                 : Outcome.Fail($"The version name '{c.VersionName}' is not Major.Minor.Patch of whole numbers between 0 and 2147483647."))
@@ -51,9 +70,21 @@ internal static class VersionRules
 
     private static Outcome Unique(RuleContext c)
     {
-        if (c.VersionName == null) return Outcome.Skip(NoVersion);
-        if (c.CheckingExistingVersion) return Outcome.Skip("the version exists already; uniqueness applies to a version about to be created");
-        if (c.Definition == null) return Outcome.Skip("the definition's versions were not read");
+        if (c.VersionName == null)
+        {
+            return Outcome.Skip(NoVersion);
+        }
+
+        if (c.CheckingExistingVersion)
+        {
+            return Outcome.Skip("the version exists already; uniqueness applies to a version about to be created");
+        }
+
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("the definition's versions were not read");
+        }
+
         var names = c.Input.ExistingVersions.Select(v => v.Name).ToList();
         var clash = names.FirstOrDefault(n => string.Equals(n, c.VersionName, StringComparison.OrdinalIgnoreCase));
         return (clash == null
@@ -64,10 +95,25 @@ internal static class VersionRules
 
     private static Outcome HigherThanLatest(RuleContext c)
     {
-        if (c.VersionName == null) return Outcome.Skip(NoVersion);
-        if (c.CheckingExistingVersion) return Outcome.Skip("the version exists already; the comparison applies to a version about to be created");
-        if (c.Definition == null) return Outcome.Skip("the definition's versions were not read");
-        if (!TryParse(c.VersionName, out var version)) return Outcome.Skip("the version name is not Major.Minor.Patch (GI3001 reports it)");
+        if (c.VersionName == null)
+        {
+            return Outcome.Skip(NoVersion);
+        }
+
+        if (c.CheckingExistingVersion)
+        {
+            return Outcome.Skip("the version exists already; the comparison applies to a version about to be created");
+        }
+
+        if (c.Definition == null)
+        {
+            return Outcome.Skip("the definition's versions were not read");
+        }
+
+        if (!TryParse(c.VersionName, out var version))
+        {
+            return Outcome.Skip("the version name is not Major.Minor.Patch (GI3001 reports it)");
+        }
         // "latest" resolves to the highest version that is not excluded from latest.
         var candidates = c.Input.ExistingVersions
             .Where(v => !v.ExcludeFromLatest && !string.Equals(v.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase))
@@ -88,9 +134,17 @@ internal static class VersionRules
 
     private static Outcome EndOfLife(RuleContext c)
     {
-        if (c.VersionName == null) return Outcome.Skip(NoVersion);
+        if (c.VersionName == null)
+        {
+            return Outcome.Skip(NoVersion);
+        }
+
         var eol = c.Input.EndOfLifeDate ?? c.Input.Version?.EndOfLifeDate;
-        if (eol == null) return Outcome.Pass("The version has no end-of-life date.").With("endOfLifeDate", null).With("now", c.Input.Now);
+        if (eol == null)
+        {
+            return Outcome.Pass("The version has no end-of-life date.").With("endOfLifeDate", null).With("now", c.Input.Now);
+        }
+
         var text = eol.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return (eol.Value > c.Input.Now
                 ? Outcome.Pass($"The end-of-life date {text} is in the future.")
@@ -100,7 +154,11 @@ internal static class VersionRules
 
     private static Outcome ExcludeFromLatest(RuleContext c)
     {
-        if (c.VersionName == null) return Outcome.Skip(NoVersion);
+        if (c.VersionName == null)
+        {
+            return Outcome.Skip(NoVersion);
+        }
+
         var exclude = c.Input.ExcludeFromLatest ?? c.Input.Version?.ExcludeFromLatest ?? false;
         Outcome With(Outcome o) => o.With("excludeFromLatest", exclude).With("requireExcludeFromLatest", c.Input.RequireExcludeFromLatest);
         if (!c.Input.RequireExcludeFromLatest)

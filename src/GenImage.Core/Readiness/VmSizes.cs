@@ -25,7 +25,11 @@ internal static class VmSizes
     public static bool IsNvmeOnly(string size)
     {
         var m = Name.Match(size.Trim());
-        if (!m.Success || !m.Groups["version"].Success) return false;
+        if (!m.Success || !m.Groups["version"].Success)
+        {
+            return false;
+        }
+
         var version = int.Parse(m.Groups["version"].Value, System.Globalization.CultureInfo.InvariantCulture);
         var family = m.Groups["family"].Value;
         return version >= 6 && (family == "D" || family == "E" || family == "F");

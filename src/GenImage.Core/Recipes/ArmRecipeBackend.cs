@@ -79,8 +79,16 @@ public sealed class ArmRecipeBackend : IRecipeBackend
             RequireExcludeFromLatest = spec.Promotion.Policy == "afterValidation" && spec.Validation.Enabled,
             EndOfLifeDate = spec.Publishing.EndOfLife,
         };
-        foreach (var r in spec.Publishing.TargetRegions) options.TargetRegions.Add(r);
-        foreach (var e in request.Exclude) options.Selection.Exclude.Add(e);
+        foreach (var r in spec.Publishing.TargetRegions)
+        {
+            options.TargetRegions.Add(r);
+        }
+
+        foreach (var e in request.Exclude)
+        {
+            options.Selection.Exclude.Add(e);
+        }
+
         var checker = new ReadinessChecker(_vms, new ArmReadinessSources(_connection), _log);
         var existing = await _galleries.GetDefinitionAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name, cancellationToken).ConfigureAwait(false);
         if (existing != null)
@@ -121,7 +129,11 @@ public sealed class ArmRecipeBackend : IRecipeBackend
         var generalizer = new Generalizer(_vms, _log);
         var options = new GeneralizeOptions { Prepare = prepare, Timeout = TimeSpan.FromHours(1), TimeoutParameterName = "-TimeoutSec" };
         var plan = await generalizer.PlanAsync(vmId, options, cancellationToken).ConfigureAwait(false);
-        foreach (var warning in plan.Warnings) _log.Warning(warning);
+        foreach (var warning in plan.Warnings)
+        {
+            _log.Warning(warning);
+        }
+
         return await generalizer.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
     }
 
@@ -169,8 +181,16 @@ public sealed class ArmRecipeBackend : IRecipeBackend
             EndOfLifeDate = request.EndOfLifeDate,
             Timeout = request.Timeout,
         };
-        foreach (var r in request.TargetRegions) options.TargetRegions.Add(r);
-        foreach (var t in request.Tags) options.Tags[t.Key] = t.Value;
+        foreach (var r in request.TargetRegions)
+        {
+            options.TargetRegions.Add(r);
+        }
+
+        foreach (var t in request.Tags)
+        {
+            options.Tags[t.Key] = t.Value;
+        }
+
         var publisher = new GalleryPublisher(_galleries, _vms, _log, Preflight);
         var plan = await publisher.PlanAsync(options, cancellationToken).ConfigureAwait(false);
         return await publisher.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
@@ -180,7 +200,11 @@ public sealed class ArmRecipeBackend : IRecipeBackend
     private IReadOnlyList<ReadinessFinding> Preflight(ReadinessInput input)
     {
         var selection = new ReadinessSelection();
-        foreach (var e in _exclude) selection.Exclude.Add(e);
+        foreach (var e in _exclude)
+        {
+            selection.Exclude.Add(e);
+        }
+
         var findings = ReadinessEngine.Evaluate(input, selection);
         foreach (var f in findings)
         {
@@ -216,7 +240,11 @@ public sealed class ArmRecipeBackend : IRecipeBackend
                 ProvisionTimeout = request.Timeout,
                 TimeoutParameterName = "spec.validation.timeoutMinutes",
             };
-            if (request.VmSize != null) options.VmSize = request.VmSize;
+            if (request.VmSize != null)
+            {
+                options.VmSize = request.VmSize;
+            }
+
             var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
             string? excerpt = result.SerialLogExcerpt.Count > 0 ? string.Join("\n", result.SerialLogExcerpt) : null;
             records.Add(new ValidationRecord
@@ -234,7 +262,10 @@ public sealed class ArmRecipeBackend : IRecipeBackend
                 SerialLog = excerpt,
                 Duration = result.Duration,
             });
-            foreach (var left in result.ResourcesLeftBehind) _log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. Delete it by hand.");
+            foreach (var left in result.ResourcesLeftBehind)
+            {
+                _log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. Delete it by hand.");
+            }
         }
         return records;
     }

@@ -28,7 +28,11 @@ public static class RecipeParser
     /// <summary>Reads and validates a recipe file.</summary>
     public static ImageRecipe ParseFile(string path, DateTimeOffset? now = null)
     {
-        if (path == null) throw new ArgumentNullException(nameof(path));
+        if (path == null)
+        {
+            throw new ArgumentNullException(nameof(path));
+        }
+
         string full = Path.GetFullPath(path);
         byte[] bytes;
         try
@@ -51,7 +55,11 @@ public static class RecipeParser
     /// <summary>Validates recipe text as if it were the file <paramref name="path"/> (relative paths resolve against its folder).</summary>
     public static ImageRecipe ParseText(string text, string path, DateTimeOffset? now = null)
     {
-        if (text == null) throw new ArgumentNullException(nameof(text));
+        if (text == null)
+        {
+            throw new ArgumentNullException(nameof(text));
+        }
+
         string full = Path.GetFullPath(path);
         return Parse(text, full, Sha256Hex(new UTF8Encoding(false).GetBytes(text)), now);
     }
@@ -61,7 +69,11 @@ public static class RecipeParser
         using var sha = SHA256.Create();
         var hash = sha.ComputeHash(bytes);
         var sb = new StringBuilder(hash.Length * 2);
-        foreach (var b in hash) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        foreach (var b in hash)
+        {
+            sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        }
+
         return sb.ToString();
     }
 
@@ -102,7 +114,11 @@ public static class RecipeParser
 
         var root = documents[0];
         CheckStructure(context, root, RecipeSchema.Root, string.Empty);
-        if (root.Kind == YamlKind.Mapping) Bind(context, root);
+        if (root.Kind == YamlKind.Mapping)
+        {
+            Bind(context, root);
+        }
+
         return recipe;
     }
 
@@ -111,7 +127,11 @@ public static class RecipeParser
         string message = ex.Message;
         // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 40) - (…): "; the diagnostic carries the position itself.
         int marker = message.LastIndexOf("): ", StringComparison.Ordinal);
-        if (marker >= 0 && message.StartsWith("(Line", StringComparison.Ordinal)) message = message.Substring(marker + 3);
+        if (marker >= 0 && message.StartsWith("(Line", StringComparison.Ordinal))
+        {
+            message = message.Substring(marker + 3);
+        }
+
         return message.TrimEnd('.');
     }
 
@@ -139,11 +159,19 @@ public static class RecipeParser
                 foreach (var pair in node.Pairs)
                 {
                     string childPath = Join(path, pair.Key.Value ?? string.Empty);
-                    if (CheckSecretKey(context, pair.Key, childPath)) continue;
+                    if (CheckSecretKey(context, pair.Key, childPath))
+                    {
+                        continue;
+                    }
+
                     if (pair.Value.Kind != YamlKind.Scalar || pair.Value.IsNull)
+                    {
                         context.WrongType(pair.Value, childPath, "a text value");
+                    }
                     else
+                    {
                         CheckSecretValue(context, pair.Value, childPath);
+                    }
                 }
                 break;
             case RecipeFieldKind.StringList:
@@ -156,9 +184,13 @@ public static class RecipeParser
                 {
                     var item = node.Items[i];
                     if (item.Kind != YamlKind.Scalar || item.IsNull)
+                    {
                         context.WrongType(item, $"{path}[{i}]", "a text value");
+                    }
                     else
+                    {
                         CheckSecretValue(context, item, $"{path}[{i}]");
+                    }
                 }
                 break;
             case RecipeFieldKind.MapList:
@@ -171,9 +203,13 @@ public static class RecipeParser
                 {
                     var item = node.Items[i];
                     if (item.Kind != YamlKind.Mapping)
+                    {
                         context.WrongType(item, $"{path}[{i}]", "a mapping");
+                    }
                     else
+                    {
                         CheckMapping(context, item, field, $"{path}[{i}]");
+                    }
                 }
                 break;
             default:
@@ -194,7 +230,11 @@ public static class RecipeParser
                 context.Add(RecipeDiagnosticIds.WrongType, pair.Key.Line, pair.Key.Column, path, "A key must be plain text.");
                 continue;
             }
-            if (CheckSecretKey(context, pair.Key, childPath)) continue;
+            if (CheckSecretKey(context, pair.Key, childPath))
+            {
+                continue;
+            }
+
             var childField = field.Child(key);
             if (childField == null)
             {
@@ -231,7 +271,11 @@ public static class RecipeParser
 
     private static bool CheckSecretKey(Context context, YamlTreeNode key, string path)
     {
-        if (!Redactor.IsSecretKey(key.Value ?? string.Empty)) return false;
+        if (!Redactor.IsSecretKey(key.Value ?? string.Empty))
+        {
+            return false;
+        }
+
         context.Add(RecipeDiagnosticIds.SecretValue, key.Line, key.Column, path,
             $"'{key.Value}' names a secret (a password, key, token or SAS). Secrets never belong in a recipe: recipes are stored, reviewed " +
             "and copied into evidence bundles. Remove the key; GenImage signs in with Connect-GenImage (a managed identity in a runbook) and needs no secret here.");
@@ -241,7 +285,11 @@ public static class RecipeParser
     private static void CheckSecretValue(Context context, YamlTreeNode node, string path)
     {
         string? reason = Redactor.FindSecretValue(node.Value);
-        if (reason == null) return;
+        if (reason == null)
+        {
+            return;
+        }
+
         context.Add(RecipeDiagnosticIds.SecretValue, node.Line, node.Column, path,
             $"The value of '{path}' looks like a secret: {reason}. Secrets never belong in a recipe (recipes are stored, reviewed and copied " +
             "into evidence bundles). Remove it; refer to resources by id and let Connect-GenImage handle sign-in.");
@@ -267,15 +315,24 @@ public static class RecipeParser
         {
             case RecipeFieldKind.Integer:
                 if (!node.Plain || !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                {
                     context.WrongType(node, path, expected);
+                }
+
                 break;
             case RecipeFieldKind.Boolean:
                 if (!node.Plain || !(value == "true" || value == "false" || value == "True" || value == "False" || value == "TRUE" || value == "FALSE"))
+                {
                     context.WrongType(node, path, expected + (IsYamlOneOneBool(value) ? " (YAML 1.2 reads yes/no/on/off as text)" : string.Empty));
+                }
+
                 break;
             case RecipeFieldKind.Date:
                 if (!TryDate(value, out _))
+                {
                     context.WrongType(node, path, expected);
+                }
+
                 break;
             default:
                 if (field.Allowed != null && !field.Allowed.Any(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase)))
@@ -331,7 +388,10 @@ public static class RecipeParser
             {
                 foreach (var pair in labels.Pairs)
                 {
-                    if (pair.Value.Kind == YamlKind.Scalar && pair.Key.Value != null) recipe.Metadata.Labels[pair.Key.Value] = pair.Value.Value ?? string.Empty;
+                    if (pair.Value.Kind == YamlKind.Scalar && pair.Key.Value != null)
+                    {
+                        recipe.Metadata.Labels[pair.Key.Value] = pair.Value.Value ?? string.Empty;
+                    }
                 }
             }
             if (metadata.Get("name") is { Kind: YamlKind.Scalar } nameNode && !nameNode.IsNull && !NamePattern.IsMatch(recipe.Metadata.Name))
@@ -341,7 +401,11 @@ public static class RecipeParser
             }
         }
 
-        if (Map(root, "spec") is not { } spec) return;
+        if (Map(root, "spec") is not { } spec)
+        {
+            return;
+        }
+
         BindSource(c, spec);
         BindGallery(c, spec);
         BindDefinition(c, spec);
@@ -354,7 +418,11 @@ public static class RecipeParser
 
     private static void BindSource(Context c, YamlTreeNode spec)
     {
-        if (Map(spec, "source") is not { } node) return;
+        if (Map(spec, "source") is not { } node)
+        {
+            return;
+        }
+
         var source = c.Recipe.Spec.Source;
         source.VmId = Str(node, "vmId");
         source.ResourceGroup = Str(node, "resourceGroup");
@@ -382,14 +450,22 @@ public static class RecipeParser
 
     private static void BindGallery(Context c, YamlTreeNode spec)
     {
-        if (Map(spec, "gallery") is not { } node) return;
+        if (Map(spec, "gallery") is not { } node)
+        {
+            return;
+        }
+
         c.Recipe.Spec.Gallery.ResourceGroup = Str(node, "resourceGroup") ?? string.Empty;
         c.Recipe.Spec.Gallery.Name = Str(node, "name") ?? string.Empty;
     }
 
     private static void BindDefinition(Context c, YamlTreeNode spec)
     {
-        if (Map(spec, "definition") is not { } node) return;
+        if (Map(spec, "definition") is not { } node)
+        {
+            return;
+        }
+
         var d = c.Recipe.Spec.Definition;
         d.Name = Str(node, "name") ?? string.Empty;
         d.CreateIfMissing = Bool(node, "createIfMissing") ?? true;
@@ -409,18 +485,27 @@ public static class RecipeParser
         if (d.CreateIfMissing)
         {
             if (node.Get("osType") == null)
+            {
                 c.Add(RecipeDiagnosticIds.MissingField, node.Line, node.Column, "spec.definition.osType",
                     "spec.definition.osType is required when createIfMissing is true (the default): the definition may have to be created. Allowed: Windows, Linux.");
+            }
+
             if (node.Get("identifier") == null)
+            {
                 c.Add(RecipeDiagnosticIds.MissingField, node.Line, node.Column, "spec.definition.identifier",
                     "spec.definition.identifier (publisher, offer, sku) is required when createIfMissing is true (the default): the definition may have to be created.");
+            }
         }
         if (d.IsSpecialized && c.Recipe.Spec.Source.Prepare && Map(spec, "source")?.Get("prepare") is { } prepare)
         {
             c.Add(RecipeDiagnosticIds.Conflict, prepare.Line, prepare.Column, "spec.source.prepare",
                 "A Specialized definition keeps the source's identity: its source must not be prepared or generalized. Set spec.source.prepare to false.");
         }
-        if (d.IsSpecialized) c.Recipe.Spec.Source.Prepare = false;
+        if (d.IsSpecialized)
+        {
+            c.Recipe.Spec.Source.Prepare = false;
+        }
+
         if (string.Equals(d.HyperVGeneration, "V1", StringComparison.Ordinal) && d.SecurityType.StartsWith("Trusted", StringComparison.Ordinal) ||
             string.Equals(d.HyperVGeneration, "V1", StringComparison.Ordinal) && d.SecurityType.StartsWith("Confidential", StringComparison.Ordinal))
         {
@@ -432,7 +517,11 @@ public static class RecipeParser
 
     private static void BindVersion(Context c, YamlTreeNode spec)
     {
-        if (Map(spec, "version") is not { } node) return;
+        if (Map(spec, "version") is not { } node)
+        {
+            return;
+        }
+
         var v = c.Recipe.Spec.Version;
         v.Name = Str(node, "name");
         v.Increment = Canonical(Str(node, "increment"), RecipeSchema.Increments);
@@ -457,7 +546,11 @@ public static class RecipeParser
 
     private static void BindPublishing(Context c, YamlTreeNode spec)
     {
-        if (Map(spec, "publishing") is not { } node) return;
+        if (Map(spec, "publishing") is not { } node)
+        {
+            return;
+        }
+
         var p = c.Recipe.Spec.Publishing;
         p.ExcludeFromLatest = Bool(node, "excludeFromLatest") ?? true;
         if (node.Get("endOfLife") is { } eolNode && eolNode.Kind == YamlKind.Scalar && TryDate(eolNode.Value ?? string.Empty, out var eol))
@@ -469,7 +562,11 @@ public static class RecipeParser
                     $"endOfLife {eolNode.Value} is not in the future: the version would be published already at its end of life.");
             }
         }
-        if (node.Get("targetRegions") is not { Kind: YamlKind.Sequence } regions) return;
+        if (node.Get("targetRegions") is not { Kind: YamlKind.Sequence } regions)
+        {
+            return;
+        }
+
         if (regions.Items.Count == 0)
         {
             c.Add(RecipeDiagnosticIds.MissingField, regions.Line, regions.Column, "spec.publishing.targetRegions",
@@ -479,7 +576,11 @@ public static class RecipeParser
         for (int i = 0; i < regions.Items.Count; i++)
         {
             var item = regions.Items[i];
-            if (item.Kind != YamlKind.Scalar || item.IsNull) continue;
+            if (item.Kind != YamlKind.Scalar || item.IsNull)
+            {
+                continue;
+            }
+
             string path = $"spec.publishing.targetRegions[{i}]";
             if (!TryParseRegion(item.Value ?? string.Empty, out var region, out string? problem))
             {
@@ -533,14 +634,22 @@ public static class RecipeParser
 
     private static void BindReadiness(Context c, YamlTreeNode spec)
     {
-        if (Map(spec, "readiness") is not { } node) return;
+        if (Map(spec, "readiness") is not { } node)
+        {
+            return;
+        }
+
         var r = c.Recipe.Spec.Readiness;
         if (node.Get("exclude") is { Kind: YamlKind.Sequence } exclude)
         {
             for (int i = 0; i < exclude.Items.Count; i++)
             {
                 var item = exclude.Items[i];
-                if (item.Kind != YamlKind.Scalar || item.IsNull) continue;
+                if (item.Kind != YamlKind.Scalar || item.IsNull)
+                {
+                    continue;
+                }
+
                 string value = item.Value!.Trim();
                 if (!RulePatternPattern.IsMatch(value))
                 {
@@ -556,7 +665,11 @@ public static class RecipeParser
             for (int i = 0; i < suppressions.Items.Count; i++)
             {
                 var item = suppressions.Items[i];
-                if (item.Kind != YamlKind.Mapping) continue;
+                if (item.Kind != YamlKind.Mapping)
+                {
+                    continue;
+                }
+
                 string path = $"spec.readiness.suppressions[{i}]";
                 var s = new RecipeSuppression
                 {
@@ -570,8 +683,16 @@ public static class RecipeParser
                         $"'{ruleNode.Value}' is not a readiness rule id (GI followed by four digits). A suppression names exactly one rule.");
                 }
                 var missing = new List<string>();
-                if (string.IsNullOrWhiteSpace(s.Justification)) missing.Add("justification");
-                if (string.IsNullOrWhiteSpace(s.Approver)) missing.Add("approver");
+                if (string.IsNullOrWhiteSpace(s.Justification))
+                {
+                    missing.Add("justification");
+                }
+
+                if (string.IsNullOrWhiteSpace(s.Approver))
+                {
+                    missing.Add("approver");
+                }
+
                 if (missing.Count > 0)
                 {
                     c.Add(RecipeDiagnosticIds.IncompleteSuppression, item.Line, item.Column, path,
@@ -595,7 +716,11 @@ public static class RecipeParser
     private static void BindValidation(Context c, YamlTreeNode spec)
     {
         var v = c.Recipe.Spec.Validation;
-        if (Map(spec, "validation") is not { } node) return;
+        if (Map(spec, "validation") is not { } node)
+        {
+            return;
+        }
+
         v.Enabled = Bool(node, "enabled") ?? true;
         v.VmSize = Str(node, "vmSize");
         v.SubnetId = Str(node, "subnetId");
@@ -623,7 +748,11 @@ public static class RecipeParser
             for (int i = 0; i < regions.Items.Count; i++)
             {
                 var item = regions.Items[i];
-                if (item.Kind != YamlKind.Scalar || item.IsNull) continue;
+                if (item.Kind != YamlKind.Scalar || item.IsNull)
+                {
+                    continue;
+                }
+
                 string name = item.Value!.Replace(" ", string.Empty).Trim().ToLowerInvariant();
                 if (targets.Count > 0 && !targets.Contains(name))
                 {
@@ -656,7 +785,11 @@ public static class RecipeParser
         s.Evidence.OutputPath = c.Resolve("evidence");
         if (Map(spec, "evidence") is { } evidence)
         {
-            if (Str(evidence, "outputPath") is { } output) s.Evidence.OutputPath = c.Resolve(output);
+            if (Str(evidence, "outputPath") is { } output)
+            {
+                s.Evidence.OutputPath = c.Resolve(output);
+            }
+
             if (Int(evidence, "activityLogWindowHours") is { } hours)
             {
                 if (hours < 1 || hours > 2160)
@@ -698,7 +831,11 @@ public static class RecipeParser
                     Role = Str(item, "role"),
                     Reference = Str(item, "reference"),
                 };
-                if (Str(item, "approvedAt") is { } at && TryDate(at, out var date)) approval.ApprovedAt = date;
+                if (Str(item, "approvedAt") is { } at && TryDate(at, out var date))
+                {
+                    approval.ApprovedAt = date;
+                }
+
                 s.Approvals.Add(approval);
             }
         }
@@ -744,15 +881,26 @@ public static class RecipeParser
     private static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (int j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
         for (int i = 1; i <= a.Length; i++)
         {
             for (int j = 1; j <= b.Length; j++)
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
         }
         return d[a.Length, b.Length];

@@ -92,7 +92,11 @@ public sealed class RecipeRunner
     /// <summary>Works out the plan. Reads ARM and the journals; writes nothing.</summary>
     public async Task<RecipePlan> PlanAsync(ImageRecipe recipe, RecipeRunOptions options, CancellationToken cancellationToken)
     {
-        if (recipe == null) throw new ArgumentNullException(nameof(recipe));
+        if (recipe == null)
+        {
+            throw new ArgumentNullException(nameof(recipe));
+        }
+
         options ??= new RecipeRunOptions();
         if (!recipe.IsValid)
         {
@@ -193,9 +197,13 @@ public sealed class RecipeRunner
             case StepGeneralize:
                 step.Target = plan.SourceVmId;
                 if (spec.Definition.IsSpecialized)
+                {
                     step.Description = "Skip generalization: the definition is Specialized";
+                }
                 else if (vm != null && vm.IsGeneralized)
+                {
                     step.Description = "Nothing to do: the VM is already generalized";
+                }
                 else
                 {
                     step.Description = "Generalize the VM (irreversible)" + (spec.Source.Prepare ? ": prepare the guest (Sysprep / deprovision), deallocate, generalize" : ": deallocate, generalize");
@@ -232,8 +240,16 @@ public sealed class RecipeRunner
                 break;
             case StepCleanup:
                 var parts = new List<string>();
-                if (spec.Cleanup.DeleteSourceVm) parts.Add("delete the source VM");
-                if (spec.Cleanup.KeepVersions > 0) parts.Add($"delete versions beyond the newest {spec.Cleanup.KeepVersions}");
+                if (spec.Cleanup.DeleteSourceVm)
+                {
+                    parts.Add("delete the source VM");
+                }
+
+                if (spec.Cleanup.KeepVersions > 0)
+                {
+                    parts.Add($"delete versions beyond the newest {spec.Cleanup.KeepVersions}");
+                }
+
                 step.Target = spec.Cleanup.DeleteSourceVm ? plan.SourceVmId : plan.DefinitionId;
                 step.Irreversible = parts.Count > 0;
                 step.Description = parts.Count == 0 ? "Nothing to clean up" : "Clean up (irreversible): " + string.Join("; ", parts);
@@ -254,10 +270,21 @@ public sealed class RecipeRunner
             var parts = name.Split('.');
             if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int a) ||
                 !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int b) ||
-                !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int c)) continue;
-            if (highest == null || (a, b, c).CompareTo(highest.Value) > 0) highest = (a, b, c);
+                !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int c))
+            {
+                continue;
+            }
+
+            if (highest == null || (a, b, c).CompareTo(highest.Value) > 0)
+            {
+                highest = (a, b, c);
+            }
         }
-        if (highest == null) return "1.0.0";
+        if (highest == null)
+        {
+            return "1.0.0";
+        }
+
         var (major, minor, patch) = highest.Value;
         return increment.ToLowerInvariant() switch
         {
@@ -273,7 +300,11 @@ public sealed class RecipeRunner
     /// </summary>
     public async Task<IReadOnlyList<ReadinessFinding>> CheckReadinessAsync(ImageRecipe recipe, CancellationToken cancellationToken)
     {
-        if (recipe == null) throw new ArgumentNullException(nameof(recipe));
+        if (recipe == null)
+        {
+            throw new ArgumentNullException(nameof(recipe));
+        }
+
         var spec = recipe.Spec;
         string vmId = spec.Source.VmId ?? $"/subscriptions/{_backend.SubscriptionId}/resourceGroups/{spec.Source.ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{spec.Source.VmName}";
         string definitionId = $"/subscriptions/{_backend.SubscriptionId}/resourceGroups/{spec.Gallery.ResourceGroup}/providers/Microsoft.Compute/galleries/{spec.Gallery.Name}/images/{spec.Definition.Name}";
@@ -358,7 +389,11 @@ public sealed class RecipeRunner
     /// <summary>What to collect evidence about for a run read from its journal.</summary>
     public static EvidenceRequest EvidenceRequestFor(RecipeRun run, ImageRecipe? recipe)
     {
-        if (run == null) throw new ArgumentNullException(nameof(run));
+        if (run == null)
+        {
+            throw new ArgumentNullException(nameof(run));
+        }
+
         var journal = RunJournal.Open(run.JournalPath);
         var finished = journal.FinishedSteps();
         bool published = finished.TryGetValue(StepPublish, out var pub) && pub.Status == RunStatus.Succeeded;
@@ -387,7 +422,11 @@ public sealed class RecipeRunner
     /// </summary>
     public async Task<RecipeRun> RunAsync(RecipePlan plan, RecipeRunOptions options, ISet<string> confirmed, CancellationToken cancellationToken)
     {
-        if (plan == null) throw new ArgumentNullException(nameof(plan));
+        if (plan == null)
+        {
+            throw new ArgumentNullException(nameof(plan));
+        }
+
         options ??= new RecipeRunOptions();
         confirmed ??= new HashSet<string>(StringNames);
         Failure = null;
@@ -444,7 +483,10 @@ public sealed class RecipeRunner
             string name = StepNames[i];
             var planned = plan.Steps.First(s => s.Name == name);
             var record = run.Steps.FirstOrDefault(s => s.Name == name) ?? new RecipeStepRecord { Name = name };
-            if (!run.Steps.Contains(record)) run.Steps.Add(record);
+            if (!run.Steps.Contains(record))
+            {
+                run.Steps.Add(record);
+            }
 
             var finished = journal.FinishedSteps();
             if (finished.TryGetValue(name, out var done) && (done.Status == RunStatus.Succeeded || done.Status == RunStatus.Skipped))
@@ -531,8 +573,16 @@ public sealed class RecipeRunner
             case StepReadiness:
                 inputs["sourceVmId"] = plan.SourceVmId;
                 inputs["versionName"] = plan.VersionName;
-                if (spec.Readiness.Exclude.Count > 0) inputs["exclude"] = string.Join(",", spec.Readiness.Exclude);
-                if (spec.Readiness.Suppressions.Count > 0) inputs["suppressions"] = string.Join(",", spec.Readiness.Suppressions.Select(s => s.Rule));
+                if (spec.Readiness.Exclude.Count > 0)
+                {
+                    inputs["exclude"] = string.Join(",", spec.Readiness.Exclude);
+                }
+
+                if (spec.Readiness.Suppressions.Count > 0)
+                {
+                    inputs["suppressions"] = string.Join(",", spec.Readiness.Suppressions.Select(s => s.Rule));
+                }
+
                 break;
             case StepGeneralize:
                 inputs["sourceVmId"] = plan.SourceVmId;
@@ -551,7 +601,11 @@ public sealed class RecipeRunner
             case StepValidate:
                 inputs["versionId"] = plan.VersionId;
                 inputs["regions"] = string.Join(",", ValidationRegions(spec));
-                if (spec.Validation.VmSize != null) inputs["vmSize"] = spec.Validation.VmSize;
+                if (spec.Validation.VmSize != null)
+                {
+                    inputs["vmSize"] = spec.Validation.VmSize;
+                }
+
                 break;
             case StepPromote:
                 inputs["versionId"] = plan.VersionId;
@@ -576,7 +630,14 @@ public sealed class RecipeRunner
         record.ErrorId = errorId;
         record.EndedAt = options.Clock();
         record.StartedAt ??= record.EndedAt;
-        if (outcome != null) foreach (var id in outcome.Created) record.CreatedResourceIds.Add(id);
+        if (outcome != null)
+        {
+            foreach (var id in outcome.Created)
+            {
+                record.CreatedResourceIds.Add(id);
+            }
+        }
+
         journal.Append(new JournalEvent
         {
             Type = "stepFinished", Time = record.EndedAt.Value, Step = record.Name, Attempt = record.Attempts == 0 ? (int?)null : record.Attempts,
@@ -585,7 +646,11 @@ public sealed class RecipeRunner
             CreatedResourceIds = outcome?.Created.Count > 0 ? outcome.Created : null,
             Findings = outcome?.Findings, Validation = outcome?.Validation, GeneralizeSteps = outcome?.GeneralizeSteps,
         });
-        if (outcome != null) state.Apply(record.Name, outcome);
+        if (outcome != null)
+        {
+            state.Apply(record.Name, outcome);
+        }
+
         string level = status == RunStatus.Failed || status == RunStatus.Blocked ? "failed" : status.ToLowerInvariant();
         _log.Verbose($"Step {record.Name}: {level}{(message == null ? string.Empty : " - " + message)}");
     }
@@ -596,7 +661,11 @@ public sealed class RecipeRunner
         run.Message = message;
         run.EndedAt = options.Clock();
         journal.Append(new JournalEvent { Type = "runFinished", Time = run.EndedAt.Value, RunId = run.RunId, Status = status, Message = message });
-        if (status != RunStatus.Succeeded) _log.Verbose($"Run {run.RunId}: {status}: {message}");
+        if (status != RunStatus.Succeeded)
+        {
+            _log.Verbose($"Run {run.RunId}: {status}: {message}");
+        }
+
         return run;
     }
 
@@ -651,7 +720,11 @@ public sealed class RecipeRunner
         {
             foreach (var ev in Journal.Events)
             {
-                if (ev.Step == null) continue;
+                if (ev.Step == null)
+                {
+                    continue;
+                }
+
                 var record = Run.Steps.FirstOrDefault(s => s.Name == ev.Step);
                 if (record == null)
                 {
@@ -663,7 +736,11 @@ public sealed class RecipeRunner
                     record.StartedAt = ev.Time;
                     record.CorrelationId = ev.CorrelationId;
                     record.Attempts = ev.Attempt ?? record.Attempts + 1;
-                    if (ev.Inputs != null) record.Inputs = ev.Inputs;
+                    if (ev.Inputs != null)
+                    {
+                        record.Inputs = ev.Inputs;
+                    }
+
                     record.Status = RunStatus.Running;
                 }
                 else if (ev.Type == "stepFinished")
@@ -672,17 +749,41 @@ public sealed class RecipeRunner
                     record.Status = ev.Status ?? string.Empty;
                     record.Message = ev.Message;
                     record.ErrorId = ev.ErrorId;
-                    if (ev.CreatedResourceIds != null) foreach (var id in ev.CreatedResourceIds) if (!record.CreatedResourceIds.Contains(id)) record.CreatedResourceIds.Add(id);
+                    if (ev.CreatedResourceIds != null)
+                    {
+                        foreach (var id in ev.CreatedResourceIds)
+                        {
+                            if (!record.CreatedResourceIds.Contains(id))
+                            {
+                                record.CreatedResourceIds.Add(id);
+                            }
+                        }
+                    }
+
                     var outcome = new StepOutcome { Status = ev.Status ?? string.Empty, Findings = ev.Findings?.ToList(), Validation = ev.Validation?.ToList(), GeneralizeSteps = ev.GeneralizeSteps?.ToList() };
-                    if (ev.Outputs != null) foreach (var kv in ev.Outputs) outcome.Outputs[kv.Key] = kv.Value;
-                    if (ev.Step == StepGeneralize) GeneralizeCorrelationId = ev.CorrelationId;
+                    if (ev.Outputs != null)
+                    {
+                        foreach (var kv in ev.Outputs)
+                        {
+                            outcome.Outputs[kv.Key] = kv.Value;
+                        }
+                    }
+
+                    if (ev.Step == StepGeneralize)
+                    {
+                        GeneralizeCorrelationId = ev.CorrelationId;
+                    }
+
                     Apply(ev.Step, outcome);
                 }
             }
             // Order the records as the checklist.
             var ordered = Run.Steps.OrderBy(s => Array.IndexOf(StepNames.ToArray(), s.Name)).ToList();
             Run.Steps.Clear();
-            foreach (var s in ordered) Run.Steps.Add(s);
+            foreach (var s in ordered)
+            {
+                Run.Steps.Add(s);
+            }
         }
 
         public void Apply(string step, StepOutcome outcome)
@@ -693,16 +794,35 @@ public sealed class RecipeRunner
                 Findings.AddRange(outcome.Findings);
                 Run.BlockingFindings = Findings.Where(f => f.IsBlocking).ToList();
             }
-            if (outcome.Validation != null) Run.Validation = outcome.Validation.ToList();
+            if (outcome.Validation != null)
+            {
+                Run.Validation = outcome.Validation.ToList();
+            }
+
             if (outcome.GeneralizeSteps != null)
             {
                 GeneralizeSteps.Clear();
                 GeneralizeSteps.AddRange(outcome.GeneralizeSteps);
             }
-            if (step == StepGeneralize && Run.Steps.FirstOrDefault(s => s.Name == StepGeneralize)?.CorrelationId is { } c) GeneralizeCorrelationId = c;
-            if (outcome.Outputs.TryGetValue("excludedFromLatest", out var excluded)) Run.ExcludedFromLatest = excluded == "true";
-            if (outcome.Outputs.TryGetValue("promoted", out var promoted)) Run.Promoted = promoted == "true";
-            if (outcome.Outputs.TryGetValue("evidencePath", out var evidence)) Run.EvidencePath = evidence;
+            if (step == StepGeneralize && Run.Steps.FirstOrDefault(s => s.Name == StepGeneralize)?.CorrelationId is { } c)
+            {
+                GeneralizeCorrelationId = c;
+            }
+
+            if (outcome.Outputs.TryGetValue("excludedFromLatest", out var excluded))
+            {
+                Run.ExcludedFromLatest = excluded == "true";
+            }
+
+            if (outcome.Outputs.TryGetValue("promoted", out var promoted))
+            {
+                Run.Promoted = promoted == "true";
+            }
+
+            if (outcome.Outputs.TryGetValue("evidencePath", out var evidence))
+            {
+                Run.EvidencePath = evidence;
+            }
         }
     }
 
@@ -794,7 +914,10 @@ public sealed class RecipeRunner
             var mismatches = new List<string>();
             void Check(string what, string? wanted, string? actual)
             {
-                if (wanted != null && actual != null && !string.Equals(wanted, actual, StringComparison.OrdinalIgnoreCase)) mismatches.Add($"{what} is {actual}, the recipe says {wanted}");
+                if (wanted != null && actual != null && !string.Equals(wanted, actual, StringComparison.OrdinalIgnoreCase))
+                {
+                    mismatches.Add($"{what} is {actual}, the recipe says {wanted}");
+                }
             }
             Check("osType", d.OsType, existing.OsType);
             Check("osState", d.OsState, existing.OsState);
@@ -1028,12 +1151,19 @@ public sealed class RecipeRunner
             var deleted = new List<string>();
             foreach (var v in ordered.Skip(spec.Cleanup.KeepVersions))
             {
-                if (string.Equals(v.Name, plan.VersionName, StringComparison.Ordinal) || (latest != null && string.Equals(latest.Name, v.Name, StringComparison.Ordinal))) continue;
+                if (string.Equals(v.Name, plan.VersionName, StringComparison.Ordinal) || (latest != null && string.Equals(latest.Name, v.Name, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
                 await _backend.DeleteVersionAsync(v.Id, ct).ConfigureAwait(false);
                 deleted.Add(v.Name);
             }
             done.Add(deleted.Count == 0 ? $"no version beyond the newest {spec.Cleanup.KeepVersions}" : $"deleted old versions {string.Join(", ", deleted)}");
-            if (deleted.Count > 0) outcome.Outputs["deletedVersions"] = string.Join(",", deleted);
+            if (deleted.Count > 0)
+            {
+                outcome.Outputs["deletedVersions"] = string.Join(",", deleted);
+            }
         }
         if (done.Count == 0)
         {

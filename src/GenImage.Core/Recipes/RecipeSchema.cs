@@ -139,7 +139,10 @@ public static class RecipeSchema
             string path = prefix.Length == 0 ? child.Name : prefix + "." + child.Name;
             yield return path;
             string inner = child.Kind == RecipeFieldKind.MapList ? path + "[]" : path;
-            foreach (var p in Paths(child, inner)) yield return p;
+            foreach (var p in Paths(child, inner))
+            {
+                yield return p;
+            }
         }
     }
 }

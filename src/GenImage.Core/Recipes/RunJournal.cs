@@ -64,7 +64,11 @@ public sealed class RunJournal
     {
         Directory.CreateDirectory(runFolder);
         var path = System.IO.Path.Combine(runFolder, FileName);
-        if (File.Exists(path)) throw new IOException($"A journal already exists at {path}.");
+        if (File.Exists(path))
+        {
+            throw new IOException($"A journal already exists at {path}.");
+        }
+
         File.WriteAllText(path, string.Empty, new UTF8Encoding(false));
         return new RunJournal(path);
     }
@@ -75,7 +79,11 @@ public sealed class RunJournal
         var journal = new RunJournal(System.IO.Path.GetFullPath(journalPath));
         foreach (var line in File.ReadAllLines(journal.Path))
         {
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
             JournalEvent? ev;
             try
             {
@@ -85,7 +93,11 @@ public sealed class RunJournal
             {
                 break;
             }
-            if (ev == null) break;
+            if (ev == null)
+            {
+                break;
+            }
+
             if (ev.SchemaVersion > JournalEvent.CurrentSchemaVersion)
             {
                 throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidData,
@@ -99,7 +111,11 @@ public sealed class RunJournal
 
     public void Append(JournalEvent ev)
     {
-        if (ev == null) throw new ArgumentNullException(nameof(ev));
+        if (ev == null)
+        {
+            throw new ArgumentNullException(nameof(ev));
+        }
+
         string line = EvidenceJson.SerializeRedacted(ev, indented: false);
         lock (_gate)
         {
@@ -126,7 +142,11 @@ public sealed class RunJournal
     public IDictionary<string, JournalEvent> FinishedSteps()
     {
         var map = new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
-        foreach (var ev in Events.Where(e => e.Type == "stepFinished" && e.Step != null)) map[ev.Step!] = ev;
+        foreach (var ev in Events.Where(e => e.Type == "stepFinished" && e.Step != null))
+        {
+            map[ev.Step!] = ev;
+        }
+
         return map;
     }
 
@@ -135,7 +155,13 @@ public sealed class RunJournal
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var ev in Events.Where(e => e.Type == "stepFinished" && e.Outputs != null))
-            foreach (var kv in ev.Outputs!) map[kv.Key] = kv.Value;
+        {
+            foreach (var kv in ev.Outputs!)
+            {
+                map[kv.Key] = kv.Value;
+            }
+        }
+
         return map;
     }
 
@@ -149,7 +175,11 @@ public sealed class RunJournal
     public static IReadOnlyList<string> FindJournals(string outputPath, string recipeName)
     {
         string folder = System.IO.Path.Combine(outputPath, recipeName);
-        if (!Directory.Exists(folder)) return Array.Empty<string>();
+        if (!Directory.Exists(folder))
+        {
+            return Array.Empty<string>();
+        }
+
         return Directory.GetDirectories(folder)
             .Select(d => System.IO.Path.Combine(d, FileName))
             .Where(File.Exists)

@@ -54,7 +54,10 @@ internal sealed class YamlTreeNode
         YamlTreeNode? found = null;
         foreach (var pair in Pairs)
         {
-            if (string.Equals(pair.Key.Value, key, StringComparison.Ordinal)) found = pair.Value;
+            if (string.Equals(pair.Key.Value, key, StringComparison.Ordinal))
+            {
+                found = pair.Value;
+            }
         }
         return found;
     }
@@ -115,14 +118,22 @@ internal static class YamlTree
                         Value = scalar.Value,
                         Plain = scalar.Style == ScalarStyle.Plain,
                     };
-                    if (!scalar.Anchor.IsEmpty) anchors[scalar.Anchor.Value] = node;
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        anchors[scalar.Anchor.Value] = node;
+                    }
+
                     Attach(node);
                     break;
                 }
                 case SequenceStart seq:
                 {
                     var node = new YamlTreeNode(YamlKind.Sequence, line, column);
-                    if (!seq.Anchor.IsEmpty) anchors[seq.Anchor.Value] = node;
+                    if (!seq.Anchor.IsEmpty)
+                    {
+                        anchors[seq.Anchor.Value] = node;
+                    }
+
                     Attach(node);
                     stack.Push(node);
                     break;
@@ -130,7 +141,11 @@ internal static class YamlTree
                 case MappingStart map:
                 {
                     var node = new YamlTreeNode(YamlKind.Mapping, line, column);
-                    if (!map.Anchor.IsEmpty) anchors[map.Anchor.Value] = node;
+                    if (!map.Anchor.IsEmpty)
+                    {
+                        anchors[map.Anchor.Value] = node;
+                    }
+
                     Attach(node);
                     stack.Push(node);
                     pendingKey.Push(null);

@@ -78,7 +78,10 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
             {
                 var name = TargetRegions.NormalizeName(region.Region);
                 image.RegionStates[name] = region.State;
-                if (string.Equals(region.State, "Completed", StringComparison.OrdinalIgnoreCase)) image.AvailableRegions.Add(name);
+                if (string.Equals(region.State, "Completed", StringComparison.OrdinalIgnoreCase))
+                {
+                    image.AvailableRegions.Add(name);
+                }
             }
             return image;
         }
@@ -100,7 +103,11 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
                 SecurityType = "Standard",
             };
             image.RegionStates[location] = managed.ProvisioningState ?? "Unknown";
-            if (string.Equals(managed.ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase)) image.AvailableRegions.Add(location);
+            if (string.Equals(managed.ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase))
+            {
+                image.AvailableRegions.Add(location);
+            }
+
             return image;
         }
         throw new GenImageException(ErrorIds.InvalidResourceId, GenImageErrorKind.InvalidArgument,
@@ -159,7 +166,10 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
             data.NetworkProfile = new VirtualMachineNetworkProfile { NetworkApiVersion = NetworkApiVersion.TwoThousandTwenty1101 };
             data.NetworkProfile.NetworkInterfaceConfigurations.Add(nic);
         }
-        foreach (var tag in spec.Tags) data.Tags[tag.Key] = tag.Value;
+        foreach (var tag in spec.Tags)
+        {
+            data.Tags[tag.Key] = tag.Value;
+        }
         // ARM refuses a VM from an image whose definition has a purchase plan unless the request carries that plan.
         data.Plan = PlanOf(await PurchasePlanAsync(spec.ImageId, cancellationToken).ConfigureAwait(false));
 
@@ -178,8 +188,16 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
     /// <summary>The purchase plan of the image's definition ("publisher/product/name"), "" when it has none or the image is no gallery version.</summary>
     private async Task<string> PurchasePlanAsync(string imageId, CancellationToken cancellationToken)
     {
-        if (_purchasePlans.TryGetValue(imageId, out var known)) return known;
-        if (GalleryIds.KindOf(imageId) != SourceKind.GalleryImageVersion) return string.Empty;
+        if (_purchasePlans.TryGetValue(imageId, out var known))
+        {
+            return known;
+        }
+
+        if (GalleryIds.KindOf(imageId) != SourceKind.GalleryImageVersion)
+        {
+            return string.Empty;
+        }
+
         var address = GalleryIds.ParseVersion(imageId);
         var definition = await _galleries.GetDefinitionAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false);
         var plan = definition?.PurchasePlan ?? string.Empty;
@@ -191,13 +209,21 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
     internal static ComputePlan? PlanOf(string purchasePlan)
     {
         var parts = purchasePlan.Split('/');
-        if (parts.Length != 3 || parts.Any(string.IsNullOrWhiteSpace)) return null;
+        if (parts.Length != 3 || parts.Any(string.IsNullOrWhiteSpace))
+        {
+            return null;
+        }
+
         return new ComputePlan { Publisher = parts[0].Trim(), Product = parts[1].Trim(), Name = parts[2].Trim() };
     }
 
     public async Task WaitForCreateAsync(string vmId, CancellationToken cancellationToken)
     {
-        if (!_creates.TryGetValue(vmId, out var operation)) throw new InvalidOperationException($"No create of '{vmId}' was started.");
+        if (!_creates.TryGetValue(vmId, out var operation))
+        {
+            throw new InvalidOperationException($"No create of '{vmId}' was started.");
+        }
+
         try
         {
             await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
@@ -240,7 +266,10 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
         {
             throw ArmErrors.TranslateAny(ex, "retrieve the boot diagnostics of", vmId);
         }
-        if (uri == null) return null;
+        if (uri == null)
+        {
+            return null;
+        }
 
         // The SAS URI is a secret: it is never logged and never part of an error message.
         var pipeline = HttpPipelineBuilder.Build(new BlobFetchOptions(_connection.Transport));
@@ -257,7 +286,11 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
                 $"The serial log of '{vmId}' could not be downloaded: {ex.GetType().Name}.") { Target = vmId };
         }
         var response = message.Response;
-        if (response.Status == 404) return null;
+        if (response.Status == 404)
+        {
+            return null;
+        }
+
         if (response.Status != 200)
         {
             throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ResourceUnavailable,
@@ -292,9 +325,14 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
             var id = new ResourceIdentifier(resourceId);
             ArmOperation operation;
             if (string.Equals(id.ResourceType.ToString(), "Microsoft.Compute/disks", StringComparison.OrdinalIgnoreCase))
+            {
                 operation = await _connection.Client.GetManagedDiskResource(id).DeleteAsync(WaitUntil.Started, cancellationToken).ConfigureAwait(false);
+            }
             else
+            {
                 operation = await _connection.Client.GetGenericResource(id).DeleteAsync(WaitUntil.Started, cancellationToken).ConfigureAwait(false);
+            }
+
             await operation.WaitForCompletionResponseAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -312,9 +350,14 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
         {
             var id = new ResourceIdentifier(resourceId);
             if (string.Equals(id.ResourceType.ToString(), "Microsoft.Compute/disks", StringComparison.OrdinalIgnoreCase))
+            {
                 await _connection.Client.GetManagedDiskResource(id).GetAsync(cancellationToken).ConfigureAwait(false);
+            }
             else
+            {
                 await _connection.Client.GetGenericResource(id).GetAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -332,7 +375,11 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
     {
         public BlobFetchOptions(HttpPipelineTransport? transport)
         {
-            if (transport != null) Transport = transport;
+            if (transport != null)
+            {
+                Transport = transport;
+            }
+
             Retry.MaxRetries = 2;
             Diagnostics.IsLoggingEnabled = false;
             Diagnostics.IsDistributedTracingEnabled = false;

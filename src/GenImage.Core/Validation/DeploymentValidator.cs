@@ -102,7 +102,11 @@ public sealed class DeploymentValidator
             SubnetId = options.SubnetId,
             NicName = name + "-nic",
         };
-        foreach (var tag in options.Tags) spec.Tags[tag.Key] = tag.Value;
+        foreach (var tag in options.Tags)
+        {
+            spec.Tags[tag.Key] = tag.Value;
+        }
+
         spec.Tags[TagName] = "true";
         spec.Tags["genimage-image"] = image.Id.Length <= 256 ? image.Id : image.Id.Substring(image.Id.Length - 256);
         return spec;
@@ -127,8 +131,16 @@ public sealed class DeploymentValidator
     /// <summary>Validates the image in one region. Throws <see cref="OperationCanceledException"/> after clean-up when cancelled.</summary>
     public async Task<ValidationResult> ValidateAsync(ValidationImage image, DeploymentValidationOptions options, CancellationToken cancellationToken)
     {
-        if (image == null) throw new ArgumentNullException(nameof(image));
-        if (options == null) throw new ArgumentNullException(nameof(options));
+        if (image == null)
+        {
+            throw new ArgumentNullException(nameof(image));
+        }
+
+        if (options == null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
         if (options.RequireSubnet && string.IsNullOrEmpty(options.SubnetId))
         {
             throw new GenImageException(ValidationErrorIds.SubnetRequired, GenImageErrorKind.InvalidArgument,
@@ -137,7 +149,10 @@ public sealed class DeploymentValidator
 
         var spec = BuildSpec(image, options);
         var linux = string.Equals(image.OsType, "Linux", StringComparison.OrdinalIgnoreCase);
-        if (spec.WithOsProfile && spec.SshPublicKey == null) spec.AdminPassword = options.AdminPassword ?? ValidationCredentials.NewPassword();
+        if (spec.WithOsProfile && spec.SshPublicKey == null)
+        {
+            spec.AdminPassword = options.AdminPassword ?? ValidationCredentials.NewPassword();
+        }
 
         var watch = Stopwatch.StartNew();
         var region = spec.Location;
@@ -187,7 +202,10 @@ public sealed class DeploymentValidator
             }
             result.ResourcesCreated.Add(spec.VmId);
             result.ResourcesCreated.Add(spec.OsDiskId);
-            if (spec.NicId != null) result.ResourcesCreated.Add(spec.NicId);
+            if (spec.NicId != null)
+            {
+                result.ResourcesCreated.Add(spec.NicId);
+            }
 
             var provisioned = await WaitForProvisioningAsync(spec, result, options, watch, cancellationToken).ConfigureAwait(false);
             var agentReady = provisioned && await WaitForAgentAsync(spec, result, options, watch, cancellationToken).ConfigureAwait(false);
@@ -195,7 +213,11 @@ public sealed class DeploymentValidator
             {
                 await ProbeAsync(spec, result, options, linux, cancellationToken).ConfigureAwait(false);
             }
-            if (result.Outcome.Length == 0) result.Outcome = OutcomeSucceeded;
+            if (result.Outcome.Length == 0)
+            {
+                result.Outcome = OutcomeSucceeded;
+            }
+
             Progress(region, "Reading the serial log", 80);
             await ReadSerialLogAsync(spec, result, options, cancellationToken).ConfigureAwait(false);
         }
@@ -215,7 +237,11 @@ public sealed class DeploymentValidator
             spec.AdminPassword = null;
             _log.Progress(new ProgressInfo(ProgressActivityId, "Validating deployment", "Done") { Completed = true });
         }
-        if (cancelled) throw new OperationCanceledException("The deployment validation was cancelled; its resources were cleaned up.", cancellationToken);
+        if (cancelled)
+        {
+            throw new OperationCanceledException("The deployment validation was cancelled; its resources were cleaned up.", cancellationToken);
+        }
+
         return Finish(result, watch);
     }
 
@@ -279,7 +305,11 @@ public sealed class DeploymentValidator
                 _log.Verbose($"The agent of '{spec.Name}' reported Ready after {watch.Elapsed.TotalSeconds:0.0} s.");
                 return true;
             }
-            if (watch.Elapsed >= deadline) break;
+            if (watch.Elapsed >= deadline)
+            {
+                break;
+            }
+
             await Task.Delay(_ops.PollingInterval, cancellationToken).ConfigureAwait(false);
         }
         Fail(result, "VMAgentStatusCommunicationError",
@@ -332,10 +362,17 @@ public sealed class DeploymentValidator
                 return;
             }
             var lines = FailureExplainer.SplitLines(log);
-            foreach (var line in FailureExplainer.Tail(log, options.SerialLogTailLines)) result.SerialLogExcerpt.Add(line);
+            foreach (var line in FailureExplainer.Tail(log, options.SerialLogTailLines))
+            {
+                result.SerialLogExcerpt.Add(line);
+            }
+
             if (result.Outcome != OutcomeSucceeded)
             {
-                foreach (var line in FailureExplainer.SupportingLines(result.ErrorCode, lines)) result.SupportingLogLines.Add(line);
+                foreach (var line in FailureExplainer.SupportingLines(result.ErrorCode, lines))
+                {
+                    result.SupportingLogLines.Add(line);
+                }
             }
         }
         catch (GenImageException ex)
@@ -348,13 +385,24 @@ public sealed class DeploymentValidator
     private async Task CleanupAsync(ValidationVmSpec spec, ValidationResult result, DeploymentValidationOptions options)
     {
         var created = new List<string> { spec.VmId, spec.OsDiskId };
-        if (spec.NicId != null) created.Add(spec.NicId);
-        foreach (var id in created.Where(id => !result.ResourcesCreated.Contains(id))) result.ResourcesCreated.Add(id);
+        if (spec.NicId != null)
+        {
+            created.Add(spec.NicId);
+        }
+
+        foreach (var id in created.Where(id => !result.ResourcesCreated.Contains(id)))
+        {
+            result.ResourcesCreated.Add(id);
+        }
 
         if (options.KeepVm)
         {
             result.Kept = true;
-            foreach (var id in created) result.ResourcesLeftBehind.Add(id);
+            foreach (var id in created)
+            {
+                result.ResourcesLeftBehind.Add(id);
+            }
+
             _log.Warning($"-KeepVm: the validation VM was kept for troubleshooting. Delete it when done: {string.Join(", ", created)}.");
             return;
         }
@@ -378,7 +426,10 @@ public sealed class DeploymentValidator
                     _log.Verbose($"Deleted '{id}'.");
                 }
                 if (await _ops.ResourceExistsAsync(id, token).ConfigureAwait(false))
+                {
                     throw new GenImageException(ValidationErrorIds.CleanupFailed, GenImageErrorKind.InvalidOperation, $"'{id}' still exists after it was deleted.");
+                }
+
                 remaining.Remove(id);
                 result.ResourcesRemoved.Add(id);
             }
@@ -388,7 +439,11 @@ public sealed class DeploymentValidator
             result.CleanupError = ex is OperationCanceledException
                 ? $"clean-up did not finish within {options.CleanupTimeout.TotalMinutes:0.#} minutes"
                 : ex.Message;
-            foreach (var id in remaining) result.ResourcesLeftBehind.Add(id);
+            foreach (var id in remaining)
+            {
+                result.ResourcesLeftBehind.Add(id);
+            }
+
             _log.Warning($"Clean-up of the validation VM failed ({result.CleanupError}). These resources were left behind and must be deleted by hand: {string.Join(", ", remaining)}.");
         }
     }

@@ -41,7 +41,10 @@ public static class FailureExplainer
     {
         foreach (var k in Known)
         {
-            if (string.Equals(k.Code, code, StringComparison.OrdinalIgnoreCase)) return k.Explanation;
+            if (string.Equals(k.Code, code, StringComparison.OrdinalIgnoreCase))
+            {
+                return k.Explanation;
+            }
         }
         return $"The validation VM did not provision ({code ?? "no error code"}): {message ?? "no message"}";
     }
@@ -52,7 +55,10 @@ public static class FailureExplainer
         Regex? evidence = null;
         foreach (var k in Known)
         {
-            if (string.Equals(k.Code, code, StringComparison.OrdinalIgnoreCase)) evidence = k.Evidence;
+            if (string.Equals(k.Code, code, StringComparison.OrdinalIgnoreCase))
+            {
+                evidence = k.Evidence;
+            }
         }
         var lines = log.Where(l => (evidence != null && evidence.IsMatch(l)) || ErrorLine.IsMatch(l)).ToList();
         return lines.Skip(Math.Max(0, lines.Count - max)).ToList();
@@ -61,7 +67,11 @@ public static class FailureExplainer
     /// <summary>The last <paramref name="tail"/> non-empty lines of a serial log, without control characters.</summary>
     public static IList<string> Tail(string? log, int tail)
     {
-        if (string.IsNullOrEmpty(log)) return new List<string>();
+        if (string.IsNullOrEmpty(log))
+        {
+            return new List<string>();
+        }
+
         var lines = SplitLines(log!);
         return lines.Skip(Math.Max(0, lines.Count - tail)).ToList();
     }

@@ -20,7 +20,11 @@ public static class ValidationCredentials
     /// </summary>
     public static string NewPassword(int length = 24)
     {
-        if (length < 12 || length > 123) throw new ArgumentOutOfRangeException(nameof(length));
+        if (length < 12 || length > 123)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length));
+        }
+
         var all = Upper + Lower + Digits + Symbols;
         var chars = new char[length];
         using var rng = RandomNumberGenerator.Create();
@@ -28,7 +32,10 @@ public static class ValidationCredentials
         chars[1] = Pick(rng, Lower);
         chars[2] = Pick(rng, Digits);
         chars[3] = Pick(rng, Symbols);
-        for (var i = 4; i < length; i++) chars[i] = Pick(rng, all);
+        for (var i = 4; i < length; i++)
+        {
+            chars[i] = Pick(rng, all);
+        }
         // Shuffle so the classes are not at fixed positions.
         for (var i = length - 1; i > 0; i--)
         {
@@ -45,7 +52,11 @@ public static class ValidationCredentials
         using var rng = RandomNumberGenerator.Create();
         rng.GetBytes(bytes);
         var sb = new StringBuilder(8);
-        foreach (var b in bytes) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var b in bytes)
+        {
+            sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         return sb.ToString();
     }
 

@@ -64,15 +64,25 @@ public sealed class ArmVmOperations : IVmOperations
         try
         {
             var input = new RunCommandInput(commandId);
-            foreach (var line in script) input.Script.Add(line);
+            foreach (var line in script)
+            {
+                input.Script.Add(line);
+            }
+
             var operation = await Vm(vmId).RunCommandAsync(WaitUntil.Started, input, cancellationToken).ConfigureAwait(false);
             var result = await operation.WaitForCompletionAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             string stdout = string.Empty, stderr = string.Empty;
             foreach (var status in result.Value.Value)
             {
                 string code = status.Code ?? string.Empty;
-                if (code.IndexOf("StdOut", StringComparison.OrdinalIgnoreCase) >= 0) stdout += status.Message ?? string.Empty;
-                else if (code.IndexOf("StdErr", StringComparison.OrdinalIgnoreCase) >= 0) stderr += status.Message ?? string.Empty;
+                if (code.IndexOf("StdOut", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    stdout += status.Message ?? string.Empty;
+                }
+                else if (code.IndexOf("StdErr", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    stderr += status.Message ?? string.Empty;
+                }
             }
             return new RunCommandOutput(stdout, stderr);
         }
@@ -126,7 +136,11 @@ public static class VmFacts
             OsDiskStorageAccountType = data.StorageProfile?.OSDisk?.ManagedDisk?.StorageAccountType?.ToString(),
             PurchasePlan = PlanText(data.Plan),
         };
-        foreach (var tag in data.Tags) vm.Tags[tag.Key] = tag.Value;
+        foreach (var tag in data.Tags)
+        {
+            vm.Tags[tag.Key] = tag.Value;
+        }
+
         return vm;
     }
 
@@ -140,7 +154,9 @@ public static class VmFacts
         foreach (var status in statuses)
         {
             if (status.Code != null && status.Code.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
                 return status.Code.Substring(prefix.Length);
+            }
         }
         return null;
     }

@@ -110,7 +110,11 @@ public sealed class Generalizer
                         ? "-Prepare was not applied: a guest that Sysprep shut down must not boot again, so GenImage does not start it. "
                         : string.Empty) +
                     "To be sure, start the VM and run Invoke-GeneralizeVm -Prepare.");
-                if (string.Equals(vm.PowerState, "stopped", StringComparison.OrdinalIgnoreCase)) steps.Add(StepDeallocate);
+                if (string.Equals(vm.PowerState, "stopped", StringComparison.OrdinalIgnoreCase))
+                {
+                    steps.Add(StepDeallocate);
+                }
+
                 break;
             default:
                 throw new GenImageException("VmBusy", GenImageErrorKind.InvalidOperation,
@@ -285,7 +289,10 @@ public sealed class Generalizer
             var vm = await _vms.GetAsync(vmId, ct).ConfigureAwait(false);
             foreach (var state in wanted)
             {
-                if (string.Equals(vm.PowerState, state, StringComparison.OrdinalIgnoreCase)) return state;
+                if (string.Equals(vm.PowerState, state, StringComparison.OrdinalIgnoreCase))
+                {
+                    return state;
+                }
             }
             await Task.Delay(_vms.PollingInterval, ct).ConfigureAwait(false);
         }
@@ -293,7 +300,11 @@ public sealed class Generalizer
 
     private static string Tail(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return "(empty)";
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "(empty)";
+        }
+
         text = text.Trim();
         return text.Length <= 400 ? text : "…" + text.Substring(text.Length - 400);
     }

@@ -36,7 +36,10 @@ public sealed class VmQuery
             {
                 await foreach (var vm in subscription.GetVirtualMachinesAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
-                    if (nameMatches(vm.Data.Name)) ids.Add(vm.Id.ToString());
+                    if (nameMatches(vm.Data.Name))
+                    {
+                        ids.Add(vm.Id.ToString());
+                    }
                 }
             }
             else
@@ -44,7 +47,10 @@ public sealed class VmQuery
                 var group = _connection.Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(_connection.SubscriptionId, resourceGroup));
                 await foreach (var vm in group.GetVirtualMachines().GetAllAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
-                    if (nameMatches(vm.Data.Name)) ids.Add(vm.Id.ToString());
+                    if (nameMatches(vm.Data.Name))
+                    {
+                        ids.Add(vm.Id.ToString());
+                    }
                 }
             }
         }

@@ -89,7 +89,11 @@ public class EmulatorFixture : IAsyncLifetime, IAsyncDisposable
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        if (_host is not null) return;
+        if (_host is not null)
+        {
+            return;
+        }
+
         if (_options.WorldFile is { } file && !File.Exists(file))
         {
             string known = Directory.Exists(RepoPaths.WorldsDirectory)
@@ -104,7 +108,11 @@ public class EmulatorFixture : IAsyncLifetime, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var host = Interlocked.Exchange(ref _host, null);
-        if (host is not null) await host.DisposeAsync().ConfigureAwait(false);
+        if (host is not null)
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+
         GC.SuppressFinalize(this);
     }
 

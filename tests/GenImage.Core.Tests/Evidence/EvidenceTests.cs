@@ -33,12 +33,20 @@ internal sealed class FakeEvidenceSource : IEvidenceSource
     public Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken)
     {
         LastQuery = query;
-        if (ActivityLogFailure != null) throw ActivityLogFailure;
+        if (ActivityLogFailure != null)
+        {
+            throw ActivityLogFailure;
+        }
+
         return Task.FromResult<IReadOnlyList<ActivityLogEntry>>(Events);
     }
     public Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)
     {
-        if (RoleFailure != null) throw RoleFailure;
+        if (RoleFailure != null)
+        {
+            throw RoleFailure;
+        }
+
         return Task.FromResult<IReadOnlyList<RoleAssignmentEntry>>(new[] { new RoleAssignmentEntry { PrincipalId = "p1", RoleName = "Contributor", Capability = "Publish", Scope = scope } });
     }
 }
@@ -49,7 +57,10 @@ public sealed class EvidenceTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, true);
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, true);
+        }
     }
 
     private static EvidenceRequest Request() => new()
@@ -112,7 +123,10 @@ public sealed class EvidenceTests : IDisposable
 
         string bundle = EvidenceBundleWriter.Write(e, _folder);
         string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
-        foreach (var gap in e.Gaps) Assert.Contains($"**{gap.Section}**", report);
+        foreach (var gap in e.Gaps)
+        {
+            Assert.Contains($"**{gap.Section}**", report);
+        }
     }
 
     [Fact]
@@ -123,7 +137,10 @@ public sealed class EvidenceTests : IDisposable
         string bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "apiVersion: genimage.dev/v1\n", JournalText = "{\"type\":\"runStarted\"}\n" });
 
         foreach (var f in new[] { "evidence.json", "report.md", "SHA256SUMS", "attachments/serial-westeurope.log", "attachments/activity-log.json", "attachments/role-assignments.json", "attachments/recipe.yaml", "attachments/journal.jsonl" })
+        {
             Assert.True(File.Exists(Path.Combine(bundle, f)), f);
+        }
+
         Assert.Empty(Sha256Sums.Verify(bundle));
         var lines = File.ReadAllLines(Path.Combine(bundle, "SHA256SUMS"));
         Assert.Equal(7, lines.Length);
@@ -186,7 +203,11 @@ internal sealed class NullLogForTests : GenImage.Core.Logging.IGenImageLog
     public List<string> Warnings { get; } = new();
     public void Verbose(string message) { }
     public void Debug(string message) { }
-    public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
+    public void Warning(string message) { lock (Warnings)
+        {
+            Warnings.Add(message);
+        }
+    }
     public void Progress(GenImage.Core.Logging.ProgressInfo progress) { }
 }
 

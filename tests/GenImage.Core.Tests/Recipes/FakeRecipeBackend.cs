@@ -35,7 +35,10 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
             throw f.Error;
         }
         Writes.Add(what);
-        if (GenImage.Core.Connection.CallScope.Current is { } scope) CorrelationIds.Add(scope.CorrelationId);
+        if (GenImage.Core.Connection.CallScope.Current is { } scope)
+        {
+            CorrelationIds.Add(scope.CorrelationId);
+        }
     }
 
     public int Count(string prefix) => Writes.Count(w => w.StartsWith(prefix, StringComparison.Ordinal));
@@ -77,7 +80,11 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
     public Task<GalleryImageVersion?> GetVersionAsync(string versionId, CancellationToken cancellationToken)
     {
         VersionReads++;
-        if (!Versions.TryGetValue(versionId, out var v)) return Task.FromResult<GalleryImageVersion?>(null);
+        if (!Versions.TryGetValue(versionId, out var v))
+        {
+            return Task.FromResult<GalleryImageVersion?>(null);
+        }
+
         v.ProvisioningState = CreatingReads-- > 0 ? "Creating" : "Succeeded";
         return Task.FromResult<GalleryImageVersion?>(v);
     }
@@ -91,7 +98,11 @@ internal sealed class FakeRecipeBackend : IRecipeBackend, IEvidenceSource
             SourceId = request.SourceId, ProvisioningState = "Succeeded", ReplicationState = "Completed", ExcludeFromLatest = request.ExcludeFromLatest,
             Regions = request.TargetRegions.Select(r => new RegionReplication { Region = r.Name, ReplicaCount = r.ReplicaCount, StorageAccountType = r.StorageAccountType, State = "Completed", Progress = 100 }).ToList(),
         };
-        foreach (var t in request.Tags) v.Tags[t.Key] = t.Value;
+        foreach (var t in request.Tags)
+        {
+            v.Tags[t.Key] = t.Value;
+        }
+
         Versions[v.Id] = v;
         return Task.FromResult(v);
     }

@@ -205,7 +205,10 @@ public sealed class RecipeParserTests : IDisposable
 
         var d = Single(recipe, RecipeDiagnosticIds.InvalidValue);
         Assert.Equal(keyPath, d.KeyPath);
-        if (suggestion != null) Assert.Contains($"'{suggestion}'", d.Message);
+        if (suggestion != null)
+        {
+            Assert.Contains($"'{suggestion}'", d.Message);
+        }
     }
 
     [Fact]

@@ -278,7 +278,10 @@ public sealed class RecipeRunnerTests : IDisposable
     {
         var backend = new FakeRecipeBackend();
         foreach (var (name, excluded) in new[] { ("0.9.0", false), ("1.0.0", false), ("1.0.1", true) })
+        {
             backend.Versions[DefinitionId + "/versions/" + name] = new GalleryImageVersion { Id = DefinitionId + "/versions/" + name, Name = name, ExcludeFromLatest = excluded };
+        }
+
         var run = await Run(backend, Recipe(cleanup: "  cleanup: { deleteSourceVm: true, keepVersions: 2 }\n"));
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
