@@ -51,7 +51,7 @@ public sealed class ConsoleHost : PSHost
     public ConsoleHost(TextWriter? writer = null, bool? useColor = null, int width = 120)
     {
         writer ??= TextWriter.Null;
-        bool color = useColor ?? (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected);
+        var color = useColor ?? (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected);
         _ui = new ConsoleHostUserInterface(writer, color, width);
     }
 
@@ -235,12 +235,12 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
                 text.Append(' ').Append(record.PercentComplete.ToString(CultureInfo.InvariantCulture)).Append('%');
             }
 
-            string candidate = text.ToString();
+            var candidate = text.ToString();
             // A line is printed when the status changes in words, or the percentage crosses a quarter:
             // a console log of every percent of a long replication helps nobody.
-            string shape = System.Text.RegularExpressions.Regex.Replace(record.StatusDescription ?? string.Empty, @"\d+%?", "#") +
+            var shape = System.Text.RegularExpressions.Regex.Replace(record.StatusDescription ?? string.Empty, @"\d+%?", "#") +
                 "|" + (record.PercentComplete < 0 ? -1 : record.PercentComplete / 25).ToString(CultureInfo.InvariantCulture);
-            if (!_progress.TryGetValue(key, out string? last) || last != shape)
+            if (!_progress.TryGetValue(key, out var last) || last != shape)
             {
                 _progress[key] = shape;
                 line = candidate;
@@ -265,7 +265,7 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
     /// </summary>
     public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
     {
-        string fields = descriptions is null ? string.Empty : string.Join(", ", descriptions.Select(d => d.Name));
+        var fields = descriptions is null ? string.Empty : string.Join(", ", descriptions.Select(d => d.Name));
         lock (_gate)
         {
             _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, "(not answered: " + fields + ")"));
@@ -290,9 +290,9 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
     public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
     {
         ArgumentNullException.ThrowIfNull(choices);
-        string wanted = ConfirmAnswer == ConfirmAnswer.Accept ? "Yes" : "No";
-        int index = -1;
-        for (int i = 0; i < choices.Count; i++)
+        var wanted = ConfirmAnswer == ConfirmAnswer.Accept ? "Yes" : "No";
+        var index = -1;
+        for (var i = 0; i < choices.Count; i++)
         {
             if (string.Equals(choices[i].Label.Replace("&", string.Empty, StringComparison.Ordinal), wanted, StringComparison.OrdinalIgnoreCase))
             {
@@ -309,7 +309,7 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
         {
             throw new PSInvalidOperationException($"This host is not interactive and cannot choose an answer to '{caption}: {message}'.");
         }
-        string answer = choices[index].Label.Replace("&", string.Empty, StringComparison.Ordinal);
+        var answer = choices[index].Label.Replace("&", string.Empty, StringComparison.Ordinal);
         lock (_gate)
         {
             _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, answer));
@@ -331,7 +331,7 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
         value ??= string.Empty;
         // The formatter decorates table headers with ANSI escapes; the transcript never keeps them, and
         // the writer gets them only when this host colours its output.
-        string plain = value.Contains('\u001b', StringComparison.Ordinal) ? AnsiEscape.Replace(value, string.Empty) : value;
+        var plain = value.Contains('\u001b', StringComparison.Ordinal) ? AnsiEscape.Replace(value, string.Empty) : value;
         if (!_color)
         {
             value = plain;

@@ -39,13 +39,13 @@ public static class RepoPaths
             return Path.GetFullPath(nameOrPath);
         }
 
-        string fromRoot = Path.Combine(Root, nameOrPath);
+        var fromRoot = Path.Combine(Root, nameOrPath);
         if (File.Exists(fromRoot))
         {
             return Path.GetFullPath(fromRoot);
         }
 
-        string file = nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        var file = nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
             ? nameOrPath
             : nameOrPath + ".yaml";
         return Path.Combine(WorldsDirectory, file);
@@ -66,9 +66,9 @@ public static class RepoPaths
 
     private static string FindRoot()
     {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            string? root = FindRootFrom(start);
+            var root = FindRootFrom(start);
             if (root is not null)
             {
                 return root;

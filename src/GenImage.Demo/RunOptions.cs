@@ -108,7 +108,7 @@ internal static class VariableBag
 
                 yield break;
             default:
-                foreach (PropertyInfo property in variables.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                foreach (var property in variables.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
                     if (property.GetIndexParameters().Length == 0)
                     {

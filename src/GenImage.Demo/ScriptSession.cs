@@ -55,7 +55,7 @@ public sealed class ScriptSession : IDisposable
 
         if (options.ImportModule)
         {
-            string manifest = Path.GetFullPath(options.ModuleManifestPath ?? RepoPaths.ModuleManifest);
+            var manifest = Path.GetFullPath(options.ModuleManifestPath ?? RepoPaths.ModuleManifest);
             try
             {
                 if (!File.Exists(manifest))
@@ -126,7 +126,7 @@ public sealed class ScriptSession : IDisposable
     public ScriptResult RunFile(string path, IDictionary? parameters = null, RunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string full = Path.GetFullPath(path);
+        var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
             throw new FileNotFoundException($"Script file '{full}' does not exist.", full);
@@ -172,7 +172,7 @@ public sealed class ScriptSession : IDisposable
         lock (_runGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            object? value = Runspace.SessionStateProxy.GetVariable(name);
+            var value = Runspace.SessionStateProxy.GetVariable(name);
             return value is PSObject pso && pso.BaseObject is not PSCustomObject ? pso.BaseObject : value;
         }
     }
@@ -222,7 +222,7 @@ public sealed class ScriptSession : IDisposable
             Preference("WarningPreference", options.WarningPreference);
             Preference("ErrorActionPreference", options.ErrorActionPreference);
 
-            int hostStart = ConsoleHost?.TranscriptLength ?? 0;
+            var hostStart = ConsoleHost?.TranscriptLength ?? 0;
             var clock = Stopwatch.StartNew();
             using var ps = PowerShell.Create();
             ps.Runspace = Runspace;
@@ -232,7 +232,7 @@ public sealed class ScriptSession : IDisposable
                 ps.AddCommand("Out-Default");
             }
 
-            int stopRequested = 0;
+            var stopRequested = 0;
             Task? stopTask = null;
             void RequestStop()
             {
@@ -277,7 +277,7 @@ public sealed class ScriptSession : IDisposable
             var input = new PSDataCollection<PSObject>();
             if (options.Input is not null)
             {
-                foreach (object? item in options.Input)
+                foreach (var item in options.Input)
                 {
                     input.Add(item is null ? null! : PSObject.AsPSObject(item));
                 }
@@ -286,7 +286,7 @@ public sealed class ScriptSession : IDisposable
 
             try
             {
-                IAsyncResult pending = ps.BeginInvoke(input, output);
+                var pending = ps.BeginInvoke(input, output);
                 using (options.CancellationToken.Register(RequestStop))
                 using (var timer = options.StopAfter is { } after ? new CancellationTokenSource(after) : null)
                 using (timer is null ? default : timer.Token.Register(RequestStop))
@@ -298,7 +298,7 @@ public sealed class ScriptSession : IDisposable
             {
                 result.TerminatingException = ex;
                 // A stop that was asked for is not an error to show; the caller reports it (ScriptResult.Stopped).
-                bool requestedStop = ex is PipelineStoppedException && Volatile.Read(ref stopRequested) == 1;
+                var requestedStop = ex is PipelineStoppedException && Volatile.Read(ref stopRequested) == 1;
                 if (options.RenderToHost && !requestedStop)
                 {
                     RenderTerminating(ex);

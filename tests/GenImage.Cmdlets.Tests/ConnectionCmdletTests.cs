@@ -31,7 +31,7 @@ public sealed class ConnectionCmdletTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Connect_reads_the_emulator_connection_file()
     {
-        string file = Path.Combine(Path.GetTempPath(), "genimage-" + Guid.NewGuid() + ".json");
+        var file = Path.Combine(Path.GetTempPath(), "genimage-" + Guid.NewGuid() + ".json");
         File.WriteAllText(file,
             $"{{\"endpoint\":\"{_emulator.Endpoint}\",\"certificateThumbprint\":\"{_emulator.CertificateThumbprint}\",\"subscriptionIds\":[\"{_emulator.SubscriptionId}\"],\"tenantId\":\"{_emulator.TenantId}\"}}");
         try

@@ -54,7 +54,7 @@ public sealed class EmulatorHarnessTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task ATestCanStartItsOwnEmulatorFromInlineYaml()
     {
-        string yaml = File.ReadAllText(RepoPaths.World(Worlds.Healthy));
+        var yaml = File.ReadAllText(RepoPaths.World(Worlds.Healthy));
 
         await using var own = await EmulatorFixture.StartWithYamlAsync(yaml);
 

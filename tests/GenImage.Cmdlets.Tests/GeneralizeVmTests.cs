@@ -38,7 +38,7 @@ public sealed class GeneralizeVmTests
         Assert.Contains(snapshot.ScriptsRun, s => s.StartsWith(script, StringComparison.Ordinal));
 
         // Every ARM call of the run carried the result's correlation id.
-        string correlationId = result.Get<string>("CorrelationId");
+        var correlationId = result.Get<string>("CorrelationId");
         var writes = emulator.RequestLog.Where(IsWrite).ToList();
         Assert.NotEmpty(writes);
         Assert.All(writes, w => Assert.Equal(correlationId, w.CorrelationId));
@@ -245,7 +245,7 @@ public sealed class GeneralizeVmTests
         Assert.NotEmpty(progress);
         Assert.Equal(ProgressRecordType.Completed, progress[^1].RecordType);
 
-        string everything = string.Join("\n", r.VerboseMessages.Concat(r.WarningMessages).Concat(r.Debug.Select(d => d.Message))) + session.Transcript;
+        var everything = string.Join("\n", r.VerboseMessages.Concat(r.WarningMessages).Concat(r.Debug.Select(d => d.Message))) + session.Transcript;
         Assert.DoesNotContain("eyJ", everything, StringComparison.Ordinal);
         Assert.DoesNotContain("Bearer", everything, StringComparison.OrdinalIgnoreCase);
     }

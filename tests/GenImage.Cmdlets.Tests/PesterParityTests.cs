@@ -38,7 +38,7 @@ public sealed class PesterParityTests
 
         public static async Task<Describe> StartAsync(string world)
         {
-            string directory = Path.Combine(Path.GetTempPath(), "genimage-parity-" + Guid.NewGuid().ToString("N"));
+            var directory = Path.Combine(Path.GetTempPath(), "genimage-parity-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(directory);
             var emulator = await EmulatorFixture.StartAsync(new EmulatorOptions
             {
@@ -411,7 +411,7 @@ public sealed class PesterParityTests
         Assert.Equal(ids.OrderBy(s => s, StringComparer.OrdinalIgnoreCase), ids);
         foreach (var rule in rules.Output)
         {
-            string helpUri = rule.Get<string>("HelpUri");
+            var helpUri = rule.Get<string>("HelpUri");
             Assert.True(File.Exists(Path.Combine(RepoPaths.Root, helpUri)), helpUri);
         }
 
@@ -538,7 +538,7 @@ public sealed class PesterParityTests
         using var stop = new CancellationTokenSource();
         var running = other.RunAsync("Test-ImageDeployment -ImageId $VersionId", new RunOptions { CancellationToken = stop.Token });
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        int seen = 0;
+        var seen = 0;
         while (!running.IsCompleted && DateTime.UtcNow < deadline)
         {
             seen = d.Ok("@(Get-ValidationVm).Count").Output.Select(o => (int)o.BaseObject).Single();
@@ -561,10 +561,10 @@ public sealed class PesterParityTests
     /// <summary>Copy-ExampleRecipes of Recipes.Tests.ps1.</summary>
     private static string CopyExampleRecipes(string destination)
     {
-        string source = Path.Combine(RepoPaths.Root, "examples", "recipes");
+        var source = Path.Combine(RepoPaths.Root, "examples", "recipes");
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            string target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, true);
         }
@@ -578,11 +578,11 @@ public sealed class PesterParityTests
     [Fact]
     public void Recipes_ReadingAndCheckingRecipesWithoutAConnection()
     {
-        string testDrive = Path.Combine(Path.GetTempPath(), "genimage-parity-" + Guid.NewGuid().ToString("N"));
+        var testDrive = Path.Combine(Path.GetTempPath(), "genimage-parity-" + Guid.NewGuid().ToString("N"));
         try
         {
             using var session = OpenOffline();
-            string folder = CopyExampleRecipes(Path.Combine(testDrive, "static"));
+            var folder = CopyExampleRecipes(Path.Combine(testDrive, "static"));
             session.SetVariable("folder", folder);
 
             // It 'reads every example recipe through a wildcard'
@@ -607,12 +607,12 @@ public sealed class PesterParityTests
             };
             foreach (var c in cases)
             {
-                string text = File.ReadAllText(Path.Combine(folder, "windows2022-gen2-tl.yaml"));
+                var text = File.ReadAllText(Path.Combine(folder, "windows2022-gen2-tl.yaml"));
                 Assert.Contains(c.From, text);
-                string broken = Path.Combine(CopyExampleRecipes(Path.Combine(testDrive, "broken-" + c.Id)), "broken.yaml");
+                var broken = Path.Combine(CopyExampleRecipes(Path.Combine(testDrive, "broken-" + c.Id)), "broken.yaml");
                 File.WriteAllText(broken, text.Replace(c.From, c.To));
                 var lines = text.Split('\n');
-                int expectedLine = Array.FindIndex(lines, l => l.StartsWith(c.From, StringComparison.Ordinal)) + 1;
+                var expectedLine = Array.FindIndex(lines, l => l.StartsWith(c.From, StringComparison.Ordinal)) + 1;
                 Assert.True(expectedLine > 0);
                 if (c.Id == "GI9005")
                 {
@@ -631,8 +631,8 @@ public sealed class PesterParityTests
             }
 
             // It 'writes one GenImage.GI9xxx error per problem from Get-ImageRecipe'
-            string missingOwner = Path.Combine(CopyExampleRecipes(Path.Combine(testDrive, "missing-owner")), "missing-owner.yaml");
-            string ubuntu = File.ReadAllText(Path.Combine(folder, "ubuntu2204-gen2.yaml"));
+            var missingOwner = Path.Combine(CopyExampleRecipes(Path.Combine(testDrive, "missing-owner")), "missing-owner.yaml");
+            var ubuntu = File.ReadAllText(Path.Combine(folder, "ubuntu2204-gen2.yaml"));
             File.WriteAllText(missingOwner, System.Text.RegularExpressions.Regex.Replace(ubuntu, @"(?m)^  owner: platform-team\r?\n", ""));
             Assert.NotEqual(ubuntu, File.ReadAllText(missingOwner));
             var err = session.Run("$errors = $null; Get-ImageRecipe -Path $broken -ErrorVariable errors -ErrorAction SilentlyContinue", new { broken = missingOwner });
@@ -654,7 +654,7 @@ public sealed class PesterParityTests
     public async Task Recipes_RunningARecipeEndToEndOnTheHealthyWorld()
     {
         await using var d = await Describe.StartAsync("healthy");
-        string folder = CopyExampleRecipes(Path.Combine(d.Directory, "healthy"));
+        var folder = CopyExampleRecipes(Path.Combine(d.Directory, "healthy"));
         d.Session.Session.SetVariable("folder", folder);
         d.Session.Session.SetVariable("recipe", Path.Combine(folder, "windows2022-gen2-tl.yaml"));
 
@@ -674,7 +674,7 @@ public sealed class PesterParityTests
         Assert.Equal("Passed", Str(validation[0], "Status"));
         Assert.Equal(new[] { "Readiness", "Generalize", "Definition", "Publish", "Validate", "Promote", "Evidence", "Cleanup" }, Items(Prop(run, "Steps")).Select(s => Str(s, "Name")));
         Assert.Equal("False", Assert.Single(Strings(d.Ok("(Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName gal_images -DefinitionName win2022-datacenter-g2 -Name 1.0.0).ExcludeFromLatest"))));
-        string evidencePath = Str(run, "EvidencePath")!;
+        var evidencePath = Str(run, "EvidencePath")!;
         Assert.Empty(VerifyBundle(evidencePath));
         Assert.Equal(1, JsonDocument.Parse(File.ReadAllText(Path.Combine(evidencePath, "evidence.json"))).RootElement.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("# Image evidence: gal_images/win2022-datacenter-g2/1.0.0", File.ReadLines(Path.Combine(evidencePath, "report.md")).First());
@@ -682,7 +682,7 @@ public sealed class PesterParityTests
         // It 'collects the same evidence again from the run with Get-ImageEvidence'
         var runDirs = Directory.GetDirectories(Path.Combine(folder, "runs", "win2022-gen2-tl"));
         Assert.NotEmpty(runDirs);
-        string again = Path.Combine(d.Directory, "again");
+        var again = Path.Combine(d.Directory, "again");
         var evidence = d.Ok($"Get-ImageEvidence -RunPath '{runDirs[0]}' -OutputPath '{again}'").SingleOutput();
         Assert.Equal("True", Str(Prop(evidence, "Summary"), "Booted"));
         Assert.Equal(again, Str(evidence, "BundlePath"));
@@ -693,8 +693,8 @@ public sealed class PesterParityTests
     public async Task Recipes_AReadinessFailureOnTheClassicFailuresWorld_stops_before_anything_irreversible()
     {
         await using var d = await Describe.StartAsync("classic-failures");
-        string folder = CopyExampleRecipes(Path.Combine(d.Directory, "failures"));
-        string recipe = Path.Combine(folder, "gen1.yaml");
+        var folder = CopyExampleRecipes(Path.Combine(d.Directory, "failures"));
+        var recipe = Path.Combine(folder, "gen1.yaml");
         File.WriteAllText(recipe, File.ReadAllText(Path.Combine(folder, "windows2022-gen2-tl.yaml")).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
         d.Session.Session.SetVariable("recipe", recipe);
 
@@ -712,10 +712,10 @@ public sealed class PesterParityTests
     public async Task Recipes_AValidationFailureOnTheClassicFailuresWorld_publishes_fails_validation_and_does_not_promote()
     {
         await using var d = await Describe.StartAsync("classic-failures");
-        string folder = CopyExampleRecipes(Path.Combine(d.Directory, "validation"));
-        string recipe = Path.Combine(folder, "unprepared.yaml");
-        string text = File.ReadAllText(Path.Combine(folder, "windows2022-gen2-tl.yaml")).Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared");
-        string withoutProbe = System.Text.RegularExpressions.Regex.Replace(text, @"(?m)^    probeScript: .*\r?\n", "");
+        var folder = CopyExampleRecipes(Path.Combine(d.Directory, "validation"));
+        var recipe = Path.Combine(folder, "unprepared.yaml");
+        var text = File.ReadAllText(Path.Combine(folder, "windows2022-gen2-tl.yaml")).Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared");
+        var withoutProbe = System.Text.RegularExpressions.Regex.Replace(text, @"(?m)^    probeScript: .*\r?\n", "");
         Assert.NotEqual(text, withoutProbe);
         File.WriteAllText(recipe, withoutProbe);
         d.Session.Session.SetVariable("recipe", recipe);
@@ -737,7 +737,7 @@ public sealed class PesterParityTests
     public async Task Recipes_ResumingAfterAFailureOnTheRecipesWorld()
     {
         await using var d = await Describe.StartAsync("recipes");
-        string folder = CopyExampleRecipes(Path.Combine(d.Directory, "resume"));
+        var folder = CopyExampleRecipes(Path.Combine(d.Directory, "resume"));
         d.Session.Session.SetVariable("recipe", Path.Combine(folder, "ubuntu2204-gen2.yaml"));
         var r = d.Run("$errors = $null; $failed = Invoke-ImageRecipe -Path $recipe -Force -ErrorVariable errors -ErrorAction SilentlyContinue; $failed");
 

@@ -117,7 +117,7 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         }
         // Source, Guest and Operations findings are about the VM; Definition, Version and Regions findings about the definition (or the version to be).
         var target = finding.Get<string>("Target");
-        bool aboutGallery = rule[2] is '2' or '3' or '4' && extra.Contains("-DefinitionName", StringComparison.Ordinal);
+        var aboutGallery = rule[2] is '2' or '3' or '4' && extra.Contains("-DefinitionName", StringComparison.Ordinal);
         if (aboutGallery)
         {
             Assert.Contains("/galleries/galimages/images/", target, StringComparison.OrdinalIgnoreCase);

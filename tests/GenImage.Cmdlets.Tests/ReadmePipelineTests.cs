@@ -8,10 +8,10 @@ public sealed class ReadmePipelineTests
     [Fact]
     public async Task Source_vm_to_validated_version_in_one_pipeline()
     {
-        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        int start = readme.IndexOf("Get-SourceVm -ResourceGroupName rg-images -Name vm-win2022-src |", StringComparison.Ordinal);
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var start = readme.IndexOf("Get-SourceVm -ResourceGroupName rg-images -Name vm-win2022-src |", StringComparison.Ordinal);
         Assert.True(start >= 0, "The README no longer shows the pipeline example.");
-        string pipeline = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
+        var pipeline = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
 
         await using var emulator = await EmulatorFixture.StartAsync();
         using var session = emulator.Connect();

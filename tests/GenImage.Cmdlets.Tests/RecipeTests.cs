@@ -11,10 +11,10 @@ internal sealed class RecipeFolder : IDisposable
     public RecipeFolder()
     {
         Root = Path.Combine(Path.GetTempPath(), "genimage-recipes-" + Guid.NewGuid().ToString("N"));
-        string source = Path.Combine(RepoPaths.Root, "examples", "recipes");
+        var source = Path.Combine(RepoPaths.Root, "examples", "recipes");
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            string target = Path.Combine(Root, Path.GetRelativePath(source, file));
+            var target = Path.Combine(Root, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.WriteAllText(target, File.ReadAllText(file).Replace("outputPath: ../../out/evidence", "outputPath: runs"));
         }
@@ -26,7 +26,7 @@ internal sealed class RecipeFolder : IDisposable
 
     public string Write(string name, string text)
     {
-        string path = Path.Combine(Root, name);
+        var path = Path.Combine(Root, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -95,7 +95,7 @@ public sealed class RecipeTests
         var run = r.SingleOutput();
         Assert.Equal("GenImage.RecipeRun", run.TypeName());
         Assert.Equal("Succeeded", run.Get<string>("Status"));
-        string versionId = run.Get<string>("VersionId");
+        var versionId = run.Get<string>("VersionId");
         Assert.EndsWith($"/galleries/gal_images/images/{definition}/versions/1.0.0", versionId);
         var version = emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", definition, "1.0.0");
         Assert.NotNull(version);
@@ -118,7 +118,7 @@ public sealed class RecipeTests
         Assert.Contains(r.VerboseMessages, v => v.StartsWith("ARM PUT ", StringComparison.Ordinal) && v.Contains("/versions/1.0.0"));
 
         // The evidence bundle is complete and its hashes verify.
-        string bundle = run.Get<string>("EvidencePath");
+        var bundle = run.Get<string>("EvidencePath");
         foreach (var f in new[] { "evidence.json", "report.md", "SHA256SUMS", "attachments/recipe.yaml", "attachments/journal.jsonl", "attachments/activity-log.json", "attachments/serial-westeurope.log" })
         {
             Assert.True(File.Exists(Path.Combine(bundle, f)), f);
@@ -138,7 +138,7 @@ public sealed class RecipeTests
     public async Task On_the_failure_world_the_run_stops_before_anything_irreversible_with_the_finding_ids()
     {
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
+        var recipe = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
         using var session = emulator.Connect();
         emulator.Host.ClearRequestLog();
@@ -163,7 +163,7 @@ public sealed class RecipeTests
         // vm-win-unprepared was stopped without Sysprep: readiness only warns (nothing outside the guest shows it),
         // the image publishes, and its test VM never finishes provisioning.
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("unprepared.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
+        var recipe = folder.Write("unprepared.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
             .Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared").Replace("    probeScript: probes/windows-probe.ps1\n", string.Empty));
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
         using var session = emulator.Connect();
@@ -185,9 +185,9 @@ public sealed class RecipeTests
         Assert.Equal("Succeeded", steps["Evidence"]);
         Assert.True(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "win2022-datacenter-g2", "1.0.0")!.ExcludeFromLatest);
         Assert.DoesNotContain(emulator.RequestLog, e => e.Method == "PATCH" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase));
-        string bundle = run.Get<string>("EvidencePath");
+        var bundle = run.Get<string>("EvidencePath");
         Assert.Empty(RecipeFolder.VerifyBundle(bundle));
-        string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+        var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
         Assert.Contains("| Did it boot | **no**", report);
         Assert.Contains("| Latest | excluded from latest |", report);
     }
@@ -273,7 +273,7 @@ public sealed class RecipeTests
             new System.Collections.Hashtable { ["OutputPath"] = folder.Runs }, new RunOptions { RenderToHost = true });
 
         Assert.True(r.Succeeded, r.Describe());
-        string text = session.Transcript + string.Join("\n", r.Output.Select(o => o.ToString()));
+        var text = session.Transcript + string.Join("\n", r.Output.Select(o => o.ToString()));
         Assert.Contains("| What was built | gal_images/win2022-datacenter-g2/1.0.0", text);
         Assert.Contains("| Did it boot | yes", text);
         Assert.Contains("Evidence bundle (SHA256SUMS verified)", text);
@@ -287,7 +287,7 @@ public sealed class RecipeTests
     public async Task Ctrl_C_during_publishing_then_Resume_finishes_with_one_version()
     {
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("ubuntu-novalidation.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"])
+        var recipe = folder.Write("ubuntu-novalidation.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"])
             .Replace("    regions: [ westeurope ]\n    vmSize: Standard_D2s_v5\n    probeScript: probes/linux-probe.sh", "    enabled: false"));
         // Slow enough that replication is still running when the stop arrives.
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.02);
@@ -326,10 +326,10 @@ public sealed class RecipeTests
     public async Task A_malformed_recipe_gets_its_id_line_and_column_and_makes_no_arm_call(string id)
     {
         using var folder = new RecipeFolder();
-        string text = File.ReadAllText(folder["windows2022-gen2-tl.yaml"]);
+        var text = File.ReadAllText(folder["windows2022-gen2-tl.yaml"]);
         var lines = text.Split('\n').ToList();
         int Line(string start) => lines.FindIndex(l => l.StartsWith(start, StringComparison.Ordinal)) + 1;
-        (string broken, int line, int column) = id switch
+        (var broken, var line, var column) = id switch
         {
             "GI9001" => (text.Replace("  name: win2022-gen2-tl", "  name: [win2022-gen2-tl"), 0, 0),
             "GI9002" => (text.Replace("    vmSize: Standard_D2s_v5", "    vmSzie: Standard_D2s_v5"), Line("    vmSize:"), 5),
@@ -337,7 +337,7 @@ public sealed class RecipeTests
             "GI9004" => (text.Replace("  owner: platform-team\n", string.Empty), Line("  name: win2022-gen2-tl"), 3),
             _ => (text.Replace("    vmSize: Standard_D2s_v5", "    vmSize: Standard_D2s_v5\n    adminPassword: Hunter2!Hunter2!"), Line("    vmSize:") + 1, 5),
         };
-        string path = folder.Write("broken.yaml", broken);
+        var path = folder.Write("broken.yaml", broken);
         await using var emulator = await EmulatorFixture.StartAsync();
         using var session = emulator.Connect();
         emulator.Host.ClearRequestLog();
@@ -434,7 +434,7 @@ public sealed class RecipeTests
     public async Task Test_ImageRecipe_when_connected_runs_the_readiness_rules_against_the_live_resources()
     {
         using var folder = new RecipeFolder();
-        string gen1 = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
+        var gen1 = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
         using var session = emulator.Connect();
 

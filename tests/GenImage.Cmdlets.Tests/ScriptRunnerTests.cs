@@ -164,9 +164,9 @@ public sealed class ScriptRunnerTests
     [Fact]
     public void RunFileSetsPSScriptRootAndPassesParameters()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"genimage-runfile-{Guid.NewGuid():N}");
+        var dir = Path.Combine(Path.GetTempPath(), $"genimage-runfile-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        string file = Path.Combine(dir, "script.ps1");
+        var file = Path.Combine(dir, "script.ps1");
         File.WriteAllText(file, "param([string]$Name)\n\"$PSScriptRoot|$Name\"");
         try
         {
@@ -204,7 +204,7 @@ public sealed class ScriptRunnerTests
 
         var r = session.Run("Write-Everything; Get-Command -Name Get-Command, Import-Module | Out-Default", new RunOptions { RenderToHost = true });
 
-        string text = r.HostOutput;
+        var text = r.HostOutput;
         Assert.Equal(text, writer.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
         Assert.Contains("out-1\n", text);
         Assert.Contains("WARNING: warn-1\n", text);

@@ -30,7 +30,7 @@ public sealed class GetGalleryImageDefinitionCommand : GenImageCmdlet
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
-        string target = GalleryIds.Gallery(connection.SubscriptionId, ResourceGroupName!, GalleryName!);
+        var target = GalleryIds.Gallery(connection.SubscriptionId, ResourceGroupName!, GalleryName!);
         try
         {
             if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))

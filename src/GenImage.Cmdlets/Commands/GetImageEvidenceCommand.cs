@@ -62,7 +62,7 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
             {
                 case RunSet:
                 case RunPathSet:
-                    string journal = ParameterSetName == RunSet ? InputObject!.JournalPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RunPath);
+                    var journal = ParameterSetName == RunSet ? InputObject!.JournalPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RunPath);
                     target = journal;
                     run = RecipeRunner.ReadRun(journal);
                     ImageRecipe? recipe = null;
@@ -101,14 +101,14 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
 
         try
         {
-            string? output = OutputPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+            var output = OutputPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
             var evidence = RunAsync(async (log, ct) =>
             {
                 var e = await new EvidenceCollector(new ArmEvidenceSource(connection), log).CollectAsync(request, ct).ConfigureAwait(false);
                 if (output != null)
                 {
-                    string? recipeText = run != null && File.Exists(run.RecipePath) ? File.ReadAllText(run.RecipePath) : null;
-                    string? journalText = run != null ? File.ReadAllText(run.JournalPath) : null;
+                    var recipeText = run != null && File.Exists(run.RecipePath) ? File.ReadAllText(run.RecipePath) : null;
+                    var journalText = run != null ? File.ReadAllText(run.JournalPath) : null;
                     EvidenceBundleWriter.Write(e, output, new EvidenceAttachments { RecipeText = recipeText, JournalText = journalText });
                     log.Verbose($"Evidence bundle written to {output}.");
                 }

@@ -64,7 +64,7 @@ internal static class RecipeFiles
         {
             foreach (var literal in literalPaths)
             {
-                string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
+                var full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
                 if (!System.IO.File.Exists(full))
                 {
                     cmdlet.WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"Cannot find the recipe file '{full}'.", full),

@@ -44,10 +44,10 @@ public sealed class GetSourceVmCommand : GenImageCmdlet
                 return;
             }
 
-            bool literal = Name != null && !WildcardPattern.ContainsWildcardCharacters(Name);
+            var literal = Name != null && !WildcardPattern.ContainsWildcardCharacters(Name);
             if (literal && ResourceGroupName != null)
             {
-                string id = ResourceIds.VirtualMachine(connection.SubscriptionId, ResourceGroupName, Name!);
+                var id = ResourceIds.VirtualMachine(connection.SubscriptionId, ResourceGroupName, Name!);
                 WriteObject(RunAsync((log, ct) => vms.GetAsync(id, ct)));
                 return;
             }

@@ -52,7 +52,7 @@ public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
-        string target = ParameterSetName switch
+        var target = ParameterSetName switch
         {
             ByIdSet => Id!,
             ByObjectSet => InputObject!.Id,
@@ -65,7 +65,7 @@ public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             TimeoutParameterName = "-TimeoutSec",
         };
-        string correlationId = Guid.NewGuid().ToString();
+        var correlationId = Guid.NewGuid().ToString();
 
         GeneralizePlan plan;
         try
@@ -86,9 +86,9 @@ public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
                 WriteWarning(warning);
             }
 
-            bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-            bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
-            bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
+            var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
+            var confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
+            var proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
             if (!proceed)
             {
                 return;

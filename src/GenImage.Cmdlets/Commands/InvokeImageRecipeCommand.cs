@@ -77,8 +77,8 @@ public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
             return;
         }
 
-        bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") && ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent;
-        bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
+        var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") && ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent;
+        var confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
         var confirmed = new HashSet<string>(plan.Steps.Where(s => !s.Irreversible || s.AlreadyDone).Select(s => s.Name), StringComparer.Ordinal);
         if (whatIf)
         {

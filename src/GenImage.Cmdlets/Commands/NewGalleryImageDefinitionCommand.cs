@@ -121,7 +121,7 @@ public sealed class NewGalleryImageDefinitionCommand : GenImageCmdlet
             Description = Description,
             Tags = PublishingParameters.Tags(Tag),
         };
-        string target = GalleryIds.Definition(connection.SubscriptionId, ResourceGroupName!, GalleryName!, Name!);
+        var target = GalleryIds.Definition(connection.SubscriptionId, ResourceGroupName!, GalleryName!, Name!);
         try
         {
             var plan = RunAsync((log, ct) => new DefinitionCatalog(new ArmGalleryOperations(connection), log).PlanCreateAsync(definition, CreateGallery.IsPresent, ct));

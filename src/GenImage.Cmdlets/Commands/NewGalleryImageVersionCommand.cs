@@ -89,7 +89,7 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
-        string target = GalleryIds.Definition(connection.SubscriptionId, ResourceGroupName!, GalleryName!, DefinitionName!);
+        var target = GalleryIds.Definition(connection.SubscriptionId, ResourceGroupName!, GalleryName!, DefinitionName!);
         PublishOptions options;
         try
         {
@@ -119,7 +119,7 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
             return;
         }
 
-        string correlationId = Guid.NewGuid().ToString();
+        var correlationId = Guid.NewGuid().ToString();
         PublishPlan plan;
         try
         {

@@ -42,7 +42,7 @@ public sealed class NewManagedImageCommand : GenImageCmdlet
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
-        string target = GalleryIds.ManagedImage(connection.SubscriptionId, ResourceGroupName!, Name!);
+        var target = GalleryIds.ManagedImage(connection.SubscriptionId, ResourceGroupName!, Name!);
         ManagedImagePlan plan;
         try
         {

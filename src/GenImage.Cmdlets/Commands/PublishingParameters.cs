@@ -23,7 +23,7 @@ internal static class PublishingParameters
 
         foreach (DictionaryEntry entry in tags)
         {
-            string key = Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty;
+            var key = Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty;
             result[key] = Convert.ToString(Unwrap(entry.Value), CultureInfo.InvariantCulture) ?? string.Empty;
         }
         return result;
@@ -39,7 +39,7 @@ internal static class PublishingParameters
 
         var plain = values.Select(v =>
         {
-            object? value = Unwrap(v);
+            var value = Unwrap(v);
             if (value is IDictionary dictionary)
             {
                 var copy = new Hashtable(StringComparer.OrdinalIgnoreCase);

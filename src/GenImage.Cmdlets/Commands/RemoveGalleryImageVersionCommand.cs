@@ -20,7 +20,7 @@ public sealed class RemoveGalleryImageVersionCommand : GalleryVersionCmdlet
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
-        string target = Id ?? string.Empty;
+        var target = Id ?? string.Empty;
         try
         {
             target = VersionId(connection);
@@ -35,9 +35,9 @@ public sealed class RemoveGalleryImageVersionCommand : GalleryVersionCmdlet
                 }
                 WriteWarning($"-Force: removing image version {plan.Version.Name} although latest resolves to it and to no other version.");
             }
-            bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-            bool confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
-            bool proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
+            var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
+            var confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
+            var proceed = (Force.IsPresent && !whatIf && !confirm) || ShouldProcess(target, plan.Describe());
             if (!proceed)
             {
                 return;

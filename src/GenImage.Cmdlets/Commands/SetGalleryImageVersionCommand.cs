@@ -46,7 +46,7 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
     {
         var connection = RequireConnection();
         var bound = MyInvocation.BoundParameters;
-        string target = Id ?? string.Empty;
+        var target = Id ?? string.Empty;
         try
         {
             target = VersionId(connection);

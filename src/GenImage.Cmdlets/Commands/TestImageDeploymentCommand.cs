@@ -86,7 +86,7 @@ public sealed class TestImageDeploymentCommand : GenImageCmdlet
         var connection = RequireConnection();
         var imageId = ImageId!;
         var ops = new ArmDeploymentOperations(connection);
-        string correlationId = Guid.NewGuid().ToString();
+        var correlationId = Guid.NewGuid().ToString();
 
         ValidationImage image;
         try

@@ -199,7 +199,7 @@ public sealed class TestImageReadinessCommand : GenImageCmdlet
             WarnAboutUnmatchedPatterns(Rule);
         }
 
-        string? target = ResolveTarget(connection.SubscriptionId, options);
+        var target = ResolveTarget(connection.SubscriptionId, options);
         if (target == null)
         {
             return;

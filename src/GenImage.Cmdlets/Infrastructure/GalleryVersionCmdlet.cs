@@ -53,7 +53,7 @@ public abstract class ReleaseChannelCmdlet : GalleryVersionCmdlet
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
-        string target = Id ?? string.Empty;
+        var target = Id ?? string.Empty;
         try
         {
             target = VersionId(connection);

@@ -60,16 +60,16 @@ internal sealed class ArmCallPolicy : HttpPipelinePolicy
             return;
         }
 
-        string status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
+        var status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
         scope.Log.Verbose($"ARM {message.Request.Method} {Describe(message.Request.Uri.ToUri())} -> {status} ({watch.ElapsedMilliseconds} ms)");
     }
 
     /// <summary>The path of a request URI plus only its api-version and $expand parameters.</summary>
     internal static string Describe(Uri uri)
     {
-        string path = uri.AbsolutePath;
-        string kept = string.Empty;
-        string query = uri.Query.TrimStart('?');
+        var path = uri.AbsolutePath;
+        var kept = string.Empty;
+        var query = uri.Query.TrimStart('?');
         foreach (var part in query.Split('&'))
         {
             if (part.StartsWith("api-version=", StringComparison.OrdinalIgnoreCase) ||

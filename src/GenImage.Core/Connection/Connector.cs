@@ -32,7 +32,7 @@ public static class Connector
         }
 
         using var scope = CallScope.Begin(log);
-        bool emulator = options.Credential == CredentialKind.Emulator;
+        var emulator = options.Credential == CredentialKind.Emulator;
 
         TokenCredential credential;
         var clientOptions = new ArmClientOptions();
@@ -41,7 +41,7 @@ public static class Connector
         clientOptions.Diagnostics.IsLoggingContentEnabled = false;
         clientOptions.AddPolicy(new ArmCallPolicy(), HttpPipelinePosition.PerRetry);
         Uri endpoint;
-        string? tenantId = options.TenantId;
+        var tenantId = options.TenantId;
         string account;
 
         if (emulator)
@@ -90,7 +90,7 @@ public static class Connector
         }
 
         var client = new ArmClient(credential, default(string), clientOptions);
-        SubscriptionResource subscription = await ResolveSubscriptionAsync(client, options.Subscription, cancellationToken).ConfigureAwait(false);
+        var subscription = await ResolveSubscriptionAsync(client, options.Subscription, cancellationToken).ConfigureAwait(false);
         var data = subscription.Data;
         if (!emulator)
         {
@@ -158,7 +158,7 @@ public static class Connector
 
     private static (TokenCredential, string) AzureCredential(ConnectOptions options, IGenImageLog log)
     {
-        Uri authority = EnvironmentEndpoints.Authority(options.Environment);
+        var authority = EnvironmentEndpoints.Authority(options.Environment);
         switch (options.Credential)
         {
             case CredentialKind.ManagedIdentity:
@@ -211,7 +211,7 @@ public static class Connector
     {
         if (!string.IsNullOrEmpty(options.CertificatePath))
         {
-            string? password = options.CertificatePassword == null ? null : Unprotect(options.CertificatePassword);
+            var password = options.CertificatePassword == null ? null : Unprotect(options.CertificatePassword);
             return new X509Certificate2(options.CertificatePath!, password, X509KeyStorageFlags.DefaultKeySet);
         }
         using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
@@ -231,13 +231,13 @@ public static class Connector
         try
         {
             var token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.DefaultScope }), ct).ConfigureAwait(false);
-            string[] parts = token.Token.Split('.');
+            var parts = token.Token.Split('.');
             if (parts.Length < 2)
             {
                 return fallback;
             }
 
-            string payload = parts[1].Replace('-', '+').Replace('_', '/');
+            var payload = parts[1].Replace('-', '+').Replace('_', '/');
             payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
             using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
             foreach (var claim in new[] { "upn", "unique_name", "preferred_username", "appid", "oid" })
@@ -257,7 +257,7 @@ public static class Connector
 
     private static string Unprotect(SecureString secret)
     {
-        IntPtr ptr = IntPtr.Zero;
+        var ptr = IntPtr.Zero;
         try
         {
             ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
@@ -274,7 +274,7 @@ public static class Connector
 
     private static string FirstLine(string text)
     {
-        int i = text.IndexOf('\n');
+        var i = text.IndexOf('\n');
         return (i < 0 ? text : text.Substring(0, i)).Trim();
     }
 }

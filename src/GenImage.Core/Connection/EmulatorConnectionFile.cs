@@ -20,20 +20,20 @@ public sealed class EmulatorConnectionFile
     /// <summary>The path used when none is given: the environment variable, else $HOME/.genimage/emulator.json.</summary>
     public static string DefaultPath()
     {
-        string? fromEnv = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var fromEnv = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv))
         {
             return fromEnv!;
         }
 
-        string home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+        var home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         return System.IO.Path.Combine(home, ".genimage", "emulator.json");
     }
 
     /// <summary>Reads and checks a connection file; errors say which file and what is wrong.</summary>
     public static EmulatorConnectionFile Read(string? path)
     {
-        string file = string.IsNullOrWhiteSpace(path) ? DefaultPath() : path!;
+        var file = string.IsNullOrWhiteSpace(path) ? DefaultPath() : path!;
         if (!File.Exists(file))
         {
             throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.ObjectNotFound,
@@ -47,8 +47,8 @@ public sealed class EmulatorConnectionFile
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
             var root = doc.RootElement;
-            string endpoint = RequiredString(root, "endpoint", file);
-            string thumbprint = RequiredString(root, "certificateThumbprint", file);
+            var endpoint = RequiredString(root, "endpoint", file);
+            var thumbprint = RequiredString(root, "certificateThumbprint", file);
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
             {
                 throw Bad(file, $"'endpoint' must be an absolute https URI, not '{endpoint}'.");
@@ -64,7 +64,7 @@ public sealed class EmulatorConnectionFile
                     }
                 }
             }
-            string? tenant = root.TryGetProperty("tenantId", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var tenant = root.TryGetProperty("tenantId", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             return new EmulatorConnectionFile
             {
                 Endpoint = uri,
@@ -86,7 +86,7 @@ public sealed class EmulatorConnectionFile
     public static string NormalizeThumbprint(string thumbprint, string where)
     {
         var chars = new System.Text.StringBuilder();
-        foreach (char c in thumbprint)
+        foreach (var c in thumbprint)
         {
             if (c == ':' || c == ' ' || c == '-')
             {
@@ -95,7 +95,7 @@ public sealed class EmulatorConnectionFile
 
             chars.Append(char.ToUpperInvariant(c));
         }
-        string value = chars.ToString();
+        var value = chars.ToString();
         if (value.Length != 64 || !IsHex(value))
         {
             throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidArgument,
@@ -107,7 +107,7 @@ public sealed class EmulatorConnectionFile
 
     private static bool IsHex(string s)
     {
-        foreach (char c in s)
+        foreach (var c in s)
         {
             if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')))
             {

@@ -26,8 +26,8 @@ internal sealed class EmulatorCredential : TokenCredential
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         var expires = DateTimeOffset.UtcNow.AddHours(1);
-        string header = Encode(new { alg = "none", typ = "JWT" });
-        string payload = Encode(new
+        var header = Encode(new { alg = "none", typ = "JWT" });
+        var payload = Encode(new
         {
             aud = "https://management.azure.com/",
             iss = "https://sts.emulator.genimage.local/" + _tenantId + "/",
@@ -45,7 +45,7 @@ internal sealed class EmulatorCredential : TokenCredential
 
     private static string Encode(object value)
     {
-        string json = JsonSerializer.Serialize(value);
+        var json = JsonSerializer.Serialize(value);
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
@@ -53,7 +53,7 @@ internal sealed class EmulatorCredential : TokenCredential
     internal static string StableGuid(string name)
     {
         using var md5 = System.Security.Cryptography.MD5.Create();
-        byte[] hash = md5.ComputeHash(Encoding.UTF8.GetBytes(name.ToLowerInvariant()));
+        var hash = md5.ComputeHash(Encoding.UTF8.GetBytes(name.ToLowerInvariant()));
         return new Guid(hash).ToString();
     }
 }

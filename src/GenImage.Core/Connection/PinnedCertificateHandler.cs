@@ -13,7 +13,7 @@ internal static class PinnedCertificateHandler
 {
     public static HttpClientHandler Create(string sha256Thumbprint)
     {
-        string pinned = sha256Thumbprint;
+        var pinned = sha256Thumbprint;
         return new HttpClientHandler
         {
             UseProxy = false,
@@ -25,9 +25,9 @@ internal static class PinnedCertificateHandler
     public static string Sha256Thumbprint(X509Certificate2 certificate)
     {
         using var sha = SHA256.Create();
-        byte[] hash = sha.ComputeHash(certificate.RawData);
+        var hash = sha.ComputeHash(certificate.RawData);
         var text = new System.Text.StringBuilder(hash.Length * 2);
-        foreach (byte b in hash)
+        foreach (var b in hash)
         {
             text.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
         }

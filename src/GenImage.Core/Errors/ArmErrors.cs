@@ -19,24 +19,24 @@ public static class ArmErrors
             throw new ArgumentNullException(nameof(ex));
         }
 
-        Response? raw = ex.GetRawResponse();
-        string? code = ex.ErrorCode;
+        var raw = ex.GetRawResponse();
+        var code = ex.ErrorCode;
         string? armMessage = null;
         if (raw != null)
         {
             ReadArmError(raw, ref code, out armMessage);
         }
 
-        string? requestId = Header(raw, "x-ms-request-id");
-        string? correlationId = Header(raw, "x-ms-correlation-request-id");
-        int status = ex.Status;
+        var requestId = Header(raw, "x-ms-request-id");
+        var correlationId = Header(raw, "x-ms-correlation-request-id");
+        var status = ex.Status;
         code = string.IsNullOrEmpty(code) ? null : code;
 
-        string text = armMessage ?? FirstLine(ex.Message);
-        string ids = requestId == null && correlationId == null
+        var text = armMessage ?? FirstLine(ex.Message);
+        var ids = requestId == null && correlationId == null
             ? string.Empty
             : $" (request id {requestId ?? "none"}, correlation id {correlationId ?? "none"})";
-        string message = status == 0
+        var message = status == 0
             ? $"Could not {action} '{resourceId}': {text}"
             : $"Could not {action} '{resourceId}': ARM answered {status} {code ?? "(no code)"}: {text}{ids}";
 
@@ -83,7 +83,7 @@ public static class ArmErrors
 
     private static GenImageException Transport(Exception cause, string action, string resourceId, Exception original, int tries)
     {
-        string detail = cause.Message;
+        var detail = cause.Message;
         for (var inner = cause.InnerException; inner != null; inner = inner.InnerException)
         {
             detail = inner.Message;
@@ -108,7 +108,7 @@ public static class ArmErrors
             return (ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound);
         }
 
-        string id = armCode == null ? ErrorIds.ArmRequestFailed : "Arm" + armCode;
+        var id = armCode == null ? ErrorIds.ArmRequestFailed : "Arm" + armCode;
         GenImageErrorKind kind;
         switch (armCode)
         {
@@ -185,7 +185,7 @@ public static class ArmErrors
 
     private static string FirstLine(string text)
     {
-        int i = text.IndexOf('\n');
+        var i = text.IndexOf('\n');
         return (i < 0 ? text : text.Substring(0, i)).Trim();
     }
 }

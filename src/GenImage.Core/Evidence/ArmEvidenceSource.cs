@@ -70,7 +70,7 @@ public sealed class ArmEvidenceSource : IEvidenceSource
             throw new ArgumentNullException(nameof(query));
         }
 
-        string window = $"eventTimestamp ge '{Iso(query.From)}' and eventTimestamp le '{Iso(query.To)}'";
+        var window = $"eventTimestamp ge '{Iso(query.From)}' and eventTimestamp le '{Iso(query.To)}'";
         var filters = query.ResourceIds.Select(r => $"{window} and resourceUri eq '{r}'")
             .Concat(query.CorrelationIds.Select(c => $"{window} and correlationId eq '{c}'"))
             .ToList();
@@ -78,14 +78,14 @@ public sealed class ArmEvidenceSource : IEvidenceSource
         var entries = new List<ActivityLogEntry>();
         foreach (var filter in filters)
         {
-            string path = $"/subscriptions/{_connection.SubscriptionId}/providers/Microsoft.Insights/eventtypes/management/values";
-            string? next = path + "?api-version=" + ActivityLogApiVersion + "&$filter=" + Uri.EscapeDataString(filter);
+            var path = $"/subscriptions/{_connection.SubscriptionId}/providers/Microsoft.Insights/eventtypes/management/values";
+            var next = path + "?api-version=" + ActivityLogApiVersion + "&$filter=" + Uri.EscapeDataString(filter);
             while (next != null)
             {
                 using var doc = await GetJsonAsync(next, "read the Activity Log", path, cancellationToken).ConfigureAwait(false);
                 foreach (var item in Items(doc))
                 {
-                    string key = Str(item, "eventDataId") ?? Str(item, "id") ?? Guid.NewGuid().ToString();
+                    var key = Str(item, "eventDataId") ?? Str(item, "id") ?? Guid.NewGuid().ToString();
                     if (!seen.Add(key))
                     {
                         continue;
@@ -110,18 +110,18 @@ public sealed class ArmEvidenceSource : IEvidenceSource
 
     public async Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)
     {
-        string path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleAssignments";
+        var path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleAssignments";
         var names = await RoleNamesAsync(scope, cancellationToken).ConfigureAwait(false);
         var result = new List<RoleAssignmentEntry>();
-        string? next = path + "?api-version=" + AuthorizationApiVersion + "&$filter=" + Uri.EscapeDataString("atScope()");
+        var next = path + "?api-version=" + AuthorizationApiVersion + "&$filter=" + Uri.EscapeDataString("atScope()");
         while (next != null)
         {
             using var doc = await GetJsonAsync(next, "read the role assignments of", scope, cancellationToken).ConfigureAwait(false);
             foreach (var item in Items(doc))
             {
                 var props = item.TryGetProperty("properties", out var p) ? p : item;
-                string roleId = Str(props, "roleDefinitionId") ?? string.Empty;
-                string guid = roleId.Substring(roleId.LastIndexOf('/') + 1);
+                var roleId = Str(props, "roleDefinitionId") ?? string.Empty;
+                var guid = roleId.Substring(roleId.LastIndexOf('/') + 1);
                 names.TryGetValue(guid, out var name);
                 result.Add(new RoleAssignmentEntry
                 {
@@ -152,13 +152,13 @@ public sealed class ArmEvidenceSource : IEvidenceSource
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            string path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleDefinitions";
+            var path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleDefinitions";
             using var doc = await GetJsonAsync(path + "?api-version=" + AuthorizationApiVersion, "read the role definitions at", scope, cancellationToken).ConfigureAwait(false);
             foreach (var item in Items(doc))
             {
-                string? name = Str(item, "name");
+                var name = Str(item, "name");
                 var props = item.TryGetProperty("properties", out var p) ? p : item;
-                string? roleName = Str(props, "roleName");
+                var roleName = Str(props, "roleName");
                 if (name != null && roleName != null)
                 {
                     map[name] = roleName;
@@ -175,7 +175,7 @@ public sealed class ArmEvidenceSource : IEvidenceSource
     private async Task<JsonDocument> GetJsonAsync(string pathAndQuery, string action, string target, CancellationToken cancellationToken)
     {
         var pipe = new RawPipe(_connection.Client);
-        Uri uri = pathAndQuery.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? new Uri(pathAndQuery) : new Uri(pipe.BaseUri, pathAndQuery);
+        var uri = pathAndQuery.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? new Uri(pathAndQuery) : new Uri(pipe.BaseUri, pathAndQuery);
         using var message = pipe.Pipeline.CreateMessage();
         message.Request.Method = RequestMethod.Get;
         message.Request.Uri.Reset(uri);

@@ -34,9 +34,9 @@ public static class EvidenceBundleWriter
             throw new ArgumentNullException(nameof(evidence));
         }
 
-        string root = Path.GetFullPath(folder);
+        var root = Path.GetFullPath(folder);
         Directory.CreateDirectory(root);
-        string attachmentDir = Path.Combine(root, AttachmentsFolder);
+        var attachmentDir = Path.Combine(root, AttachmentsFolder);
         if (Directory.Exists(attachmentDir))
         {
             Directory.Delete(attachmentDir, true);
@@ -54,7 +54,7 @@ public static class EvidenceBundleWriter
                 continue;
             }
 
-            string name = $"serial-{Safe(record.Region)}.log";
+            var name = $"serial-{Safe(record.Region)}.log";
             File.WriteAllText(Path.Combine(attachmentDir, name), Redactor.Redact(record.SerialLog), encoding);
             attached.Add(name);
         }
@@ -86,7 +86,7 @@ public static class EvidenceBundleWriter
         }
         finally
         {
-            for (int i = 0; i < logs.Count; i++)
+            for (var i = 0; i < logs.Count; i++)
             {
                 evidence.Validation[i].SerialLog = logs[i];
             }
@@ -99,7 +99,7 @@ public static class EvidenceBundleWriter
     private static string Safe(string name)
     {
         var sb = new StringBuilder();
-        foreach (char c in name)
+        foreach (var c in name)
         {
             sb.Append(char.IsLetterOrDigit(c) || c == '-' ? c : '_');
         }
@@ -215,7 +215,7 @@ public static class EvidenceReport
             r.AppendLine("|---|---|---|---|---|");
             foreach (var f in e.Readiness)
             {
-                string status = f.Status.ToString() + (f.Suppressed ? $" (suppressed: {f.SuppressionJustification})" : string.Empty);
+                var status = f.Status.ToString() + (f.Suppressed ? $" (suppressed: {f.SuppressionJustification})" : string.Empty);
                 r.AppendLine($"| {f.RuleId} | {f.Severity} | {Cell(status)} | {Cell(Short(f.Target))} | {Cell(f.Message)} |");
             }
         }
@@ -355,7 +355,7 @@ public static class EvidenceReport
             return string.Empty;
         }
 
-        int providers = id!.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase);
+        var providers = id!.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase);
         return providers < 0 ? id : id.Substring(providers + "/providers/".Length);
     }
 

@@ -121,7 +121,7 @@ public sealed class EvidenceCollector
         }
 
         var resources = new List<string>();
-        string? sourceId = request.SourceVmId;
+        var sourceId = request.SourceVmId;
         if (request.VersionId != null)
         {
             _log.Verbose($"Evidence: reading image version {request.VersionId}");
@@ -132,7 +132,7 @@ public sealed class EvidenceCollector
             }
 
             resources.Add(request.VersionId);
-            string definitionId = DefinitionOf(request.VersionId);
+            var definitionId = DefinitionOf(request.VersionId);
             e.Definition = await Read(e, "Definition", () => _source.GetDefinitionAsync(definitionId, cancellationToken)).ConfigureAwait(false);
             resources.Add(definitionId);
             if (e.Version != null)
@@ -209,7 +209,7 @@ public sealed class EvidenceCollector
         }
 
         // Role assignments at the gallery scope.
-        string? galleryScope = request.VersionId != null ? GalleryOf(request.VersionId) : null;
+        var galleryScope = request.VersionId != null ? GalleryOf(request.VersionId) : null;
         e.RoleAssignmentScope = galleryScope;
         if (galleryScope != null)
         {
@@ -257,7 +257,7 @@ public sealed class EvidenceCollector
         }
         catch (GenImageException ex)
         {
-            string reason = ex.Kind == GenImageErrorKind.PermissionDenied
+            var reason = ex.Kind == GenImageErrorKind.PermissionDenied
                 ? $"No permission to read it ({ex.ArmErrorCode ?? ex.ErrorId}): {ex.Message}"
                 : $"It could not be read ({ex.ErrorId}): {ex.Message}";
             _log.Warning($"Evidence gap in {section}: {reason}");
@@ -291,20 +291,20 @@ public sealed class EvidenceCollector
     /// <summary>…/galleries/G/images/D from …/galleries/G/images/D/versions/V.</summary>
     internal static string DefinitionOf(string versionId)
     {
-        int i = versionId.LastIndexOf("/versions/", StringComparison.OrdinalIgnoreCase);
+        var i = versionId.LastIndexOf("/versions/", StringComparison.OrdinalIgnoreCase);
         return i < 0 ? versionId : versionId.Substring(0, i);
     }
 
     /// <summary>…/galleries/G from any id under a gallery.</summary>
     internal static string? GalleryOf(string id)
     {
-        int i = id.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase);
+        var i = id.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase);
         if (i < 0)
         {
             return null;
         }
 
-        int end = id.IndexOf('/', i + "/galleries/".Length);
+        var end = id.IndexOf('/', i + "/galleries/".Length);
         return end < 0 ? id : id.Substring(0, end);
     }
 }

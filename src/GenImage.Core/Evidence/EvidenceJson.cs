@@ -30,7 +30,7 @@ public static class EvidenceJson
     /// <summary>Serializes <paramref name="value"/> and replaces every secret in it (values under secret-looking keys, SAS, tokens, …).</summary>
     public static string SerializeRedacted<T>(T value, bool indented = true)
     {
-        byte[] raw = JsonSerializer.SerializeToUtf8Bytes(value, indented ? Options : Compact);
+        var raw = JsonSerializer.SerializeToUtf8Bytes(value, indented ? Options : Compact);
         using var document = JsonDocument.Parse(raw);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -63,7 +63,7 @@ public static class EvidenceJson
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                string text = element.GetString() ?? string.Empty;
+                var text = element.GetString() ?? string.Empty;
                 writer.WriteStringValue(key != null ? Redactor.RedactValue(key, text) : Redactor.Redact(text));
                 break;
             default:

@@ -71,7 +71,7 @@ public static class Redactor
             return text ?? string.Empty;
         }
 
-        string result = text!;
+        var result = text!;
         foreach (var (pattern, _, replacement) in ValuePatterns)
         {
             result = pattern.Replace(result, replacement);

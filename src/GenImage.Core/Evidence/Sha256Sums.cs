@@ -24,7 +24,7 @@ public static class Sha256Sums
         {
             lines.Append(HashFile(full)).Append("  ").Append(relative).Append('\n');
         }
-        string path = Path.Combine(folder, FileName);
+        var path = Path.Combine(folder, FileName);
         File.WriteAllText(path, lines.ToString(), new UTF8Encoding(false));
         return path;
     }
@@ -36,7 +36,7 @@ public static class Sha256Sums
     public static IReadOnlyList<string> Verify(string folder)
     {
         var problems = new List<string>();
-        string manifest = Path.Combine(folder, FileName);
+        var manifest = Path.Combine(folder, FileName);
         if (!File.Exists(manifest))
         {
             problems.Add($"{FileName} is missing.");
@@ -50,16 +50,16 @@ public static class Sha256Sums
                 continue;
             }
 
-            int split = line.IndexOf("  ", StringComparison.Ordinal);
+            var split = line.IndexOf("  ", StringComparison.Ordinal);
             if (split != 64)
             {
                 problems.Add($"Malformed line: {line}");
                 continue;
             }
-            string expected = line.Substring(0, 64);
-            string relative = line.Substring(66);
+            var expected = line.Substring(0, 64);
+            var relative = line.Substring(66);
             listed.Add(relative);
-            string full = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
+            var full = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
             if (!File.Exists(full))
             {
                 problems.Add($"{relative}: missing");
@@ -99,7 +99,7 @@ public static class Sha256Sums
 
     private static IEnumerable<(string Relative, string Full)> Files(string folder)
     {
-        string root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
         return Directory.GetFiles(root, "*", SearchOption.AllDirectories)
             .Select(f => (Relative: f.Substring(root.Length).Replace(Path.DirectorySeparatorChar, '/'), Full: f))
             .Where(f => !string.Equals(f.Relative, FileName, StringComparison.Ordinal))

@@ -33,7 +33,7 @@ public sealed class ArmGalleryOperations : IGalleryOperations
 
     public async Task<string?> GetResourceGroupLocationAsync(string resourceGroup, CancellationToken cancellationToken)
     {
-        string id = $"/subscriptions/{Sub}/resourceGroups/{resourceGroup}";
+        var id = $"/subscriptions/{Sub}/resourceGroups/{resourceGroup}";
         try
         {
             var response = await Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(Sub, resourceGroup))
@@ -70,7 +70,7 @@ public sealed class ArmGalleryOperations : IGalleryOperations
 
     public async Task<ImageGallery> CreateGalleryAsync(string resourceGroup, string gallery, string location, CancellationToken cancellationToken)
     {
-        string id = GalleryIds.Gallery(Sub, resourceGroup, gallery);
+        var id = GalleryIds.Gallery(Sub, resourceGroup, gallery);
         try
         {
             var group = Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(Sub, resourceGroup));
@@ -123,7 +123,7 @@ public sealed class ArmGalleryOperations : IGalleryOperations
     public async Task<GalleryImageDefinition> CreateDefinitionAsync(GalleryImageDefinition definition, CancellationToken cancellationToken)
     {
         var galleryId = GalleryResource.CreateResourceIdentifier(Sub, definition.ResourceGroupName, definition.GalleryName);
-        string id = GalleryIds.Definition(Sub, definition.ResourceGroupName, definition.GalleryName, definition.Name);
+        var id = GalleryIds.Definition(Sub, definition.ResourceGroupName, definition.GalleryName, definition.Name);
         try
         {
             var data = new GalleryImageData(new AzureLocation(definition.Location))
@@ -403,7 +403,7 @@ public sealed class ArmGalleryOperations : IGalleryOperations
             return null;
         }
 
-        if (int.TryParse(value!.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
+        if (int.TryParse(value!.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
             return TimeSpan.FromSeconds(seconds);
         }
@@ -537,7 +537,7 @@ internal static class GalleryMapper
             version.ReplicationState = status.AggregatedState?.ToString() ?? "Unknown";
             foreach (var summary in status.Summary)
             {
-                string region = TargetRegions.NormalizeName(summary.Region ?? string.Empty);
+                var region = TargetRegions.NormalizeName(summary.Region ?? string.Empty);
                 var entry = version.Regions.FirstOrDefault(r => string.Equals(r.Region, region, StringComparison.OrdinalIgnoreCase));
                 if (entry == null)
                 {

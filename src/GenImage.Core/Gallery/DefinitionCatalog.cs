@@ -57,7 +57,7 @@ public sealed class DefinitionCatalog
         }
 
         Validate(definition);
-        string target = GalleryIds.Definition(definition.SubscriptionId, definition.ResourceGroupName, definition.GalleryName, definition.Name);
+        var target = GalleryIds.Definition(definition.SubscriptionId, definition.ResourceGroupName, definition.GalleryName, definition.Name);
         definition.Id = target;
 
         var gallery = await _galleries.GetGalleryAsync(definition.ResourceGroupName, definition.GalleryName, cancellationToken).ConfigureAwait(false);

@@ -74,7 +74,7 @@ public static class GalleryIds
         {
             return SourceKind.Unknown;
         }
-        string type = parts[6];
+        var type = parts[6];
         if (parts.Length == 8 && type.Equals("virtualMachines", StringComparison.OrdinalIgnoreCase))
         {
             return SourceKind.VirtualMachine;

@@ -134,7 +134,7 @@ public sealed class GalleryPublisher
             RequireExcludeFromLatest = options.RequireExcludeFromLatest,
         };
         var kind = GalleryIds.KindOf(options.SourceId);
-        string? sourceLocation = await ReadSourceAsync(kind, options.SourceId, input, options.SkipPreflight, cancellationToken).ConfigureAwait(false);
+        var sourceLocation = await ReadSourceAsync(kind, options.SourceId, input, options.SkipPreflight, cancellationToken).ConfigureAwait(false);
 
         var existing = await _galleries.ListVersionsAsync(options.ResourceGroupName, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false);
         foreach (var v in existing)
@@ -142,7 +142,7 @@ public sealed class GalleryPublisher
             input.ExistingVersions.Add(v);
         }
 
-        string versionName = options.VersionName ?? ImageVersionNumber.Next(existing.Select(v => v.Name), options.Increment).ToString();
+        var versionName = options.VersionName ?? ImageVersionNumber.Next(existing.Select(v => v.Name), options.Increment).ToString();
         input.VersionName = versionName;
         if (options.VersionName == null)
         {
@@ -152,7 +152,7 @@ public sealed class GalleryPublisher
         var regions = options.TargetRegions.Select(Copy).ToList();
         if (regions.Count == 0)
         {
-            string home = sourceLocation ?? definition.Location;
+            var home = sourceLocation ?? definition.Location;
             regions.Add(new TargetRegion { Name = TargetRegions.NormalizeName(home), ReplicaCount = options.ReplicaCount, StorageAccountType = options.StorageAccountType });
         }
         foreach (var r in regions)
@@ -162,7 +162,7 @@ public sealed class GalleryPublisher
 
         var warnings = new List<string>();
         IReadOnlyList<ReadinessFinding> findings = Array.Empty<ReadinessFinding>();
-        string versionId = definition.Id + "/versions/" + versionName;
+        var versionId = definition.Id + "/versions/" + versionName;
         if (options.SkipPreflight)
         {
             warnings.Add("-SkipPreflight: the publishing pre-flight did not run. Not checked: " + SkippedChecks +
@@ -190,7 +190,7 @@ public sealed class GalleryPublisher
 
         if (sourceLocation != null)
         {
-            string source = TargetRegions.NormalizeName(sourceLocation);
+            var source = TargetRegions.NormalizeName(sourceLocation);
             if (!regions.Any(r => string.Equals(r.Name, source, StringComparison.OrdinalIgnoreCase)))
             {
                 regions.Insert(0, new TargetRegion { Name = source, ReplicaCount = options.ReplicaCount, StorageAccountType = options.StorageAccountType });
@@ -274,7 +274,7 @@ public sealed class GalleryPublisher
             throw new ArgumentNullException(nameof(plan));
         }
 
-        string versionId = plan.VersionId;
+        var versionId = plan.VersionId;
         var request = new VersionCreateRequest
         {
             Location = plan.Definition.Location,
@@ -293,12 +293,12 @@ public sealed class GalleryPublisher
         using var deadline = new Deadline(options.Timeout, options.TimeoutParameterName, cancellationToken);
         var watch = Stopwatch.StartNew();
         GalleryImageVersion? last = null;
-        bool regionBars = false;
-        string activity = $"Publishing {plan.Definition.GalleryName}/{plan.Definition.Name} {plan.VersionName}";
+        var regionBars = false;
+        var activity = $"Publishing {plan.Definition.GalleryName}/{plan.Definition.Name} {plan.VersionName}";
         try
         {
             _log.Progress(new ProgressInfo(GalleryProgress.Publish, activity, "Creating the image version") { PercentComplete = 0, CurrentOperation = versionId });
-            TimeSpan? retryAfter = await _galleries.BeginCreateVersionAsync(versionId, request, deadline.Token).ConfigureAwait(false);
+            var retryAfter = await _galleries.BeginCreateVersionAsync(versionId, request, deadline.Token).ConfigureAwait(false);
             _log.Verbose($"ARM accepted image version {plan.VersionName}; replication to {plan.TargetRegions.Count} region(s) started.");
 
             if (options.NoWait)
@@ -375,22 +375,22 @@ public sealed class GalleryPublisher
 
     private void ReportProgress(string activity, PublishPlan plan, GalleryImageVersion v)
     {
-        int count = Math.Max(1, v.Regions.Count);
-        int total = v.Regions.Sum(r => Clamp(r.Progress, r.State));
-        int percent = total / count;
-        string done = $"{v.Regions.Count(r => string.Equals(r.State, "Completed", StringComparison.OrdinalIgnoreCase))}/{v.Regions.Count} regions completed";
+        var count = Math.Max(1, v.Regions.Count);
+        var total = v.Regions.Sum(r => Clamp(r.Progress, r.State));
+        var percent = total / count;
+        var done = $"{v.Regions.Count(r => string.Equals(r.State, "Completed", StringComparison.OrdinalIgnoreCase))}/{v.Regions.Count} regions completed";
         _log.Progress(new ProgressInfo(GalleryProgress.Publish, activity, $"{v.ProvisioningState}, replication {v.ReplicationState}: {done}")
         {
             // 100 only once ARM says the version succeeded; replication can read 100 % a poll earlier.
             PercentComplete = string.Equals(v.ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase) ? 100 : Math.Min(99, percent),
             CurrentOperation = v.Id,
         });
-        for (int i = 0; i < plan.TargetRegions.Count && i < GalleryProgress.MaxRegionBars; i++)
+        for (var i = 0; i < plan.TargetRegions.Count && i < GalleryProgress.MaxRegionBars; i++)
         {
-            string name = plan.TargetRegions[i].Name;
+            var name = plan.TargetRegions[i].Name;
             var region = v.Regions.FirstOrDefault(r => string.Equals(r.Region, name, StringComparison.OrdinalIgnoreCase));
-            string state = region?.State ?? "Unknown";
-            int progress = region == null ? 0 : Clamp(region.Progress, region.State);
+            var state = region?.State ?? "Unknown";
+            var progress = region == null ? 0 : Clamp(region.Progress, region.State);
             _log.Progress(new ProgressInfo(GalleryProgress.RegionBase + i, "Replicating to " + name, $"{state} {progress}%")
             {
                 ParentActivityId = GalleryProgress.Publish,
@@ -402,7 +402,7 @@ public sealed class GalleryPublisher
 
     private void CompleteProgress(string activity, PublishPlan plan, bool regionBars)
     {
-        for (int i = 0; regionBars && i < plan.TargetRegions.Count && i < GalleryProgress.MaxRegionBars; i++)
+        for (var i = 0; regionBars && i < plan.TargetRegions.Count && i < GalleryProgress.MaxRegionBars; i++)
         {
             _log.Progress(new ProgressInfo(GalleryProgress.RegionBase + i, "Replicating to " + plan.TargetRegions[i].Name, "Done")
             {

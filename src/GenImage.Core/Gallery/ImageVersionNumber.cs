@@ -63,15 +63,15 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
         }
 
         var numbers = new int[3];
-        for (int i = 0; i < 3; i++)
+        for (var i = 0; i < 3; i++)
         {
-            string part = parts[i];
+            var part = parts[i];
             if (part.Length == 0)
             {
                 return false;
             }
 
-            foreach (char c in part)
+            foreach (var c in part)
             {
                 if (c < '0' || c > '9')
                 {
@@ -146,7 +146,7 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
 
     public int CompareTo(ImageVersionNumber other)
     {
-        int c = Major.CompareTo(other.Major);
+        var c = Major.CompareTo(other.Major);
         if (c != 0)
         {
             return c;

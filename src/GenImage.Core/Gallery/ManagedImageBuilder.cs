@@ -96,7 +96,7 @@ public sealed class ManagedImageBuilder
             _log.Warning($"VM '{vm.Name}' uses {vm.SecurityType}; managed images do not carry the security type, and VMs created from the image start as Standard. " +
                          "Publish to a gallery definition with a matching -SecurityType to keep it.");
         }
-        string name = imageId.Substring(imageId.LastIndexOf('/') + 1);
+        var name = imageId.Substring(imageId.LastIndexOf('/') + 1);
         return new ManagedImagePlan(imageId, name, string.IsNullOrEmpty(location) ? vm.Location : location!, vm, findings);
     }
 

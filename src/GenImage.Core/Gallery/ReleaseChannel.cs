@@ -38,7 +38,7 @@ public sealed class ReleasePlan
     /// <summary>One line for ShouldProcess and -WhatIf.</summary>
     public string Describe()
     {
-        string move = $"latest: {LatestBefore?.Name ?? "none"} -> {LatestAfter?.Name ?? "none"}";
+        var move = $"latest: {LatestBefore?.Name ?? "none"} -> {LatestAfter?.Name ?? "none"}";
         return Action switch
         {
             "Promote" => $"Promote image version {Version.Name} (include it in latest; {move})",
@@ -115,7 +115,7 @@ public sealed class ReleaseChannel
         }
 
         var version = plan.Version;
-        GalleryImageVersion updated = version;
+        var updated = version;
         if (plan.Changes)
         {
             var request = new VersionUpdateRequest { ExcludeFromLatest = plan.Action == Rollback };

@@ -28,7 +28,7 @@ public static class TargetRegions
     /// <summary>The canonical spelling of a known storage type (case-insensitive), or the text as given.</summary>
     public static string NormalizeStorageType(string text)
     {
-        string trimmed = text.Trim();
+        var trimmed = text.Trim();
         return StorageAccountTypes.FirstOrDefault(t => string.Equals(t, trimmed, StringComparison.OrdinalIgnoreCase)) ?? trimmed;
     }
 
@@ -40,7 +40,7 @@ public static class TargetRegions
         foreach (var value in values)
         {
             var region = Parse(value, defaultReplicaCount, defaultStorageAccountType);
-            string token = Describe(value);
+            var token = Describe(value);
             if (tokens.TryGetValue(region.Name, out var earlier))
             {
                 throw Invalid(token, $"region '{region.Name}' is already given by '{earlier}'. Give each region once.");
@@ -89,7 +89,7 @@ public static class TargetRegions
             throw Invalid(token, $"it has {parts.Length} parts separated by '='; at most three are allowed (name, count, storage type).");
         }
 
-        string name = NormalizeName(parts[0]);
+        var name = NormalizeName(parts[0]);
         if (name.Length == 0)
         {
             throw Invalid(token, "the region name is empty.");
@@ -100,16 +100,16 @@ public static class TargetRegions
             throw Invalid(token, $"'{parts[0].Trim()}' is not a region name (letters and digits only, like westeurope).");
         }
 
-        int count = defaultReplicaCount;
+        var count = defaultReplicaCount;
         if (parts.Length >= 2)
         {
-            string countText = parts[1].Trim();
+            var countText = parts[1].Trim();
             if (!int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out count))
             {
                 throw Invalid(token, $"the replica count '{countText}' is not a whole number.");
             }
         }
-        string storage = defaultStorageAccountType;
+        var storage = defaultStorageAccountType;
         if (parts.Length == 3)
         {
             storage = parts[2].Trim();
@@ -123,15 +123,15 @@ public static class TargetRegions
 
     private static TargetRegion ParseDictionary(IDictionary dictionary, int defaultReplicaCount, string defaultStorageAccountType)
     {
-        string token = Describe(dictionary);
+        var token = Describe(dictionary);
         string? name = null;
-        int count = defaultReplicaCount;
-        string storage = defaultStorageAccountType;
-        bool exclude = false;
+        var count = defaultReplicaCount;
+        var storage = defaultStorageAccountType;
+        var exclude = false;
         foreach (DictionaryEntry entry in dictionary)
         {
-            string key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
-            object? raw = entry.Value;
+            var key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+            var raw = entry.Value;
             switch (key.ToLowerInvariant())
             {
                 case "name":
@@ -166,7 +166,7 @@ public static class TargetRegions
             throw Invalid(token, "it has no Name.");
         }
 
-        string normalized = NormalizeName(name!);
+        var normalized = NormalizeName(name!);
         if (!normalized.All(char.IsLetterOrDigit))
         {
             throw Invalid(token, $"'{name}' is not a region name (letters and digits only, like westeurope).");

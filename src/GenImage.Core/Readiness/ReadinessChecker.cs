@@ -121,7 +121,7 @@ public sealed class ReadinessChecker
 
         GuestInspection? inspection = null;
         string target;
-        string? galleryGroup = options.GalleryResourceGroupName;
+        var galleryGroup = options.GalleryResourceGroupName;
         if (options.VmId != null)
         {
             target = options.VmId;

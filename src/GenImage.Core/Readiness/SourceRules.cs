@@ -166,8 +166,8 @@ internal static class SourceRules
 
     private static Outcome OsDiskLimits(RuleContext c)
     {
-        int? size = c.Vm?.OsDiskSizeGB ?? c.Input.SourceVersion?.OsDiskSizeGB;
-        string? type = c.Vm?.OsDiskStorageAccountType;
+        var size = c.Vm?.OsDiskSizeGB ?? c.Input.SourceVersion?.OsDiskSizeGB;
+        var type = c.Vm?.OsDiskStorageAccountType;
         if (size == null && type == null)
         {
             return Outcome.Skip("the source's OS disk size and type are not known");

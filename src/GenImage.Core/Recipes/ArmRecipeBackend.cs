@@ -246,7 +246,7 @@ public sealed class ArmRecipeBackend : IRecipeBackend
             }
 
             var result = await validator.ValidateAsync(image, options, cancellationToken).ConfigureAwait(false);
-            string? excerpt = result.SerialLogExcerpt.Count > 0 ? string.Join("\n", result.SerialLogExcerpt) : null;
+            var excerpt = result.SerialLogExcerpt.Count > 0 ? string.Join("\n", result.SerialLogExcerpt) : null;
             records.Add(new ValidationRecord
             {
                 Region = result.Region,

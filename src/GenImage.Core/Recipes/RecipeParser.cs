@@ -33,7 +33,7 @@ public static class RecipeParser
             throw new ArgumentNullException(nameof(path));
         }
 
-        string full = Path.GetFullPath(path);
+        var full = Path.GetFullPath(path);
         byte[] bytes;
         try
         {
@@ -60,7 +60,7 @@ public static class RecipeParser
             throw new ArgumentNullException(nameof(text));
         }
 
-        string full = Path.GetFullPath(path);
+        var full = Path.GetFullPath(path);
         return Parse(text, full, Sha256Hex(new UTF8Encoding(false).GetBytes(text)), now);
     }
 
@@ -95,7 +95,7 @@ public static class RecipeParser
         }
         catch (YamlException ex)
         {
-            string message = InnermostMessage(ex);
+            var message = InnermostMessage(ex);
             context.Add(RecipeDiagnosticIds.BadYaml, (int)ex.Start.Line, (int)ex.Start.Column, null,
                 $"The file is not valid YAML: {message}. Check the indentation and quoting near this position.");
             return recipe;
@@ -124,9 +124,9 @@ public static class RecipeParser
 
     private static string InnermostMessage(Exception ex)
     {
-        string message = ex.Message;
+        var message = ex.Message;
         // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 40) - (…): "; the diagnostic carries the position itself.
-        int marker = message.LastIndexOf("): ", StringComparison.Ordinal);
+        var marker = message.LastIndexOf("): ", StringComparison.Ordinal);
         if (marker >= 0 && message.StartsWith("(Line", StringComparison.Ordinal))
         {
             message = message.Substring(marker + 3);
@@ -158,7 +158,7 @@ public static class RecipeParser
                 CheckDuplicates(context, node, path);
                 foreach (var pair in node.Pairs)
                 {
-                    string childPath = Join(path, pair.Key.Value ?? string.Empty);
+                    var childPath = Join(path, pair.Key.Value ?? string.Empty);
                     if (CheckSecretKey(context, pair.Key, childPath))
                     {
                         continue;
@@ -180,7 +180,7 @@ public static class RecipeParser
                     context.WrongType(node, path, "a list of text values ([a, b] or one '- item' per line)");
                     return;
                 }
-                for (int i = 0; i < node.Items.Count; i++)
+                for (var i = 0; i < node.Items.Count; i++)
                 {
                     var item = node.Items[i];
                     if (item.Kind != YamlKind.Scalar || item.IsNull)
@@ -199,7 +199,7 @@ public static class RecipeParser
                     context.WrongType(node, path, "a list of mappings (one '- key: value' entry each)");
                     return;
                 }
-                for (int i = 0; i < node.Items.Count; i++)
+                for (var i = 0; i < node.Items.Count; i++)
                 {
                     var item = node.Items[i];
                     if (item.Kind != YamlKind.Mapping)
@@ -223,8 +223,8 @@ public static class RecipeParser
         CheckDuplicates(context, node, path);
         foreach (var pair in node.Pairs)
         {
-            string key = pair.Key.Value ?? string.Empty;
-            string childPath = Join(path, key);
+            var key = pair.Key.Value ?? string.Empty;
+            var childPath = Join(path, key);
             if (pair.Key.Kind != YamlKind.Scalar)
             {
                 context.Add(RecipeDiagnosticIds.WrongType, pair.Key.Line, pair.Key.Column, path, "A key must be plain text.");
@@ -260,7 +260,7 @@ public static class RecipeParser
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pair in node.Pairs)
         {
-            string key = pair.Key.Value ?? string.Empty;
+            var key = pair.Key.Value ?? string.Empty;
             if (!seen.Add(key))
             {
                 context.Add(RecipeDiagnosticIds.DuplicateKey, pair.Key.Line, pair.Key.Column, Join(path, key),
@@ -284,7 +284,7 @@ public static class RecipeParser
 
     private static void CheckSecretValue(Context context, YamlTreeNode node, string path)
     {
-        string? reason = Redactor.FindSecretValue(node.Value);
+        var reason = Redactor.FindSecretValue(node.Value);
         if (reason == null)
         {
             return;
@@ -297,7 +297,7 @@ public static class RecipeParser
 
     private static void CheckScalar(Context context, YamlTreeNode node, RecipeField field, string path)
     {
-        string expected = field.Kind switch
+        var expected = field.Kind switch
         {
             RecipeFieldKind.Integer => "a whole number",
             RecipeFieldKind.Boolean => "true or false",
@@ -310,7 +310,7 @@ public static class RecipeParser
             return;
         }
         CheckSecretValue(context, node, path);
-        string value = node.Value ?? string.Empty;
+        var value = node.Value ?? string.Empty;
         switch (field.Kind)
         {
             case RecipeFieldKind.Integer:
@@ -337,7 +337,7 @@ public static class RecipeParser
             default:
                 if (field.Allowed != null && !field.Allowed.Any(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase)))
                 {
-                    string closest = Closest(value, field.Allowed);
+                    var closest = Closest(value, field.Allowed);
                     context.Add(RecipeDiagnosticIds.InvalidValue, node.Line, node.Column, path,
                         $"'{value}' is not a valid value of '{path}'. Allowed: {string.Join(", ", field.Allowed)}." +
                         (closest.Length > 0 ? $" Did you mean '{closest}'?" : string.Empty));
@@ -436,7 +436,7 @@ public static class RecipeParser
         }
         else if (source.VmId == null && (source.ResourceGroup == null || source.VmName == null))
         {
-            string missing = source.ResourceGroup == null && source.VmName == null ? "vmId (or resourceGroup and vmName)" : source.ResourceGroup == null ? "resourceGroup" : "vmName";
+            var missing = source.ResourceGroup == null && source.VmName == null ? "vmId (or resourceGroup and vmName)" : source.ResourceGroup == null ? "resourceGroup" : "vmName";
             c.Add(RecipeDiagnosticIds.MissingField, node.Line, node.Column, "spec.source",
                 $"spec.source needs {missing}: the VM the image is built from.");
         }
@@ -573,7 +573,7 @@ public static class RecipeParser
                 "spec.publishing.targetRegions is empty: name at least one region (region=replicas=storage, e.g. westeurope=1=Standard_LRS).");
         }
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < regions.Items.Count; i++)
+        for (var i = 0; i < regions.Items.Count; i++)
         {
             var item = regions.Items[i];
             if (item.Kind != YamlKind.Scalar || item.IsNull)
@@ -581,8 +581,8 @@ public static class RecipeParser
                 continue;
             }
 
-            string path = $"spec.publishing.targetRegions[{i}]";
-            if (!TryParseRegion(item.Value ?? string.Empty, out var region, out string? problem))
+            var path = $"spec.publishing.targetRegions[{i}]";
+            if (!TryParseRegion(item.Value ?? string.Empty, out var region, out var problem))
             {
                 c.Add(RecipeDiagnosticIds.InvalidValue, item.Line, item.Column, path, problem!);
                 continue;
@@ -603,7 +603,7 @@ public static class RecipeParser
         region = new TargetRegion();
         problem = null;
         var parts = (text ?? string.Empty).Split('=');
-        string name = parts[0].Replace(" ", string.Empty).Trim().ToLowerInvariant();
+        var name = parts[0].Replace(" ", string.Empty).Trim().ToLowerInvariant();
         if (!RegionPattern.IsMatch(name) || parts.Length > 3)
         {
             problem = $"'{text}' is not a target region. Use region=replicas=storage, for example westeurope=2=Standard_ZRS (replicas and storage are optional).";
@@ -612,7 +612,7 @@ public static class RecipeParser
         region.Name = name;
         if (parts.Length > 1)
         {
-            if (!int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int replicas) || replicas < 1 || replicas > 100)
+            if (!int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) || replicas < 1 || replicas > 100)
             {
                 problem = $"'{text}': the replica count must be a whole number from 1 to 100.";
                 return false;
@@ -621,7 +621,7 @@ public static class RecipeParser
         }
         if (parts.Length > 2)
         {
-            string? storage = RecipeSchema.StorageAccountTypes.FirstOrDefault(s => string.Equals(s, parts[2].Trim(), StringComparison.OrdinalIgnoreCase));
+            var storage = RecipeSchema.StorageAccountTypes.FirstOrDefault(s => string.Equals(s, parts[2].Trim(), StringComparison.OrdinalIgnoreCase));
             if (storage == null)
             {
                 problem = $"'{text}': the storage account type must be one of {string.Join(", ", RecipeSchema.StorageAccountTypes)}.";
@@ -642,7 +642,7 @@ public static class RecipeParser
         var r = c.Recipe.Spec.Readiness;
         if (node.Get("exclude") is { Kind: YamlKind.Sequence } exclude)
         {
-            for (int i = 0; i < exclude.Items.Count; i++)
+            for (var i = 0; i < exclude.Items.Count; i++)
             {
                 var item = exclude.Items[i];
                 if (item.Kind != YamlKind.Scalar || item.IsNull)
@@ -650,7 +650,7 @@ public static class RecipeParser
                     continue;
                 }
 
-                string value = item.Value!.Trim();
+                var value = item.Value!.Trim();
                 if (!RulePatternPattern.IsMatch(value))
                 {
                     c.Add(RecipeDiagnosticIds.InvalidValue, item.Line, item.Column, $"spec.readiness.exclude[{i}]",
@@ -662,7 +662,7 @@ public static class RecipeParser
         }
         if (node.Get("suppressions") is { Kind: YamlKind.Sequence } suppressions)
         {
-            for (int i = 0; i < suppressions.Items.Count; i++)
+            for (var i = 0; i < suppressions.Items.Count; i++)
             {
                 var item = suppressions.Items[i];
                 if (item.Kind != YamlKind.Mapping)
@@ -670,7 +670,7 @@ public static class RecipeParser
                     continue;
                 }
 
-                string path = $"spec.readiness.suppressions[{i}]";
+                var path = $"spec.readiness.suppressions[{i}]";
                 var s = new RecipeSuppression
                 {
                     Rule = (Str(item, "rule") ?? string.Empty).ToUpperInvariant(),
@@ -745,7 +745,7 @@ public static class RecipeParser
         if (node.Get("regions") is { Kind: YamlKind.Sequence } regions)
         {
             var targets = new HashSet<string>(c.Recipe.Spec.Publishing.TargetRegions.Select(t => t.Name), StringComparer.OrdinalIgnoreCase);
-            for (int i = 0; i < regions.Items.Count; i++)
+            for (var i = 0; i < regions.Items.Count; i++)
             {
                 var item = regions.Items[i];
                 if (item.Kind != YamlKind.Scalar || item.IsNull)
@@ -753,7 +753,7 @@ public static class RecipeParser
                     continue;
                 }
 
-                string name = item.Value!.Replace(" ", string.Empty).Trim().ToLowerInvariant();
+                var name = item.Value!.Replace(" ", string.Empty).Trim().ToLowerInvariant();
                 if (targets.Count > 0 && !targets.Contains(name))
                 {
                     c.Add(RecipeDiagnosticIds.Conflict, item.Line, item.Column, $"spec.validation.regions[{i}]",
@@ -765,7 +765,7 @@ public static class RecipeParser
         }
         if (node.Get("probeScript") is { Kind: YamlKind.Scalar } probe && !probe.IsNull)
         {
-            string full = c.Resolve(probe.Value!);
+            var full = c.Resolve(probe.Value!);
             v.ProbeScript = full;
             if (!File.Exists(full))
             {
@@ -850,10 +850,10 @@ public static class RecipeParser
         node.Get(key) is { Kind: YamlKind.Scalar } s && !s.IsNull ? s.Value!.Trim() : null;
 
     private static bool? Bool(YamlTreeNode node, string key) =>
-        Str(node, key) is { } s && bool.TryParse(s, out bool b) ? b : (bool?)null;
+        Str(node, key) is { } s && bool.TryParse(s, out var b) ? b : (bool?)null;
 
     private static long? Int(YamlTreeNode node, string key) =>
-        Str(node, key) is { } s && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l) ? l : (long?)null;
+        Str(node, key) is { } s && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : (long?)null;
 
     private static string? Canonical(string? value, IReadOnlyList<string> allowed) =>
         value == null ? null : allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase)) ?? value;
@@ -863,39 +863,39 @@ public static class RecipeParser
     /// <summary>The allowed word closest to <paramref name="word"/>, or empty when none is close.</summary>
     internal static string Closest(string word, IEnumerable<string> candidates)
     {
-        string best = string.Empty;
-        int bestDistance = int.MaxValue;
+        var best = string.Empty;
+        var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            int d = Distance(word.ToLowerInvariant(), candidate.ToLowerInvariant());
+            var d = Distance(word.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (d < bestDistance)
             {
                 bestDistance = d;
                 best = candidate;
             }
         }
-        int limit = Math.Max(2, word.Length / 3);
+        var limit = Math.Max(2, word.Length / 3);
         return bestDistance <= limit ? best : string.Empty;
     }
 
     private static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
+        for (var i = 0; i <= a.Length; i++)
         {
             d[i, 0] = i;
         }
 
-        for (int j = 0; j <= b.Length; j++)
+        for (var j = 0; j <= b.Length; j++)
         {
             d[0, j] = j;
         }
 
-        for (int i = 1; i <= a.Length; i++)
+        for (var i = 1; i <= a.Length; i++)
         {
-            for (int j = 1; j <= b.Length; j++)
+            for (var j = 1; j <= b.Length; j++)
             {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
@@ -936,9 +936,9 @@ public static class RecipeParser
 
         public void UnknownKey(YamlTreeNode key, string parentPath, RecipeField parent)
         {
-            string name = key.Value ?? string.Empty;
-            string closest = Closest(name, parent.Children.Select(ch => ch.Name));
-            string where = parentPath.Length == 0 ? "at the top of a recipe" : $"in '{parentPath}'";
+            var name = key.Value ?? string.Empty;
+            var closest = Closest(name, parent.Children.Select(ch => ch.Name));
+            var where = parentPath.Length == 0 ? "at the top of a recipe" : $"in '{parentPath}'";
             Add(RecipeDiagnosticIds.UnknownKey, key.Line, key.Column, Join(parentPath, name),
                 $"Unknown key '{name}' {where}." +
                 (closest.Length > 0 ? $" Did you mean '{closest}'?" : string.Empty) +

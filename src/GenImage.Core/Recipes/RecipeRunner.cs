@@ -268,9 +268,9 @@ public sealed class RecipeRunner
         foreach (var name in existing)
         {
             var parts = name.Split('.');
-            if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int a) ||
-                !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int b) ||
-                !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int c))
+            if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ||
+                !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var b) ||
+                !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var c))
             {
                 continue;
             }
@@ -306,9 +306,9 @@ public sealed class RecipeRunner
         }
 
         var spec = recipe.Spec;
-        string vmId = spec.Source.VmId ?? $"/subscriptions/{_backend.SubscriptionId}/resourceGroups/{spec.Source.ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{spec.Source.VmName}";
-        string definitionId = $"/subscriptions/{_backend.SubscriptionId}/resourceGroups/{spec.Gallery.ResourceGroup}/providers/Microsoft.Compute/galleries/{spec.Gallery.Name}/images/{spec.Definition.Name}";
-        string versionName = spec.Version.Name ?? NextVersion((await _backend.ListVersionsAsync(definitionId, cancellationToken).ConfigureAwait(false)).Select(v => v.Name), spec.Version.Increment ?? "patch");
+        var vmId = spec.Source.VmId ?? $"/subscriptions/{_backend.SubscriptionId}/resourceGroups/{spec.Source.ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{spec.Source.VmName}";
+        var definitionId = $"/subscriptions/{_backend.SubscriptionId}/resourceGroups/{spec.Gallery.ResourceGroup}/providers/Microsoft.Compute/galleries/{spec.Gallery.Name}/images/{spec.Definition.Name}";
+        var versionName = spec.Version.Name ?? NextVersion((await _backend.ListVersionsAsync(definitionId, cancellationToken).ConfigureAwait(false)).Select(v => v.Name), spec.Version.Increment ?? "patch");
         var vm = await RequireVmAsync(vmId, cancellationToken).ConfigureAwait(false);
         var findings = (await _backend.CheckReadinessAsync(new RecipeReadinessRequest
         {
@@ -345,7 +345,7 @@ public sealed class RecipeRunner
     /// </summary>
     public static RecipeRun ReadRun(string journalOrFolder)
     {
-        string path = Directory.Exists(journalOrFolder) ? Path.Combine(journalOrFolder, RunJournal.FileName) : journalOrFolder;
+        var path = Directory.Exists(journalOrFolder) ? Path.Combine(journalOrFolder, RunJournal.FileName) : journalOrFolder;
         if (!File.Exists(path))
         {
             throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
@@ -396,7 +396,7 @@ public sealed class RecipeRunner
 
         var journal = RunJournal.Open(run.JournalPath);
         var finished = journal.FinishedSteps();
-        bool published = finished.TryGetValue(StepPublish, out var pub) && pub.Status == RunStatus.Succeeded;
+        var published = finished.TryGetValue(StepPublish, out var pub) && pub.Status == RunStatus.Succeeded;
         return new EvidenceRequest
         {
             VersionId = published ? run.VersionId : null,
@@ -434,7 +434,7 @@ public sealed class RecipeRunner
         var now = options.Clock();
 
         RunJournal journal;
-        bool resumed = plan.ResumeJournalPath != null;
+        var resumed = plan.ResumeJournalPath != null;
         if (resumed)
         {
             journal = RunJournal.Open(plan.ResumeJournalPath!);
@@ -447,7 +447,7 @@ public sealed class RecipeRunner
                 var old = RunJournal.Open(plan.AbandonJournalPath);
                 old.Append(new JournalEvent { Type = "runFinished", Time = now, RunId = old.RunId, Status = RunStatus.Abandoned, Message = "A new run was started with -NewRun." });
             }
-            string runId = RunJournal.NewRunId(now);
+            var runId = RunJournal.NewRunId(now);
             journal = RunJournal.Create(Path.Combine(recipe.Spec.Evidence.OutputPath, recipe.Name, runId));
             journal.Append(new JournalEvent
             {
@@ -478,9 +478,9 @@ public sealed class RecipeRunner
         state.Load();
 
         string? stopAfterEvidence = null;
-        for (int i = 0; i < StepNames.Count; i++)
+        for (var i = 0; i < StepNames.Count; i++)
         {
-            string name = StepNames[i];
+            var name = StepNames[i];
             var planned = plan.Steps.First(s => s.Name == name);
             var record = run.Steps.FirstOrDefault(s => s.Name == name) ?? new RecipeStepRecord { Name = name };
             if (!run.Steps.Contains(record))
@@ -507,7 +507,7 @@ public sealed class RecipeRunner
             }
 
             Progress(recipe, name, i, plan.Steps[i].Description);
-            string correlationId = Guid.NewGuid().ToString();
+            var correlationId = Guid.NewGuid().ToString();
             record.Status = RunStatus.Running;
             record.StartedAt = options.Clock();
             record.CorrelationId = correlationId;
@@ -651,7 +651,7 @@ public sealed class RecipeRunner
             state.Apply(record.Name, outcome);
         }
 
-        string level = status == RunStatus.Failed || status == RunStatus.Blocked ? "failed" : status.ToLowerInvariant();
+        var level = status == RunStatus.Failed || status == RunStatus.Blocked ? "failed" : status.ToLowerInvariant();
         _log.Verbose($"Step {record.Name}: {level}{(message == null ? string.Empty : " - " + message)}");
     }
 
@@ -864,7 +864,7 @@ public sealed class RecipeRunner
         outcome.Outputs["sourceVmId"] = plan.SourceVmId;
         outcome.Outputs["versionName"] = plan.VersionName;
         var blocking = findings.Where(f => f.IsBlocking).ToList();
-        int failed = findings.Count(f => f.Status == FindingStatus.Fail);
+        var failed = findings.Count(f => f.Status == FindingStatus.Fail);
         if (blocking.Count > 0)
         {
             outcome.Status = RunStatus.Blocked;
@@ -971,7 +971,7 @@ public sealed class RecipeRunner
         GalleryImageVersion version;
         if (existing != null)
         {
-            bool ours = string.Equals(existing.SourceId, plan.SourceVmId, StringComparison.OrdinalIgnoreCase) ||
+            var ours = string.Equals(existing.SourceId, plan.SourceVmId, StringComparison.OrdinalIgnoreCase) ||
                 (existing.Tags.TryGetValue("genimage.run", out var tagRun) && tagRun == state.Run.RunId);
             if (!ours || string.Equals(existing.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase))
             {
@@ -1038,7 +1038,7 @@ public sealed class RecipeRunner
         {
             return new StepOutcome { Status = RunStatus.Skipped, Message = "Validation is disabled in the recipe (spec.validation.enabled: false): the version was not test-deployed." };
         }
-        string? probe = spec.Validation.ProbeScript != null ? File.ReadAllText(spec.Validation.ProbeScript) : null;
+        var probe = spec.Validation.ProbeScript != null ? File.ReadAllText(spec.Validation.ProbeScript) : null;
         var records = (await _backend.ValidateAsync(new RecipeValidationRequest
         {
             VersionId = plan.VersionId,
@@ -1098,7 +1098,7 @@ public sealed class RecipeRunner
     {
         var plan = state.Plan;
         var spec = plan.Recipe.Spec;
-        bool published = state.Journal.FinishedSteps().TryGetValue(StepPublish, out var pub) && pub.Status == RunStatus.Succeeded;
+        var published = state.Journal.FinishedSteps().TryGetValue(StepPublish, out var pub) && pub.Status == RunStatus.Succeeded;
         var request = new EvidenceRequest
         {
             VersionId = published ? plan.VersionId : null,
@@ -1116,7 +1116,7 @@ public sealed class RecipeRunner
             CollectedBy = _backend.Principal,
         };
         var evidence = await new EvidenceCollector(_backend.Evidence, _log).CollectAsync(request, ct).ConfigureAwait(false);
-        string folder = Path.Combine(state.Journal.Folder, "evidence");
+        var folder = Path.Combine(state.Journal.Folder, "evidence");
         EvidenceBundleWriter.Write(evidence, folder, new EvidenceAttachments { RecipeText = plan.Recipe.Content, JournalText = state.Journal.ReadText() });
         var outcome = new StepOutcome { Message = $"Evidence bundle written to {folder} ({evidence.Gaps.Count} gap(s))." };
         outcome.Outputs["evidencePath"] = folder;
@@ -1178,7 +1178,7 @@ public sealed class RecipeRunner
     private static (int, int, int) VersionKey(string name)
     {
         var p = name.Split('.');
-        int Part(int i) => p.Length > i && int.TryParse(p[i], NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : -1;
+        int Part(int i) => p.Length > i && int.TryParse(p[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
         return (Part(0), Part(1), Part(2));
     }
 

@@ -136,9 +136,9 @@ public static class RecipeSchema
     {
         foreach (var child in field.Children)
         {
-            string path = prefix.Length == 0 ? child.Name : prefix + "." + child.Name;
+            var path = prefix.Length == 0 ? child.Name : prefix + "." + child.Name;
             yield return path;
-            string inner = child.Kind == RecipeFieldKind.MapList ? path + "[]" : path;
+            var inner = child.Kind == RecipeFieldKind.MapList ? path + "[]" : path;
             foreach (var p in Paths(child, inner))
             {
                 yield return p;

@@ -116,7 +116,7 @@ public sealed class RunJournal
             throw new ArgumentNullException(nameof(ev));
         }
 
-        string line = EvidenceJson.SerializeRedacted(ev, indented: false);
+        var line = EvidenceJson.SerializeRedacted(ev, indented: false);
         lock (_gate)
         {
             using (var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read))
@@ -174,7 +174,7 @@ public sealed class RunJournal
     /// <summary>The run folders of a recipe, newest first: OUTPUT/RECIPE/RUNID/journal.jsonl.</summary>
     public static IReadOnlyList<string> FindJournals(string outputPath, string recipeName)
     {
-        string folder = System.IO.Path.Combine(outputPath, recipeName);
+        var folder = System.IO.Path.Combine(outputPath, recipeName);
         if (!Directory.Exists(folder))
         {
             return Array.Empty<string>();

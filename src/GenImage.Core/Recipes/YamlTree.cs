@@ -102,13 +102,13 @@ internal static class YamlTree
             }
         }
 
-        Mark last = Mark.Empty;
+        var last = Mark.Empty;
         while (Next(parser, ref last))
         {
             var ev = parser.Current!;
             last = ev.End;
-            int line = (int)ev.Start.Line;
-            int column = (int)ev.Start.Column;
+            var line = (int)ev.Start.Line;
+            var column = (int)ev.Start.Column;
             switch (ev)
             {
                 case Scalar scalar:

@@ -74,7 +74,7 @@ public sealed class ArmVmOperations : IVmOperations
             string stdout = string.Empty, stderr = string.Empty;
             foreach (var status in result.Value.Value)
             {
-                string code = status.Code ?? string.Empty;
+                var code = status.Code ?? string.Empty;
                 if (code.IndexOf("StdOut", StringComparison.OrdinalIgnoreCase) >= 0)
                 {
                     stdout += status.Message ?? string.Empty;

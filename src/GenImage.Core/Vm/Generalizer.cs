@@ -167,15 +167,15 @@ public sealed class Generalizer
         }
 
         using var deadline = new Deadline(options.Timeout, options.TimeoutParameterName, cancellationToken);
-        string current = plan.Steps[0];
+        var current = plan.Steps[0];
         try
         {
-            for (int i = 0; i < plan.Steps.Count; i++)
+            for (var i = 0; i < plan.Steps.Count; i++)
             {
                 current = plan.Steps[i];
                 Report(vm, current, i, plan.Steps.Count);
                 var stepWatch = Stopwatch.StartNew();
-                string? detail = await RunStepAsync(current, vm, result, deadline.Token).ConfigureAwait(false);
+                var detail = await RunStepAsync(current, vm, result, deadline.Token).ConfigureAwait(false);
                 result.Steps.Add(new StepRecord { Name = current, Status = "Succeeded", Detail = detail, Duration = stepWatch.Elapsed });
                 _log.Verbose($"{vm.Name}: {current} succeeded{(detail == null ? string.Empty : ": " + detail)} ({stepWatch.ElapsedMilliseconds} ms)");
             }

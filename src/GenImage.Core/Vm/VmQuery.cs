@@ -29,7 +29,7 @@ public sealed class VmQuery
     {
         var ids = new List<string>();
         var subscription = _connection.Client.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(_connection.SubscriptionId));
-        string scope = resourceGroup == null ? "/subscriptions/" + _connection.SubscriptionId : $"/subscriptions/{_connection.SubscriptionId}/resourceGroups/{resourceGroup}";
+        var scope = resourceGroup == null ? "/subscriptions/" + _connection.SubscriptionId : $"/subscriptions/{_connection.SubscriptionId}/resourceGroups/{resourceGroup}";
         try
         {
             if (resourceGroup == null)

@@ -96,7 +96,7 @@ public class EmulatorFixture : IAsyncLifetime, IAsyncDisposable
 
         if (_options.WorldFile is { } file && !File.Exists(file))
         {
-            string known = Directory.Exists(RepoPaths.WorldsDirectory)
+            var known = Directory.Exists(RepoPaths.WorldsDirectory)
                 ? string.Join(", ", Directory.GetFiles(RepoPaths.WorldsDirectory, "*.yaml").Select(Path.GetFileNameWithoutExtension))
                 : "(none)";
             throw new FileNotFoundException($"World file '{file}' does not exist. Worlds in examples/worlds: {known}.", file);

@@ -121,8 +121,8 @@ public sealed class EvidenceTests : IDisposable
         Assert.Contains(e.Gaps, g => g.Section == "ActivityLog" && g.Reason.Contains("could not be read", StringComparison.Ordinal));
         Assert.Equal(e.Gaps.Count, e.Summary.GapCount);
 
-        string bundle = EvidenceBundleWriter.Write(e, _folder);
-        string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+        var bundle = EvidenceBundleWriter.Write(e, _folder);
+        var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
         foreach (var gap in e.Gaps)
         {
             Assert.Contains($"**{gap.Section}**", report);
@@ -134,7 +134,7 @@ public sealed class EvidenceTests : IDisposable
     {
         var e = await new EvidenceCollector(new FakeEvidenceSource(), NullLogForTests.Instance).CollectAsync(Request(), CancellationToken.None);
 
-        string bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "apiVersion: genimage.dev/v1\n", JournalText = "{\"type\":\"runStarted\"}\n" });
+        var bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "apiVersion: genimage.dev/v1\n", JournalText = "{\"type\":\"runStarted\"}\n" });
 
         foreach (var f in new[] { "evidence.json", "report.md", "SHA256SUMS", "attachments/serial-westeurope.log", "attachments/activity-log.json", "attachments/role-assignments.json", "attachments/recipe.yaml", "attachments/journal.jsonl" })
         {
@@ -150,7 +150,7 @@ public sealed class EvidenceTests : IDisposable
         Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("1.0.0", json.RootElement.GetProperty("version").GetProperty("name").GetString());
         Assert.False(json.RootElement.GetProperty("validation")[0].TryGetProperty("serialLog", out _));
-        string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+        var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
         Assert.StartsWith("# Image evidence: gal/def/1.0.0", report);
         Assert.True(report.IndexOf("## Summary", StringComparison.Ordinal) < report.IndexOf("## Version", StringComparison.Ordinal));
 
@@ -174,11 +174,11 @@ public sealed class EvidenceTests : IDisposable
         request.Readiness[0].Evidence["url"] = sas;
 
         var e = await new EvidenceCollector(source, NullLogForTests.Instance).CollectAsync(request, CancellationToken.None);
-        string bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "description: " + sas, JournalText = "{\"detail\":\"" + jwt + "\"}" });
+        var bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "description: " + sas, JournalText = "{\"detail\":\"" + jwt + "\"}" });
 
         foreach (var file in Directory.GetFiles(bundle, "*", SearchOption.AllDirectories))
         {
-            string text = File.ReadAllText(file);
+            var text = File.ReadAllText(file);
             Assert.True(Redactor.FindSecretValue(text) == null, $"{file}: {Redactor.FindSecretValue(text)}");
             Assert.DoesNotContain("sig=abcd", text, StringComparison.Ordinal);
             Assert.DoesNotContain("eyJhbGci", text, StringComparison.Ordinal);

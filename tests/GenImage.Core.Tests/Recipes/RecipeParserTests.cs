@@ -286,7 +286,7 @@ public sealed class RecipeParserTests : IDisposable
     [Fact]
     public void ParseFile_reads_from_disk_and_an_unreadable_file_is_GI9001()
     {
-        string path = Path.Combine(_folder, "r.yaml");
+        var path = Path.Combine(_folder, "r.yaml");
         File.WriteAllText(path, Valid);
         var recipe = RecipeParser.ParseFile(path, Now);
         Assert.True(recipe.IsValid, string.Join("\n", recipe.Diagnostics));

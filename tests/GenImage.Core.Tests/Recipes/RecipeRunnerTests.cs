@@ -16,7 +16,7 @@ public sealed class RecipeRunnerTests : IDisposable
 
     private ImageRecipe Recipe(string extra = "", string validation = "    regions: [ westeurope ]\n", string cleanup = "", string version = "    increment: patch\n")
     {
-        string text = $"""
+        var text = $"""
             apiVersion: genimage.dev/v1
             kind: ImageRecipe
             metadata: {"{"} name: ubuntu, owner: platform-team {"}"}
@@ -206,11 +206,11 @@ public sealed class RecipeRunnerTests : IDisposable
         Assert.Equal("Stopped", journal.Finished!.Status);
         // Forget that Publish finished, as if the process died during it.
         var lines = File.ReadAllLines(journalPath).ToList();
-        int publishFinished = lines.FindIndex(l => l.Contains("\"stepFinished\"", StringComparison.Ordinal) && l.Contains("\"Publish\"", StringComparison.Ordinal));
+        var publishFinished = lines.FindIndex(l => l.Contains("\"stepFinished\"", StringComparison.Ordinal) && l.Contains("\"Publish\"", StringComparison.Ordinal));
         File.WriteAllLines(journalPath, lines.Take(publishFinished));
 
         backend.CreatingReads = 3; // the interrupted create is still provisioning
-        int readsBefore = backend.VersionReads;
+        var readsBefore = backend.VersionReads;
 
         var resumed = await Run(backend, recipe, new RecipeRunOptions { Resume = true });
 

@@ -91,7 +91,7 @@ public sealed class RecipeSchemaTests
                 }
                 else
                 {
-                    string expected = field.Kind switch { RecipeFieldKind.Integer => "integer", RecipeFieldKind.Boolean => "boolean", _ => "string" };
+                    var expected = field.Kind switch { RecipeFieldKind.Integer => "integer", RecipeFieldKind.Boolean => "boolean", _ => "string" };
                     Assert.Equal(expected, schema.GetProperty("type").GetString());
                 }
                 break;
@@ -141,7 +141,7 @@ public sealed class RecipeSchemaTests
             problems.Add($"{path}: '{node.Value}' is not allowed");
         }
 
-        string? type = schema.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var type = schema.TryGetProperty("type", out var t) ? t.GetString() : null;
         switch (type)
         {
             case "object":
@@ -149,7 +149,7 @@ public sealed class RecipeSchemaTests
                 var props = schema.TryGetProperty("properties", out var p) ? p : default;
                 foreach (var pair in node.Pairs)
                 {
-                    string key = pair.Key.Value!;
+                    var key = pair.Key.Value!;
                     if (props.ValueKind == JsonValueKind.Object && props.TryGetProperty(key, out var childSchema))
                     {
                         Validate(childSchema, pair.Value, path + "." + key, problems);
@@ -176,7 +176,7 @@ public sealed class RecipeSchemaTests
                 break;
             case "array":
                 if (node.Kind != YamlKind.Sequence) { problems.Add($"{path}: must be an array"); return; }
-                for (int i = 0; i < node.Items.Count; i++)
+                for (var i = 0; i < node.Items.Count; i++)
                 {
                     Validate(schema.GetProperty("items"), node.Items[i], $"{path}[{i}]", problems);
                 }
@@ -198,7 +198,7 @@ public sealed class RecipeSchemaTests
 
                 break;
             case "integer":
-                if (node.Kind != YamlKind.Scalar || !node.Plain || !long.TryParse(node.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)) { problems.Add($"{path}: must be an integer"); return; }
+                if (node.Kind != YamlKind.Scalar || !node.Plain || !long.TryParse(node.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) { problems.Add($"{path}: must be an integer"); return; }
                 if (schema.TryGetProperty("minimum", out var min) && n < min.GetInt64())
                 {
                     problems.Add($"{path}: below minimum");

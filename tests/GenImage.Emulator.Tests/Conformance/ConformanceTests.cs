@@ -171,7 +171,7 @@ public sealed class ConformanceTests
 
     private static bool Has(JsonNode node, string path)
     {
-        JsonNode? current = node;
+        var current = node;
         foreach (var part in path.Split('.'))
         {
             current = current is JsonObject o && o.TryGetPropertyValue(part, out var child) ? child : null;
