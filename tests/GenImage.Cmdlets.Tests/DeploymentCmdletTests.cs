@@ -1,7 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-using GenImage.Demo;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>

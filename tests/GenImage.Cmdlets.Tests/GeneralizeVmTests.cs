@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>Invoke-GeneralizeVm through the hosted engine against the emulator. Each test mutates state, so each starts its own emulator.</summary>

@@ -1,7 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-using GenImage.Demo;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>Test-ImageReadiness, Get-ImageReadinessRule and Get-GuestScript through the hosted engine against the emulator.</summary>

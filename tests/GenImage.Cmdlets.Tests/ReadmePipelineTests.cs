@@ -1,5 +1,3 @@
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>The pipeline the README shows, run as written against the healthy world.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using static GenImage.Emulator.Tests.FrontDoorSupport;

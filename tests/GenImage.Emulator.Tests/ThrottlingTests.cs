@@ -1,5 +1,4 @@
 using System.Net;
-using Azure.ResourceManager.Compute;
 using GenImage.Emulator.Throttling;
 using static GenImage.Emulator.Tests.TestSupport;
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.ResourceManager;
 using GenImage.Core.Errors;

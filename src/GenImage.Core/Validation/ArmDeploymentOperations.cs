@@ -11,7 +11,6 @@ using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
 using Azure.ResourceManager.Resources;
-using Azure.ResourceManager.Resources.Models;
 using GenImage.Core.Connection;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;

@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Azure;
-using Azure.Core;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Resources;
 using GenImage.Core.Connection;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using GenImage.Core.Readiness;
 using static GenImage.Core.Tests.Readiness.ReadinessInputs;
 
 namespace GenImage.Core.Tests.Readiness;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.ResourceManager.Compute;
 using static GenImage.Emulator.Tests.TestSupport;
 
 namespace GenImage.Emulator.Tests.Conformance;
