@@ -148,7 +148,9 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
 
     internal IReadOnlyList<HostPrompt> Prompts
     {
-        get { lock (_gate)
+        get
+        {
+            lock (_gate)
             {
                 return _prompts.ToArray();
             }
@@ -157,7 +159,9 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
 
     internal string Transcript
     {
-        get { lock (_gate)
+        get
+        {
+            lock (_gate)
             {
                 return _transcript.ToString();
             }
@@ -166,7 +170,9 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
 
     internal int TranscriptLength
     {
-        get { lock (_gate)
+        get
+        {
+            lock (_gate)
             {
                 return _transcript.Length;
             }

@@ -28,11 +28,14 @@ public sealed class EvidenceBundleTests
         var bundle = Path.Combine(folder.Root, "by-vm");
 
         var r = session.Run("Get-ImageEvidence -VmId $vm -OutputPath $out; $r | Get-ImageEvidence -OutputPath $out2",
-            new RunOptions { Variables = new Dictionary<string, object?>
+            new RunOptions
             {
-                ["vm"] = $"/subscriptions/{Worlds.SubscriptionId}/resourceGroups/rg-images/providers/Microsoft.Compute/virtualMachines/{Worlds.LinuxVm}",
-                ["out"] = bundle, ["out2"] = Path.Combine(folder.Root, "by-run"), ["r"] = run.SingleOutput(),
-            } });
+                Variables = new Dictionary<string, object?>
+                {
+                    ["vm"] = $"/subscriptions/{Worlds.SubscriptionId}/resourceGroups/rg-images/providers/Microsoft.Compute/virtualMachines/{Worlds.LinuxVm}",
+                    ["out"] = bundle, ["out2"] = Path.Combine(folder.Root, "by-run"), ["r"] = run.SingleOutput(),
+                }
+            });
 
         Assert.True(r.Succeeded, r.Describe());
         Assert.Equal(2, r.Output.Count);

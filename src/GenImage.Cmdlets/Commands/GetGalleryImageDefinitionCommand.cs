@@ -48,7 +48,8 @@ public sealed class GetGalleryImageDefinitionCommand : GenImageCmdlet
             if (gallery == null)
             {
                 WriteItemError(new GenImageException(GalleryErrorIds.GalleryNotFound, GenImageErrorKind.ObjectNotFound,
-                    $"The gallery '{GalleryName}' does not exist in resource group '{ResourceGroupName}'.") { Target = target }, target);
+                    $"The gallery '{GalleryName}' does not exist in resource group '{ResourceGroupName}'.")
+                { Target = target }, target);
                 return;
             }
             var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);

@@ -62,16 +62,16 @@ public sealed class GetGuestScriptCommand : GenImageCmdlet
             else
             {
                 WriteObject(new GuestScriptInfo
-            {
-                Name = script.Name,
-                OsType = script.OsType,
-                Purpose = PurposeOf(script),
-                Version = script.Version,
-                FileName = script.FileName,
-                CommandId = script.CommandId,
-                LineCount = script.Lines.Count,
-                Text = script.Text,
-            });
+                {
+                    Name = script.Name,
+                    OsType = script.OsType,
+                    Purpose = PurposeOf(script),
+                    Version = script.Version,
+                    FileName = script.FileName,
+                    CommandId = script.CommandId,
+                    LineCount = script.Lines.Count,
+                    Text = script.Text,
+                });
             }
         }
     }

@@ -75,13 +75,15 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
                     if (r.ReplicaCount < 1 || r.ReplicaCount > 100)
                     {
                         throw new GenImageException(GalleryErrorIds.InvalidTargetRegion, GenImageErrorKind.InvalidArgument,
-                            $"-TargetRegion '{r}' is not valid: the replica count {r.ReplicaCount} is outside 1..100 (GI4003).") { Target = r.ToString() };
+                            $"-TargetRegion '{r}' is not valid: the replica count {r.ReplicaCount} is outside 1..100 (GI4003).")
+                        { Target = r.ToString() };
                     }
 
                     if (!TargetRegions.StorageAccountTypes.Contains(r.StorageAccountType))
                     {
                         throw new GenImageException(GalleryErrorIds.InvalidTargetRegion, GenImageErrorKind.InvalidArgument,
-                            $"-TargetRegion '{r}' is not valid: storage type '{r.StorageAccountType}' is not one of {string.Join(", ", TargetRegions.StorageAccountTypes)} (GI4004).") { Target = r.ToString() };
+                            $"-TargetRegion '{r}' is not valid: storage type '{r.StorageAccountType}' is not one of {string.Join(", ", TargetRegions.StorageAccountTypes)} (GI4004).")
+                        { Target = r.ToString() };
                     }
                 }
             }

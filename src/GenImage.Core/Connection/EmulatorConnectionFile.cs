@@ -78,7 +78,8 @@ public sealed class EmulatorConnectionFile
         {
             throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidData,
                 $"The emulator connection file '{file}' is not valid JSON (line {ex.LineNumber + 1}): {ex.Message} " +
-                "Restart the emulator to rewrite it.", ex) { Target = file };
+                "Restart the emulator to rewrite it.", ex)
+            { Target = file };
         }
     }
 
@@ -100,7 +101,8 @@ public sealed class EmulatorConnectionFile
         {
             throw new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidArgument,
                 $"The emulator certificate thumbprint from {where} is not a SHA-256 thumbprint (64 hex digits). " +
-                "Copy it from the emulator's start-up line or its connection file.") { Target = where };
+                "Copy it from the emulator's start-up line or its connection file.")
+            { Target = where };
         }
         return value;
     }
@@ -128,5 +130,6 @@ public sealed class EmulatorConnectionFile
 
     private static GenImageException Bad(string file, string what) =>
         new GenImageException(ErrorIds.EmulatorConnectionFile, GenImageErrorKind.InvalidData,
-            $"The emulator connection file '{file}' is not usable: {what} Restart the emulator to rewrite it.") { Target = file };
+            $"The emulator connection file '{file}' is not usable: {what} Restart the emulator to rewrite it.")
+        { Target = file };
 }

@@ -92,7 +92,8 @@ public static class ArmErrors
         return new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.ConnectionError,
             $"Could not {action} '{resourceId}': Azure Resource Manager could not be reached ({detail}; {tries} attempt(s)). " +
             "Check the network path to the endpoint; for the emulator, check that it is running and that the pinned certificate thumbprint matches the one it printed.",
-            original) { Target = resourceId };
+            original)
+        { Target = resourceId };
     }
 
     /// <summary>Stable error id and kind for an HTTP status and ARM code.</summary>

@@ -67,13 +67,15 @@ public sealed class DefinitionCatalog
             {
                 throw new GenImageException(GalleryErrorIds.GalleryNotFound, GenImageErrorKind.ObjectNotFound,
                     $"The gallery '{definition.GalleryName}' does not exist in resource group '{definition.ResourceGroupName}'. " +
-                    "Add -CreateGallery to create it first.") { Target = GalleryIds.Gallery(definition.SubscriptionId, definition.ResourceGroupName, definition.GalleryName) };
+                    "Add -CreateGallery to create it first.")
+                { Target = GalleryIds.Gallery(definition.SubscriptionId, definition.ResourceGroupName, definition.GalleryName) };
             }
             if (string.IsNullOrEmpty(definition.Location))
             {
                 definition.Location = await _galleries.GetResourceGroupLocationAsync(definition.ResourceGroupName, cancellationToken).ConfigureAwait(false)
                     ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
-                        $"The resource group '{definition.ResourceGroupName}' does not exist.") { Target = definition.ResourceGroupName };
+                        $"The resource group '{definition.ResourceGroupName}' does not exist.")
+                    { Target = definition.ResourceGroupName };
             }
             return new DefinitionPlan(definition, true);
         }
@@ -86,7 +88,8 @@ public sealed class DefinitionCatalog
         {
             throw new GenImageException("GalleryLocationMismatch", GenImageErrorKind.InvalidArgument,
                 $"-Location {definition.Location} differs from the location of gallery '{gallery.Name}' ({gallery.Location}); a definition lives in its gallery's location. " +
-                "Leave -Location out.") { Target = target };
+                "Leave -Location out.")
+            { Target = target };
         }
 
         var existing = await _galleries.ListDefinitionsAsync(definition.ResourceGroupName, definition.GalleryName, cancellationToken).ConfigureAwait(false);
@@ -95,7 +98,8 @@ public sealed class DefinitionCatalog
         {
             throw new GenImageException(GalleryErrorIds.DefinitionExists, GenImageErrorKind.ResourceExists,
                 $"Gallery '{definition.GalleryName}' already has an image definition named '{sameName.Name}' " +
-                $"({sameName.Publisher}/{sameName.Offer}/{sameName.Sku}). Use Get-GalleryImageDefinition to read it, or choose another name.") { Target = sameName.Id };
+                $"({sameName.Publisher}/{sameName.Offer}/{sameName.Sku}). Use Get-GalleryImageDefinition to read it, or choose another name.")
+            { Target = sameName.Id };
         }
         var sameIdentifier = existing.FirstOrDefault(d =>
             string.Equals(d.Publisher, definition.Publisher, StringComparison.OrdinalIgnoreCase) &&
@@ -105,7 +109,8 @@ public sealed class DefinitionCatalog
         {
             throw new GenImageException(GalleryErrorIds.IdentifierInUse, GenImageErrorKind.ResourceExists,
                 $"Publisher/offer/sku {definition.Publisher}/{definition.Offer}/{definition.Sku} is already used by image definition '{sameIdentifier.Name}' " +
-                $"in gallery '{definition.GalleryName}'. Each definition of a gallery needs its own publisher/offer/sku; change -Sku (or -Offer).") { Target = sameIdentifier.Id };
+                $"in gallery '{definition.GalleryName}'. Each definition of a gallery needs its own publisher/offer/sku; change -Sku (or -Offer).")
+            { Target = sameIdentifier.Id };
         }
         return new DefinitionPlan(definition, false);
     }
@@ -170,12 +175,14 @@ public sealed class DefinitionCatalog
         if (d.SecurityType != "Standard" && d.HyperVGeneration == "V1")
         {
             throw new GenImageException("InvalidDefinition", GenImageErrorKind.InvalidArgument,
-                $"Security type {d.SecurityType} needs Hyper-V generation V2; Trusted Launch and confidential VMs run on Gen2 only. Add -HyperVGeneration V2.") { Target = d.Name };
+                $"Security type {d.SecurityType} needs Hyper-V generation V2; Trusted Launch and confidential VMs run on Gen2 only. Add -HyperVGeneration V2.")
+            { Target = d.Name };
         }
         if (d.Architecture == "Arm64" && d.HyperVGeneration == "V1")
         {
             throw new GenImageException("InvalidDefinition", GenImageErrorKind.InvalidArgument,
-                "Arm64 images are Gen2 only. Add -HyperVGeneration V2.") { Target = d.Name };
+                "Arm64 images are Gen2 only. Add -HyperVGeneration V2.")
+            { Target = d.Name };
         }
         Range("VCpu", d.MinRecommendedVCpus, d.MaxRecommendedVCpus);
         Range("MemoryGB", d.MinRecommendedMemoryGB, d.MaxRecommendedMemoryGB);
@@ -202,6 +209,7 @@ public sealed class DefinitionCatalog
     {
         var match = allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));
         return match ?? throw new GenImageException("InvalidDefinition", GenImageErrorKind.InvalidArgument,
-            $"{parameter} '{value}' is not valid; use one of {string.Join(", ", allowed)}.") { Target = value };
+            $"{parameter} '{value}' is not valid; use one of {string.Join(", ", allowed)}.")
+        { Target = value };
     }
 }

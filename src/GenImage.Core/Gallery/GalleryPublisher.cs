@@ -170,7 +170,8 @@ public sealed class GalleryPublisher
             if (kind == SourceKind.Unknown)
             {
                 throw new GenImageException(GalleryErrorIds.UnsupportedSource, GenImageErrorKind.InvalidArgument,
-                    $"'{options.SourceId}' is not a VM, managed image or gallery image version id.") { Target = options.SourceId };
+                    $"'{options.SourceId}' is not a VM, managed image or gallery image version id.")
+                { Target = options.SourceId };
             }
             ImageVersionNumber.Parse(versionName);
         }
@@ -440,9 +441,11 @@ public sealed class GalleryPublisher
 
     public static GenImageException VersionMissing(string versionId) =>
         new GenImageException(GalleryErrorIds.VersionNotFound, GenImageErrorKind.ObjectNotFound,
-            $"The image version '{versionId}' does not exist.") { Target = versionId };
+            $"The image version '{versionId}' does not exist.")
+        { Target = versionId };
 
     private static GenImageException SourceMissing(string sourceId, string what) =>
         new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
-            $"The {what} '{sourceId}' does not exist.") { Target = sourceId };
+            $"The {what} '{sourceId}' does not exist.")
+        { Target = sourceId };
 }

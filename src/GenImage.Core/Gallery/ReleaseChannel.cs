@@ -75,7 +75,8 @@ public sealed class ReleaseChannel
         var version = versions.FirstOrDefault(v => string.Equals(v.Name, address.VersionName, StringComparison.OrdinalIgnoreCase))
             ?? throw new GenImageException(GalleryErrorIds.VersionNotFound, GenImageErrorKind.ObjectNotFound,
                 $"Image version '{address.VersionName}' does not exist under {address.GalleryName}/{address.DefinitionName}" +
-                (versions.Count == 0 ? " (the definition has no versions)." : $" (it has {string.Join(", ", versions.Select(v => v.Name))}).")) { Target = versionId };
+                (versions.Count == 0 ? " (the definition has no versions)." : $" (it has {string.Join(", ", versions.Select(v => v.Name))})."))
+            { Target = versionId };
 
         var before = LatestVersion.Resolve(versions);
         bool changes;
@@ -87,7 +88,8 @@ public sealed class ReleaseChannel
                 {
                     throw new GenImageException(GalleryErrorIds.VersionNotReady, GenImageErrorKind.InvalidOperation,
                         $"Image version {version.Name} is {version.ProvisioningState}; only a Succeeded version can be promoted into latest. " +
-                        "Wait for replication (Get-GalleryImageVersion shows it), then promote.") { Target = version.Id };
+                        "Wait for replication (Get-GalleryImageVersion shows it), then promote.")
+                    { Target = version.Id };
                 }
                 changes = version.ExcludeFromLatest || version.Regions.Any(r => r.ExcludeFromLatest);
                 after = versions.Select(v => v.Id == version.Id ? With(v, false) : v);

@@ -139,7 +139,8 @@ public sealed class ReadinessChecker
             _log.Verbose($"Reading the image version '{id}'.");
             var version = await _sources.GetVersionAsync(id, cancellationToken).ConfigureAwait(false)
                 ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
-                    $"The image version '{id}' was not found.") { Target = id };
+                    $"The image version '{id}' was not found.")
+                { Target = id };
             input.Version = version;
             galleryGroup = version.ResourceGroupName;
             options.GalleryName ??= version.GalleryName;

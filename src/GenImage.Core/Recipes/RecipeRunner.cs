@@ -349,11 +349,13 @@ public sealed class RecipeRunner
         if (!File.Exists(path))
         {
             throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
-                $"No run journal at {path}. A run folder holds {RunJournal.FileName}.") { Target = path };
+                $"No run journal at {path}. A run folder holds {RunJournal.FileName}.")
+            { Target = path };
         }
         var journal = RunJournal.Open(path);
         var started = journal.Started ?? throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidData,
-            $"The journal {path} has no runStarted line.") { Target = path };
+            $"The journal {path} has no runStarted line.")
+        { Target = path };
         var inputs = started.Inputs ?? new Dictionary<string, string>();
         var plan = new RecipePlan
         {
@@ -842,7 +844,8 @@ public sealed class RecipeRunner
     private async Task<SourceVm> RequireVmAsync(string vmId, CancellationToken ct) =>
         await _backend.GetVmAsync(vmId, ct).ConfigureAwait(false)
         ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
-            $"The source VM {vmId} does not exist. Check spec.source in the recipe.") { Target = vmId };
+            $"The source VM {vmId} does not exist. Check spec.source in the recipe.")
+        { Target = vmId };
 
     private async Task<StepOutcome> ReadinessAsync(RunState state, CancellationToken ct)
     {
@@ -989,7 +992,8 @@ public sealed class RecipeRunner
                 await Task.Delay(_backend.PollingInterval, ct).ConfigureAwait(false);
                 version = await _backend.GetVersionAsync(plan.VersionId, ct).ConfigureAwait(false)
                     ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
-                        $"Version {plan.VersionName} disappeared while GenImage waited for its provisioning.") { Target = plan.VersionId };
+                        $"Version {plan.VersionName} disappeared while GenImage waited for its provisioning.")
+                    { Target = plan.VersionId };
             }
             if (string.Equals(version.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase) || version.Regions.Any(r => string.Equals(r.State, "Failed", StringComparison.OrdinalIgnoreCase)))
             {

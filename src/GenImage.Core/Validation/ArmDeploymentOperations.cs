@@ -110,7 +110,8 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
             return image;
         }
         throw new GenImageException(ErrorIds.InvalidResourceId, GenImageErrorKind.InvalidArgument,
-            $"'{imageId}' is neither a gallery image version nor a managed image; Test-ImageDeployment deploys from those.") { Target = imageId };
+            $"'{imageId}' is neither a gallery image version nor a managed image; Test-ImageDeployment deploys from those.")
+        { Target = imageId };
     }
 
     private static GenImageException NotFound(string id, string what) =>
@@ -282,7 +283,8 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
         catch (Exception ex) when (ex is RequestFailedException || ex is System.Net.Http.HttpRequestException)
         {
             throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ConnectionError,
-                $"The serial log of '{vmId}' could not be downloaded: {ex.GetType().Name}.") { Target = vmId };
+                $"The serial log of '{vmId}' could not be downloaded: {ex.GetType().Name}.")
+            { Target = vmId };
         }
         var response = message.Response;
         if (response.Status == 404)
@@ -293,7 +295,8 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
         if (response.Status != 200)
         {
             throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ResourceUnavailable,
-                $"The serial log of '{vmId}' could not be downloaded: the blob endpoint answered {response.Status}.") { Target = vmId, HttpStatus = response.Status };
+                $"The serial log of '{vmId}' could not be downloaded: the blob endpoint answered {response.Status}.")
+            { Target = vmId, HttpStatus = response.Status };
         }
         return response.Content.ToString();
     }

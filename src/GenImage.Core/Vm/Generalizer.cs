@@ -189,7 +189,8 @@ public sealed class Generalizer
                 throw new GenImageException(timeout.ErrorId, timeout.Kind, timeout.Message +
                     " The guest did not shut down after preparation: on Linux the deferred waagent deprovision may have failed " +
                     "(journalctl -t genimage-prepare); on Windows check C:\\Windows\\System32\\Sysprep\\Panther\\setuperr.log. " +
-                    "The VM was not generalized.", timeout) { Target = vm.Id };
+                    "The VM was not generalized.", timeout)
+                { Target = vm.Id };
             }
             throw timeout;
         }
@@ -252,7 +253,8 @@ public sealed class Generalizer
                 {
                     throw new GenImageException(ErrorIds.GeneralizeNotVerified, GenImageErrorKind.InvalidData,
                         $"ARM accepted the generalize call, but the instance view of VM '{vm.Name}' does not show OSState/generalized. " +
-                        "Check the VM's instance view before publishing it.") { Target = vm.Id };
+                        "Check the VM's instance view before publishing it.")
+                    { Target = vm.Id };
                 }
                 return "OSState/generalized";
             default:
@@ -269,7 +271,8 @@ public sealed class Generalizer
         {
             throw new GenImageException(ErrorIds.GuestPreparationFailed, GenImageErrorKind.InvalidData,
                 $"The preparation script {script.FileName} on VM '{vm.Name}' did not report a result ({error}). " +
-                $"Standard error: {Tail(output.StdErr)}. The guest may be half-prepared: check it before retrying.") { Target = vm.Id };
+                $"Standard error: {Tail(output.StdErr)}. The guest may be half-prepared: check it before retrying.")
+            { Target = vm.Id };
         }
         result.PreparationMessage = parsed.Message;
         if (!parsed.Succeeded)

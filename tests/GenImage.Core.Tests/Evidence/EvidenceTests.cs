@@ -203,7 +203,9 @@ internal sealed class NullLogForTests : GenImage.Core.Logging.IGenImageLog
     public List<string> Warnings { get; } = new();
     public void Verbose(string message) { }
     public void Debug(string message) { }
-    public void Warning(string message) { lock (Warnings)
+    public void Warning(string message)
+    {
+        lock (Warnings)
         {
             Warnings.Add(message);
         }

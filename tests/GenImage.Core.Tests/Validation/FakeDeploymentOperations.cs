@@ -49,7 +49,9 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
         RegionStates = new Dictionary<string, string>(RegionStates, StringComparer.OrdinalIgnoreCase),
     };
 
-    private void Call(string call) { lock (_gate)
+    private void Call(string call)
+    {
+        lock (_gate)
         {
             Calls.Add(call);
         }
@@ -188,22 +190,30 @@ internal sealed class ValidationLog : GenImage.Core.Logging.IGenImageLog
 {
     public List<string> Messages { get; } = new();
     public List<string> Warnings { get; } = new();
-    public void Verbose(string message) { lock (Messages)
+    public void Verbose(string message)
+    {
+        lock (Messages)
         {
             Messages.Add(message);
         }
     }
-    public void Debug(string message) { lock (Messages)
+    public void Debug(string message)
+    {
+        lock (Messages)
         {
             Messages.Add(message);
         }
     }
-    public void Warning(string message) { lock (Warnings)
+    public void Warning(string message)
+    {
+        lock (Warnings)
         {
             Warnings.Add(message);
         }
     }
-    public void Progress(GenImage.Core.Logging.ProgressInfo progress) { lock (Messages)
+    public void Progress(GenImage.Core.Logging.ProgressInfo progress)
+    {
+        lock (Messages)
         {
             Messages.Add(progress.Activity + ": " + progress.Status);
         }

@@ -96,18 +96,24 @@ internal sealed class RecordingLog : GenImage.Core.Logging.IGenImageLog
     public List<string> Verbose { get; } = new();
     public List<string> Warnings { get; } = new();
     public List<GenImage.Core.Logging.ProgressInfo> Progress { get; } = new();
-    void GenImage.Core.Logging.IGenImageLog.Verbose(string message) { lock (Verbose)
+    void GenImage.Core.Logging.IGenImageLog.Verbose(string message)
+    {
+        lock (Verbose)
         {
             Verbose.Add(message);
         }
     }
     void GenImage.Core.Logging.IGenImageLog.Debug(string message) { }
-    void GenImage.Core.Logging.IGenImageLog.Warning(string message) { lock (Warnings)
+    void GenImage.Core.Logging.IGenImageLog.Warning(string message)
+    {
+        lock (Warnings)
         {
             Warnings.Add(message);
         }
     }
-    void GenImage.Core.Logging.IGenImageLog.Progress(GenImage.Core.Logging.ProgressInfo progress) { lock (Progress)
+    void GenImage.Core.Logging.IGenImageLog.Progress(GenImage.Core.Logging.ProgressInfo progress)
+    {
+        lock (Progress)
         {
             Progress.Add(progress);
         }
