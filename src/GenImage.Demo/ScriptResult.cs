@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using System.Text;
 
@@ -114,7 +115,7 @@ public sealed class ScriptResult
     {
         var text = new StringBuilder();
         text.Append("Script: ").Append(Script.Length > 400 ? Script[..400] + "…" : Script).Append('\n');
-        text.Append($"Output: {Output.Count}, errors: {Errors.Count}, warnings: {Warnings.Count}, verbose: {Verbose.Count}, progress: {Progress.Count}, stopped: {Stopped}, duration: {Duration.TotalMilliseconds:0} ms\n");
+        text.Append(CultureInfo.InvariantCulture, $"Output: {Output.Count}, errors: {Errors.Count}, warnings: {Warnings.Count}, verbose: {Verbose.Count}, progress: {Progress.Count}, stopped: {Stopped}, duration: {Duration.TotalMilliseconds:0} ms\n");
         foreach (var error in Errors)
         {
             text.Append("ERROR: ").Append(ErrorFormatter.Format(error).Replace("\n", "\n       ", StringComparison.Ordinal)).Append('\n');

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Text.Json;
 using GenImage.Emulator;
 
@@ -623,8 +624,8 @@ public sealed class PesterParityTests
                 var problems = Items(Prop(result, "Diagnostics")).Where(x => Str(x, "Id") == c.Id).ToList();
                 Assert.False(result.Get<bool>("IsValid"));
                 var problem = Assert.Single(problems);
-                Assert.Equal(expectedLine.ToString(), Str(problem, "Line"));
-                Assert.Equal(c.Column.ToString(), Str(problem, "Column"));
+                Assert.Equal(expectedLine.ToString(CultureInfo.InvariantCulture), Str(problem, "Line"));
+                Assert.Equal(c.Column.ToString(CultureInfo.InvariantCulture), Str(problem, "Column"));
                 Assert.Equal(broken, Str(problem, "File"));
                 Assert.DoesNotContain("Hunter2", Str(problem, "Message"));
             }

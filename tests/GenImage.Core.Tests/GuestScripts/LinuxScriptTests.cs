@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using GenImage.Core.Guest;
 using Scripts = GenImage.Core.Guest.GuestScripts;
@@ -243,7 +244,7 @@ public sealed class LinuxScriptTests : IDisposable
         var root = CleanRoot();
         for (var i = 0; i < 14; i++)
         {
-            Directory.CreateDirectory(Path.Combine(root, "var/lib/cloud/instances", "i-" + i.ToString("00")));
+            Directory.CreateDirectory(Path.Combine(root, "var/lib/cloud/instances", "i-" + i.ToString("00", CultureInfo.InvariantCulture)));
         }
 
         var facts = Inspect(root).Facts;
