@@ -97,7 +97,7 @@ public static class Sha256Sums
         return sb.ToString();
     }
 
-    private static IEnumerable<(string Relative, string Full)> Files(string folder)
+    private static List<(string Relative, string Full)> Files(string folder)
     {
         var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
         return Directory.GetFiles(root, "*", SearchOption.AllDirectories)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text.Json;
 
@@ -272,9 +273,9 @@ public sealed class GuestFacts
             throw Wrong("facts." + key, "an integer", value.Value);
         }
 
-        public IReadOnlyList<string>? StringList(JsonElement parent, string key) => StringList(Find(parent, key), "facts." + key);
+        public ReadOnlyCollection<string>? StringList(JsonElement parent, string key) => StringList(Find(parent, key), "facts." + key);
 
-        public IReadOnlyList<string>? StringList(JsonElement? value, string path)
+        public ReadOnlyCollection<string>? StringList(JsonElement? value, string path)
         {
             if (!value.HasValue || value.Value.ValueKind == JsonValueKind.Null)
             {
@@ -301,7 +302,7 @@ public sealed class GuestFacts
             return list.AsReadOnly();
         }
 
-        public IReadOnlyList<GuestAdminUser>? AdminUsers(JsonElement parent, string key)
+        public ReadOnlyCollection<GuestAdminUser>? AdminUsers(JsonElement parent, string key)
         {
             var value = Find(parent, key);
             if (!value.HasValue)

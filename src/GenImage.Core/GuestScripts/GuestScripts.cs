@@ -62,7 +62,7 @@ public static class GuestScripts
             $"The OS type '{osType}' is not supported; guest scripts exist for 'Windows' and 'Linux'.", nameof(osType));
     }
 
-    private static IReadOnlyList<GuestScript> LoadAll() => new[]
+    private static GuestScript[] LoadAll() => new[]
     {
         Load(GuestScriptKind.PrepareWindows, "Prepare-Windows.ps1", "prepare-windows", "Windows", GuestScript.RunPowerShellScript),
         Load(GuestScriptKind.PrepareLinux, "prepare-linux.sh", "prepare-linux", "Linux", GuestScript.RunShellScript),

@@ -10,7 +10,7 @@ namespace GenImage.Core.Readiness;
 /// <summary><see cref="IReadinessSources"/> over ARM: the gallery reads of <see cref="ArmGalleryOperations"/>.</summary>
 public sealed class ArmReadinessSources : IReadinessSources
 {
-    private readonly IGalleryOperations _galleries;
+    private readonly ArmGalleryOperations _galleries;
 
     public ArmReadinessSources(GenImageConnection connection)
     {

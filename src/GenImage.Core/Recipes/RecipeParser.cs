@@ -24,6 +24,8 @@ public static class RecipeParser
     private static readonly Regex RulePatternPattern = new Regex(@"^GI[0-9?*\[\]\-]{1,8}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly Regex VmIdPattern = new Regex(@"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/virtualMachines/[^/]+$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly Regex SubnetIdPattern = new Regex(@"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+    private static readonly string[] YamlOneOneBools = { "yes", "no", "on", "off", "y", "n" };
+    private static readonly string[] DateFormats = { "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ssK" };
 
     /// <summary>Reads and validates a recipe file.</summary>
     public static ImageRecipe ParseFile(string path, DateTimeOffset? now = null)
@@ -347,11 +349,10 @@ public static class RecipeParser
     }
 
     private static bool IsYamlOneOneBool(string value) =>
-        new[] { "yes", "no", "on", "off", "y", "n" }.Contains(value.ToLowerInvariant());
+        YamlOneOneBools.Contains(value.ToLowerInvariant());
 
     internal static bool TryDate(string value, out DateTimeOffset date) =>
-        DateTimeOffset.TryParseExact(value, new[] { "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ssK" },
-            CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out date);
+        DateTimeOffset.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out date);
 
     private static string Hint(RecipeField field) => field.Kind switch
     {

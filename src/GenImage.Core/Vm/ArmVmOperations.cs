@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure;
@@ -129,7 +128,7 @@ public static class VmFacts
             OsState = StatusSuffix(statuses, "OSState/"),
             ProvisioningState = data.ProvisioningState,
             AgentVersion = view?.VmAgent?.VmAgentVersion,
-            AgentStatus = view?.VmAgent?.Statuses?.FirstOrDefault()?.DisplayStatus,
+            AgentStatus = view?.VmAgent?.Statuses is { Count: > 0 } agentStatuses ? agentStatuses[0].DisplayStatus : null,
             OsDiskId = data.StorageProfile?.OSDisk?.ManagedDisk?.Id?.ToString(),
             OsDiskSizeGB = data.StorageProfile?.OSDisk?.DiskSizeGB,
             OsDiskStorageAccountType = data.StorageProfile?.OSDisk?.ManagedDisk?.StorageAccountType?.ToString(),

@@ -58,6 +58,8 @@ public sealed class Generalizer
     public const string StepGeneralize = "Generalize";
     public const string StepVerify = "Verify OSState";
 
+    private static readonly string[] ShutDownPowerStates = { "stopped", "deallocated" };
+
     private readonly IVmOperations _vms;
     private readonly IGenImageLog _log;
 
@@ -235,7 +237,7 @@ public sealed class Generalizer
             case StepPrepare:
                 return await PrepareAsync(vm, result, ct).ConfigureAwait(false);
             case StepWaitForShutdown:
-                var state = await WaitForPowerStateAsync(vm.Id, new[] { "stopped", "deallocated" }, ct).ConfigureAwait(false);
+                var state = await WaitForPowerStateAsync(vm.Id, ShutDownPowerStates, ct).ConfigureAwait(false);
                 result.PowerStateAfter = state;
                 return "guest shut down (PowerState/" + state + ")";
             case StepDeallocate:

@@ -14,6 +14,9 @@ internal sealed record Principal(string Name, string ObjectId, IReadOnlyDictiona
 {
     public static readonly Principal Unknown = new("unknown", Guid.Empty.ToString("D"), new Dictionary<string, string>());
 
+    /// <summary>Claims that name the caller, most readable first.</summary>
+    private static readonly string[] NameClaims = ["upn", "unique_name", "appid", "oid"];
+
     /// <summary>Claims copied to Activity Log events, under the names ARM uses there. Nothing that could be replayed.</summary>
     private static readonly (string Claim, string Name)[] SafeClaims =
     [
@@ -63,7 +66,7 @@ internal sealed record Principal(string Name, string ObjectId, IReadOnlyDictiona
                 };
             }
 
-            var name = new[] { "upn", "unique_name", "appid", "oid" }.Select(c => raw.GetValueOrDefault(c)).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "unknown";
+            var name = NameClaims.Select(c => raw.GetValueOrDefault(c)).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "unknown";
             var oid = raw.GetValueOrDefault("oid") is { Length: > 0 } o ? o : name == "unknown" ? Guid.Empty.ToString("D") : StableObjectId(name);
             var claims = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (claim, armName) in SafeClaims)
