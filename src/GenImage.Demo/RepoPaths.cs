@@ -6,11 +6,11 @@ public static class RepoPaths
     /// <summary>The file that marks the repository root.</summary>
     public const string SolutionFileName = "GenImage.Cmdlets.sln";
 
-    private static readonly Lazy<string> s_root = new(FindRoot);
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
     /// <summary>The folder that contains <c>GenImage.Cmdlets.sln</c>.</summary>
     /// <exception cref="DirectoryNotFoundException">Neither the application folder nor the current directory is inside the repository.</exception>
-    public static string Root => s_root.Value;
+    public static string Root => LazyRoot.Value;
 
     /// <summary>The staged module folder, <c>out/GenImage</c>.</summary>
     public static string ModuleDirectory => Path.Combine(Root, "out", "GenImage");

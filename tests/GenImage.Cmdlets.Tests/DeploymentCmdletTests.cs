@@ -7,8 +7,6 @@ namespace GenImage.Cmdlets.Tests;
 /// </summary>
 public sealed class DeploymentCmdletTests
 {
-    private const string Gallery = "gal_validate";
-
     private const string LinuxDefinition =
         "New-GalleryImageDefinition -ResourceGroupName rg-images -GalleryName gal_validate -Name ubuntu -Publisher contoso -Offer ubuntu -Sku 22_04 " +
         "-OsType Linux -HyperVGeneration V2 -CreateGallery | Out-Null";

@@ -349,7 +349,7 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         var table = session.Run("(Get-SourceVm -ResourceGroupName rg-images -Name vm-good-linux), (Get-SourceVm -ResourceGroupName rg-images -Name vm-notag) | Test-ImageReadiness -Rule GI6001 | Out-Default",
             new GenImage.Demo.RunOptions { RenderToHost = true });
         // One group per target (the host may wrap the long id).
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(table.HostOutput, "Target: /subscriptions/").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(table.HostOutput, "Target: /subscriptions/"));
         Assert.Contains("vm-notag", table.HostOutput);
         Assert.Matches(new System.Text.RegularExpressions.Regex(@"^RuleId\s+Status\s+Severity\s+Title", System.Text.RegularExpressions.RegexOptions.Multiline), table.HostOutput);
     }

@@ -148,11 +148,11 @@ public sealed class ScriptRunnerTests
     public void CancellationAndStopAfterStopTheRun()
     {
         using var session = Open();
-        const string Forever = "while ($true) { [System.Threading.Thread]::Sleep(20) }";
+        const string forever = "while ($true) { [System.Threading.Thread]::Sleep(20) }";
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        var cancelled = session.Run(Forever, new RunOptions { CancellationToken = cts.Token });
-        var timedOut = session.Run(Forever, new RunOptions { StopAfter = TimeSpan.FromMilliseconds(200) });
+        var cancelled = session.Run(forever, new RunOptions { CancellationToken = cts.Token });
+        var timedOut = session.Run(forever, new RunOptions { StopAfter = TimeSpan.FromMilliseconds(200) });
         var next = session.Run("'the session still works'");
 
         Assert.True(cancelled.Stopped);
@@ -221,7 +221,7 @@ public sealed class ScriptRunnerTests
     [Fact]
     public void ConfirmationIsDeclinedUnlessTheHostIsToldToAccept()
     {
-        const string Function = """
+        const string function = """
             function Invoke-Risky {
                 [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
                 param()
@@ -231,9 +231,9 @@ public sealed class ScriptRunnerTests
         using var declining = Open();
         using var accepting = Open(new ScriptSessionOptions { ConfirmAnswer = ConfirmAnswer.Accept });
 
-        var declined = declining.Run(Function + "\nInvoke-Risky");
-        var noPrompt = declining.Run(Function + "\nInvoke-Risky -Confirm:$false");
-        var accepted = accepting.Run(Function + "\nInvoke-Risky");
+        var declined = declining.Run(function + "\nInvoke-Risky");
+        var noPrompt = declining.Run(function + "\nInvoke-Risky -Confirm:$false");
+        var accepted = accepting.Run(function + "\nInvoke-Risky");
 
         Assert.Equal("declined", declined.SingleOutput().BaseObject);
         Assert.Equal("done", noPrompt.SingleOutput().BaseObject);

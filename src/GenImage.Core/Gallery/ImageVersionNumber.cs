@@ -164,4 +164,6 @@ public readonly struct ImageVersionNumber : IComparable<ImageVersionNumber>, IEq
     public static bool operator !=(ImageVersionNumber a, ImageVersionNumber b) => !a.Equals(b);
     public static bool operator <(ImageVersionNumber a, ImageVersionNumber b) => a.CompareTo(b) < 0;
     public static bool operator >(ImageVersionNumber a, ImageVersionNumber b) => a.CompareTo(b) > 0;
+    public static bool operator <=(ImageVersionNumber a, ImageVersionNumber b) => a.CompareTo(b) <= 0;
+    public static bool operator >=(ImageVersionNumber a, ImageVersionNumber b) => a.CompareTo(b) >= 0;
 }
