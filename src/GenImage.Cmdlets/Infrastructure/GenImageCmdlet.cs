@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
@@ -15,6 +16,9 @@ namespace GenImage.Cmdlets.Infrastructure;
 /// messages (verbose, warning, progress, debug) on the pipeline thread, where writing is legal.
 /// Ctrl+C (StopProcessing) cancels the work.
 /// </summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The stop source has no timer and no linked tokens, so it holds nothing to release. Making every cmdlet IDisposable " +
+                    "would let PowerShell dispose it while StopProcessing (Ctrl+C, on another thread) may still cancel it.")]
 public abstract class GenImageCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stopping = new CancellationTokenSource();

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -50,6 +51,8 @@ internal sealed class EmulatorCredential : TokenCredential
     }
 
     /// <summary>A stable object id for a principal name, so role assignments can name it.</summary>
+    [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms",
+        Justification = "MD5 derives an id from a name, not a secret; the emulator derives the same id (Principal.StableObjectId), so the algorithm must not change.")]
     internal static string StableGuid(string name)
     {
         using var md5 = System.Security.Cryptography.MD5.Create();

@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 
 namespace GenImage.Core.Recipes;
 
 /// <summary>The YAML type a recipe key expects.</summary>
+[SuppressMessage("Naming", "CA1720:Identifier contains type name",
+    Justification = "The members name the YAML / JSON Schema types of recipe keys (string, integer, boolean), which is what they mean.")]
 public enum RecipeFieldKind
 {
     String,

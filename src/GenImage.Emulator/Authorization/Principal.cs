@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -89,6 +90,8 @@ internal sealed record Principal(string Name, string ObjectId, IReadOnlyDictiona
     /// The object id the GenImage module puts in its emulator token for a principal name: the MD5 of the lower-case
     /// UTF-8 name read as a GUID. Lets a world assign roles by <c>principalName</c>.
     /// </summary>
+    [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms",
+        Justification = "MD5 derives an id from a name, not a secret; it must equal the id the GenImage module puts in its token (EmulatorCredential.StableGuid).")]
     public static string StableObjectId(string name)
         => new Guid(MD5.HashData(Encoding.UTF8.GetBytes(name.ToLowerInvariant()))).ToString("D", CultureInfo.InvariantCulture);
 
