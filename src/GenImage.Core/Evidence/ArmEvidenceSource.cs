@@ -103,7 +103,6 @@ namespace GenImage.Core.Evidence
         public async Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)
         {
             string path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleAssignments";
-            var names = await RoleNamesAsync(scope, cancellationToken).ConfigureAwait(false);
             var result = new List<RoleAssignmentEntry>();
             string? next = path + "?api-version=" + AuthorizationApiVersion + "&$filter=" + Uri.EscapeDataString("atScope()");
             while (next != null)
@@ -112,54 +111,75 @@ namespace GenImage.Core.Evidence
                 foreach (var item in Items(doc))
                 {
                     var props = item.TryGetProperty("properties", out var p) ? p : item;
-                    string roleId = Str(props, "roleDefinitionId") ?? string.Empty;
-                    string guid = roleId.Substring(roleId.LastIndexOf('/') + 1);
-                    names.TryGetValue(guid, out var name);
+                    string assignmentScope = Str(props, "scope") ?? scope;
                     result.Add(new RoleAssignmentEntry
                     {
                         PrincipalId = Str(props, "principalId") ?? string.Empty,
                         PrincipalType = Str(props, "principalType"),
-                        RoleDefinitionId = roleId,
-                        RoleName = name,
-                        Scope = Str(props, "scope") ?? scope,
-                        Capability = Capability(name),
+                        RoleDefinitionId = Str(props, "roleDefinitionId") ?? string.Empty,
+                        Scope = assignmentScope,
+                        Inherited = !string.Equals(assignmentScope.TrimEnd('/'), scope.TrimEnd('/'), StringComparison.OrdinalIgnoreCase),
                     });
                 }
                 next = doc.RootElement.TryGetProperty("nextLink", out var link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
             }
+
+            // What each role allows comes from its definition's permissions, read once per role.
+            var definitions = new Dictionary<string, (string? Name, List<RolePermission>? Permissions)>(StringComparer.OrdinalIgnoreCase);
+            foreach (var roleId in result.Select(a => a.RoleDefinitionId).Where(id => id.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                definitions[roleId] = await RoleDefinitionAsync(roleId, cancellationToken).ConfigureAwait(false);
+            }
+            foreach (var a in result)
+            {
+                if (!definitions.TryGetValue(a.RoleDefinitionId, out var def)) continue;
+                a.RoleName = def.Name;
+                if (def.Permissions == null)
+                {
+                    a.Capability = "Unknown";
+                    continue;
+                }
+                a.PermissionsRead = true;
+                foreach (var c in RolePermissions.Capabilities(def.Permissions)) a.Capabilities.Add(c);
+                a.Capability = a.Capabilities.Contains(Capability.Publish.Name) ? "Publish" : a.Capabilities.Contains(Capability.Read.Name) ? "Read" : "Other";
+            }
             return result;
         }
 
-        /// <summary>Publish for roles that can write image versions, Read for read-only roles.</summary>
-        internal static string Capability(string? roleName) => roleName switch
+        /// <summary>A role definition's name and permissions; null permissions when it cannot be read.</summary>
+        private async Task<(string? Name, List<RolePermission>? Permissions)> RoleDefinitionAsync(string roleDefinitionId, CancellationToken cancellationToken)
         {
-            null => "Other",
-            "Owner" or "Contributor" or "Virtual Machine Contributor" or "Compute Gallery Image Writer" or "Compute Gallery Artifacts Publisher" => "Publish",
-            "Reader" or "Compute Gallery Image Reader" or "Compute Gallery Sharing Admin" => "Read",
-            _ => roleName.IndexOf("Reader", StringComparison.OrdinalIgnoreCase) >= 0 ? "Read" : "Other",
-        };
-
-        private async Task<Dictionary<string, string>> RoleNamesAsync(string scope, CancellationToken cancellationToken)
-        {
-            var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             try
             {
-                string path = scope.TrimEnd('/') + "/providers/Microsoft.Authorization/roleDefinitions";
-                using var doc = await GetJsonAsync(path + "?api-version=" + AuthorizationApiVersion, "read the role definitions at", scope, cancellationToken).ConfigureAwait(false);
-                foreach (var item in Items(doc))
+                using var doc = await GetJsonAsync(roleDefinitionId + "?api-version=" + AuthorizationApiVersion, "read the role definition", roleDefinitionId, cancellationToken).ConfigureAwait(false);
+                var props = doc.RootElement.TryGetProperty("properties", out var p) ? p : doc.RootElement;
+                var permissions = new List<RolePermission>();
+                if (props.TryGetProperty("permissions", out var blocks) && blocks.ValueKind == JsonValueKind.Array)
                 {
-                    string? name = Str(item, "name");
-                    var props = item.TryGetProperty("properties", out var p) ? p : item;
-                    string? roleName = Str(props, "roleName");
-                    if (name != null && roleName != null) map[name] = roleName;
+                    foreach (var block in blocks.EnumerateArray())
+                    {
+                        permissions.Add(new RolePermission
+                        {
+                            Actions = Strings(block, "actions"),
+                            NotActions = Strings(block, "notActions"),
+                            DataActions = Strings(block, "dataActions"),
+                            NotDataActions = Strings(block, "notDataActions"),
+                        });
+                    }
                 }
+                return (Str(props, "roleName"), permissions);
             }
             catch (GenImageException)
             {
-                // Role names are a convenience; assignments are reported by definition id without them.
+                // Reported as a gap by the collector: the assignment is listed, what it allows is unknown.
+                return (null, null);
             }
-            return map;
         }
+
+        private static List<string> Strings(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+                ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+                : new List<string>();
 
         private async Task<JsonDocument> GetJsonAsync(string pathAndQuery, string action, string target, CancellationToken cancellationToken)
         {
@@ -194,8 +214,6 @@ namespace GenImage.Core.Evidence
         private static string? Localized(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : Str(v, "value")) : null;
 
-        private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
         /// <summary>
         /// The Activity Log time window in whole seconds, widened to hold [<paramref name="from"/>, <paramref name="to"/>]:
         /// the start rounded down, the end rounded up. (Rounding the end down lost the events of its last second, all of
@@ -208,6 +226,8 @@ namespace GenImage.Core.Evidence
             var end = new DateTimeOffset(rest == 0 ? ticks : ticks - rest + TimeSpan.TicksPerSecond, TimeSpan.Zero);
             return $"eventTimestamp ge '{Iso(from)}' and eventTimestamp le '{Iso(end)}'";
         }
+
+        private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         /// <summary>Gives access to the ARM client's pipeline (and endpoint) for requests the SDK has no method for.</summary>
         private sealed class RawPipe : ArmResource

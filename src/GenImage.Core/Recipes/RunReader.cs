@@ -23,6 +23,11 @@ namespace GenImage.Core.Recipes
                 throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
                     $"No run journal at {path}. A run folder holds {RunJournal.FileName}.") { Target = path };
             }
+            if (!string.Equals(Path.GetFileName(path), RunJournal.FileName, StringComparison.Ordinal))
+            {
+                throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidArgument,
+                    $"{path} is not a run journal: a run's journal is its folder's {RunJournal.FileName}. Pass the run folder (OUTPUT/RECIPE/RUN-ID) or its {RunJournal.FileName}.") { Target = path };
+            }
             var journal = RunJournal.Open(path);
             var started = journal.Started ?? throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidData,
                 $"The journal {path} has no runStarted line.") { Target = path };
