@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,7 +9,6 @@ using Azure.Core.Pipeline;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
-using GenImage;
 using GenImage.Core.Guest;
 using GenImage.Core.Readiness;
 using GenImage.Core.Recipes;
@@ -33,7 +31,10 @@ internal static class Program
         var outPath = Path.Combine(RepoPaths.Root, "bench", "results.md");
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--out" && i + 1 < args.Length) outPath = Path.GetFullPath(args[++i]);
+            if (args[i] == "--out" && i + 1 < args.Length)
+            {
+                outPath = Path.GetFullPath(args[++i]);
+            }
         }
 
         var results = new List<Result>();
@@ -70,7 +71,10 @@ internal static class Program
         return await MeasureAsync("SDK GET VM with instance view (emulator round trip)", 20, 200, async _ =>
         {
             var data = (await vm.GetAsync(InstanceViewType.InstanceView)).Value.Data;
-            if (data.InstanceView is null) throw new InvalidOperationException("no instance view");
+            if (data.InstanceView is null)
+            {
+                throw new InvalidOperationException("no instance view");
+            }
         });
     }
 
@@ -104,7 +108,10 @@ internal static class Program
         }
         finally
         {
-            if (Directory.Exists(root)) Directory.Delete(root, true);
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, true);
+            }
         }
     }
 
@@ -116,7 +123,10 @@ internal static class Program
             yield return Measure($"Recipe parse + validate: {Path.GetFileName(file)}", 20, 200, _ =>
             {
                 var recipe = RecipeParser.ParseFile(file);
-                if (recipe.Path.Length == 0) throw new InvalidOperationException("no recipe");
+                if (recipe.Path.Length == 0)
+                {
+                    throw new InvalidOperationException("no recipe");
+                }
             });
         }
     }
@@ -128,7 +138,10 @@ internal static class Program
         var count = ReadinessEngine.Evaluate(input).Count;
         return Measure($"ReadinessEngine.Evaluate, full input ({count} rules)", 200, 2000, _ =>
         {
-            if (ReadinessEngine.Evaluate(input).Count != count) throw new InvalidOperationException("rule count changed");
+            if (ReadinessEngine.Evaluate(input).Count != count)
+            {
+                throw new InvalidOperationException("rule count changed");
+            }
         });
     }
 
@@ -181,7 +194,10 @@ internal static class Program
         };
         var result = new JsonObject { ["script"] = "inspect-linux", ["status"] = "succeeded", ["message"] = "inspected", ["facts"] = facts };
         if (!GuestScriptResult.TryParse("GENIMAGE-RESULT " + result.ToJsonString(), out var parsed, out var error))
+        {
             throw new InvalidOperationException(error);
+        }
+
         var input = new ReadinessInput
         {
             SourceId = vmId,
@@ -251,7 +267,9 @@ internal static class Program
     private static void Ensure(ScriptResult r, string what)
     {
         if (r.HadErrors || r.TerminatingException is not null)
+        {
             throw new InvalidOperationException($"{what} failed during the benchmark:\n{r.Describe()}");
+        }
     }
 
     // ---- measuring --------------------------------------------------------------------------------------------
@@ -261,7 +279,11 @@ internal static class Program
     /// <summary>Synchronous case: allocations counted across all threads (the hosted engine and the emulator work on several).</summary>
     private static Result Measure(string name, int warmup, int iterations, Action<int> body)
     {
-        for (var i = 0; i < warmup; i++) body(i);
+        for (var i = 0; i < warmup; i++)
+        {
+            body(i);
+        }
+
         var times = new double[iterations];
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -279,7 +301,11 @@ internal static class Program
 
     private static async Task<Result> MeasureAsync(string name, int warmup, int iterations, Func<int, Task> body)
     {
-        for (var i = 0; i < warmup; i++) await body(i);
+        for (var i = 0; i < warmup; i++)
+        {
+            await body(i);
+        }
+
         var times = new double[iterations];
         GC.Collect();
         GC.WaitForPendingFinalizers();

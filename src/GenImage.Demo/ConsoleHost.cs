@@ -51,7 +51,7 @@ public sealed class ConsoleHost : PSHost
     public ConsoleHost(TextWriter? writer = null, bool? useColor = null, int width = 120)
     {
         writer ??= TextWriter.Null;
-        bool color = useColor ?? (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected);
+        var color = useColor ?? (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected);
         _ui = new ConsoleHostUserInterface(writer, color, width);
     }
 
@@ -148,17 +148,35 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
 
     internal IReadOnlyList<HostPrompt> Prompts
     {
-        get { lock (_gate) return _prompts.ToArray(); }
+        get
+        {
+            lock (_gate)
+            {
+                return _prompts.ToArray();
+            }
+        }
     }
 
     internal string Transcript
     {
-        get { lock (_gate) return _transcript.ToString(); }
+        get
+        {
+            lock (_gate)
+            {
+                return _transcript.ToString();
+            }
+        }
     }
 
     internal int TranscriptLength
     {
-        get { lock (_gate) return _transcript.Length; }
+        get
+        {
+            lock (_gate)
+            {
+                return _transcript.Length;
+            }
+        }
     }
 
     internal string TranscriptSince(int start)
@@ -213,20 +231,31 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
             }
             var text = new StringBuilder();
             text.Append('[').Append(record.Activity).Append(']');
-            if (!string.IsNullOrWhiteSpace(record.StatusDescription)) text.Append(' ').Append(record.StatusDescription);
-            if (record.PercentComplete >= 0) text.Append(' ').Append(record.PercentComplete.ToString(CultureInfo.InvariantCulture)).Append('%');
-            string candidate = text.ToString();
+            if (!string.IsNullOrWhiteSpace(record.StatusDescription))
+            {
+                text.Append(' ').Append(record.StatusDescription);
+            }
+
+            if (record.PercentComplete >= 0)
+            {
+                text.Append(' ').Append(record.PercentComplete.ToString(CultureInfo.InvariantCulture)).Append('%');
+            }
+
+            var candidate = text.ToString();
             // A line is printed when the status changes in words, or the percentage crosses a quarter:
             // a console log of every percent of a long replication helps nobody.
-            string shape = System.Text.RegularExpressions.Regex.Replace(record.StatusDescription ?? string.Empty, @"\d+%?", "#") +
+            var shape = System.Text.RegularExpressions.Regex.Replace(record.StatusDescription ?? string.Empty, @"\d+%?", "#") +
                 "|" + (record.PercentComplete < 0 ? -1 : record.PercentComplete / 25).ToString(CultureInfo.InvariantCulture);
-            if (!_progress.TryGetValue(key, out string? last) || last != shape)
+            if (!_progress.TryGetValue(key, out var last) || last != shape)
             {
                 _progress[key] = shape;
                 line = candidate;
             }
         }
-        if (line is not null) Emit(line, newLine: true, colorCode: null);
+        if (line is not null)
+        {
+            Emit(line, newLine: true, colorCode: null);
+        }
     }
 
     /// <summary>Returns an empty line: there is nobody to type one.</summary>
@@ -242,8 +271,12 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
     /// </summary>
     public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
     {
-        string fields = descriptions is null ? string.Empty : string.Join(", ", descriptions.Select(d => d.Name));
-        lock (_gate) _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, "(not answered: " + fields + ")"));
+        var fields = descriptions is null ? string.Empty : string.Join(", ", descriptions.Select(d => d.Name));
+        lock (_gate)
+        {
+            _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, "(not answered: " + fields + ")"));
+        }
+
         throw new PSInvalidOperationException(
             $"This host is not interactive and cannot prompt for {(fields.Length == 0 ? "input" : fields)}. Pass every value as a parameter.");
     }
@@ -263,9 +296,9 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
     public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
     {
         ArgumentNullException.ThrowIfNull(choices);
-        string wanted = ConfirmAnswer == ConfirmAnswer.Accept ? "Yes" : "No";
-        int index = -1;
-        for (int i = 0; i < choices.Count; i++)
+        var wanted = ConfirmAnswer == ConfirmAnswer.Accept ? "Yes" : "No";
+        var index = -1;
+        for (var i = 0; i < choices.Count; i++)
         {
             if (string.Equals(choices[i].Label.Replace("&", string.Empty, StringComparison.Ordinal), wanted, StringComparison.OrdinalIgnoreCase))
             {
@@ -273,13 +306,21 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
                 break;
             }
         }
-        if (index < 0) index = defaultChoice;
+        if (index < 0)
+        {
+            index = defaultChoice;
+        }
+
         if (index < 0 || index >= choices.Count)
         {
             throw new PSInvalidOperationException($"This host is not interactive and cannot choose an answer to '{caption}: {message}'.");
         }
-        string answer = choices[index].Label.Replace("&", string.Empty, StringComparison.Ordinal);
-        lock (_gate) _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, answer));
+        var answer = choices[index].Label.Replace("&", string.Empty, StringComparison.Ordinal);
+        lock (_gate)
+        {
+            _prompts.Add(new HostPrompt(caption ?? string.Empty, message ?? string.Empty, answer));
+        }
+
         Emit($"{(string.IsNullOrEmpty(caption) ? "Confirm" : caption)}: {message} -> answered '{answer}' (not interactive)", newLine: true, colorCode: null);
         return index;
     }
@@ -296,15 +337,34 @@ public sealed class ConsoleHostUserInterface : PSHostUserInterface
         value ??= string.Empty;
         // The formatter decorates table headers with ANSI escapes; the transcript never keeps them, and
         // the writer gets them only when this host colours its output.
-        string plain = value.Contains('\u001b', StringComparison.Ordinal) ? AnsiEscape.Replace(value, string.Empty) : value;
-        if (!_color) value = plain;
+        var plain = value.Contains('\u001b', StringComparison.Ordinal) ? AnsiEscape.Replace(value, string.Empty) : value;
+        if (!_color)
+        {
+            value = plain;
+        }
+
         lock (_gate)
         {
             _transcript.Append(plain);
-            if (newLine) _transcript.Append('\n');
-            if (_color && colorCode is not null) _writer.Write(colorCode + value + Reset);
-            else _writer.Write(value);
-            if (newLine) _writer.WriteLine();
+            if (newLine)
+            {
+                _transcript.Append('\n');
+            }
+
+            if (_color && colorCode is not null)
+            {
+                _writer.Write(colorCode + value + Reset);
+            }
+            else
+            {
+                _writer.Write(value);
+            }
+
+            if (newLine)
+            {
+                _writer.WriteLine();
+            }
+
             _writer.Flush();
         }
     }
@@ -318,7 +378,11 @@ public sealed class ConsoleHostRawUserInterface : PSHostRawUserInterface
 
     internal ConsoleHostRawUserInterface(int width)
     {
-        if (width < 40) width = 40;
+        if (width < 40)
+        {
+            width = 40;
+        }
+
         _buffer = new Size(width, 9999);
         _window = new Size(width, 50);
     }

@@ -44,7 +44,7 @@ public static class DemoRunner
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(writer);
 
-        if (!TryParse(args, out var parsed, out string? problem))
+        if (!TryParse(args, out var parsed, out var problem))
         {
             await writer.WriteLineAsync("error: " + problem).ConfigureAwait(false);
             await writer.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -79,7 +79,7 @@ public static class DemoRunner
         {
             if (!File.Exists(path))
             {
-                string hint = what == "module manifest" ? " Build the module first: dotnet build GenImage.Cmdlets.sln" : string.Empty;
+                var hint = what == "module manifest" ? " Build the module first: dotnet build GenImage.Cmdlets.sln" : string.Empty;
                 await writer.WriteLineAsync($"error: the {what} '{path}' does not exist.{hint}").ConfigureAwait(false);
                 return UsageError;
             }
@@ -87,18 +87,21 @@ public static class DemoRunner
 
         foreach (var script in scripts)
         {
-            int code = await RunWithEmulatorAsync(world, script, manifest, parsed.ClockScale, writer, cancellationToken).ConfigureAwait(false);
-            if (code != Success) return code;
+            var code = await RunWithEmulatorAsync(world, script, manifest, parsed.ClockScale, writer, cancellationToken).ConfigureAwait(false);
+            if (code != Success)
+            {
+                return code;
+            }
         }
         return Success;
     }
 
     private static async Task<int> RunWithEmulatorAsync(string world, string script, string manifest, double? clockScale, TextWriter writer, CancellationToken cancellationToken)
     {
-        string tempDir = Path.Combine(Path.GetTempPath(), "genimage-demo-" + Guid.NewGuid().ToString("N"));
+        var tempDir = Path.Combine(Path.GetTempPath(), "genimage-demo-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(tempDir);
-        string connectionFile = Path.Combine(tempDir, "emulator.json");
-        string? previousConnection = Environment.GetEnvironmentVariable(ConnectionVariable);
+        var connectionFile = Path.Combine(tempDir, "emulator.json");
+        var previousConnection = Environment.GetEnvironmentVariable(ConnectionVariable);
         EmulatorHost? emulator = null;
         try
         {
@@ -127,7 +130,11 @@ public static class DemoRunner
         finally
         {
             Environment.SetEnvironmentVariable(ConnectionVariable, previousConnection);
-            if (emulator is not null) await emulator.DisposeAsync().ConfigureAwait(false);
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+
             try { Directory.Delete(tempDir, recursive: true); }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -155,18 +162,34 @@ public static class DemoRunner
         using (session)
         {
             var result = session.RunFile(script, options: new RunOptions { RenderToHost = true, CancellationToken = cancellationToken });
-            if (result.Stopped) writer.WriteLine("The script was stopped.");
-            int? requested = session.ConsoleHost?.ShouldExitCode;
-            if (result.HadErrors) return ScriptFailed;
+            if (result.Stopped)
+            {
+                writer.WriteLine("The script was stopped.");
+            }
+
+            var requested = session.ConsoleHost?.ShouldExitCode;
+            if (result.HadErrors)
+            {
+                return ScriptFailed;
+            }
+
             return requested is > 0 ? ScriptFailed : Success;
         }
     }
 
     private static string ResolveFile(string path, bool isWorld)
     {
-        if (File.Exists(path)) return Path.GetFullPath(path);
-        if (isWorld) return RepoPaths.World(path);
-        string fromRoot = Path.Combine(RepoPaths.Root, path);
+        if (File.Exists(path))
+        {
+            return Path.GetFullPath(path);
+        }
+
+        if (isWorld)
+        {
+            return RepoPaths.World(path);
+        }
+
+        var fromRoot = Path.Combine(RepoPaths.Root, path);
         return File.Exists(fromRoot) ? fromRoot : Path.GetFullPath(path);
     }
 
@@ -182,12 +205,16 @@ public static class DemoRunner
     {
         parsed = new Arguments();
         problem = null;
-        for (int i = 0; i < args.Length; i++)
+        for (var i = 0; i < args.Length; i++)
         {
-            string arg = args[i];
+            var arg = args[i];
             string? Value()
             {
-                if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) return args[++i];
+                if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return args[++i];
+                }
+
                 return null;
             }
             switch (arg)
@@ -204,8 +231,8 @@ public static class DemoRunner
                     if (parsed.Script is null) { problem = "--script needs a .ps1 file."; return false; }
                     break;
                 case "--clock-scale":
-                    string? scale = Value();
-                    if (scale is null || !double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || x <= 0 || double.IsInfinity(x))
+                    var scale = Value();
+                    if (scale is null || !double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || x <= 0 || double.IsInfinity(x))
                     {
                         problem = "--clock-scale needs a positive number, such as 0.01.";
                         return false;

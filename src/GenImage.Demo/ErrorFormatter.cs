@@ -17,7 +17,7 @@ public static class ErrorFormatter
         var invocation = record.InvocationInfo;
         if (invocation is not null && invocation.ScriptLineNumber > 0)
         {
-            string where = string.IsNullOrEmpty(invocation.ScriptName) ? "<script>" : Path.GetFileName(invocation.ScriptName);
+            var where = string.IsNullOrEmpty(invocation.ScriptName) ? "<script>" : Path.GetFileName(invocation.ScriptName);
             text.Append('\n').Append("At ").Append(where).Append(':')
                 .Append(invocation.ScriptLineNumber.ToString(CultureInfo.InvariantCulture))
                 .Append(" char:").Append(invocation.OffsetInLine.ToString(CultureInfo.InvariantCulture));
@@ -29,8 +29,12 @@ public static class ErrorFormatter
     public static string Message(ErrorRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        string? details = record.ErrorDetails?.Message;
-        if (!string.IsNullOrWhiteSpace(details)) return details!;
+        var details = record.ErrorDetails?.Message;
+        if (!string.IsNullOrWhiteSpace(details))
+        {
+            return details!;
+        }
+
         return record.Exception?.Message ?? record.ToString();
     }
 }

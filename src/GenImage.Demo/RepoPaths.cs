@@ -6,11 +6,11 @@ public static class RepoPaths
     /// <summary>The file that marks the repository root.</summary>
     public const string SolutionFileName = "GenImage.Cmdlets.sln";
 
-    private static readonly Lazy<string> s_root = new(FindRoot);
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
     /// <summary>The folder that contains <c>GenImage.Cmdlets.sln</c>.</summary>
     /// <exception cref="DirectoryNotFoundException">Neither the application folder nor the current directory is inside the repository.</exception>
-    public static string Root => s_root.Value;
+    public static string Root => LazyRoot.Value;
 
     /// <summary>The staged module folder, <c>out/GenImage</c>.</summary>
     public static string ModuleDirectory => Path.Combine(Root, "out", "GenImage");
@@ -34,10 +34,18 @@ public static class RepoPaths
     public static string World(string nameOrPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
-        if (File.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath);
-        string fromRoot = Path.Combine(Root, nameOrPath);
-        if (File.Exists(fromRoot)) return Path.GetFullPath(fromRoot);
-        string file = nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        if (File.Exists(nameOrPath))
+        {
+            return Path.GetFullPath(nameOrPath);
+        }
+
+        var fromRoot = Path.Combine(Root, nameOrPath);
+        if (File.Exists(fromRoot))
+        {
+            return Path.GetFullPath(fromRoot);
+        }
+
+        var file = nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
             ? nameOrPath
             : nameOrPath + ".yaml";
         return Path.Combine(WorldsDirectory, file);
@@ -48,17 +56,23 @@ public static class RepoPaths
     {
         for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, SolutionFileName))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, SolutionFileName)))
+            {
+                return dir.FullName;
+            }
         }
         return null;
     }
 
     private static string FindRoot()
     {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            string? root = FindRootFrom(start);
-            if (root is not null) return root;
+            var root = FindRootFrom(start);
+            if (root is not null)
+            {
+                return root;
+            }
         }
         throw new DirectoryNotFoundException(
             $"Cannot find the GenImage repository: no folder above '{AppContext.BaseDirectory}' or " +

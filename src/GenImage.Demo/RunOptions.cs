@@ -101,15 +101,26 @@ internal static class VariableBag
                 }
                 yield break;
             case IEnumerable<KeyValuePair<string, object?>> pairs:
-                foreach (var pair in pairs) yield return pair;
+                foreach (var pair in pairs)
+                {
+                    yield return pair;
+                }
+
                 yield break;
             case IEnumerable<KeyValuePair<string, string>> pairs:
-                foreach (var pair in pairs) yield return new KeyValuePair<string, object?>(pair.Key, pair.Value);
+                foreach (var pair in pairs)
+                {
+                    yield return new KeyValuePair<string, object?>(pair.Key, pair.Value);
+                }
+
                 yield break;
             default:
-                foreach (PropertyInfo property in variables.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                foreach (var property in variables.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
-                    if (property.GetIndexParameters().Length == 0) yield return new KeyValuePair<string, object?>(property.Name, property.GetValue(variables));
+                    if (property.GetIndexParameters().Length == 0)
+                    {
+                        yield return new KeyValuePair<string, object?>(property.Name, property.GetValue(variables));
+                    }
                 }
                 yield break;
         }

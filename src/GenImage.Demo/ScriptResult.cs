@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using System.Text;
 
@@ -65,7 +66,11 @@ public sealed class ScriptResult
         get
         {
             var all = new List<ErrorRecord>(Errors);
-            if (TerminatingError is { } t && !all.Contains(t)) all.Add(t);
+            if (TerminatingError is { } t && !all.Contains(t))
+            {
+                all.Add(t);
+            }
+
             return all;
         }
     }
@@ -97,7 +102,11 @@ public sealed class ScriptResult
     /// <returns>This result, so calls can be chained.</returns>
     public ScriptResult EnsureSuccess()
     {
-        if (HadErrors) throw new ScriptFailedException("The script failed.\n" + Describe(), this);
+        if (HadErrors)
+        {
+            throw new ScriptFailedException("The script failed.\n" + Describe(), this);
+        }
+
         return this;
     }
 
@@ -106,8 +115,12 @@ public sealed class ScriptResult
     {
         var text = new StringBuilder();
         text.Append("Script: ").Append(Script.Length > 400 ? Script[..400] + "…" : Script).Append('\n');
-        text.Append($"Output: {Output.Count}, errors: {Errors.Count}, warnings: {Warnings.Count}, verbose: {Verbose.Count}, progress: {Progress.Count}, stopped: {Stopped}, duration: {Duration.TotalMilliseconds:0} ms\n");
-        foreach (var error in Errors) text.Append("ERROR: ").Append(ErrorFormatter.Format(error).Replace("\n", "\n       ", StringComparison.Ordinal)).Append('\n');
+        text.Append(CultureInfo.InvariantCulture, $"Output: {Output.Count}, errors: {Errors.Count}, warnings: {Warnings.Count}, verbose: {Verbose.Count}, progress: {Progress.Count}, stopped: {Stopped}, duration: {Duration.TotalMilliseconds:0} ms\n");
+        foreach (var error in Errors)
+        {
+            text.Append("ERROR: ").Append(ErrorFormatter.Format(error).Replace("\n", "\n       ", StringComparison.Ordinal)).Append('\n');
+        }
+
         if (TerminatingException is { } ex)
         {
             text.Append("TERMINATING: ");
@@ -116,7 +129,11 @@ public sealed class ScriptResult
                 : ex.GetType().FullName + ": " + ex.Message);
             text.Append('\n');
         }
-        foreach (var warning in Warnings) text.Append("WARNING: ").Append(warning.Message).Append('\n');
+        foreach (var warning in Warnings)
+        {
+            text.Append("WARNING: ").Append(warning.Message).Append('\n');
+        }
+
         return text.ToString();
     }
 

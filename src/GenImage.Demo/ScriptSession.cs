@@ -45,7 +45,11 @@ public sealed class ScriptSession : IDisposable
         Host = options.Host ?? ConsoleHost!;
 
         var iss = InitialSessionState.CreateDefault2();
-        if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        if (OperatingSystem.IsWindows())
+        {
+            iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        }
+
         Runspace = RunspaceFactory.CreateRunspace(Host, iss);
         Runspace.Open();
         if (options.ContextScope is { } scope)
@@ -56,7 +60,7 @@ public sealed class ScriptSession : IDisposable
 
         if (options.ImportModule)
         {
-            string manifest = Path.GetFullPath(options.ModuleManifestPath ?? RepoPaths.ModuleManifest);
+            var manifest = Path.GetFullPath(options.ModuleManifestPath ?? RepoPaths.ModuleManifest);
             try
             {
                 if (!File.Exists(manifest))
@@ -127,12 +131,19 @@ public sealed class ScriptSession : IDisposable
     public ScriptResult RunFile(string path, IDictionary? parameters = null, RunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"Script file '{full}' does not exist.", full);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"Script file '{full}' does not exist.", full);
+        }
+
         return Execute(full, ps =>
         {
             ps.AddCommand(full);
-            if (parameters is not null) ps.AddParameters(parameters);
+            if (parameters is not null)
+            {
+                ps.AddParameters(parameters);
+            }
         }, options ?? new RunOptions());
     }
 
@@ -143,7 +154,10 @@ public sealed class ScriptSession : IDisposable
         return Execute(command, ps =>
         {
             ps.AddCommand(command);
-            if (parameters is not null) ps.AddParameters(parameters);
+            if (parameters is not null)
+            {
+                ps.AddParameters(parameters);
+            }
         }, options ?? new RunOptions());
     }
 
@@ -163,7 +177,7 @@ public sealed class ScriptSession : IDisposable
         lock (_runGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            object? value = Runspace.SessionStateProxy.GetVariable(name);
+            var value = Runspace.SessionStateProxy.GetVariable(name);
             return value is PSObject pso && pso.BaseObject is not PSCustomObject ? pso.BaseObject : value;
         }
     }
@@ -173,7 +187,11 @@ public sealed class ScriptSession : IDisposable
     {
         lock (_runGate)
         {
-            if (_disposed) return;
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             Runspace.Dispose();
         }
@@ -187,12 +205,19 @@ public sealed class ScriptSession : IDisposable
             var result = new ScriptResult(display);
             var proxy = Runspace.SessionStateProxy;
 
-            foreach (var (name, value) in VariableBag.Pairs(options.Variables)) proxy.SetVariable(name, value);
+            foreach (var (name, value) in VariableBag.Pairs(options.Variables))
+            {
+                proxy.SetVariable(name, value);
+            }
 
             var saved = new List<(string Name, object? Value)>();
             void Preference(string name, ActionPreference? value)
             {
-                if (value is null) return;
+                if (value is null)
+                {
+                    return;
+                }
+
                 saved.Add((name, proxy.GetVariable(name)));
                 proxy.SetVariable(name, value.Value);
             }
@@ -202,18 +227,24 @@ public sealed class ScriptSession : IDisposable
             Preference("WarningPreference", options.WarningPreference);
             Preference("ErrorActionPreference", options.ErrorActionPreference);
 
-            int hostStart = ConsoleHost?.TranscriptLength ?? 0;
+            var hostStart = ConsoleHost?.TranscriptLength ?? 0;
             var clock = Stopwatch.StartNew();
             using var ps = PowerShell.Create();
             ps.Runspace = Runspace;
             build(ps);
-            if (options.RenderToHost) ps.AddCommand("Out-Default");
+            if (options.RenderToHost)
+            {
+                ps.AddCommand("Out-Default");
+            }
 
-            int stopRequested = 0;
+            var stopRequested = 0;
             Task? stopTask = null;
             void RequestStop()
             {
-                if (Interlocked.Exchange(ref stopRequested, 1) != 0) return;
+                if (Interlocked.Exchange(ref stopRequested, 1) != 0)
+                {
+                    return;
+                }
                 // Never stop from the pipeline thread itself: Stop() waits for that thread.
                 stopTask = Task.Run(() =>
                 {
@@ -223,7 +254,10 @@ public sealed class ScriptSession : IDisposable
             }
             void Check()
             {
-                if (options.StopWhen is { } stopWhen && Volatile.Read(ref stopRequested) == 0 && stopWhen(result)) RequestStop();
+                if (options.StopWhen is { } stopWhen && Volatile.Read(ref stopRequested) == 0 && stopWhen(result))
+                {
+                    RequestStop();
+                }
             }
 
             var output = new PSDataCollection<PSObject>();
@@ -232,7 +266,11 @@ public sealed class ScriptSession : IDisposable
             {
                 var record = ps.Streams.Error[e.Index];
                 result.Errors.Add(record);
-                if (options.RenderToHost) RenderError(record);
+                if (options.RenderToHost)
+                {
+                    RenderError(record);
+                }
+
                 Check();
             };
             ps.Streams.Warning.DataAdded += (_, e) => { result.Warnings.Add(ps.Streams.Warning[e.Index]); Check(); };
@@ -244,13 +282,16 @@ public sealed class ScriptSession : IDisposable
             var input = new PSDataCollection<PSObject>();
             if (options.Input is not null)
             {
-                foreach (object? item in options.Input) input.Add(item is null ? null! : PSObject.AsPSObject(item));
+                foreach (var item in options.Input)
+                {
+                    input.Add(item is null ? null! : PSObject.AsPSObject(item));
+                }
             }
             input.Complete();
 
             try
             {
-                IAsyncResult pending = ps.BeginInvoke(input, output);
+                var pending = ps.BeginInvoke(input, output);
                 using (options.CancellationToken.Register(RequestStop))
                 using (var timer = options.StopAfter is { } after ? new CancellationTokenSource(after) : null)
                 using (timer is null ? default : timer.Token.Register(RequestStop))
@@ -262,8 +303,11 @@ public sealed class ScriptSession : IDisposable
             {
                 result.TerminatingException = ex;
                 // A stop that was asked for is not an error to show; the caller reports it (ScriptResult.Stopped).
-                bool requestedStop = ex is PipelineStoppedException && Volatile.Read(ref stopRequested) == 1;
-                if (options.RenderToHost && !requestedStop) RenderTerminating(ex);
+                var requestedStop = ex is PipelineStoppedException && Volatile.Read(ref stopRequested) == 1;
+                if (options.RenderToHost && !requestedStop)
+                {
+                    RenderTerminating(ex);
+                }
             }
             finally
             {
@@ -285,13 +329,25 @@ public sealed class ScriptSession : IDisposable
 
     private void RenderError(ErrorRecord record)
     {
-        if (ConsoleHost is not null) ConsoleHost.WriteErrorRecord(record);
-        else Host.UI?.WriteErrorLine(ErrorFormatter.Format(record));
+        if (ConsoleHost is not null)
+        {
+            ConsoleHost.WriteErrorRecord(record);
+        }
+        else
+        {
+            Host.UI?.WriteErrorLine(ErrorFormatter.Format(record));
+        }
     }
 
     private void RenderTerminating(Exception ex)
     {
-        if (ex is IContainsErrorRecord { ErrorRecord: { } record }) RenderError(record);
-        else Host.UI?.WriteErrorLine(ex.GetType().Name + ": " + ex.Message);
+        if (ex is IContainsErrorRecord { ErrorRecord: { } record })
+        {
+            RenderError(record);
+        }
+        else
+        {
+            Host.UI?.WriteErrorLine(ex.GetType().Name + ": " + ex.Message);
+        }
     }
 }

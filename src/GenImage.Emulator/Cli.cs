@@ -37,7 +37,7 @@ internal static class Cli
     {
         error = null;
         string? world = null, connectionFile = null, stateFile = null;
-        int port = 0;
+        var port = 0;
         double? scale = null;
         bool quiet = false, help = false;
         for (var i = 0; i < args.Length; i++)

@@ -194,7 +194,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
 
         var (frontDoor, stateFile) = Authorization.FrontDoorSetup.Create(world, options, store, operations, routes, state);
-        bool ownsCertificate = options.Certificate is null;
+        var ownsCertificate = options.Certificate is null;
         var certificate = options.Certificate ?? SelfSignedCertificate.Create();
         var log = new RequestLog();
         blobs.Log = log;

@@ -6,7 +6,7 @@ namespace GenImage.Emulator;
 public sealed class EmulatorOptions
 {
     /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
-    public int Port { get; set; } = 0;
+    public int Port { get; set; }
 
     /// <summary>Path of a YAML world file. Mutually exclusive with <see cref="WorldYaml"/>.</summary>
     public string? WorldFile { get; set; }

@@ -17,13 +17,13 @@ public static class AboutTopicWriter
     /// </summary>
     public static string FromPage(MarkdownDocument page, List<DocProblem> problems, string displayPath)
     {
-        string name = page.Title ?? string.Empty;
+        var name = page.Title ?? string.Empty;
         if (!name.StartsWith("about_", StringComparison.OrdinalIgnoreCase))
         {
             problems.Add(DocProblem.Warning(displayPath, Math.Max(1, page.TitleLine), DocProblemCodes.BadAboutTopic, "The title must be '# about_Name'."));
         }
         var shortSection = page.Section("Short description");
-        string shortText = shortSection is null ? string.Empty : string.Join(" ", MarkdownText.Blocks(shortSection.AllLines()).Select(b => b.Text));
+        var shortText = shortSection is null ? string.Empty : string.Join(" ", MarkdownText.Blocks(shortSection.AllLines()).Select(b => b.Text));
         if (shortText.Length == 0)
         {
             problems.Add(DocProblem.Warning(displayPath, Math.Max(1, page.TitleLine), DocProblemCodes.BadAboutTopic, "The topic has no '## Short description' paragraph."));
@@ -63,20 +63,36 @@ public static class AboutTopicWriter
             switch (block.Kind)
             {
                 case BlockKind.Code:
-                    foreach (string line in block.Text.Split('\n')) sb.Append((indent + Indent + line).TrimEnd()).Append('\n');
+                    foreach (var line in block.Text.Split('\n'))
+                    {
+                        sb.Append((indent + Indent + line).TrimEnd()).Append('\n');
+                    }
+
                     break;
                 case BlockKind.Table:
-                    foreach (string line in MarkdownText.TableLines(block.Rows, indent, Width)) sb.Append(line).Append('\n');
+                    foreach (var line in MarkdownText.TableLines(block.Rows, indent, Width))
+                    {
+                        sb.Append(line).Append('\n');
+                    }
+
                     break;
                 case BlockKind.ListItem:
-                    int marker = block.Text.IndexOf(' ', StringComparison.Ordinal) + 1;
-                    foreach (string line in MarkdownText.Wrap(block.Text, Width, indent, indent + new string(' ', marker))) sb.Append(line).Append('\n');
+                    var marker = block.Text.IndexOf(' ', StringComparison.Ordinal) + 1;
+                    foreach (var line in MarkdownText.Wrap(block.Text, Width, indent, indent + new string(' ', marker)))
+                    {
+                        sb.Append(line).Append('\n');
+                    }
+
                     break;
                 case BlockKind.Heading:
                     sb.Append(indent).Append(block.Text).Append('\n');
                     continue; // no blank line between a heading and its text
                 default:
-                    foreach (string line in MarkdownText.Wrap(block.Text, Width, indent)) sb.Append(line).Append('\n');
+                    foreach (var line in MarkdownText.Wrap(block.Text, Width, indent))
+                    {
+                        sb.Append(line).Append('\n');
+                    }
+
                     break;
             }
             sb.Append('\n');

@@ -79,7 +79,7 @@ public sealed class CmdletPage
         "SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS", "NOTES", "RELATED LINKS",
     };
 
-    private static readonly string[] s_required = { "SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS" };
+    private static readonly string[] RequiredSections = { "SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS" };
 
     private CmdletPage(MarkdownDocument document, string displayPath)
     {
@@ -140,14 +140,14 @@ public sealed class CmdletPage
 
         foreach (var section in Document.Sections)
         {
-            string key = section.Heading.ToUpperInvariant();
+            var key = section.Heading.ToUpperInvariant();
             if (!SectionOrder.Contains(key))
             {
                 Error(section.Line, DocProblemCodes.UnknownSection,
                     $"'## {section.Heading}' is not a section of the help layout; use one of: {string.Join(", ", SectionOrder)}.");
             }
         }
-        foreach (string required in s_required)
+        foreach (var required in RequiredSections)
         {
             if (Document.Section(required) is null)
             {
@@ -158,20 +158,53 @@ public sealed class CmdletPage
         if (Document.Section("SYNOPSIS") is { } synopsis)
         {
             Synopsis = synopsis.AllLines();
-            if (!HasText(Synopsis)) Error(synopsis.Line, DocProblemCodes.MissingSection, "SYNOPSIS is empty.");
+            if (!HasText(Synopsis))
+            {
+                Error(synopsis.Line, DocProblemCodes.MissingSection, "SYNOPSIS is empty.");
+            }
         }
-        if (Document.Section("SYNTAX") is { } syntax) ReadSyntax(syntax);
+        if (Document.Section("SYNTAX") is { } syntax)
+        {
+            ReadSyntax(syntax);
+        }
+
         if (Document.Section("DESCRIPTION") is { } description)
         {
             Description = description.AllLines();
-            if (!HasText(Description)) Error(description.Line, DocProblemCodes.MissingSection, "DESCRIPTION is empty.");
+            if (!HasText(Description))
+            {
+                Error(description.Line, DocProblemCodes.MissingSection, "DESCRIPTION is empty.");
+            }
         }
-        if (Document.Section("EXAMPLES") is { } examples) ReadExamples(examples);
-        if (Document.Section("PARAMETERS") is { } parameters) ReadParameters(parameters);
-        if (Document.Section("INPUTS") is { } inputs) Inputs = ReadTypes(inputs);
-        if (Document.Section("OUTPUTS") is { } outputs) Outputs = ReadTypes(outputs);
-        if (Document.Section("NOTES") is { } notes) Notes = notes.AllLines();
-        if (Document.Section("RELATED LINKS") is { } links) ReadLinks(links);
+        if (Document.Section("EXAMPLES") is { } examples)
+        {
+            ReadExamples(examples);
+        }
+
+        if (Document.Section("PARAMETERS") is { } parameters)
+        {
+            ReadParameters(parameters);
+        }
+
+        if (Document.Section("INPUTS") is { } inputs)
+        {
+            Inputs = ReadTypes(inputs);
+        }
+
+        if (Document.Section("OUTPUTS") is { } outputs)
+        {
+            Outputs = ReadTypes(outputs);
+        }
+
+        if (Document.Section("NOTES") is { } notes)
+        {
+            Notes = notes.AllLines();
+        }
+
+        if (Document.Section("RELATED LINKS") is { } links)
+        {
+            ReadLinks(links);
+        }
     }
 
     private void ReadSyntax(MarkdownSection section)
@@ -179,9 +212,13 @@ public sealed class CmdletPage
         var list = new List<SyntaxDoc>();
         foreach (var sub in section.Subsections)
         {
-            string heading = sub.Heading;
-            bool isDefault = heading.EndsWith("(Default)", StringComparison.OrdinalIgnoreCase);
-            if (isDefault) heading = heading.Substring(0, heading.Length - "(Default)".Length).Trim();
+            var heading = sub.Heading;
+            var isDefault = heading.EndsWith("(Default)", StringComparison.OrdinalIgnoreCase);
+            if (isDefault)
+            {
+                heading = heading.Substring(0, heading.Length - "(Default)".Length).Trim();
+            }
+
             var code = MarkdownText.Blocks(sub.Body).Where(b => b.Kind == BlockKind.Code).Select(b => b.Text).ToList();
             list.Add(new SyntaxDoc(heading, isDefault, sub.Line, string.Join("\n", code).Trim()));
         }
@@ -189,9 +226,16 @@ public sealed class CmdletPage
         {
             // A cmdlet with one parameter set may give its syntax without a set heading.
             var code = MarkdownText.Blocks(section.Preamble).Where(b => b.Kind == BlockKind.Code).Select(b => b.Text).ToList();
-            if (code.Count > 0) list.Add(new SyntaxDoc("__AllParameterSets", true, section.Line, string.Join("\n", code).Trim()));
+            if (code.Count > 0)
+            {
+                list.Add(new SyntaxDoc("__AllParameterSets", true, section.Line, string.Join("\n", code).Trim()));
+            }
         }
-        if (list.Count == 0) Error(section.Line, DocProblemCodes.MissingSection, "SYNTAX has no code block.");
+        if (list.Count == 0)
+        {
+            Error(section.Line, DocProblemCodes.MissingSection, "SYNTAX has no code block.");
+        }
+
         Syntax = list;
     }
 
@@ -204,9 +248,9 @@ public sealed class CmdletPage
             var remarks = new List<SourceLine>();
             string? notRun = null;
             var body = sub.Body;
-            for (int i = 0; i < body.Count; i++)
+            for (var i = 0; i < body.Count; i++)
             {
-                string trimmed = body[i].Text.Trim();
+                var trimmed = body[i].Text.Trim();
                 var marker = System.Text.RegularExpressions.Regex.Match(trimmed, @"^<!--\s*not run:\s*(.+?)\s*-->$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
                 if (marker.Success)
                 {
@@ -215,9 +259,13 @@ public sealed class CmdletPage
                 }
                 if (trimmed.StartsWith("```", StringComparison.Ordinal))
                 {
-                    string language = trimmed.Substring(3).Trim();
+                    var language = trimmed.Substring(3).Trim();
                     var lines = new List<string>();
-                    for (i++; i < body.Count && body[i].Text.Trim() != "```"; i++) lines.Add(body[i].Text);
+                    for (i++; i < body.Count && body[i].Text.Trim() != "```"; i++)
+                    {
+                        lines.Add(body[i].Text);
+                    }
+
                     if (language.Length == 0 || language.Equals("powershell", StringComparison.OrdinalIgnoreCase) || language.Equals("pwsh", StringComparison.OrdinalIgnoreCase) || language.Equals("ps1", StringComparison.OrdinalIgnoreCase))
                     {
                         code.Add(string.Join("\n", lines).TrimEnd());
@@ -238,7 +286,11 @@ public sealed class CmdletPage
             }
             list.Add(new ExampleDoc(sub.Heading, sub.Line, code, remarks, notRun));
         }
-        if (list.Count == 0) Error(section.Line, DocProblemCodes.MissingSection, "EXAMPLES has no '### Example 1: …' subsection.");
+        if (list.Count == 0)
+        {
+            Error(section.Line, DocProblemCodes.MissingSection, "EXAMPLES has no '### Example 1: …' subsection.");
+        }
+
         Examples = list;
     }
 
@@ -247,24 +299,28 @@ public sealed class CmdletPage
         var list = new List<ParameterDoc>();
         foreach (var sub in section.Subsections)
         {
-            string heading = sub.Heading.Trim();
+            var heading = sub.Heading.Trim();
             if (!heading.StartsWith('-') || heading.Length < 2 || heading.Contains(' ', StringComparison.Ordinal))
             {
                 Error(sub.Line, DocProblemCodes.UnknownParameter, $"'### {heading}' under PARAMETERS must name one parameter: '### -Name'.");
                 continue;
             }
             string? metadata = null;
-            int metadataLine = 0;
+            var metadataLine = 0;
             var description = new List<SourceLine>();
             var body = sub.Body;
-            for (int i = 0; i < body.Count; i++)
+            for (var i = 0; i < body.Count; i++)
             {
-                string trimmed = body[i].Text.Trim();
+                var trimmed = body[i].Text.Trim();
                 if (metadata is null && trimmed == "```yaml")
                 {
                     metadataLine = body[i].Number;
                     var lines = new List<string>();
-                    for (i++; i < body.Count && body[i].Text.Trim() != "```"; i++) lines.Add(body[i].Text.TrimEnd());
+                    for (i++; i < body.Count && body[i].Text.Trim() != "```"; i++)
+                    {
+                        lines.Add(body[i].Text.TrimEnd());
+                    }
+
                     metadata = string.Join("\n", lines).Trim();
                     continue;
                 }
@@ -293,8 +349,8 @@ public sealed class CmdletPage
             var m = System.Text.RegularExpressions.Regex.Match(line.Text, @"\[([^\]]+)\]\(([^)\s]+)\)");
             if (m.Success)
             {
-                string target = m.Groups[2].Value;
-                bool web = target.StartsWith("http", StringComparison.OrdinalIgnoreCase);
+                var target = m.Groups[2].Value;
+                var web = target.StartsWith("http", StringComparison.OrdinalIgnoreCase);
                 links.Add(new LinkDoc(m.Groups[1].Value, web ? target : null));
             }
             else if (line.Text.Trim().TrimStart('-', '*').Trim() is { Length: > 0 } text)

@@ -49,8 +49,16 @@ public sealed class ParameterModel
         get
         {
             var ways = new List<string>();
-            if (ByPropertyName) ways.Add("ByPropertyName");
-            if (ByValue) ways.Add("ByValue");
+            if (ByPropertyName)
+            {
+                ways.Add("ByPropertyName");
+            }
+
+            if (ByValue)
+            {
+                ways.Add("ByValue");
+            }
+
             return ways.Count == 0 ? "False" : $"True ({string.Join(", ", ways)})";
         }
     }
@@ -98,7 +106,11 @@ public sealed class CommandModel
     public static IReadOnlyList<CommandModel> LoadModule(string manifestPath)
     {
         var iss = InitialSessionState.CreateDefault2();
-        if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        if (OperatingSystem.IsWindows())
+        {
+            iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        }
+
         using var ps = PowerShell.Create(iss);
         ps.AddCommand("Import-Module")
           .AddParameter("Name", Path.GetFullPath(manifestPath))
@@ -123,7 +135,7 @@ public sealed class CommandModel
                 (cmdlet.Name + " " + s.ToString()).Trim(),
                 s.Parameters.Where(p => !CommonParameters.Contains(p.Name)).Select(p => p.Name).ToList()))
             .ToList();
-        object? instance = TryCreate(cmdlet.ImplementingType);
+        var instance = TryCreate(cmdlet.ImplementingType);
 
         var byName = new Dictionary<string, List<(CommandParameterSetInfo Set, CommandParameterInfo Parameter)>>(StringComparer.OrdinalIgnoreCase);
         var order = new List<string>();
@@ -131,7 +143,11 @@ public sealed class CommandModel
         {
             foreach (var p in set.Parameters)
             {
-                if (CommonParameters.Contains(p.Name)) continue;
+                if (CommonParameters.Contains(p.Name))
+                {
+                    continue;
+                }
+
                 if (!byName.TryGetValue(p.Name, out var uses))
                 {
                     byName[p.Name] = uses = new();
@@ -144,7 +160,11 @@ public sealed class CommandModel
         // Declaration order of the implementing type, so that pages and help list parameters as the code does.
         // (base classes first: shared parameters such as -ResourceGroupName come before a cmdlet's own).
         var chain = new List<Type>();
-        for (Type? t = cmdlet.ImplementingType; t is not null && t != typeof(PSCmdlet); t = t.BaseType) chain.Insert(0, t);
+        for (var t = cmdlet.ImplementingType; t is not null && t != typeof(PSCmdlet); t = t.BaseType)
+        {
+            chain.Insert(0, t);
+        }
+
         var declared = chain
             .SelectMany(t => t.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly))
             .Select(p => p.Name)
@@ -152,15 +172,19 @@ public sealed class CommandModel
         order = order.OrderBy(n => declared.IndexOf(n) is int i && i >= 0 ? i : int.MaxValue).ThenBy(n => order.IndexOf(n)).ToList();
 
         var parameters = new List<ParameterModel>();
-        foreach (string name in order)
+        foreach (var name in order)
         {
             var uses = byName[name];
             var info = uses[0].Parameter;
-            Type type = info.ParameterType;
-            Type element = type.IsArray ? type.GetElementType()! : type;
+            var type = info.ParameterType;
+            var element = type.IsArray ? type.GetElementType()! : type;
             element = Nullable.GetUnderlyingType(element) ?? element;
             var validValues = info.Attributes.OfType<ValidateSetAttribute>().SelectMany(a => a.ValidValues).ToList();
-            if (validValues.Count == 0 && element.IsEnum) validValues = Enum.GetNames(element).ToList();
+            if (validValues.Count == 0 && element.IsEnum)
+            {
+                validValues = Enum.GetNames(element).ToList();
+            }
+
             parameters.Add(new ParameterModel
             {
                 Name = info.Name,
@@ -196,8 +220,16 @@ public sealed class CommandModel
     /// <summary>The short name PowerShell help uses for a type: <c>String</c>, <c>String[]</c>, <c>Hashtable</c>.</summary>
     public static string TypeDisplayName(Type type)
     {
-        if (type.IsArray) return TypeDisplayName(type.GetElementType()!) + "[]";
-        if (Nullable.GetUnderlyingType(type) is { } inner) return TypeDisplayName(inner);
+        if (type.IsArray)
+        {
+            return TypeDisplayName(type.GetElementType()!) + "[]";
+        }
+
+        if (Nullable.GetUnderlyingType(type) is { } inner)
+        {
+            return TypeDisplayName(inner);
+        }
+
         return type.Name;
     }
 
@@ -215,9 +247,17 @@ public sealed class CommandModel
 
     private static string DefaultOf(object? instance, string property)
     {
-        if (instance is null) return "None";
+        if (instance is null)
+        {
+            return "None";
+        }
+
         var prop = instance.GetType().GetProperty(property);
-        if (prop is null || prop.GetIndexParameters().Length > 0) return "None";
+        if (prop is null || prop.GetIndexParameters().Length > 0)
+        {
+            return "None";
+        }
+
         object? value;
         try
         {

@@ -16,7 +16,11 @@ public static class GeneratedMetadata
         sb.Append("Type: ").Append(p.TypeName).Append('\n');
         sb.Append("Parameter Sets: ").Append(p.InAllSets || command.Sets.Count == 1 ? "(All)" : string.Join(", ", p.Sets.Select(s => s.SetName))).Append('\n');
         sb.Append("Aliases:").Append(p.Aliases.Count > 0 ? " " + string.Join(", ", p.Aliases) : string.Empty).Append('\n');
-        if (p.ValidValues.Count > 0) sb.Append("Accepted values: ").Append(string.Join(", ", p.ValidValues)).Append('\n');
+        if (p.ValidValues.Count > 0)
+        {
+            sb.Append("Accepted values: ").Append(string.Join(", ", p.ValidValues)).Append('\n');
+        }
+
         sb.Append('\n');
         sb.Append("Required: ").Append(PerSet(p, command, s => s.Mandatory ? "True" : "False")).Append('\n');
         sb.Append("Position: ").Append(PerSet(p, command, s => s.Position?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "Named")).Append('\n');
@@ -30,7 +34,7 @@ public static class GeneratedMetadata
     public static string SyntaxSection(CommandModel command)
     {
         var sb = new StringBuilder();
-        bool single = command.Sets.Count == 1;
+        var single = command.Sets.Count == 1;
         foreach (var set in command.Sets)
         {
             if (!single || set.Name != "__AllParameterSets")
@@ -45,26 +49,43 @@ public static class GeneratedMetadata
     /// <summary>True when the page's SYNTAX blocks say what the cmdlet's parameter sets say.</summary>
     public static bool SyntaxMatches(CmdletPage page, CommandModel command)
     {
-        if (page.Syntax.Count != command.Sets.Count) return false;
+        if (page.Syntax.Count != command.Sets.Count)
+        {
+            return false;
+        }
+
         var expected = command.Sets.ToDictionary(s => s.Name, s => Normalize(s.Syntax), StringComparer.Ordinal);
-        bool single = command.Sets.Count == 1;
+        var single = command.Sets.Count == 1;
         foreach (var doc in page.Syntax)
         {
-            string name = single && doc.SetName == "__AllParameterSets" ? command.Sets[0].Name : doc.SetName;
-            if (!expected.TryGetValue(name, out string? syntax) || syntax != Normalize(doc.Text)) return false;
-            bool isDefault = command.Sets.First(s => s.Name == name).IsDefault;
-            if (!single && doc.IsDefault != isDefault) return false;
+            var name = single && doc.SetName == "__AllParameterSets" ? command.Sets[0].Name : doc.SetName;
+            if (!expected.TryGetValue(name, out var syntax) || syntax != Normalize(doc.Text))
+            {
+                return false;
+            }
+
+            var isDefault = command.Sets.First(s => s.Name == name).IsDefault;
+            if (!single && doc.IsDefault != isDefault)
+            {
+                return false;
+            }
         }
         return true;
     }
 
+    private static readonly char[] Whitespace = [' ', '\t', '\r', '\n'];
+
     public static string Normalize(string text) =>
-        string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+        string.Join(" ", text.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries));
 
     private static string PerSet(ParameterModel p, CommandModel command, Func<ParameterSetUse, string> value)
     {
         var values = p.Sets.Select(value).Distinct().ToList();
-        if (values.Count == 1) return values[0];
+        if (values.Count == 1)
+        {
+            return values[0];
+        }
+
         return string.Join(", ", p.Sets.Select(s => $"{value(s)} ({s.SetName})"));
     }
 }

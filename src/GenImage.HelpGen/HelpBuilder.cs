@@ -39,7 +39,7 @@ public sealed class HelpBuilder
     /// <summary>The page of one cmdlet, or null.</summary>
     public CmdletPage? LoadCmdletPage(string cmdlet)
     {
-        string path = Path.Combine(CmdletDocs, cmdlet + ".md");
+        var path = Path.Combine(CmdletDocs, cmdlet + ".md");
         return File.Exists(path) ? CmdletPage.Load(path, Display(path)) : null;
     }
 
@@ -75,9 +75,9 @@ public sealed class HelpBuilder
         Directory.CreateDirectory(CmdletDocs);
         foreach (var command in commands)
         {
-            string path = Path.Combine(CmdletDocs, command.Name + ".md");
-            string before = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
-            string after = before.Length == 0
+            var path = Path.Combine(CmdletDocs, command.Name + ".md");
+            var before = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+            var after = before.Length == 0
                 ? PageUpdater.NewPage(command)
                 : PageUpdater.Update(CmdletPage.Parse(Display(path), before), command, before);
             if (after != before)
@@ -92,12 +92,16 @@ public sealed class HelpBuilder
     /// <summary>The about topics: name and text.</summary>
     public IEnumerable<(string Name, string Text)> AboutTopics(List<DocProblem> problems)
     {
-        if (!Directory.Exists(AboutDocs)) yield break;
-        foreach (string file in Directory.GetFiles(AboutDocs, "about_*.md").OrderBy(f => f, StringComparer.Ordinal))
+        if (!Directory.Exists(AboutDocs))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.GetFiles(AboutDocs, "about_*.md").OrderBy(f => f, StringComparer.Ordinal))
         {
             var page = MarkdownDocument.Load(file);
-            string text = AboutTopicWriter.FromPage(page, problems, Display(file));
-            string name = page.Title ?? Path.GetFileNameWithoutExtension(file);
+            var text = AboutTopicWriter.FromPage(page, problems, Display(file));
+            var name = page.Title ?? Path.GetFileNameWithoutExtension(file);
             if (string.Equals(name, RulesTopic, StringComparison.OrdinalIgnoreCase))
             {
                 text = text.TrimEnd('\n') + "\n\n" + RulesSection();
@@ -110,24 +114,36 @@ public sealed class HelpBuilder
     private string RulesSection()
     {
         var sb = new StringBuilder("RULES\n");
-        if (!Directory.Exists(RuleDocs)) return sb.ToString();
-        foreach (string file in Directory.GetFiles(RuleDocs, "GI*.md").OrderBy(f => f, StringComparer.Ordinal))
+        if (!Directory.Exists(RuleDocs))
+        {
+            return sb.ToString();
+        }
+
+        foreach (var file in Directory.GetFiles(RuleDocs, "GI*.md").OrderBy(f => f, StringComparer.Ordinal))
         {
             var rule = MarkdownDocument.Load(file);
-            string title = MarkdownText.Inline(rule.Title ?? Path.GetFileNameWithoutExtension(file));
+            var title = MarkdownText.Inline(rule.Title ?? Path.GetFileNameWithoutExtension(file));
             sb.Append("    ").Append(title).Append('\n');
             sb.Append("    ").Append(new string('-', Math.Min(title.Length, AboutTopicWriter.Width - 4))).Append('\n');
             var facts = MarkdownText.Blocks(rule.Preamble).FirstOrDefault(b => b.Kind == BlockKind.Table);
             if (facts is not null)
             {
-                string line = string.Join(". ", facts.Rows.Where(r => r.Length >= 2 && r[0].Length > 0).Select(r => $"{r[0]}: {r[1]}")) + ".";
-                foreach (string wrapped in MarkdownText.Wrap(line, AboutTopicWriter.Width, "        ")) sb.Append(wrapped).Append('\n');
+                var line = string.Join(". ", facts.Rows.Where(r => r.Length >= 2 && r[0].Length > 0).Select(r => $"{r[0]}: {r[1]}")) + ".";
+                foreach (var wrapped in MarkdownText.Wrap(line, AboutTopicWriter.Width, "        "))
+                {
+                    sb.Append(wrapped).Append('\n');
+                }
+
                 sb.Append('\n');
             }
-            foreach (string heading in new[] { "What it inspects", "Why it matters", "How to fix it", "When it is skipped" })
+            foreach (var heading in new[] { "What it inspects", "Why it matters", "How to fix it", "When it is skipped" })
             {
                 var section = rule.Section(heading);
-                if (section is null) continue;
+                if (section is null)
+                {
+                    continue;
+                }
+
                 sb.Append("        ").Append(heading).Append(":\n");
                 AboutTopicWriter.AppendBody(sb, section.AllLines(), "        ");
             }

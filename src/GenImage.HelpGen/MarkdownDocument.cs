@@ -76,12 +76,12 @@ public sealed class MarkdownDocument
         MarkdownSection? section = null;
         MarkdownSubsection? sub = null;
         string? fence = null;
-        string[] lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        for (int i = 0; i < lines.Length; i++)
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        for (var i = 0; i < lines.Length; i++)
         {
-            string line = lines[i];
+            var line = lines[i];
             var source = new SourceLine(i + 1, line);
-            string trimmed = line.TrimStart();
+            var trimmed = line.TrimStart();
             if (fence is null && (trimmed.StartsWith("```", StringComparison.Ordinal) || trimmed.StartsWith("~~~", StringComparison.Ordinal)))
             {
                 fence = trimmed.Substring(0, 3);
@@ -92,7 +92,7 @@ public sealed class MarkdownDocument
             }
             else if (fence is null && HeadingLevel(line) is int level and <= 3)
             {
-                string heading = line.Substring(level).Trim().TrimEnd('#').Trim();
+                var heading = line.Substring(level).Trim().TrimEnd('#').Trim();
                 switch (level)
                 {
                     case 1 when doc.Title is null && section is null:
@@ -111,9 +111,18 @@ public sealed class MarkdownDocument
                 }
             }
 
-            if (sub is not null) sub.Body.Add(source);
-            else if (section is not null) section.Preamble.Add(source);
-            else if (doc.Title is not null || !string.IsNullOrWhiteSpace(line)) doc.Preamble.Add(source);
+            if (sub is not null)
+            {
+                sub.Body.Add(source);
+            }
+            else if (section is not null)
+            {
+                section.Preamble.Add(source);
+            }
+            else if (doc.Title is not null || !string.IsNullOrWhiteSpace(line))
+            {
+                doc.Preamble.Add(source);
+            }
         }
         return doc;
     }
@@ -124,9 +133,17 @@ public sealed class MarkdownDocument
 
     private static int? HeadingLevel(string line)
     {
-        int level = 0;
-        while (level < line.Length && line[level] == '#') level++;
-        if (level == 0 || level > 6 || level >= line.Length || line[level] != ' ') return null;
+        var level = 0;
+        while (level < line.Length && line[level] == '#')
+        {
+            level++;
+        }
+
+        if (level == 0 || level > 6 || level >= line.Length || line[level] != ' ')
+        {
+            return null;
+        }
+
         return level;
     }
 }

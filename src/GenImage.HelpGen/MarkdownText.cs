@@ -50,33 +50,33 @@ public sealed class TextBlock
 /// </summary>
 public static class MarkdownText
 {
-    private static readonly Regex s_link = new(@"\[([^\]]+)\]\(([^)\s]+)\)", RegexOptions.CultureInvariant);
-    private static readonly Regex s_code = new(@"`+([^`]+?)`+", RegexOptions.CultureInvariant);
-    private static readonly Regex s_bold = new(@"\*\*(.+?)\*\*", RegexOptions.CultureInvariant);
-    private static readonly Regex s_italic = new(@"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", RegexOptions.CultureInvariant);
-    private static readonly Regex s_listItem = new(@"^(\s*)([-*+]|\d+[.)])\s+(.*)$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_tableDivider = new(@"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$", RegexOptions.CultureInvariant);
+    private static readonly Regex LinkPattern = new(@"\[([^\]]+)\]\(([^)\s]+)\)", RegexOptions.CultureInvariant);
+    private static readonly Regex CodePattern = new(@"`+([^`]+?)`+", RegexOptions.CultureInvariant);
+    private static readonly Regex BoldPattern = new(@"\*\*(.+?)\*\*", RegexOptions.CultureInvariant);
+    private static readonly Regex ItalicPattern = new(@"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", RegexOptions.CultureInvariant);
+    private static readonly Regex ListItemPattern = new(@"^(\s*)([-*+]|\d+[.)])\s+(.*)$", RegexOptions.CultureInvariant);
+    private static readonly Regex TableDividerPattern = new(@"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$", RegexOptions.CultureInvariant);
 
     /// <summary>The plain text of one line of markdown.</summary>
     public static string Inline(string markdown)
     {
         // Code spans first, so that what they hold is taken literally.
         var spans = new List<string>();
-        string text = s_code.Replace(markdown, m =>
+        var text = CodePattern.Replace(markdown, m =>
         {
             spans.Add(m.Groups[1].Value);
             return "\u0001" + (spans.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "\u0002";
         });
-        text = s_link.Replace(text, m =>
+        text = LinkPattern.Replace(text, m =>
         {
-            string label = m.Groups[1].Value;
-            string target = m.Groups[2].Value;
+            var label = m.Groups[1].Value;
+            var target = m.Groups[2].Value;
             return target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
                 ? (label == target ? target : $"{label} ({target})")
                 : label;
         });
-        text = s_bold.Replace(text, "$1");
-        text = s_italic.Replace(text, "$1");
+        text = BoldPattern.Replace(text, "$1");
+        text = ItalicPattern.Replace(text, "$1");
         text = text.Replace("\\|", "|", StringComparison.Ordinal)
                    .Replace("\\*", "*", StringComparison.Ordinal)
                    .Replace("\\_", "_", StringComparison.Ordinal)
@@ -93,32 +93,36 @@ public static class MarkdownText
     {
         var blocks = new List<TextBlock>();
         var text = new List<string>();
-        BlockKind textKind = BlockKind.Paragraph;
+        var textKind = BlockKind.Paragraph;
         var all = lines.ToList();
 
         void Flush()
         {
-            if (text.Count == 0) return;
+            if (text.Count == 0)
+            {
+                return;
+            }
+
             blocks.Add(new TextBlock(textKind, Inline(string.Join(" ", text.Select(t => t.Trim())))));
             text.Clear();
             textKind = BlockKind.Paragraph;
         }
 
-        for (int i = 0; i < all.Count; i++)
+        for (var i = 0; i < all.Count; i++)
         {
-            string line = all[i];
-            string trimmed = line.Trim();
+            var line = all[i];
+            var trimmed = line.Trim();
             if (trimmed.StartsWith("```", StringComparison.Ordinal) || trimmed.StartsWith("~~~", StringComparison.Ordinal))
             {
                 Flush();
-                string fence = trimmed.Substring(0, 3);
-                string language = trimmed.Substring(3).Trim();
-                int indent = line.Length - line.TrimStart().Length;
+                var fence = trimmed.Substring(0, 3);
+                var language = trimmed.Substring(3).Trim();
+                var indent = line.Length - line.TrimStart().Length;
                 var code = new List<string>();
                 for (i++; i < all.Count && all[i].Trim() != fence; i++)
                 {
-                    string codeLine = all[i];
-                    int strip = Math.Min(indent, codeLine.Length - codeLine.TrimStart().Length);
+                    var codeLine = all[i];
+                    var strip = Math.Min(indent, codeLine.Length - codeLine.TrimStart().Length);
                     code.Add(codeLine.Substring(strip).TrimEnd());
                 }
                 blocks.Add(new TextBlock(BlockKind.Code, string.Join("\n", code), language.Length == 0 ? null : language));
@@ -133,7 +137,7 @@ public static class MarkdownText
             {
                 continue; // a comment for the docs tooling, not for readers
             }
-            if (trimmed.StartsWith('|') && i + 1 < all.Count && s_tableDivider.IsMatch(all[i + 1]))
+            if (trimmed.StartsWith('|') && i + 1 < all.Count && TableDividerPattern.IsMatch(all[i + 1]))
             {
                 Flush();
                 var rows = new List<string[]> { Cells(trimmed) };
@@ -158,12 +162,12 @@ public static class MarkdownText
                 blocks.Add(new TextBlock(BlockKind.Heading, Inline(trimmed)));
                 continue;
             }
-            var item = s_listItem.Match(line);
+            var item = ListItemPattern.Match(line);
             if (item.Success && (text.Count == 0 || textKind == BlockKind.ListItem || item.Groups[1].Length == 0))
             {
                 Flush();
                 textKind = BlockKind.ListItem;
-                string marker = item.Groups[2].Value is "*" or "+" ? "-" : item.Groups[2].Value;
+                var marker = item.Groups[2].Value is "*" or "+" ? "-" : item.Groups[2].Value;
                 text.Add(marker + " " + item.Groups[3].Value);
                 continue;
             }
@@ -175,22 +179,34 @@ public static class MarkdownText
 
     private static string[] Cells(string row)
     {
-        string inner = row.Trim();
-        if (inner.StartsWith('|')) inner = inner.Substring(1);
-        if (inner.EndsWith('|') && !inner.EndsWith("\\|", StringComparison.Ordinal)) inner = inner.Substring(0, inner.Length - 1);
+        var inner = row.Trim();
+        if (inner.StartsWith('|'))
+        {
+            inner = inner.Substring(1);
+        }
+
+        if (inner.EndsWith('|') && !inner.EndsWith("\\|", StringComparison.Ordinal))
+        {
+            inner = inner.Substring(0, inner.Length - 1);
+        }
+
         var cells = new List<string>();
         var cell = new StringBuilder();
-        bool inCode = false;
-        for (int i = 0; i < inner.Length; i++)
+        var inCode = false;
+        for (var i = 0; i < inner.Length; i++)
         {
-            char c = inner[i];
+            var c = inner[i];
             if (c == '\\' && i + 1 < inner.Length && inner[i + 1] == '|')
             {
                 cell.Append("\\|");
                 i++;
                 continue;
             }
-            if (c == '`') inCode = !inCode;
+            if (c == '`')
+            {
+                inCode = !inCode;
+            }
+
             if (c == '|' && !inCode)
             {
                 cells.Add(Inline(cell.ToString().Trim()));
@@ -208,8 +224,8 @@ public static class MarkdownText
     {
         hangingIndent ??= indent;
         var line = new StringBuilder(indent);
-        bool empty = true;
-        foreach (string word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var empty = true;
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             if (!empty && line.Length + 1 + word.Length > width)
             {
@@ -217,52 +233,69 @@ public static class MarkdownText
                 line.Clear().Append(hangingIndent);
                 empty = true;
             }
-            if (!empty) line.Append(' ');
+            if (!empty)
+            {
+                line.Append(' ');
+            }
+
             line.Append(word);
             empty = false;
         }
-        if (!empty) yield return line.ToString();
+        if (!empty)
+        {
+            yield return line.ToString();
+        }
     }
 
     /// <summary>A table as aligned columns: header, a rule, then the rows; cells wider than a third of the width wrap.</summary>
     public static IEnumerable<string> TableLines(IReadOnlyList<string[]> rows, string indent, int width)
     {
-        if (rows.Count == 0) yield break;
-        int columns = rows.Max(r => r.Length);
+        if (rows.Count == 0)
+        {
+            yield break;
+        }
+
+        var columns = rows.Max(r => r.Length);
         var widths = new int[columns];
         foreach (var row in rows)
         {
-            for (int c = 0; c < row.Length; c++) widths[c] = Math.Max(widths[c], row[c].Length);
+            for (var c = 0; c < row.Length; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
         }
         // Every column but the last keeps its natural width up to a share of the line (never narrower than
         // its longest word); the last takes what is left and wraps.
-        int available = Math.Max(20, width - indent.Length - 2 * (columns - 1));
-        int share = Math.Max(12, available / (columns + 1));
-        for (int c = 0; c < columns - 1; c++)
+        var available = Math.Max(20, width - indent.Length - 2 * (columns - 1));
+        var share = Math.Max(12, available / (columns + 1));
+        for (var c = 0; c < columns - 1; c++)
         {
-            int longestWord = rows.Where(r => c < r.Length).SelectMany(r => r[c].Split(' ')).Select(w => w.Length).DefaultIfEmpty(0).Max();
+            var longestWord = rows.Where(r => c < r.Length).SelectMany(r => r[c].Split(' ')).Select(w => w.Length).DefaultIfEmpty(0).Max();
             widths[c] = Math.Min(widths[c], Math.Max(share, longestWord));
         }
-        int used = widths.Take(columns - 1).Sum() + 2 * (columns - 1);
+        var used = widths.Take(columns - 1).Sum() + 2 * (columns - 1);
         widths[columns - 1] = Math.Max(20, width - indent.Length - used);
 
-        bool header = true;
+        var header = true;
         foreach (var row in rows)
         {
             var cellLines = new List<string>[columns];
-            for (int c = 0; c < columns; c++)
+            for (var c = 0; c < columns; c++)
             {
-                string cell = c < row.Length ? row[c] : string.Empty;
+                var cell = c < row.Length ? row[c] : string.Empty;
                 cellLines[c] = Wrap(cell, widths[c], string.Empty).ToList();
-                if (cellLines[c].Count == 0) cellLines[c].Add(string.Empty);
+                if (cellLines[c].Count == 0)
+                {
+                    cellLines[c].Add(string.Empty);
+                }
             }
-            int height = cellLines.Max(l => l.Count);
-            for (int l = 0; l < height; l++)
+            var height = cellLines.Max(l => l.Count);
+            for (var l = 0; l < height; l++)
             {
                 var sb = new StringBuilder(indent);
-                for (int c = 0; c < columns; c++)
+                for (var c = 0; c < columns; c++)
                 {
-                    string part = l < cellLines[c].Count ? cellLines[c][l] : string.Empty;
+                    var part = l < cellLines[c].Count ? cellLines[c][l] : string.Empty;
                     sb.Append(c == columns - 1 ? part : part.PadRight(widths[c] + 2));
                 }
                 yield return sb.ToString().TrimEnd();
@@ -270,11 +303,14 @@ public static class MarkdownText
             if (header)
             {
                 var rule = new StringBuilder(indent);
-                for (int c = 0; c < columns; c++)
+                for (var c = 0; c < columns; c++)
                 {
-                    int w = c == columns - 1 ? Math.Min(widths[c], Math.Max(3, rows.Max(r => c < r.Length ? r[c].Length : 0))) : widths[c];
+                    var w = c == columns - 1 ? Math.Min(widths[c], Math.Max(3, rows.Max(r => c < r.Length ? r[c].Length : 0))) : widths[c];
                     rule.Append(new string('-', w));
-                    if (c < columns - 1) rule.Append("  ");
+                    if (c < columns - 1)
+                    {
+                        rule.Append("  ");
+                    }
                 }
                 yield return rule.ToString().TrimEnd();
                 header = false;

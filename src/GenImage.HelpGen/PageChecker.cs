@@ -35,7 +35,7 @@ public static class PageChecker
     public static IReadOnlyList<DocProblem> Check(CmdletPage page, CommandModel command)
     {
         var problems = new List<DocProblem>(page.Problems);
-        string file = page.DisplayPath;
+        var file = page.DisplayPath;
         if (!string.Equals(page.Name, command.Name, StringComparison.Ordinal))
         {
             problems.Add(DocProblem.Warning(file, page.Document.TitleLine, DocProblemCodes.UnknownCmdlet,
@@ -43,11 +43,11 @@ public static class PageChecker
         }
         if (page.Syntax.Count > 0 && !GeneratedMetadata.SyntaxMatches(page, command))
         {
-            int line = page.Document.Section("SYNTAX")?.Line ?? 1;
+            var line = page.Document.Section("SYNTAX")?.Line ?? 1;
             problems.Add(DocProblem.Warning(file, line, DocProblemCodes.StaleMetadata,
                 $"SYNTAX differs from the parameter sets of {command.Name}; regenerate it with: {UpdateCommand}"));
         }
-        int parametersLine = page.Document.Section("PARAMETERS")?.Line ?? page.Document.TitleLine;
+        var parametersLine = page.Document.Section("PARAMETERS")?.Line ?? page.Document.TitleLine;
         foreach (var parameter in command.Parameters)
         {
             var doc = page.Parameter(parameter.Name);
@@ -62,7 +62,7 @@ public static class PageChecker
                 problems.Add(DocProblem.Warning(file, doc.Line, DocProblemCodes.UndocumentedParameter,
                     $"-{parameter.Name} has no description."));
             }
-            string expected = GeneratedMetadata.Yaml(parameter, command);
+            var expected = GeneratedMetadata.Yaml(parameter, command);
             if (doc.Metadata is null || GeneratedMetadata.Normalize(doc.Metadata) != GeneratedMetadata.Normalize(expected))
             {
                 problems.Add(DocProblem.Warning(file, doc.Metadata is null ? doc.Line : doc.MetadataLine, DocProblemCodes.StaleMetadata,

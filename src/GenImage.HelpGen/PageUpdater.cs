@@ -15,9 +15,17 @@ public static class PageUpdater
         var sb = new StringBuilder();
         sb.Append("# ").Append(command.Name).Append("\n\n## SYNOPSIS\n\n## SYNTAX\n\n").Append(GeneratedMetadata.SyntaxSection(command));
         sb.Append("\n## DESCRIPTION\n\n## EXAMPLES\n\n### Example 1: \n\n```powershell\n```\n\n## PARAMETERS\n\n");
-        foreach (var p in command.Parameters) AppendParameter(sb, p, command, Array.Empty<string>());
+        foreach (var p in command.Parameters)
+        {
+            AppendParameter(sb, p, command, Array.Empty<string>());
+        }
+
         sb.Append("## INPUTS\n\n### None\n\n## OUTPUTS\n\n");
-        foreach (string output in command.OutputTypes.DefaultIfEmpty("None")) sb.Append("### ").Append(output).Append("\n\n");
+        foreach (var output in command.OutputTypes.DefaultIfEmpty("None"))
+        {
+            sb.Append("### ").Append(output).Append("\n\n");
+        }
+
         sb.Append("## NOTES\n\n## RELATED LINKS\n");
         return sb.ToString();
     }
@@ -25,13 +33,13 @@ public static class PageUpdater
     /// <summary>The page's text with SYNTAX and PARAMETERS regenerated around the written descriptions.</summary>
     public static string Update(CmdletPage page, CommandModel command, string text)
     {
-        string[] lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var sections = page.Document.Sections;
         var replacements = new List<(int Start, int End, string Text)>();
 
         int EndOf(MarkdownSection section)
         {
-            int index = sections.IndexOf(section);
+            var index = sections.IndexOf(section);
             return index + 1 < sections.Count ? sections[index + 1].Line - 1 : lines.Length;
         }
 
@@ -46,7 +54,11 @@ public static class PageUpdater
             {
                 sb.Append(line).Append('\n');
             }
-            if (parameters.Preamble.Any(l => !string.IsNullOrWhiteSpace(l.Text))) sb.Append('\n');
+            if (parameters.Preamble.Any(l => !string.IsNullOrWhiteSpace(l.Text)))
+            {
+                sb.Append('\n');
+            }
+
             foreach (var p in command.Parameters)
             {
                 var doc = page.Parameter(p.Name);
@@ -56,24 +68,35 @@ public static class PageUpdater
             {
                 // Kept, so no text is lost; the checker reports it until it is removed or renamed.
                 sb.Append("### -").Append(doc.Name).Append("\n\n");
-                foreach (var line in Trim(doc.Description.Select(l => l.Text))) sb.Append(line).Append('\n');
+                foreach (var line in Trim(doc.Description.Select(l => l.Text)))
+                {
+                    sb.Append(line).Append('\n');
+                }
+
                 sb.Append('\n');
             }
             replacements.Add((parameters.Line, EndOf(parameters), sb.ToString()));
         }
 
         var result = new StringBuilder();
-        int next = 1;
+        var next = 1;
         foreach (var (start, end, replacement) in replacements.OrderBy(r => r.Start))
         {
-            for (; next < start; next++) result.Append(lines[next - 1]).Append('\n');
+            for (; next < start; next++)
+            {
+                result.Append(lines[next - 1]).Append('\n');
+            }
+
             result.Append(replacement);
             next = end + 1;
         }
         for (; next <= lines.Length; next++)
         {
             result.Append(lines[next - 1]);
-            if (next < lines.Length) result.Append('\n');
+            if (next < lines.Length)
+            {
+                result.Append('\n');
+            }
         }
         return result.ToString();
     }
@@ -82,8 +105,16 @@ public static class PageUpdater
     {
         sb.Append("### -").Append(p.Name).Append("\n\n");
         var text = Trim(description).ToList();
-        foreach (var line in text) sb.Append(line).Append('\n');
-        if (text.Count > 0) sb.Append('\n');
+        foreach (var line in text)
+        {
+            sb.Append(line).Append('\n');
+        }
+
+        if (text.Count > 0)
+        {
+            sb.Append('\n');
+        }
+
         sb.Append("```yaml\n").Append(GeneratedMetadata.Yaml(p, command)).Append("\n```\n\n");
     }
 
@@ -91,8 +122,16 @@ public static class PageUpdater
     {
         var list = lines.ToList();
         int start = 0, end = list.Count;
-        while (start < end && string.IsNullOrWhiteSpace(list[start])) start++;
-        while (end > start && string.IsNullOrWhiteSpace(list[end - 1])) end--;
+        while (start < end && string.IsNullOrWhiteSpace(list[start]))
+        {
+            start++;
+        }
+
+        while (end > start && string.IsNullOrWhiteSpace(list[end - 1]))
+        {
+            end--;
+        }
+
         return list.Skip(start).Take(end - start);
     }
 }

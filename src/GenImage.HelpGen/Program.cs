@@ -18,13 +18,19 @@ internal static class Program
             return args.Length == 0 ? 2 : 0;
         }
 
-        string verb = args[0];
+        var verb = args[0];
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 1; i < args.Length; i++)
+        for (var i = 1; i < args.Length; i++)
         {
-            if (args[i] == "--strict") flags.Add("strict");
-            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length) options[args[i].Substring(2)] = args[++i];
+            if (args[i] == "--strict")
+            {
+                flags.Add("strict");
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+            {
+                options[args[i].Substring(2)] = args[++i];
+            }
             else
             {
                 Console.Error.WriteLine($"GenImage.HelpGen: unknown argument '{args[i]}'.");
@@ -32,10 +38,10 @@ internal static class Program
             }
         }
 
-        string root = FindRepoRoot() ?? Directory.GetCurrentDirectory();
-        string docs = options.GetValueOrDefault("docs") ?? Path.Combine(root, "docs");
-        string module = options.GetValueOrDefault("module") ?? Path.Combine(root, "out", "GenImage", "GenImage.psd1");
-        string output = options.GetValueOrDefault("out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(module))!, "en-US");
+        var root = FindRepoRoot() ?? Directory.GetCurrentDirectory();
+        var docs = options.GetValueOrDefault("docs") ?? Path.Combine(root, "docs");
+        var module = options.GetValueOrDefault("module") ?? Path.Combine(root, "out", "GenImage", "GenImage.psd1");
+        var output = options.GetValueOrDefault("out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(module))!, "en-US");
         var builder = new HelpBuilder(docs, root);
 
         if (!File.Exists(module))
@@ -60,21 +66,37 @@ internal static class Program
             case "generate":
             {
                 var problems = builder.Generate(commands, output, options.GetValueOrDefault("online-base"));
-                foreach (var p in problems) Console.WriteLine(p);
+                foreach (var p in problems)
+                {
+                    Console.WriteLine(p);
+                }
+
                 Console.WriteLine($"GenImage.HelpGen: help for {commands.Count} cmdlets written to {output}");
                 return flags.Contains("strict") && problems.Count > 0 ? 1 : 0;
             }
             case "update":
             {
-                foreach (string file in builder.Update(commands)) Console.WriteLine($"updated {file}");
+                foreach (var file in builder.Update(commands))
+                {
+                    Console.WriteLine($"updated {file}");
+                }
+
                 var problems = builder.Check(commands);
-                foreach (var p in problems) Console.WriteLine(p);
+                foreach (var p in problems)
+                {
+                    Console.WriteLine(p);
+                }
+
                 return 0;
             }
             case "check":
             {
                 var problems = builder.Check(commands);
-                foreach (var p in problems) Console.WriteLine(p);
+                foreach (var p in problems)
+                {
+                    Console.WriteLine(p);
+                }
+
                 Console.WriteLine(problems.Count == 0 ? "GenImage.HelpGen: the docs cover every cmdlet and parameter." : $"GenImage.HelpGen: {problems.Count} problem(s).");
                 return problems.Count == 0 ? 0 : 1;
             }
@@ -86,11 +108,14 @@ internal static class Program
 
     private static string? FindRepoRoot()
     {
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "GenImage.Cmdlets.sln"))) return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "GenImage.Cmdlets.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
         return null;

@@ -81,8 +81,12 @@ public sealed class BadInputTests : IClassFixture<EmulatorFixture>, IDisposable
     public void A_full_disk_while_writing_the_evidence_bundle_is_the_DiskFull_error_with_the_path()
     {
         // /dev/full answers every write with ENOSPC, as a full disk does.
-        if (!File.Exists("/dev/full")) throw new InvalidOperationException("This test needs /dev/full (Linux).");
-        string bundle = Path.Combine(_folder, "bundle");
+        if (!File.Exists("/dev/full"))
+        {
+            throw new InvalidOperationException("This test needs /dev/full (Linux).");
+        }
+
+        var bundle = Path.Combine(_folder, "bundle");
         Directory.CreateDirectory(bundle);
         File.CreateSymbolicLink(Path.Combine(bundle, "evidence.json"), "/dev/full");
         using var session = _emulator.Connect();

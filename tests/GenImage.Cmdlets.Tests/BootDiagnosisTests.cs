@@ -1,6 +1,4 @@
-using System.Management.Automation;
 using System.Text.Json;
-using GenImage.Cmdlets.Tests.Harness;
 
 namespace GenImage.Cmdlets.Tests;
 
@@ -17,7 +15,7 @@ public sealed class BootDiagnosisTests : IClassFixture<BootFailuresEmulatorFixtu
 
     public BootDiagnosisTests(BootFailuresEmulatorFixture emulator) => _emulator = emulator;
 
-    private PSObject Diagnose(ModuleSession session, string vm, string extra = "")
+    private static PSObject Diagnose(ModuleSession session, string vm, string extra = "")
     {
         var r = session.Run($"Get-VmBootDiagnosis -ResourceGroupName {Prod} -Name {vm} {extra}");
         Assert.True(r.Succeeded, r.Describe());
@@ -223,11 +221,11 @@ public sealed class BootDiagnosisTests : IClassFixture<BootFailuresEmulatorFixtu
     public void Screenshot_is_saved_as_png_and_the_bundle_is_verifiable_and_redacted()
     {
         using var session = _emulator.Connect();
-        string folder = Path.Combine(Path.GetTempPath(), "genimage-diag-" + Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(Path.GetTempPath(), "genimage-diag-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string shot = Path.Combine(folder, "shot.png");
-            string bundle = Path.Combine(folder, "bundle");
+            var shot = Path.Combine(folder, "shot.png");
+            var bundle = Path.Combine(folder, "bundle");
 
             var d = Diagnose(session, "vm-api-kernelpanic", $"-ScreenshotPath '{shot}' -OutputPath '{bundle}'");
 
@@ -242,20 +240,23 @@ public sealed class BootDiagnosisTests : IClassFixture<BootFailuresEmulatorFixtu
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "diagnosis.json")));
             Assert.Equal("GI7007", json.RootElement.GetProperty("diagnosisId").GetString());
             Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
-            string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+            var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
             Assert.StartsWith("# Boot diagnosis: vm-api-kernelpanic", report);
             Assert.Contains("**GI7007: Linux kernel panic: the root device is not found**", report);
             Assert.Matches(@"(?m)^>\s+\d+\s+.*\[\s+3\.398872\] Kernel panic - not syncing", report);
             foreach (var file in Directory.GetFiles(bundle, "*", SearchOption.AllDirectories))
             {
-                string text = File.ReadAllText(file);
+                var text = File.ReadAllText(file);
                 Assert.DoesNotContain("sig=", text, StringComparison.OrdinalIgnoreCase);
                 Assert.DoesNotContain("Bearer ", text, StringComparison.OrdinalIgnoreCase);
             }
         }
         finally
         {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
@@ -263,7 +264,7 @@ public sealed class BootDiagnosisTests : IClassFixture<BootFailuresEmulatorFixtu
     public void Missing_screenshot_is_a_warning_and_a_gap()
     {
         using var session = _emulator.Connect();
-        string shot = Path.Combine(Path.GetTempPath(), "genimage-noshot-" + Guid.NewGuid().ToString("N") + ".png");
+        var shot = Path.Combine(Path.GetTempPath(), "genimage-noshot-" + Guid.NewGuid().ToString("N") + ".png");
 
         var r = session.Run($"Get-VmBootDiagnosis -ResourceGroupName {Prod} -Name vm-api-biglog -ScreenshotPath '{shot}'");
 
@@ -281,7 +282,7 @@ public sealed class BootDiagnosisTests : IClassFixture<BootFailuresEmulatorFixtu
         var r = session.Run($"Get-VmBootDiagnosis -ResourceGroupName {Prod} -Name vm-api-kernelpanic", new RunOptions { RenderToHost = true });
 
         Assert.True(r.Succeeded, r.Describe());
-        string table = session.Transcript;
+        var table = session.Transcript;
         Assert.Contains("Diagnosis", table);
         Assert.Contains("GI7007", table);
         Assert.Contains("ubuntu-2204 1.0.7", table);
@@ -345,8 +346,8 @@ public sealed class ValidationRecordTests
     {
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.BootFailures, clockScale: 0.0002);
         using var session = emulator.Connect();
-        string good = $"{Versions}/win2022-g2/versions/1.1.0";
-        string bad = $"{Versions}/ubuntu-2204/versions/1.0.7";
+        var good = $"{Versions}/win2022-g2/versions/1.1.0";
+        var bad = $"{Versions}/ubuntu-2204/versions/1.0.7";
 
         var validations = session.Run("Test-ImageDeployment -ImageId $good -Confirm:$false; Test-ImageDeployment -ImageId $bad -Region eastus -Confirm:$false -WarningAction SilentlyContinue",
             new { good, bad });
@@ -451,13 +452,13 @@ public sealed class BootDiagnosisRunbookTests : IClassFixture<BootFailuresEmulat
     public void Runbook_diagnoses_the_vms_an_alert_names_and_writes_a_bundle_each()
     {
         using var session = _emulator.Connect();
-        string output = Path.Combine(Path.GetTempPath(), "genimage-runbook-" + Guid.NewGuid().ToString("N"));
+        var output = Path.Combine(Path.GetTempPath(), "genimage-runbook-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string panic = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-kernelpanic).Id").SingleOutput().ToString()!;
-            string fstab = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-fstab).Id").SingleOutput().ToString()!;
+            var panic = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-kernelpanic).Id").SingleOutput().ToString()!;
+            var fstab = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-fstab).Id").SingleOutput().ToString()!;
             // Azure Monitor's common alert schema, as the webhook's RequestBody.
-            string body = JsonSerializer.Serialize(new { schemaId = "azureMonitorCommonAlertSchema", data = new { essentials = new { alertRule = "vm-unhealthy", alertTargetIDs = new[] { panic, fstab } } } });
+            var body = JsonSerializer.Serialize(new { schemaId = "azureMonitorCommonAlertSchema", data = new { essentials = new { alertRule = "vm-unhealthy", alertTargetIDs = new[] { panic, fstab } } } });
 
             var r = session.RunFile(Runbook, new System.Collections.Hashtable { ["WebhookData"] = new System.Collections.Hashtable { ["RequestBody"] = body }, ["OutputPath"] = output });
 
@@ -466,14 +467,17 @@ public sealed class BootDiagnosisRunbookTests : IClassFixture<BootFailuresEmulat
             Assert.All(r.Output, o =>
             {
                 Assert.Equal("Image", o.Get<string>("Cause"));
-                string bundle = o.Get<string>("BundlePath");
+                var bundle = o.Get<string>("BundlePath");
                 Assert.StartsWith(output, bundle);
                 Assert.Empty(RecipeFolder.VerifyBundle(bundle));
             });
         }
         finally
         {
-            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
         }
     }
 
@@ -481,10 +485,10 @@ public sealed class BootDiagnosisRunbookTests : IClassFixture<BootFailuresEmulat
     public void Runbook_takes_a_vm_id_and_says_when_nothing_failed()
     {
         using var session = _emulator.Connect();
-        string output = Path.Combine(Path.GetTempPath(), "genimage-runbook-" + Guid.NewGuid().ToString("N"));
+        var output = Path.Combine(Path.GetTempPath(), "genimage-runbook-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string healthy = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-healthy).Id").SingleOutput().ToString()!;
+            var healthy = session.Run("(Get-SourceVm -ResourceGroupName rg-prod -Name vm-api-healthy).Id").SingleOutput().ToString()!;
 
             var r = session.RunFile(Runbook, new System.Collections.Hashtable { ["VmId"] = healthy, ["OutputPath"] = output });
 
@@ -496,7 +500,10 @@ public sealed class BootDiagnosisRunbookTests : IClassFixture<BootFailuresEmulat
         }
         finally
         {
-            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
         }
     }
 

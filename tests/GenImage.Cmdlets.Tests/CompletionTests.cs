@@ -172,7 +172,7 @@ public sealed class CompletionTests
 
         var first = Complete(session, "Get-SourceVm -ResourceGroupName ");
         var second = Complete(session, "Get-SourceVm -ResourceGroupName rg");
-        int afterTwo = Lookups();
+        var afterTwo = Lookups();
         session.Connect();
         var third = Complete(session, "Get-SourceVm -ResourceGroupName ");
 

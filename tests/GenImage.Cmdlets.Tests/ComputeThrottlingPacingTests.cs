@@ -1,5 +1,3 @@
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>

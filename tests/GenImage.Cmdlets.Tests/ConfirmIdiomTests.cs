@@ -12,7 +12,7 @@ public sealed class PublishedWorldFixture : IAsyncLifetime
 
     public EmulatorFixture Emulator => _emulator ?? throw new InvalidOperationException("Not started.");
 
-    public string LinuxVmId => $"/subscriptions/{Worlds.SubscriptionId}/resourceGroups/{Worlds.ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{Worlds.LinuxVm}";
+    public static string LinuxVmId => $"/subscriptions/{Worlds.SubscriptionId}/resourceGroups/{Worlds.ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{Worlds.LinuxVm}";
 
     public async Task InitializeAsync()
     {
@@ -27,7 +27,10 @@ public sealed class PublishedWorldFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_emulator != null) await _emulator.DisposeAsync();
+        if (_emulator != null)
+        {
+            await _emulator.DisposeAsync();
+        }
     }
 }
 
@@ -71,17 +74,17 @@ public sealed class ConfirmIdiomTests : IClassFixture<PublishedWorldFixture>
     {
         using var folder = new RecipeFolder();
         using var session = _world.Emulator.Connect();
-        int before = _world.Emulator.RequestLog.Count;
-        string command = Commands[cmdlet];
-        string script = viaPreference ? "$WhatIfPreference = $true; " + command : command + " -WhatIf";
+        var before = _world.Emulator.RequestLog.Count;
+        var command = Commands[cmdlet];
+        var script = viaPreference ? "$WhatIfPreference = $true; " + command : command + " -WhatIf";
 
         var r = session.Run(script, new RunOptions
         {
             Variables = new Dictionary<string, object?>
             {
                 ["recipe"] = folder["windows2022-gen2-tl.yaml"],
-                ["vm"] = _world.LinuxVmId,
-                ["version"] = _world.LinuxVmId.Replace($"virtualMachines/{Worlds.LinuxVm}", "galleries/gal_images/images/ubuntu-2204-gen2/versions/1.0.0"),
+                ["vm"] = PublishedWorldFixture.LinuxVmId,
+                ["version"] = PublishedWorldFixture.LinuxVmId.Replace($"virtualMachines/{Worlds.LinuxVm}", "galleries/gal_images/images/ubuntu-2204-gen2/versions/1.0.0"),
             },
             RenderToHost = true,
         });
@@ -110,7 +113,7 @@ public sealed class ConfirmIdiomTests : IClassFixture<PublishedWorldFixture>
     {
         using var session = _world.Emulator.Connect();
         // Without -Force the irreversible removal asks (answered No), and nothing is written.
-        int before = _world.Emulator.RequestLog.Count;
+        var before = _world.Emulator.RequestLog.Count;
         var asked = session.Run($"Remove-GalleryImageVersion {Version101}");
         Assert.True(asked.Succeeded, asked.Describe());
         Assert.Single(session.Prompts);

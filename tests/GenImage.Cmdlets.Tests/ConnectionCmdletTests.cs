@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>Connect-GenImage, Get-GenImageContext, Disconnect-GenImage and Get-SourceVm through the hosted engine.</summary>
@@ -31,7 +28,7 @@ public sealed class ConnectionCmdletTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Connect_reads_the_emulator_connection_file()
     {
-        string file = Path.Combine(Path.GetTempPath(), "genimage-" + Guid.NewGuid() + ".json");
+        var file = Path.Combine(Path.GetTempPath(), "genimage-" + Guid.NewGuid() + ".json");
         File.WriteAllText(file,
             $"{{\"endpoint\":\"{_emulator.Endpoint}\",\"certificateThumbprint\":\"{_emulator.CertificateThumbprint}\",\"subscriptionIds\":[\"{_emulator.SubscriptionId}\"],\"tenantId\":\"{_emulator.TenantId}\"}}");
         try

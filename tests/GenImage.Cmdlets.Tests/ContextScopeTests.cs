@@ -97,7 +97,7 @@ public sealed class ContextScopeTests : IClassFixture<EmulatorFixture>
         Assert.Equal("Runspace", connected.SingleOutput().Get<string>("Scope"));
         Assert.Equal(2, Assert.IsType<int>(own.SingleOutput().BaseObject));
         Assert.True(parallel.Succeeded, parallel.Describe());
-        string failure = Assert.IsType<string>(Assert.Single(parallel.BaseObjects));
+        var failure = Assert.IsType<string>(Assert.Single(parallel.BaseObjects));
         Assert.StartsWith("GenImage.NotConnected", failure, StringComparison.Ordinal);
     }
 

@@ -13,9 +13,9 @@ public sealed class DemoTests
     {
         var output = new StringWriter();
 
-        int exitCode = await DemoRunner.RunAsync(Array.Empty<string>(), output);
+        var exitCode = await DemoRunner.RunAsync(Array.Empty<string>(), output);
 
-        string text = output.ToString();
+        var text = output.ToString();
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{text}");
         Assert.Matches(new Regex(@"^GenImage demo: quickstart\.ps1 against the emulator at https://127\.0\.0\.1:\d+/ \(world: healthy\.yaml\)", RegexOptions.Multiline), text);
         Assert.Matches(new Regex(@"^GenImage demo: recipe-quickstart\.ps1 against the emulator at https://127\.0\.0\.1:\d+/ \(world: healthy\.yaml\)", RegexOptions.Multiline), text);
@@ -35,17 +35,17 @@ public sealed class DemoTests
     [Fact]
     public async Task ConnectionVariableIsRestoredAndTheConnectionFileRemoved()
     {
-        string? before = Environment.GetEnvironmentVariable(DemoRunner.ConnectionVariable);
-        string script = WriteScript("\"connection=$env:GENIMAGE_EMULATOR_CONNECTION\"\n\"exists=$([System.IO.File]::Exists($env:GENIMAGE_EMULATOR_CONNECTION))\"");
+        var before = Environment.GetEnvironmentVariable(DemoRunner.ConnectionVariable);
+        var script = WriteScript("\"connection=$env:GENIMAGE_EMULATOR_CONNECTION\"\n\"exists=$([System.IO.File]::Exists($env:GENIMAGE_EMULATOR_CONNECTION))\"");
         var output = new StringWriter();
         try
         {
-            int exitCode = await DemoRunner.RunAsync(new[] { "--script", script }, output);
+            var exitCode = await DemoRunner.RunAsync(new[] { "--script", script }, output);
 
-            string text = output.ToString();
+            var text = output.ToString();
             Assert.True(exitCode == 0, text);
             Assert.Contains("exists=True", text);
-            string file = Regex.Match(text, "connection=(.+)").Groups[1].Value.Trim();
+            var file = Regex.Match(text, "connection=(.+)").Groups[1].Value.Trim();
             Assert.False(string.IsNullOrEmpty(file), text);
             Assert.False(File.Exists(file), $"The connection file '{file}' was left behind.");
             Assert.Equal(before, Environment.GetEnvironmentVariable(DemoRunner.ConnectionVariable));
@@ -59,13 +59,13 @@ public sealed class DemoTests
     [Fact]
     public async Task ATerminatingErrorExitsOneAndIsShown()
     {
-        string script = WriteScript("'before'\nthrow 'the demo script failed on purpose'\n'after'");
+        var script = WriteScript("'before'\nthrow 'the demo script failed on purpose'\n'after'");
         var output = new StringWriter();
         try
         {
-            int exitCode = await DemoRunner.RunAsync(new[] { "--script", script }, output);
+            var exitCode = await DemoRunner.RunAsync(new[] { "--script", script }, output);
 
-            string text = output.ToString();
+            var text = output.ToString();
             Assert.True(exitCode == 1, $"exit code {exitCode}:\n{text}");
             Assert.Contains("before", text);
             Assert.Contains("ERROR: the demo script failed on purpose", text);
@@ -80,13 +80,13 @@ public sealed class DemoTests
     [Fact]
     public async Task AWrittenErrorExitsOne()
     {
-        string script = WriteScript("Get-Command -Name Get-NoSuchCommandAnywhere\n'still running'");
+        var script = WriteScript("Get-Command -Name Get-NoSuchCommandAnywhere\n'still running'");
         var output = new StringWriter();
         try
         {
-            int exitCode = await DemoRunner.RunAsync(new[] { "--script", script }, output);
+            var exitCode = await DemoRunner.RunAsync(new[] { "--script", script }, output);
 
-            string text = output.ToString();
+            var text = output.ToString();
             Assert.True(exitCode == 1, $"exit code {exitCode}:\n{text}");
             Assert.Contains("still running", text);
             Assert.Contains("ERROR: ", text);
@@ -103,7 +103,7 @@ public sealed class DemoTests
     {
         var output = new StringWriter();
 
-        int exitCode = await DemoRunner.RunAsync(new[] { "--help" }, output);
+        var exitCode = await DemoRunner.RunAsync(new[] { "--help" }, output);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("--world", output.ToString());
@@ -120,7 +120,7 @@ public sealed class DemoTests
     {
         var output = new StringWriter();
 
-        int exitCode = await DemoRunner.RunAsync(args, output);
+        var exitCode = await DemoRunner.RunAsync(args, output);
 
         Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
         Assert.StartsWith("error: ", output.ToString());
@@ -129,7 +129,7 @@ public sealed class DemoTests
 
     private static string WriteScript(string text)
     {
-        string file = Path.Combine(Path.GetTempPath(), $"genimage-demo-test-{Guid.NewGuid():N}.ps1");
+        var file = Path.Combine(Path.GetTempPath(), $"genimage-demo-test-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(file, text);
         return file;
     }

@@ -1,7 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-using GenImage.Demo;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>
@@ -11,8 +7,6 @@ namespace GenImage.Cmdlets.Tests;
 /// </summary>
 public sealed class DeploymentCmdletTests
 {
-    private const string Gallery = "gal_validate";
-
     private const string LinuxDefinition =
         "New-GalleryImageDefinition -ResourceGroupName rg-images -GalleryName gal_validate -Name ubuntu -Publisher contoso -Offer ubuntu -Sku 22_04 " +
         "-OsType Linux -HyperVGeneration V2 -CreateGallery | Out-Null";
@@ -52,7 +46,11 @@ public sealed class DeploymentCmdletTests
     {
         var names = ValidationVmNames(emulator);
         Assert.NotEmpty(names);
-        foreach (var name in names) Assert.Null(emulator.FindVm("rg-images", name));
+        foreach (var name in names)
+        {
+            Assert.Null(emulator.FindVm("rg-images", name));
+        }
+
         Assert.Empty(result.Get<IList<string>>("ResourcesLeftBehind"));
         Assert.Equal(result.Get<IList<string>>("ResourcesCreated"), result.Get<IList<string>>("ResourcesRemoved"));
         // The OS disk was checked after the delete and is gone.
@@ -166,7 +164,10 @@ public sealed class DeploymentCmdletTests
         void OnRequest(GenImage.Emulator.RequestLogEntry e)
         {
             // Press Ctrl+C once ARM has accepted the validation VM.
-            if (e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status is 200 or 201) stop.Cancel();
+            if (e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status is 200 or 201)
+            {
+                stop.Cancel();
+            }
         }
         emulator.Host.RequestCompleted += OnRequest;
         session.Session.SetVariable("id", versionId);

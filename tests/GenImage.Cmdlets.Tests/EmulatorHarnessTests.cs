@@ -1,5 +1,3 @@
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>The emulator fixture and a connected module session work end to end.</summary>
@@ -54,7 +52,7 @@ public sealed class EmulatorHarnessTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task ATestCanStartItsOwnEmulatorFromInlineYaml()
     {
-        string yaml = File.ReadAllText(RepoPaths.World(Worlds.Healthy));
+        var yaml = File.ReadAllText(RepoPaths.World(Worlds.Healthy));
 
         await using var own = await EmulatorFixture.StartWithYamlAsync(yaml);
 

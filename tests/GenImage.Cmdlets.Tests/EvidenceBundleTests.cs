@@ -16,23 +16,26 @@ public sealed class EvidenceBundleTests
     [Fact]
     public async Task No_secret_from_the_resources_reaches_the_bundle()
     {
-        string world = WorldWithSecretsInTags();
+        var world = WorldWithSecretsInTags();
         Assert.Contains("sig=", world);
         using var folder = new RecipeFolder();
         await using var emulator = await EmulatorFixture.StartWithYamlAsync(world);
         using var session = emulator.Connect();
         Assert.Contains("sourceBlob", session.Run("(Get-SourceVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src).Tags.Keys -join ','").SingleOutput().ToString(), StringComparison.Ordinal);
-        string recipe = folder.Write("ubuntu-keep.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"]).Replace("deleteSourceVm: true", "deleteSourceVm: false"));
+        var recipe = folder.Write("ubuntu-keep.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"]).Replace("deleteSourceVm: true", "deleteSourceVm: false"));
         var run = session.Run("Invoke-ImageRecipe -Path $path -Force", new { path = recipe });
         Assert.True(run.Succeeded, run.Describe());
-        string bundle = Path.Combine(folder.Root, "by-vm");
+        var bundle = Path.Combine(folder.Root, "by-vm");
 
         var r = session.Run("Get-ImageEvidence -VmId $vm -OutputPath $out; $r | Get-ImageEvidence -OutputPath $out2",
-            new RunOptions { Variables = new Dictionary<string, object?>
+            new RunOptions
             {
-                ["vm"] = $"/subscriptions/{Worlds.SubscriptionId}/resourceGroups/rg-images/providers/Microsoft.Compute/virtualMachines/{Worlds.LinuxVm}",
-                ["out"] = bundle, ["out2"] = Path.Combine(folder.Root, "by-run"), ["r"] = run.SingleOutput(),
-            } });
+                Variables = new Dictionary<string, object?>
+                {
+                    ["vm"] = $"/subscriptions/{Worlds.SubscriptionId}/resourceGroups/rg-images/providers/Microsoft.Compute/virtualMachines/{Worlds.LinuxVm}",
+                    ["out"] = bundle, ["out2"] = Path.Combine(folder.Root, "by-run"), ["r"] = run.SingleOutput(),
+                }
+            });
 
         Assert.True(r.Succeeded, r.Describe());
         Assert.Equal(2, r.Output.Count);
@@ -41,7 +44,7 @@ public sealed class EvidenceBundleTests
             Assert.Empty(RecipeFolder.VerifyBundle(b));
             foreach (var file in Directory.GetFiles(b, "*", SearchOption.AllDirectories))
             {
-                string text = File.ReadAllText(file);
+                var text = File.ReadAllText(file);
                 Assert.DoesNotContain("sig=", text, StringComparison.OrdinalIgnoreCase);
                 Assert.DoesNotContain("Qm9ndXNTaWduYXR1cmU", text, StringComparison.Ordinal);
                 Assert.DoesNotContain("Hunter2", text, StringComparison.Ordinal);
@@ -50,7 +53,7 @@ public sealed class EvidenceBundleTests
             }
         }
         // The VM's tags are in the evidence, masked: the URL path stays readable.
-        string json = File.ReadAllText(Path.Combine(bundle, "evidence.json"));
+        var json = File.ReadAllText(Path.Combine(bundle, "evidence.json"));
         Assert.Contains("https://stimages.blob.core.windows.net/vhds/os.vhd?[REDACTED]", json);
     }
 
@@ -60,11 +63,11 @@ public sealed class EvidenceBundleTests
         using var folder = new RecipeFolder();
         await using var emulator = await EmulatorFixture.StartAsync();
         using var session = emulator.Connect();
-        string recipe = folder.Write("nv.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"]).Replace("    regions: [ westeurope ]\n    vmSize: Standard_D2s_v5\n    probeScript: probes/linux-probe.sh", "    enabled: false"));
+        var recipe = folder.Write("nv.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"]).Replace("    regions: [ westeurope ]\n    vmSize: Standard_D2s_v5\n    probeScript: probes/linux-probe.sh", "    enabled: false"));
         var run = session.Run("Invoke-ImageRecipe -Path $path -Force", new { path = recipe });
         Assert.True(run.Succeeded, run.Describe());
-        string versionId = run.SingleOutput().Get<string>("VersionId");
-        string output = Path.Combine(folder.Root, "bundle");
+        var versionId = run.SingleOutput().Get<string>("VersionId");
+        var output = Path.Combine(folder.Root, "bundle");
 
         var r = session.Run("Get-ImageEvidence -VersionId $id -OutputPath $out -ActivityLogWindowHours 2", new { id = versionId, @out = output });
 
@@ -77,9 +80,13 @@ public sealed class EvidenceBundleTests
         Assert.Contains("Validation", gaps);   // not test-deployed
         Assert.Contains("SourceVm", gaps);     // the recipe deleted the source VM
         Assert.Empty(RecipeFolder.VerifyBundle(output));
-        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        var report = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.StartsWith("# Image evidence: gal_images/ubuntu-2204-gen2/1.0.0", report);
-        foreach (var gap in gaps) Assert.Contains($"**{gap}**", report);
+        foreach (var gap in gaps)
+        {
+            Assert.Contains($"**{gap}**", report);
+        }
+
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "evidence.json")));
         Assert.Equal(versionId, json.RootElement.GetProperty("subject").GetString());
         Assert.Equal("Completed", json.RootElement.GetProperty("version").GetProperty("regions")[0].GetProperty("state").GetString());

@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>Invoke-GeneralizeVm through the hosted engine against the emulator. Each test mutates state, so each starts its own emulator.</summary>
@@ -38,7 +35,7 @@ public sealed class GeneralizeVmTests
         Assert.Contains(snapshot.ScriptsRun, s => s.StartsWith(script, StringComparison.Ordinal));
 
         // Every ARM call of the run carried the result's correlation id.
-        string correlationId = result.Get<string>("CorrelationId");
+        var correlationId = result.Get<string>("CorrelationId");
         var writes = emulator.RequestLog.Where(IsWrite).ToList();
         Assert.NotEmpty(writes);
         Assert.All(writes, w => Assert.Equal(correlationId, w.CorrelationId));
@@ -246,7 +243,7 @@ public sealed class GeneralizeVmTests
         Assert.NotEmpty(progress);
         Assert.Equal(ProgressRecordType.Completed, progress[^1].RecordType);
 
-        string everything = string.Join("\n", r.VerboseMessages.Concat(r.WarningMessages).Concat(r.Debug.Select(d => d.Message))) + session.Transcript;
+        var everything = string.Join("\n", r.VerboseMessages.Concat(r.WarningMessages).Concat(r.Debug.Select(d => d.Message))) + session.Transcript;
         Assert.DoesNotContain("eyJ", everything, StringComparison.Ordinal);
         Assert.DoesNotContain("Bearer", everything, StringComparison.OrdinalIgnoreCase);
     }

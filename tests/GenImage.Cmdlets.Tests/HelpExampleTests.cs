@@ -15,7 +15,11 @@ public sealed class HelpExampleTests
     public static TheoryData<string> Cmdlets()
     {
         var data = new TheoryData<string>();
-        foreach (string name in ManifestTests.RequiredCmdlets.OrderBy(n => n, StringComparer.Ordinal)) data.Add(name);
+        foreach (var name in ManifestTests.RequiredCmdlets.OrderBy(n => n, StringComparer.Ordinal))
+        {
+            data.Add(name);
+        }
+
         return data;
     }
 
@@ -84,11 +88,14 @@ public sealed class HelpExampleTests
             Assert.True(shown.Count == page!.Examples.Count, $"Get-Help {cmdlet} -Examples shows {shown.Count} examples, the page has {page.Examples.Count}.");
 
             var ran = new List<RanExample>();
-            for (int i = 0; i < shown.Count; i++)
+            for (var i = 0; i < shown.Count; i++)
             {
                 var doc = page.Examples[i];
                 Assert.Equal(doc.Title, shown[i].Title);
-                if (doc.NotRunReason is not null) continue;
+                if (doc.NotRunReason is not null)
+                {
+                    continue;
+                }
 
                 var result = _session.Run(shown[i].Code);
 
@@ -115,8 +122,15 @@ public sealed class HelpExampleTests
         private static void CopyDirectory(string from, string to)
         {
             Directory.CreateDirectory(to);
-            foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-            foreach (string dir in Directory.GetDirectories(from)) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
+            foreach (var file in Directory.GetFiles(from))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            }
+
+            foreach (var dir in Directory.GetDirectories(from))
+            {
+                CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
+            }
         }
     }
 }

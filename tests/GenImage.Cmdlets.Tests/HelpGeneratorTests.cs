@@ -108,7 +108,7 @@ public sealed class HelpGeneratorTests
     public void StaleMetadataAndUnknownParametersAreReported()
     {
         var command = Command(Parameter("Name"));
-        string stale = "### -Name\n\nThe name.\n\n```yaml\nType: Int32\n```\n\n### -Gone\n\nRemoved long ago.\n";
+        var stale = "### -Name\n\nThe name.\n\n```yaml\nType: Int32\n```\n\n### -Gone\n\nRemoved long ago.\n";
         var page = CmdletPage.Parse("Get-Thing.md", Page(stale));
 
         var problems = PageChecker.Check(page, command);
@@ -121,10 +121,10 @@ public sealed class HelpGeneratorTests
     public void UpdateAddsAMissingParameterAndKeepsWrittenText()
     {
         var command = Command(Parameter("Name"), Parameter("Owner"));
-        string text = Page("### -Name\n\nThe thing's name.\n");
+        var text = Page("### -Name\n\nThe thing's name.\n");
         var page = CmdletPage.Parse("Get-Thing.md", text);
 
-        string updated = PageUpdater.Update(page, command, text);
+        var updated = PageUpdater.Update(page, command, text);
         var reparsed = CmdletPage.Parse("Get-Thing.md", updated);
 
         Assert.Equal("The thing's name.", string.Join(" ", reparsed.Parameter("Name")!.Description.Select(l => l.Text)).Trim());
@@ -164,7 +164,7 @@ public sealed class HelpGeneratorTests
     [Fact]
     public void ANotRunMarkerIsReadAndLeftOutOfTheText()
     {
-        string text = Page("### -Name\n\nThe name.\n").Replace(
+        var text = Page("### -Name\n\nThe name.\n").Replace(
             "Every thing.", "<!-- not run: needs Azure -->\nEvery thing.", StringComparison.Ordinal);
 
         var page = CmdletPage.Parse("Get-Thing.md", text);

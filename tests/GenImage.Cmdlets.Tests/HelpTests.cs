@@ -73,7 +73,7 @@ public sealed class HelpTests
         var r = session.Run("Get-Command -Module GenImage -CommandType Cmdlet | ForEach-Object { $_.HelpFile }");
 
         Assert.True(r.Succeeded, r.Describe());
-        string file = Assert.Single(r.BaseObjects.Cast<string>().Distinct());
+        var file = Assert.Single(r.BaseObjects.Cast<string>().Distinct());
         Assert.Equal(HelpBuilder.HelpFileName, Path.GetFileName(file));
         Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDirectory, "en-US", HelpBuilder.HelpFileName)),
             "The staged module has no en-US/" + HelpBuilder.HelpFileName);
@@ -128,8 +128,8 @@ public sealed class HelpTests
         var lines = r.BaseObjects.Cast<string>().ToList();
         Assert.Contains(lines, l => l.StartsWith("about_GenImage|How GenImage takes Azure VMs", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("about_GenImage_Readiness_Rules|The readiness rules GI1001 to GI6002", StringComparison.Ordinal));
-        string topic = lines[^1];
-        foreach (string heading in new[] { "STAGES AND THE PIPELINE", "THE EMULATOR", "RECIPES AND THE JOURNAL", "ERROR IDS", "CONNECTING IN AZURE AUTOMATION" })
+        var topic = lines[^1];
+        foreach (var heading in new[] { "STAGES AND THE PIPELINE", "THE EMULATOR", "RECIPES AND THE JOURNAL", "ERROR IDS", "CONNECTING IN AZURE AUTOMATION" })
         {
             Assert.Contains(heading, topic);
         }
@@ -147,7 +147,7 @@ public sealed class HelpTests
 
         Assert.True(r.Succeeded, r.Describe());
         var lines = r.BaseObjects.Cast<string>().ToList();
-        string topic = lines[0];
+        var topic = lines[0];
         var rules = lines.Skip(1).ToList();
         Assert.True(rules.Count >= 30, $"only {rules.Count} rules");
         // Each rule's heading is its id and the title Get-ImageReadinessRule reports: the page and the catalogue agree.

@@ -37,7 +37,7 @@ public sealed class ManifestTests
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>
     internal static Hashtable ReadDataFile(string path)
     {
-        var ast = Parser.ParseFile(path, out _, out ParseError[] errors);
+        var ast = Parser.ParseFile(path, out _, out var errors);
         Assert.True(errors.Length == 0, $"{path} does not parse: " + string.Join("; ", errors.Select(e => $"{e.Extent.StartLineNumber}:{e.Extent.StartColumnNumber} {e.Message}")));
         var table = ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst;
         Assert.True(table is not null, $"{path} holds no hashtable.");
@@ -102,7 +102,7 @@ public sealed class ManifestTests
     [Fact]
     public void StagedManifestIsTheSourceManifest()
     {
-        string source = Path.Combine(RepoPaths.Root, "module", "GenImage.psd1");
+        var source = Path.Combine(RepoPaths.Root, "module", "GenImage.psd1");
 
         Assert.Equal(File.ReadAllText(source), File.ReadAllText(RepoPaths.ModuleManifest));
     }

@@ -26,7 +26,7 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void The_cmdlet_assembly_references_only_PowerShell_the_runtime_and_the_engine()
     {
-        string[] references = AssemblyReferences(Staged("GenImage.Cmdlets.dll"));
+        var references = AssemblyReferences(Staged("GenImage.Cmdlets.dll"));
 
         // Azure.*, Microsoft.Identity.*, YamlDotNet, System.Text.Json, System.ClientModel, ... would bind in the
         // default context, beside (or instead of) another module's copies.
@@ -36,7 +36,7 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void The_loader_references_only_PowerShell_and_the_runtime()
     {
-        string[] references = AssemblyReferences(Staged("GenImage.Loader.dll"));
+        var references = AssemblyReferences(Staged("GenImage.Loader.dll"));
 
         Assert.All(references, name => Assert.Contains(name, new[] { "netstandard", "System.Management.Automation", "System.Runtime.Loader" }));
     }
@@ -44,7 +44,7 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void Only_the_manifest_format_file_help_and_the_two_module_assemblies_sit_at_the_top()
     {
-        string[] topDlls = Directory.GetFiles(RepoPaths.ModuleDirectory, "*.dll")
+        var topDlls = Directory.GetFiles(RepoPaths.ModuleDirectory, "*.dll")
             .Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray()!;
 
         Assert.Equal(new[] { "GenImage.Cmdlets.dll", "GenImage.Loader.dll" }, topDlls);

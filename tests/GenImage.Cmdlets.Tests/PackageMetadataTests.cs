@@ -15,15 +15,15 @@ public sealed class PackageMetadataTests
     [Fact]
     public void TheRepositoryHasTheMitLicenceTheManifestNames()
     {
-        string license = Path.Combine(RepoPaths.Root, "LICENSE");
+        var license = Path.Combine(RepoPaths.Root, "LICENSE");
         var data = PSData();
 
         Assert.True(File.Exists(license), "LICENSE is missing at the repository root.");
-        string text = File.ReadAllText(license);
+        var text = File.ReadAllText(license);
         Assert.StartsWith("MIT License", text, StringComparison.Ordinal);
         Assert.Contains("Permission is hereby granted, free of charge", text, StringComparison.Ordinal);
-        string projectUri = Assert.IsType<string>(data["ProjectUri"]);
-        string licenseUri = Assert.IsType<string>(data["LicenseUri"]);
+        var projectUri = Assert.IsType<string>(data["ProjectUri"]);
+        var licenseUri = Assert.IsType<string>(data["LicenseUri"]);
         Assert.StartsWith("https://", projectUri, StringComparison.Ordinal);
         // The licence link is the LICENSE file of the project's repository.
         Assert.Equal(projectUri.TrimEnd('/') + "/blob/main/LICENSE", licenseUri);
@@ -36,11 +36,11 @@ public sealed class PackageMetadataTests
         var manifest = ManifestTests.ReadDataFile(Path.Combine(RepoPaths.Root, "module", "GenImage.psd1"));
         var data = PSData();
 
-        foreach (string key in new[] { "ModuleVersion", "GUID", "Author", "CompanyName", "Copyright", "Description", "PowerShellVersion", "DotNetFrameworkVersion" })
+        foreach (var key in new[] { "ModuleVersion", "GUID", "Author", "CompanyName", "Copyright", "Description", "PowerShellVersion", "DotNetFrameworkVersion" })
         {
             Assert.False(string.IsNullOrWhiteSpace(manifest[key] as string), $"The manifest's {key} is empty.");
         }
-        foreach (string key in new[] { "ProjectUri", "LicenseUri", "ReleaseNotes" })
+        foreach (var key in new[] { "ProjectUri", "LicenseUri", "ReleaseNotes" })
         {
             Assert.False(string.IsNullOrWhiteSpace(data[key] as string), $"PSData.{key} is empty.");
         }

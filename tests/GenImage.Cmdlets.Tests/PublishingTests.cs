@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>

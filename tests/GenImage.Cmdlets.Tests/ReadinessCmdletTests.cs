@@ -1,7 +1,3 @@
-using System.Management.Automation;
-using GenImage.Cmdlets.Tests.Harness;
-using GenImage.Demo;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>Test-ImageReadiness, Get-ImageReadinessRule and Get-GuestScript through the hosted engine against the emulator.</summary>
@@ -111,12 +107,22 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         Assert.Equal("GenImage.ReadinessFinding", finding.TypeName());
         Assert.Equal(rule, finding.Get<string>("RuleId"));
         Assert.True(status == finding.Get<object>("Status")!.ToString(), $"{rule} on {vm}: {finding.Get<object>("Status")}: {finding.Get<string>("Message")} {finding.Get<string>("SkipReason")}");
-        if (severity.Length > 0) Assert.Equal(severity, finding.Get<object>("Severity")!.ToString());
+        if (severity.Length > 0)
+        {
+            Assert.Equal(severity, finding.Get<object>("Severity")!.ToString());
+        }
         // Source, Guest and Operations findings are about the VM; Definition, Version and Regions findings about the definition (or the version to be).
         var target = finding.Get<string>("Target");
-        bool aboutGallery = rule[2] is '2' or '3' or '4' && extra.Contains("-DefinitionName", StringComparison.Ordinal);
-        if (aboutGallery) Assert.Contains("/galleries/galimages/images/", target, StringComparison.OrdinalIgnoreCase);
-        else Assert.EndsWith("/virtualMachines/" + vm, target, StringComparison.OrdinalIgnoreCase);
+        var aboutGallery = rule[2] is '2' or '3' or '4' && extra.Contains("-DefinitionName", StringComparison.Ordinal);
+        if (aboutGallery)
+        {
+            Assert.Contains("/galleries/galimages/images/", target, StringComparison.OrdinalIgnoreCase);
+        }
+        else
+        {
+            Assert.EndsWith("/virtualMachines/" + vm, target, StringComparison.OrdinalIgnoreCase);
+        }
+
         Assert.DoesNotContain(_emulator.RequestLog, IsWrite);
     }
 
@@ -164,7 +170,11 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         Assert.Equal(new[] { "GI2004" }, Ids("TrustedLaunch"));
         Assert.Equal(new[] { "GI5008" }, Ids("Appx"));
         var leftovers = Ids("Leftovers");
-        foreach (var id in new[] { "GI1002", "GI5002", "GI5003", "GI5004", "GI5005", "GI5006" }) Assert.Contains(id, leftovers);
+        foreach (var id in new[] { "GI1002", "GI5002", "GI5003", "GI5004", "GI5005", "GI5006" })
+        {
+            Assert.Contains(id, leftovers);
+        }
+
         Assert.DoesNotContain(_emulator.RequestLog, IsWrite);
         // The checks wrote warnings naming the failing rules, and no errors.
         Assert.Contains(r.Warnings, w => w.Message.StartsWith("GI2004", StringComparison.Ordinal));
@@ -339,7 +349,7 @@ public sealed class ReadinessCmdletTests : IClassFixture<ReadinessWorldFixture>
         var table = session.Run("(Get-SourceVm -ResourceGroupName rg-images -Name vm-good-linux), (Get-SourceVm -ResourceGroupName rg-images -Name vm-notag) | Test-ImageReadiness -Rule GI6001 | Out-Default",
             new GenImage.Demo.RunOptions { RenderToHost = true });
         // One group per target (the host may wrap the long id).
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(table.HostOutput, "Target: /subscriptions/").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(table.HostOutput, "Target: /subscriptions/"));
         Assert.Contains("vm-notag", table.HostOutput);
         Assert.Matches(new System.Text.RegularExpressions.Regex(@"^RuleId\s+Status\s+Severity\s+Title", System.Text.RegularExpressions.RegexOptions.Multiline), table.HostOutput);
     }

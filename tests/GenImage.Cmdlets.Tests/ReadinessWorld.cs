@@ -1,6 +1,3 @@
-using GenImage.Cmdlets.Tests.Harness;
-using GenImage.Emulator;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>

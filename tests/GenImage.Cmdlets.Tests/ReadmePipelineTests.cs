@@ -1,5 +1,3 @@
-using GenImage.Cmdlets.Tests.Harness;
-
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>The pipeline the README shows, run as written against the healthy world.</summary>
@@ -8,10 +6,10 @@ public sealed class ReadmePipelineTests
     [Fact]
     public async Task Source_vm_to_validated_version_in_one_pipeline()
     {
-        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        int start = readme.IndexOf("Get-SourceVm -ResourceGroupName rg-images -Name vm-win2022-src |", StringComparison.Ordinal);
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var start = readme.IndexOf("Get-SourceVm -ResourceGroupName rg-images -Name vm-win2022-src |", StringComparison.Ordinal);
         Assert.True(start >= 0, "The README no longer shows the pipeline example.");
-        string pipeline = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
+        var pipeline = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
 
         await using var emulator = await EmulatorFixture.StartAsync();
         using var session = emulator.Connect();
@@ -35,11 +33,11 @@ public sealed class ReadmeTroubleshootingTests
     [Fact]
     public async Task Troubleshooting_example_diagnoses_the_kernel_panic_and_writes_its_files()
     {
-        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        int start = readme.IndexOf("$d = Get-VmBootDiagnosis -ResourceGroupName rg-prod -Name vm-api-kernelpanic", StringComparison.Ordinal);
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var start = readme.IndexOf("$d = Get-VmBootDiagnosis -ResourceGroupName rg-prod -Name vm-api-kernelpanic", StringComparison.Ordinal);
         Assert.True(start >= 0, "The README no longer shows the troubleshooting example.");
-        string example = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
-        string folder = Path.Combine(Path.GetTempPath(), "genimage-readme-" + Guid.NewGuid().ToString("N"));
+        var example = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
+        var folder = Path.Combine(Path.GetTempPath(), "genimage-readme-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {

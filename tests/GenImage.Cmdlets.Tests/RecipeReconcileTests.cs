@@ -13,7 +13,7 @@ public sealed class RecipeReconcileTests
     public async Task Ctrl_C_during_Sysprep_then_Resume_at_once_waits_for_the_Run_Command_and_finishes()
     {
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("win-novalidation.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
+        var recipe = folder.Write("win-novalidation.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
             .Replace("  validation:\n    enabled: true\n", "  validation:\n    enabled: false\n"));
         // Slow enough that Sysprep (240 s in Azure, 7 s here) still runs in the guest when the stop arrives and the
         // resume starts at once.
@@ -41,7 +41,7 @@ public sealed class RecipeReconcileTests
         Assert.Equal(2, emulator.RequestLog.Count(e => IsPrepareOrInspect(e, Worlds.WindowsVm)));
         Assert.DoesNotContain(emulator.RequestLog, e => e.Status == 409);
         Assert.Equal("generalized", emulator.Vm(Worlds.WindowsVm).OsState);
-        string journal = resumed.SingleOutput().Get<string>("JournalPath");
+        var journal = resumed.SingleOutput().Get<string>("JournalPath");
         var events = File.ReadAllLines(journal).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(events, e => e.GetProperty("type").GetString() == "operationEnded" &&
             e.GetProperty("operation").GetProperty("status").GetString() == "Succeeded" &&
@@ -55,7 +55,7 @@ public sealed class RecipeReconcileTests
         // Slow provisioning so the stop lands while the test VM is being created.
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.01);
         using var session = emulator.Connect();
-        string recipe = folder["ubuntu2204-gen2.yaml"];
+        var recipe = folder["ubuntu2204-gen2.yaml"];
 
         var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
         {

@@ -13,9 +13,9 @@ public sealed class RecipeSafetyTests
     [InlineData("5000")]
     public async Task A_gallery_name_Azure_would_refuse_stops_the_run_before_anything_is_written(string name)
     {
-        string gallery = name == "5000" ? new string('g', 5000) : name;
+        var gallery = name == "5000" ? new string('g', 5000) : name;
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("bad-gallery.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("    name: gal_images", "    name: " + gallery));
+        var recipe = folder.Write("bad-gallery.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("    name: gal_images", "    name: " + gallery));
         await using var emulator = await EmulatorFixture.StartAsync();
         using var session = emulator.Connect();
         emulator.Host.ClearRequestLog();
@@ -37,10 +37,10 @@ public sealed class RecipeSafetyTests
     public async Task A_stopped_VM_with_no_proof_of_preparation_is_refused_unless_the_recipe_asserts_it_with_an_approver()
     {
         using var folder = new RecipeFolder();
-        string text = File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared")
+        var text = File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared")
             .Replace("    probeScript: probes/windows-probe.ps1\n", string.Empty);
-        string refused = folder.Write("unprepared.yaml", text);
-        string assumed = folder.Write("assumed.yaml", text.Replace("    prepare: true                    # Sysprep through Run Command before generalizing",
+        var refused = folder.Write("unprepared.yaml", text);
+        var assumed = folder.Write("assumed.yaml", text.Replace("    prepare: true                    # Sysprep through Run Command before generalizing",
             "    prepare: assumed\n    approver: cab@contoso.example\n    justification: stopped by the image pipeline after Sysprep"));
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
         using var session = emulator.Connect();

@@ -11,10 +11,10 @@ internal sealed class RecipeFolder : IDisposable
     public RecipeFolder()
     {
         Root = Path.Combine(Path.GetTempPath(), "genimage-recipes-" + Guid.NewGuid().ToString("N"));
-        string source = Path.Combine(RepoPaths.Root, "examples", "recipes");
+        var source = Path.Combine(RepoPaths.Root, "examples", "recipes");
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            string target = Path.Combine(Root, Path.GetRelativePath(source, file));
+            var target = Path.Combine(Root, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.WriteAllText(target, File.ReadAllText(file).Replace("outputPath: ../../out/evidence", "outputPath: runs"));
         }
@@ -26,7 +26,7 @@ internal sealed class RecipeFolder : IDisposable
 
     public string Write(string name, string text)
     {
-        string path = Path.Combine(Root, name);
+        var path = Path.Combine(Root, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -49,12 +49,18 @@ internal sealed class RecipeFolder : IDisposable
             var full = Path.Combine(bundle, rel);
             if (!File.Exists(full)) { problems.Add(rel + " missing"); continue; }
             var actual = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(full))).ToLowerInvariant();
-            if (actual != hash) problems.Add(rel + " differs");
+            if (actual != hash)
+            {
+                problems.Add(rel + " differs");
+            }
         }
         foreach (var file in Directory.GetFiles(bundle, "*", SearchOption.AllDirectories))
         {
             var rel = Path.GetRelativePath(bundle, file).Replace('\\', '/');
-            if (rel != "SHA256SUMS" && !listed.Contains(rel)) problems.Add(rel + " not listed");
+            if (rel != "SHA256SUMS" && !listed.Contains(rel))
+            {
+                problems.Add(rel + " not listed");
+            }
         }
         return problems;
     }
@@ -89,7 +95,7 @@ public sealed class RecipeTests
         var run = r.SingleOutput();
         Assert.Equal("GenImage.RecipeRun", run.TypeName());
         Assert.Equal("Succeeded", run.Get<string>("Status"));
-        string versionId = run.Get<string>("VersionId");
+        var versionId = run.Get<string>("VersionId");
         Assert.EndsWith($"/galleries/gal_images/images/{definition}/versions/1.0.0", versionId);
         var version = emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", definition, "1.0.0");
         Assert.NotNull(version);
@@ -112,9 +118,12 @@ public sealed class RecipeTests
         Assert.Contains(r.VerboseMessages, v => v.StartsWith("ARM PUT ", StringComparison.Ordinal) && v.Contains("/versions/1.0.0"));
 
         // The evidence bundle is complete and its hashes verify.
-        string bundle = run.Get<string>("EvidencePath");
+        var bundle = run.Get<string>("EvidencePath");
         foreach (var f in new[] { "evidence.json", "report.md", "SHA256SUMS", "attachments/recipe.yaml", "attachments/journal.jsonl", "attachments/activity-log.json", "attachments/serial-westeurope.log" })
+        {
             Assert.True(File.Exists(Path.Combine(bundle, f)), f);
+        }
+
         Assert.Empty(RecipeFolder.VerifyBundle(bundle));
         using var evidence = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "evidence.json")));
         Assert.Equal(1, evidence.RootElement.GetProperty("schemaVersion").GetInt32());
@@ -129,7 +138,7 @@ public sealed class RecipeTests
     public async Task On_the_failure_world_the_run_stops_before_anything_irreversible_with_the_finding_ids()
     {
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
+        var recipe = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
         using var session = emulator.Connect();
         emulator.Host.ClearRequestLog();
@@ -154,7 +163,7 @@ public sealed class RecipeTests
         // vm-win-unprepared was stopped without Sysprep: readiness only warns (nothing outside the guest shows it); the
         // recipe asserts it was prepared (prepare: assumed), so the image publishes, and its test VM never finishes provisioning.
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("unprepared.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
+        var recipe = folder.Write("unprepared.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
             .Replace("vmName: vm-win2022-src", "vmName: vm-win-unprepared").Replace("    probeScript: probes/windows-probe.ps1\n", string.Empty)
             .Replace("    prepare: true                    # Sysprep through Run Command before generalizing",
                 "    prepare: assumed\n    approver: cab@contoso.example\n    justification: stopped by the image pipeline after Sysprep"));
@@ -178,14 +187,14 @@ public sealed class RecipeTests
         Assert.Equal("Succeeded", steps["Evidence"]);
         Assert.True(emulator.Host.GetImageVersion(emulator.SubscriptionId, Worlds.ResourceGroup, "gal_images", "win2022-datacenter-g2", "1.0.0")!.ExcludeFromLatest);
         // The only change to the version is the Evidence step recording the failed validation on its tags; nothing promoted it.
-        string evidenceStep = run.Items("Steps").Single(s => s.Get<string>("Name") == "Evidence").Get<string>("CorrelationId");
+        var evidenceStep = run.Items("Steps").Single(s => s.Get<string>("Name") == "Evidence").Get<string>("CorrelationId");
         Assert.All(emulator.RequestLog.Where(e => e.Method == "PATCH" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase)),
             e => Assert.Equal(evidenceStep, e.CorrelationId));
         var versionEvidence = session.Run("Get-ImageEvidence -VersionId $id", new { id = run.Get<string>("VersionId") }).SingleOutput();
         Assert.Contains(versionEvidence.Items("Validation"), v => v.Get<string>("Status") == "Failed" && v.Get<string>("Source") == "VersionTags" && v.Get<string>("DiagnosisId") == "GI7001");
-        string bundle = run.Get<string>("EvidencePath");
+        var bundle = run.Get<string>("EvidencePath");
         Assert.Empty(RecipeFolder.VerifyBundle(bundle));
-        string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+        var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
         Assert.Contains("| Did it boot | **no**", report);
         Assert.Contains("| Latest | excluded from latest |", report);
     }
@@ -271,7 +280,7 @@ public sealed class RecipeTests
             new System.Collections.Hashtable { ["OutputPath"] = folder.Runs }, new RunOptions { RenderToHost = true });
 
         Assert.True(r.Succeeded, r.Describe());
-        string text = session.Transcript + string.Join("\n", r.Output.Select(o => o.ToString()));
+        var text = session.Transcript + string.Join("\n", r.Output.Select(o => o.ToString()));
         Assert.Contains("| What was built | gal_images/win2022-datacenter-g2/1.0.0", text);
         Assert.Contains("| Did it boot | yes", text);
         Assert.Contains("Evidence bundle (SHA256SUMS verified)", text);
@@ -285,7 +294,7 @@ public sealed class RecipeTests
     public async Task Ctrl_C_during_publishing_then_Resume_finishes_with_one_version()
     {
         using var folder = new RecipeFolder();
-        string recipe = folder.Write("ubuntu-novalidation.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"])
+        var recipe = folder.Write("ubuntu-novalidation.yaml", File.ReadAllText(folder["ubuntu2204-gen2.yaml"])
             .Replace("    regions: [ westeurope ]\n    vmSize: Standard_D2s_v5\n    probeScript: probes/linux-probe.sh", "    enabled: false"));
         // Replication to westeurope is made to take 50 real minutes (300 Azure seconds x 10,000 at scale 0.001), so it
         // is still running when the stop arrives after the version PUT; before -Resume the test moves the emulator's
@@ -300,7 +309,10 @@ public sealed class RecipeTests
         using var putAnswered = new CancellationTokenSource();
         void OnRequest(RequestLogEntry e)
         {
-            if (IsVersionPut(e) && e.Status < 300) putAnswered.Cancel();
+            if (IsVersionPut(e) && e.Status < 300)
+            {
+                putAnswered.Cancel();
+            }
         }
         emulator.Host.RequestCompleted += OnRequest;
         var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
@@ -362,10 +374,10 @@ public sealed class RecipeTests
     public async Task A_malformed_recipe_gets_its_id_line_and_column_and_makes_no_arm_call(string id)
     {
         using var folder = new RecipeFolder();
-        string text = File.ReadAllText(folder["windows2022-gen2-tl.yaml"]);
+        var text = File.ReadAllText(folder["windows2022-gen2-tl.yaml"]);
         var lines = text.Split('\n').ToList();
         int Line(string start) => lines.FindIndex(l => l.StartsWith(start, StringComparison.Ordinal)) + 1;
-        (string broken, int line, int column) = id switch
+        (var broken, var line, var column) = id switch
         {
             "GI9001" => (text.Replace("  name: win2022-gen2-tl", "  name: [win2022-gen2-tl"), 0, 0),
             "GI9002" => (text.Replace("    vmSize: Standard_D2s_v5", "    vmSzie: Standard_D2s_v5"), Line("    vmSize:"), 5),
@@ -373,7 +385,7 @@ public sealed class RecipeTests
             "GI9004" => (text.Replace("  owner: platform-team\n", string.Empty), Line("  name: win2022-gen2-tl"), 3),
             _ => (text.Replace("    vmSize: Standard_D2s_v5", "    vmSize: Standard_D2s_v5\n    adminPassword: Hunter2!Hunter2!"), Line("    vmSize:") + 1, 5),
         };
-        string path = folder.Write("broken.yaml", broken);
+        var path = folder.Write("broken.yaml", broken);
         await using var emulator = await EmulatorFixture.StartAsync();
         using var session = emulator.Connect();
         emulator.Host.ClearRequestLog();
@@ -420,7 +432,10 @@ public sealed class RecipeTests
         Assert.True(r.Succeeded, r.Describe());
         Assert.Empty(r.Output);
         foreach (var step in new[] { "Readiness", "Generalize", "Definition", "Publish", "Validate", "Promote", "Evidence", "Cleanup" })
+        {
             Assert.Contains($"{step}: ", session.Transcript);
+        }
+
         Assert.Contains("What if", session.Transcript, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("delete the source VM", session.Transcript);
         Assert.DoesNotContain(emulator.RequestLog, IsWrite);
@@ -467,7 +482,7 @@ public sealed class RecipeTests
     public async Task Test_ImageRecipe_when_connected_runs_the_readiness_rules_against_the_live_resources()
     {
         using var folder = new RecipeFolder();
-        string gen1 = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
+        var gen1 = folder.Write("gen1.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"]).Replace("vmName: vm-win2022-src", "vmName: vm-win2019-gen1"));
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.ClassicFailures);
         using var session = emulator.Connect();
 

@@ -42,7 +42,7 @@ public sealed class RecipeValidationTests
         await using var emulator = await EmulatorFixture.StartAsync();
         using var session = emulator.Connect();
         emulator.Host.Faults.Add(TestVmFails("InternalExecutionError", null));
-        string recipe = folder["ubuntu2204-gen2.yaml"];
+        var recipe = folder["ubuntu2204-gen2.yaml"];
 
         var failed = session.Run("Invoke-ImageRecipe -Path $path -Force", new { path = recipe });
 
@@ -68,7 +68,7 @@ public sealed class RecipeValidationTests
         using var session = emulator.Connect();
         // The first test VM reports that it did not provision: a verdict, as far as the run can tell.
         emulator.Host.Faults.Add(TestVmFails("OSProvisioningTimedOut", 1));
-        string recipe = folder["ubuntu2204-gen2.yaml"];
+        var recipe = folder["ubuntu2204-gen2.yaml"];
 
         var failed = session.Run("Invoke-ImageRecipe -Path $path -Force", new { path = recipe });
         Assert.Equal("ValidationFailed", failed.SingleOutput().Get<string>("Status"));

@@ -18,7 +18,7 @@ public sealed class RecommendedActionTests : IClassFixture<EmulatorFixture>
 
         var error = Assert.Single(r.AllErrors);
         Assert.StartsWith("GenImage.ResourceNotFound", error.FullyQualifiedErrorId, StringComparison.Ordinal);
-        string action = error.ErrorDetails?.RecommendedAction ?? string.Empty;
+        var action = error.ErrorDetails?.RecommendedAction ?? string.Empty;
         // The Activity Log records writes only: a failed read cannot be found there.
         Assert.DoesNotContain("Activity Log", action, StringComparison.Ordinal);
         Assert.Contains("Get-GenImageContext", action, StringComparison.Ordinal);

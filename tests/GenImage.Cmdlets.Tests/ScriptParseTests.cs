@@ -19,10 +19,13 @@ public sealed class ScriptParseTests
         pending.Push(RepoPaths.Root);
         while (pending.Count > 0)
         {
-            string dir = pending.Pop();
-            foreach (string sub in Directory.EnumerateDirectories(dir))
+            var dir = pending.Pop();
+            foreach (var sub in Directory.EnumerateDirectories(dir))
             {
-                if (!SkippedFolders.Contains(Path.GetFileName(sub))) pending.Push(sub);
+                if (!SkippedFolders.Contains(Path.GetFileName(sub)))
+                {
+                    pending.Push(sub);
+                }
             }
             files.AddRange(Directory.EnumerateFiles(dir).Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
         }
@@ -35,12 +38,12 @@ public sealed class ScriptParseTests
     {
         var files = PowerShellFiles();
         var problems = new List<string>();
-        foreach (string file in files)
+        foreach (var file in files)
         {
-            Parser.ParseFile(file, out _, out ParseError[] errors);
+            Parser.ParseFile(file, out _, out var errors);
             foreach (var error in errors)
             {
-                string relative = Path.GetRelativePath(RepoPaths.Root, file);
+                var relative = Path.GetRelativePath(RepoPaths.Root, file);
                 problems.Add($"{relative}:{error.Extent.StartLineNumber}:{error.Extent.StartColumnNumber}: {error.ErrorId}: {error.Message}");
             }
         }
@@ -65,11 +68,11 @@ public sealed class ScriptParseTests
     public void ASyntaxErrorIsReportedWithLineAndColumn()
     {
         // The check above must be able to fail: a broken file gives an error at a known place.
-        string file = Path.Combine(Path.GetTempPath(), $"genimage-parse-{Guid.NewGuid():N}.ps1");
+        var file = Path.Combine(Path.GetTempPath(), $"genimage-parse-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(file, "# fine\nfunction Broken {\n    if ($true) {\n");
         try
         {
-            Parser.ParseFile(file, out _, out ParseError[] errors);
+            Parser.ParseFile(file, out _, out var errors);
             Assert.NotEmpty(errors);
             Assert.All(errors, e => Assert.True(e.Extent.StartLineNumber >= 2));
         }

@@ -148,11 +148,11 @@ public sealed class ScriptRunnerTests
     public void CancellationAndStopAfterStopTheRun()
     {
         using var session = Open();
-        const string Forever = "while ($true) { [System.Threading.Thread]::Sleep(20) }";
+        const string forever = "while ($true) { [System.Threading.Thread]::Sleep(20) }";
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        var cancelled = session.Run(Forever, new RunOptions { CancellationToken = cts.Token });
-        var timedOut = session.Run(Forever, new RunOptions { StopAfter = TimeSpan.FromMilliseconds(200) });
+        var cancelled = session.Run(forever, new RunOptions { CancellationToken = cts.Token });
+        var timedOut = session.Run(forever, new RunOptions { StopAfter = TimeSpan.FromMilliseconds(200) });
         var next = session.Run("'the session still works'");
 
         Assert.True(cancelled.Stopped);
@@ -164,9 +164,9 @@ public sealed class ScriptRunnerTests
     [Fact]
     public void RunFileSetsPSScriptRootAndPassesParameters()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"genimage-runfile-{Guid.NewGuid():N}");
+        var dir = Path.Combine(Path.GetTempPath(), $"genimage-runfile-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        string file = Path.Combine(dir, "script.ps1");
+        var file = Path.Combine(dir, "script.ps1");
         File.WriteAllText(file, "param([string]$Name)\n\"$PSScriptRoot|$Name\"");
         try
         {
@@ -204,7 +204,7 @@ public sealed class ScriptRunnerTests
 
         var r = session.Run("Write-Everything; Get-Command -Name Get-Command, Import-Module | Out-Default", new RunOptions { RenderToHost = true });
 
-        string text = r.HostOutput;
+        var text = r.HostOutput;
         Assert.Equal(text, writer.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
         Assert.Contains("out-1\n", text);
         Assert.Contains("WARNING: warn-1\n", text);
@@ -221,7 +221,7 @@ public sealed class ScriptRunnerTests
     [Fact]
     public void ConfirmationIsDeclinedUnlessTheHostIsToldToAccept()
     {
-        const string Function = """
+        const string function = """
             function Invoke-Risky {
                 [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
                 param()
@@ -231,9 +231,9 @@ public sealed class ScriptRunnerTests
         using var declining = Open();
         using var accepting = Open(new ScriptSessionOptions { ConfirmAnswer = ConfirmAnswer.Accept });
 
-        var declined = declining.Run(Function + "\nInvoke-Risky");
-        var noPrompt = declining.Run(Function + "\nInvoke-Risky -Confirm:$false");
-        var accepted = accepting.Run(Function + "\nInvoke-Risky");
+        var declined = declining.Run(function + "\nInvoke-Risky");
+        var noPrompt = declining.Run(function + "\nInvoke-Risky -Confirm:$false");
+        var accepted = accepting.Run(function + "\nInvoke-Risky");
 
         Assert.Equal("declined", declined.SingleOutput().BaseObject);
         Assert.Equal("done", noPrompt.SingleOutput().BaseObject);

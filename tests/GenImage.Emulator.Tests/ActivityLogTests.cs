@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using static GenImage.Emulator.Tests.FrontDoorSupport;
@@ -168,7 +168,7 @@ public sealed class ActivityLogTests
         var yaml = new StringBuilder(Worlds.Standard).AppendLine().AppendLine("activityLog:").AppendLine("  events:");
         for (var i = 0; i < 230; i++)
         {
-            yaml.AppendLine($"    - {{ daysAgo: 0.{i + 100:D4}, operationName: Microsoft.Compute/virtualMachines/write, resourceId: \"/{VmPath("vm-win")}\" }}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    - {{ daysAgo: 0.{i + 100:D4}, operationName: Microsoft.Compute/virtualMachines/write, resourceId: \"/{VmPath("vm-win")}\" }}");
         }
 
         await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = yaml.ToString() });

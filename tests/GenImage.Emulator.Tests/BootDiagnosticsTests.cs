@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Azure;
 using static GenImage.Emulator.Tests.GalleryWorld;
 using static GenImage.Emulator.Tests.TestSupport;
 

@@ -65,7 +65,7 @@ public sealed class BootFailureWorldTests
         Assert.Equal($"ProvisioningState/failed/{code}", failed["code"]!.GetValue<string>());
         Assert.Equal("Error", failed["level"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(failed["message"]!.GetValue<string>()));
-        Assert.True(DateTimeOffset.Parse(failed["time"]!.GetValue<string>()) < DateTimeOffset.UtcNow.AddMinutes(-10));
+        Assert.True(DateTimeOffset.Parse(failed["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) < DateTimeOffset.UtcNow.AddMinutes(-10));
         Assert.Equal("Not Ready", p["instanceView"]!["vmAgent"]!["statuses"]![0]!["displayStatus"]!.GetValue<string>());
         Assert.StartsWith(Versions, p["storageProfile"]!["imageReference"]!["id"]!.GetValue<string>());
 
@@ -114,7 +114,7 @@ public sealed class BootFailureWorldTests
 
         Assert.Null(oobe["osProfile"]);
         Assert.NotNull(nosysprep["osProfile"]);
-        var failedAt = DateTimeOffset.Parse(nosysprep["instanceView"]!["statuses"]![0]!["time"]!.GetValue<string>());
+        var failedAt = DateTimeOffset.Parse(nosysprep["instanceView"]!["statuses"]![0]!["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(DateTimeOffset.UtcNow - failedAt, TimeSpan.FromMinutes(39), TimeSpan.FromMinutes(45));
     }
 
@@ -222,7 +222,10 @@ public sealed class BootFailureWorldTests
         }
         finally
         {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
     }
 
@@ -273,9 +276,9 @@ public sealed class BootFailureWorldTests
 
         var vms = WorldLoader.Parse(yaml, "w.yaml").Subscriptions[0].ResourceGroups[0].VirtualMachines;
 
-        const string Definition = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/d";
-        Assert.Equal(Definition + "/versions/1.2.3", vms[0].Image!.Id);
-        Assert.Equal(Definition, vms[1].Image!.Id);
+        const string definition = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/d";
+        Assert.Equal(definition + "/versions/1.2.3", vms[0].Image!.Id);
+        Assert.Equal(definition, vms[1].Image!.Id);
         Assert.Equal("/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/images/img", vms[2].Image!.Id);
     }
 

@@ -62,7 +62,7 @@ public sealed class ComputeThrottlingTests
         var (throttled, body) = await GetAsync(http, path);
 
         Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
-        Assert.True(int.Parse(Value(throttled, "Retry-After")!) >= 1);
+        Assert.True(int.Parse(Value(throttled, "Retry-After")!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
         Assert.StartsWith("Microsoft.Compute/LowCostGet3Min;0,", Value(throttled, "x-ms-ratelimit-remaining-resource"));
         Assert.Equal("OperationNotAllowed", body!["error"]!["code"]!.GetValue<string>());
         var detail = body["error"]!["details"]![0]!;

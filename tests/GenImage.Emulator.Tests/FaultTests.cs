@@ -1,6 +1,4 @@
-using System.Net;
 using Azure;
-using Azure.ResourceManager.Compute;
 using GenImage.Emulator.Faults;
 using static GenImage.Emulator.Tests.TestSupport;
 

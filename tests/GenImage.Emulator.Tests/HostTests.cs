@@ -38,7 +38,7 @@ public sealed class HostTests
     public async Task A_given_certificate_is_served_by_each_host_and_outlives_them()
     {
         using var certificate = EmulatorHost.CreateCertificate();
-        string thumbprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
+        var thumbprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
         await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { Certificate = certificate }))
         await using (var second = await EmulatorHost.StartAsync(new EmulatorOptions { Certificate = certificate }))
         {

@@ -36,7 +36,7 @@ public sealed class ParentResourceTests
         await using var host = await GalleryWorld.StartAsync();
         using var http = Http(host);
         var api = path.Contains("/galleries/", StringComparison.Ordinal) ? GalleryApi : ComputeApi;
-        object? body = method != "PUT" ? null
+        var body = method != "PUT" ? null
             : path.Contains("/versions/", StringComparison.Ordinal) ? VersionBody
             : path.Contains("/runCommands/", StringComparison.Ordinal) ? new { location = "westeurope", properties = new { source = new { script = "echo hi" } } }
             : DefinitionBody;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using static GenImage.Emulator.Tests.GalleryWorld;
 using static GenImage.Emulator.Tests.TestSupport;
 

@@ -4,7 +4,6 @@ using Azure;
 using Azure.Core;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
-using static GenImage.Emulator.Tests.GalleryWorld;
 using static GenImage.Emulator.Tests.TestSupport;
 
 namespace GenImage.Emulator.Tests;

@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Net;
-using Azure.ResourceManager.Compute;
 using GenImage.Emulator.Throttling;
 using static GenImage.Emulator.Tests.TestSupport;
 
@@ -31,7 +31,7 @@ public sealed class ThrottlingTests
         {
             var (response, _) = await GetAsync(http, VmPath("vm-win") + "?api-version=" + ComputeApi);
             Assert.Equal(200, (int)response.StatusCode);
-            remaining.Add(int.Parse(Header(response, "x-ms-ratelimit-remaining-subscription-reads")));
+            remaining.Add(int.Parse(Header(response, "x-ms-ratelimit-remaining-subscription-reads"), CultureInfo.InvariantCulture));
             Assert.False(response.Headers.Contains("x-ms-ratelimit-remaining-subscription-writes"));
         }
 
@@ -54,7 +54,7 @@ public sealed class ThrottlingTests
         var (throttled, body) = await GetAsync(http, path);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
-        Assert.True(int.Parse(Header(throttled, "Retry-After")) >= 1);
+        Assert.True(int.Parse(Header(throttled, "Retry-After"), CultureInfo.InvariantCulture) >= 1);
         Assert.Equal("0", Header(throttled, "x-ms-ratelimit-remaining-subscription-reads"));
         Assert.Equal("TooManyRequests", body!["error"]!["code"]!.GetValue<string>());
         Assert.Equal(

@@ -6,109 +6,108 @@ using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
 
-namespace GenImage.Cmdlets.Commands
+namespace GenImage.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Gets gallery image versions with their replication status per region and whether "latest" resolves to them.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "GalleryImageVersion", DefaultParameterSetName = ByNameSet)]
+[OutputType(typeof(GalleryImageVersion))]
+public sealed class GetGalleryImageVersionCommand : GenImageCmdlet
 {
-    /// <summary>
-    /// <para type="synopsis">Gets gallery image versions with their replication status per region and whether "latest" resolves to them.</para>
-    /// </summary>
-    [Cmdlet(VerbsCommon.Get, "GalleryImageVersion", DefaultParameterSetName = ByNameSet)]
-    [OutputType(typeof(GalleryImageVersion))]
-    public sealed class GetGalleryImageVersionCommand : GenImageCmdlet
+    private const string ByNameSet = "ByName";
+    private const string ByIdSet = "ById";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+    [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? ResourceGroupName { get; set; }
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+    [ArgumentCompleter(typeof(GalleryNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? GalleryName { get; set; }
+
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
+    [Alias("GalleryImageDefinitionName")]
+    [ValidateNotNullOrEmpty]
+    public string? DefinitionName { get; set; }
+
+    /// <summary>Version name; wildcards allowed. All versions when omitted.</summary>
+    [Parameter(Position = 3, ParameterSetName = ByNameSet)]
+    [ArgumentCompleter(typeof(VersionNameCompleter))]
+    [Alias("Version")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Alias("ResourceId")]
+    [ValidateNotNullOrEmpty]
+    public string? Id { get; set; }
+
+    protected override void ProcessRecord()
     {
-        private const string ByNameSet = "ByName";
-        private const string ByIdSet = "ById";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? ResourceGroupName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ArgumentCompleter(typeof(GalleryNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? GalleryName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ArgumentCompleter(typeof(DefinitionNameCompleter))]
-        [Alias("GalleryImageDefinitionName")]
-        [ValidateNotNullOrEmpty]
-        public string? DefinitionName { get; set; }
-
-        /// <summary>Version name; wildcards allowed. All versions when omitted.</summary>
-        [Parameter(Position = 3, ParameterSetName = ByNameSet)]
-        [ArgumentCompleter(typeof(VersionNameCompleter))]
-        [Alias("Version")]
-        [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
-        public string? Name { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
-        [Alias("ResourceId")]
-        [ValidateNotNullOrEmpty]
-        public string? Id { get; set; }
-
-        protected override void ProcessRecord()
+        var connection = RequireConnection();
+        var galleries = new ArmGalleryOperations(connection);
+        string rg, gallery, definition;
+        string? pattern;
+        string target;
+        try
         {
-            var connection = RequireConnection();
-            var galleries = new ArmGalleryOperations(connection);
-            string rg, gallery, definition;
-            string? pattern;
-            string target;
-            try
+            if (ParameterSetName == ByIdSet)
             {
-                if (ParameterSetName == ByIdSet)
-                {
-                    var address = GalleryIds.ParseVersion(Id!);
-                    (rg, gallery, definition, pattern, target) = (address.ResourceGroupName, address.GalleryName, address.DefinitionName, address.VersionName, Id!);
-                }
-                else
-                {
-                    (rg, gallery, definition, pattern) = (ResourceGroupName!, GalleryName!, DefinitionName!, Name);
-                    target = GalleryIds.Definition(connection.SubscriptionId, rg, gallery, definition);
-                }
+                var address = GalleryIds.ParseVersion(Id!);
+                (rg, gallery, definition, pattern, target) = (address.ResourceGroupName, address.GalleryName, address.DefinitionName, address.VersionName, Id!);
             }
-            catch (GenImageException ex)
+            else
             {
-                WriteItemError(ex, Id);
-                return;
+                (rg, gallery, definition, pattern) = (ResourceGroupName!, GalleryName!, DefinitionName!, Name);
+                target = GalleryIds.Definition(connection.SubscriptionId, rg, gallery, definition);
             }
+        }
+        catch (GenImageException ex)
+        {
+            WriteItemError(ex, Id);
+            return;
+        }
 
-            try
+        try
+        {
+            var all = RunAsync((log, ct) => galleries.ListVersionsAsync(rg, gallery, definition, ct));
+            var latest = LatestVersion.Resolve(all);
+            var wildcard = new WildcardPattern(pattern ?? "*", WildcardOptions.IgnoreCase);
+            var matched = all.Where(v => wildcard.IsMatch(v.Name)).ToList();
+            if (matched.Count == 0 && pattern != null && !WildcardPattern.ContainsWildcardCharacters(pattern))
             {
-                var all = RunAsync((log, ct) => galleries.ListVersionsAsync(rg, gallery, definition, ct));
-                var latest = LatestVersion.Resolve(all);
-                var wildcard = new WildcardPattern(pattern ?? "*", WildcardOptions.IgnoreCase);
-                var matched = all.Where(v => wildcard.IsMatch(v.Name)).ToList();
-                if (matched.Count == 0 && pattern != null && !WildcardPattern.ContainsWildcardCharacters(pattern))
+                if (all.Count == 0 && RunAsync((log, ct) => galleries.GetDefinitionAsync(rg, gallery, definition, ct)) == null)
                 {
-                    if (all.Count == 0 && RunAsync((log, ct) => galleries.GetDefinitionAsync(rg, gallery, definition, ct)) == null)
-                    {
-                        WriteItemError(GalleryPublisher.DefinitionMissing(rg, gallery, definition), target);
-                        return;
-                    }
-                    WriteItemError(new GenImageException(GalleryErrorIds.VersionNotFound, GenImageErrorKind.ObjectNotFound,
-                        $"Image version '{pattern}' does not exist under {gallery}/{definition}" +
-                        (all.Count == 0 ? " (the definition has no versions)." : $" (it has {string.Join(", ", all.Select(v => v.Name))}).")), target);
+                    WriteItemError(GalleryPublisher.DefinitionMissing(rg, gallery, definition), target);
                     return;
                 }
-                foreach (var listed in matched)
+                WriteItemError(new GenImageException(GalleryErrorIds.VersionNotFound, GenImageErrorKind.ObjectNotFound,
+                    $"Image version '{pattern}' does not exist under {gallery}/{definition}" +
+                    (all.Count == 0 ? " (the definition has no versions)." : $" (it has {string.Join(", ", all.Select(v => v.Name))}).")), target);
+                return;
+            }
+            foreach (var listed in matched)
+            {
+                try
                 {
-                    try
-                    {
-                        var version = RunAsync((log, ct) => galleries.GetVersionAsync(listed.Id, true, ct)) ?? listed;
-                        version.IsLatest = latest != null && string.Equals(latest.Id, version.Id, StringComparison.OrdinalIgnoreCase);
-                        WriteObject(version);
-                    }
-                    catch (GenImageException ex)
-                    {
-                        WriteItemError(ex, listed.Id);
-                    }
+                    var version = RunAsync((log, ct) => galleries.GetVersionAsync(listed.Id, true, ct)) ?? listed;
+                    version.IsLatest = latest != null && string.Equals(latest.Id, version.Id, StringComparison.OrdinalIgnoreCase);
+                    WriteObject(version);
+                }
+                catch (GenImageException ex)
+                {
+                    WriteItemError(ex, listed.Id);
                 }
             }
-            catch (GenImageException ex)
-            {
-                WriteItemError(ex, target);
-            }
+        }
+        catch (GenImageException ex)
+        {
+            WriteItemError(ex, target);
         }
     }
 }

@@ -5,106 +5,112 @@ using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Vm;
 
-namespace GenImage.Cmdlets.Commands
+namespace GenImage.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Prepares (optionally), stops, deallocates and generalizes a VM, then verifies OSState/generalized.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "GeneralizeVm", DefaultParameterSetName = ByNameSet,
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(GeneralizeResult))]
+public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
 {
+    private const string ByNameSet = "ByName";
+    private const string ByIdSet = "ById";
+    private const string ByObjectSet = "ByObject";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+    [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? ResourceGroupName { get; set; }
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+    [ArgumentCompleter(typeof(VmNameCompleter))]
+    [Alias("VMName")]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Alias("ResourceId", "SourceId", "VmId")]
+    [ValidateNotNullOrEmpty]
+    public string? Id { get; set; }
+
+    /// <summary>A VM from Get-SourceVm.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObjectSet)]
+    public SourceVm? InputObject { get; set; }
+
+    /// <summary>Run Sysprep (Windows) or waagent deprovisioning (Linux) through Run Command first.</summary>
+    [Parameter]
+    public SwitchParameter Prepare { get; set; }
+
     /// <summary>
-    /// <para type="synopsis">Prepares (optionally), stops, deallocates and generalizes a VM, then verifies OSState/generalized.</para>
+    /// Assert that the guest of a stopped or deallocated VM was prepared (Sysprep / deprovisioning) before it
+    /// stopped. Without it such a VM is refused: GenImage cannot check a stopped guest. -Force does not imply it.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "GeneralizeVm", DefaultParameterSetName = ByNameSet,
-        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(GeneralizeResult))]
-    public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
+    [Parameter]
+    public SwitchParameter AssumePrepared { get; set; }
+
+    /// <summary>Skip the confirmation prompt of the irreversible generalize (never -WhatIf).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Limit for the whole operation, in seconds (default 3600).</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int TimeoutSec { get; set; } = 3600;
+
+    protected override void ProcessRecord()
     {
-        private const string ByNameSet = "ByName";
-        private const string ByIdSet = "ById";
-        private const string ByObjectSet = "ByObject";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? ResourceGroupName { get; set; }
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
-        [ArgumentCompleter(typeof(VmNameCompleter))]
-        [Alias("VMName")]
-        [ValidateNotNullOrEmpty]
-        public string? Name { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
-        [Alias("ResourceId", "SourceId", "VmId")]
-        [ValidateNotNullOrEmpty]
-        public string? Id { get; set; }
-
-        /// <summary>A VM from Get-SourceVm.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObjectSet)]
-        public SourceVm? InputObject { get; set; }
-
-        /// <summary>Run Sysprep (Windows) or waagent deprovisioning (Linux) through Run Command first.</summary>
-        [Parameter]
-        public SwitchParameter Prepare { get; set; }
-
-        /// <summary>
-        /// Assert that the guest of a stopped or deallocated VM was prepared (Sysprep / deprovisioning) before it
-        /// stopped. Without it such a VM is refused: GenImage cannot check a stopped guest. -Force does not imply it.
-        /// </summary>
-        [Parameter]
-        public SwitchParameter AssumePrepared { get; set; }
-
-        /// <summary>Skip the confirmation prompt of the irreversible generalize (never -WhatIf).</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        /// <summary>Limit for the whole operation, in seconds (default 3600).</summary>
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TimeoutSec { get; set; } = 3600;
-
-        protected override void ProcessRecord()
+        var connection = RequireConnection();
+        var target = ParameterSetName switch
         {
-            var connection = RequireConnection();
-            string target = ParameterSetName switch
-            {
-                ByIdSet => Id!,
-                ByObjectSet => InputObject!.Id,
-                _ => ResourceIds.VirtualMachine(connection.SubscriptionId, ResourceGroupName!, Name!),
-            };
+            ByIdSet => Id!,
+            ByObjectSet => InputObject!.Id,
+            _ => ResourceIds.VirtualMachine(connection.SubscriptionId, ResourceGroupName!, Name!),
+        };
 
-            var options = new GeneralizeOptions
-            {
-                Prepare = Prepare.IsPresent,
-                AssumePrepared = AssumePrepared.IsPresent,
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                TimeoutParameterName = "-TimeoutSec",
-            };
-            string correlationId = Guid.NewGuid().ToString();
+        var options = new GeneralizeOptions
+        {
+            Prepare = Prepare.IsPresent,
+            AssumePrepared = AssumePrepared.IsPresent,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            TimeoutParameterName = "-TimeoutSec",
+        };
+        var correlationId = Guid.NewGuid().ToString();
 
-            GeneralizePlan plan;
-            try
+        GeneralizePlan plan;
+        try
+        {
+            ResourceIds.ValidateVirtualMachine(target);
+            plan = RunAsync((log, ct) => new Generalizer(new ArmVmOperations(connection), log).PlanAsync(target, options, ct), correlationId);
+        }
+        catch (GenImageException ex)
+        {
+            WriteItemError(ex, target);
+            return;
+        }
+
+        if (!plan.AlreadyGeneralized)
+        {
+            foreach (var warning in plan.Warnings)
             {
-                ResourceIds.ValidateVirtualMachine(target);
-                plan = RunAsync((log, ct) => new Generalizer(new ArmVmOperations(connection), log).PlanAsync(target, options, ct), correlationId);
+                WriteWarning(warning);
             }
-            catch (GenImageException ex)
+
+            if (!ShouldChange(target, plan.Describe(), irreversible: true, force: Force.IsPresent))
             {
-                WriteItemError(ex, target);
                 return;
             }
+        }
 
-            if (!plan.AlreadyGeneralized)
-            {
-                foreach (var warning in plan.Warnings) WriteWarning(warning);
-                if (!ShouldChange(target, plan.Describe(), irreversible: true, force: Force.IsPresent)) return;
-            }
-
-            try
-            {
-                var result = RunAsync((log, ct) => new Generalizer(new ArmVmOperations(connection), log).ExecuteAsync(plan, options, ct), correlationId);
-                WriteObject(result);
-            }
-            catch (GenImageException ex)
-            {
-                WriteItemError(ex, target);
-            }
+        try
+        {
+            var result = RunAsync((log, ct) => new Generalizer(new ArmVmOperations(connection), log).ExecuteAsync(plan, options, ct), correlationId);
+            WriteObject(result);
+        }
+        catch (GenImageException ex)
+        {
+            WriteItemError(ex, target);
         }
     }
 }

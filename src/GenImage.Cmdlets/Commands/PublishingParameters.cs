@@ -7,68 +7,79 @@ using System.Management.Automation;
 using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Gallery;
 
-namespace GenImage.Cmdlets.Commands
+namespace GenImage.Cmdlets.Commands;
+
+/// <summary>Parameter conversions shared by the publishing cmdlets.</summary>
+internal static class PublishingParameters
 {
-    /// <summary>Parameter conversions shared by the publishing cmdlets.</summary>
-    internal static class PublishingParameters
+    /// <summary>-Tag as a string dictionary (values converted with the invariant culture).</summary>
+    public static Dictionary<string, string> Tags(Hashtable? tags)
     {
-        /// <summary>-Tag as a string dictionary (values converted with the invariant culture).</summary>
-        public static Dictionary<string, string> Tags(Hashtable? tags)
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (tags == null)
         {
-            var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            if (tags == null) return result;
-            foreach (DictionaryEntry entry in tags)
-            {
-                string key = Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty;
-                result[key] = Convert.ToString(Unwrap(entry.Value), CultureInfo.InvariantCulture) ?? string.Empty;
-            }
             return result;
         }
 
-        /// <summary>-TargetRegion values (strings or hashtables) parsed, with PowerShell's wrappers removed.</summary>
-        public static IList<TargetRegion> Regions(object[]? values, int defaultReplicaCount, string defaultStorageAccountType)
+        foreach (DictionaryEntry entry in tags)
         {
-            if (values == null || values.Length == 0) return new List<TargetRegion>();
-            var plain = values.Select(v =>
+            var key = Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty;
+            result[key] = Convert.ToString(Unwrap(entry.Value), CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+        return result;
+    }
+
+    /// <summary>-TargetRegion values (strings or hashtables) parsed, with PowerShell's wrappers removed.</summary>
+    public static IList<TargetRegion> Regions(object[]? values, int defaultReplicaCount, string defaultStorageAccountType)
+    {
+        if (values == null || values.Length == 0)
+        {
+            return new List<TargetRegion>();
+        }
+
+        var plain = values.Select(v =>
+        {
+            var value = Unwrap(v);
+            if (value is IDictionary dictionary)
             {
-                object? value = Unwrap(v);
-                if (value is IDictionary dictionary)
+                var copy = new Hashtable(StringComparer.OrdinalIgnoreCase);
+                foreach (DictionaryEntry e in dictionary)
                 {
-                    var copy = new Hashtable(StringComparer.OrdinalIgnoreCase);
-                    foreach (DictionaryEntry e in dictionary) copy[Unwrap(e.Key) ?? string.Empty] = Unwrap(e.Value);
-                    return (object?)copy;
+                    copy[Unwrap(e.Key) ?? string.Empty] = Unwrap(e.Value);
                 }
-                return value;
-            });
-            return TargetRegions.ParseAll(plain, defaultReplicaCount, defaultStorageAccountType);
-        }
 
-        /// <summary>The version id from -Id (validated) or from the name parameters.</summary>
-        public static string VersionId(string subscriptionId, string? id, string? resourceGroup, string? gallery, string? definition, string? name)
-        {
-            if (id != null)
-            {
-                GalleryIds.ParseVersion(id);
-                return id;
+                return (object?)copy;
             }
-            return GalleryIds.Version(subscriptionId, resourceGroup!, gallery!, definition!, name!);
-        }
+            return value;
+        });
+        return TargetRegions.ParseAll(plain, defaultReplicaCount, defaultStorageAccountType);
+    }
 
-        public static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
-
-        /// <summary>A date as a UTC DateTimeOffset (a date without a zone is read as local time, as Get-Date gives it).</summary>
-        public static DateTimeOffset? Date(DateTime? value) => value == null ? (DateTimeOffset?)null : new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero);
-
-        /// <summary>The error record of a refused pre-flight: the findings stay on the exception (<c>$_.Exception.Findings</c>).</summary>
-        public static ErrorRecord Preflight(PreflightException ex, object? target)
+    /// <summary>The version id from -Id (validated) or from the name parameters.</summary>
+    public static string VersionId(string subscriptionId, string? id, string? resourceGroup, string? gallery, string? definition, string? name)
+    {
+        if (id != null)
         {
-            var record = ErrorRecords.From(ex, target);
-            record.ErrorDetails = new ErrorDetails(ex.Message)
-            {
-                RecommendedAction = "Fix each blocking finding (rule ids " + string.Join(", ", ex.RuleIds) + "); the findings are in $err.Exception.Findings. " +
-                                    "Test-ImageReadiness reports the same rules.",
-            };
-            return record;
+            GalleryIds.ParseVersion(id);
+            return id;
         }
+        return GalleryIds.Version(subscriptionId, resourceGroup!, gallery!, definition!, name!);
+    }
+
+    public static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
+
+    /// <summary>A date as a UTC DateTimeOffset (a date without a zone is read as local time, as Get-Date gives it).</summary>
+    public static DateTimeOffset? Date(DateTime? value) => value == null ? (DateTimeOffset?)null : new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero);
+
+    /// <summary>The error record of a refused pre-flight: the findings stay on the exception (<c>$_.Exception.Findings</c>).</summary>
+    public static ErrorRecord Preflight(PreflightException ex, object? target)
+    {
+        var record = ErrorRecords.From(ex, target);
+        record.ErrorDetails = new ErrorDetails(ex.Message)
+        {
+            RecommendedAction = "Fix each blocking finding (rule ids " + string.Join(", ", ex.RuleIds) + "); the findings are in $err.Exception.Findings. " +
+                                "Test-ImageReadiness reports the same rules.",
+        };
+        return record;
     }
 }

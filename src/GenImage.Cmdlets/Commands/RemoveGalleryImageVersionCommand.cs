@@ -3,49 +3,52 @@ using GenImage.Cmdlets.Infrastructure;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
 
-namespace GenImage.Cmdlets.Commands
+namespace GenImage.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Removes a gallery image version and its replicas. Refuses to remove the only version that "latest" resolves to unless -Force.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "GalleryImageVersion", DefaultParameterSetName = ByNameSet,
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+public sealed class RemoveGalleryImageVersionCommand : GalleryVersionCmdlet
 {
-    /// <summary>
-    /// <para type="synopsis">Removes a gallery image version and its replicas. Refuses to remove the only version that "latest" resolves to unless -Force.</para>
-    /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "GalleryImageVersion", DefaultParameterSetName = ByNameSet,
-        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    public sealed class RemoveGalleryImageVersionCommand : GalleryVersionCmdlet
+
+    /// <summary>Remove even the only version "latest" resolves to, and do not ask for confirmation (-WhatIf still holds).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
     {
-
-        /// <summary>Remove even the only version "latest" resolves to, and do not ask for confirmation (-WhatIf still holds).</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        protected override void ProcessRecord()
+        var connection = RequireConnection();
+        var target = Id ?? string.Empty;
+        try
         {
-            var connection = RequireConnection();
-            string target = Id ?? string.Empty;
-            try
+            target = VersionId(connection);
+            var plan = RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).PlanAsync(ReleaseChannel.Remove, target, ct));
+            var refusal = ReleaseChannel.RemovalRefusal(plan);
+            if (refusal != null)
             {
-                target = VersionId(connection);
-                var plan = RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).PlanAsync(ReleaseChannel.Remove, target, ct));
-                var refusal = ReleaseChannel.RemovalRefusal(plan);
-                if (refusal != null)
+                if (!Force.IsPresent)
                 {
-                    if (!Force.IsPresent)
-                    {
-                        WriteItemError(refusal, target);
-                        return;
-                    }
-                    WriteWarning($"-Force: removing image version {plan.Version.Name} although latest resolves to it and to no other version.");
+                    WriteItemError(refusal, target);
+                    return;
                 }
-                if (!ShouldChange(target, plan.Describe(), irreversible: true, force: Force.IsPresent)) return;
-                RunAsync(async (log, ct) =>
-                {
-                    await new ReleaseChannel(new ArmGalleryOperations(connection), log).RemoveAsync(plan, ct).ConfigureAwait(false);
-                    return true;
-                });
+                WriteWarning($"-Force: removing image version {plan.Version.Name} although latest resolves to it and to no other version.");
             }
-            catch (GenImageException ex)
+            if (!ShouldChange(target, plan.Describe(), irreversible: true, force: Force.IsPresent))
             {
-                WriteItemError(ex, target);
+                return;
             }
+
+            RunAsync(async (log, ct) =>
+            {
+                await new ReleaseChannel(new ArmGalleryOperations(connection), log).RemoveAsync(plan, ct).ConfigureAwait(false);
+                return true;
+            });
+        }
+        catch (GenImageException ex)
+        {
+            WriteItemError(ex, target);
         }
     }
 }

@@ -4,94 +4,97 @@ using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace GenImage.Core.Connection
+namespace GenImage.Core.Connection;
+
+/// <summary>
+/// Per-retry pipeline policy: stamps the scope's correlation id on every request and writes one Verbose
+/// line per ARM call (method, path, status, duration). Query strings are reduced to the api-version, so a
+/// SAS or any other secret in a URL never reaches a stream; headers are never logged.
+/// </summary>
+internal sealed class ArmCallPolicy : HttpPipelinePolicy
 {
-    /// <summary>
-    /// Per-retry pipeline policy: stamps the scope's correlation id on every request and writes one Verbose
-    /// line per ARM call (method, path, status, duration). Query strings are reduced to the api-version, so a
-    /// SAS or any other secret in a URL never reaches a stream; headers are never logged.
-    /// </summary>
-    internal sealed class ArmCallPolicy : HttpPipelinePolicy
+    public const string CorrelationHeader = "x-ms-correlation-request-id";
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        public const string CorrelationHeader = "x-ms-correlation-request-id";
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        var scope = Before(message);
+        var watch = Stopwatch.StartNew();
+        try
         {
-            var scope = Before(message);
-            var watch = Stopwatch.StartNew();
-            try
-            {
-                ProcessNext(message, pipeline);
-            }
-            finally
-            {
-                After(scope, message, watch);
-            }
+            ProcessNext(message, pipeline);
+        }
+        finally
+        {
+            After(scope, message, watch);
+        }
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var scope = Before(message);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+        finally
+        {
+            After(scope, message, watch);
+        }
+    }
+
+    private static CallScope? Before(HttpMessage message)
+    {
+        var scope = CallScope.Current;
+        if (scope != null && !message.Request.Headers.TryGetValue(CorrelationHeader, out _))
+        {
+            message.Request.Headers.SetValue(CorrelationHeader, scope.CorrelationId);
+        }
+        return scope;
+    }
+
+    private static void After(CallScope? scope, HttpMessage message, Stopwatch watch)
+    {
+        if (scope == null)
+        {
+            return;
         }
 
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        var status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
+        scope.Log.Verbose($"ARM {message.Request.Method} {Describe(message.Request.Uri.ToUri())} -> {status} ({watch.ElapsedMilliseconds} ms)");
+        if (scope.OperationAccepted != null && message.HasResponse && (message.Response.Status == 201 || message.Response.Status == 202) &&
+            message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)
         {
-            var scope = Before(message);
-            var watch = Stopwatch.StartNew();
-            try
+            message.Response.Headers.TryGetValue("Azure-AsyncOperation", out var statusUrl);
+            message.Response.Headers.TryGetValue("Location", out var resultUrl);
+            if (statusUrl != null || resultUrl != null)
             {
-                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-            }
-            finally
-            {
-                After(scope, message, watch);
-            }
-        }
-
-        private static CallScope? Before(HttpMessage message)
-        {
-            var scope = CallScope.Current;
-            if (scope != null && !message.Request.Headers.TryGetValue(CorrelationHeader, out _))
-            {
-                message.Request.Headers.SetValue(CorrelationHeader, scope.CorrelationId);
-            }
-            return scope;
-        }
-
-        private static void After(CallScope? scope, HttpMessage message, Stopwatch watch)
-        {
-            if (scope == null) return;
-            string status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
-            scope.Log.Verbose($"ARM {message.Request.Method} {Describe(message.Request.Uri.ToUri())} -> {status} ({watch.ElapsedMilliseconds} ms)");
-            if (scope.OperationAccepted != null && message.HasResponse && (message.Response.Status == 201 || message.Response.Status == 202) &&
-                message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)
-            {
-                message.Response.Headers.TryGetValue("Azure-AsyncOperation", out var statusUrl);
-                message.Response.Headers.TryGetValue("Location", out var resultUrl);
-                if (statusUrl != null || resultUrl != null)
+                scope.OperationAccepted(new AcceptedOperation
                 {
-                    scope.OperationAccepted(new AcceptedOperation
-                    {
-                        Method = message.Request.Method.Method,
-                        Path = message.Request.Uri.ToUri().AbsolutePath,
-                        StatusUrl = statusUrl,
-                        ResultUrl = resultUrl,
-                    });
-                }
+                    Method = message.Request.Method.Method,
+                    Path = message.Request.Uri.ToUri().AbsolutePath,
+                    StatusUrl = statusUrl,
+                    ResultUrl = resultUrl,
+                });
             }
         }
+    }
 
-        /// <summary>The path of a request URI plus only its api-version and $expand parameters.</summary>
-        internal static string Describe(Uri uri)
+    /// <summary>The path of a request URI plus only its api-version and $expand parameters.</summary>
+    internal static string Describe(Uri uri)
+    {
+        var path = uri.AbsolutePath;
+        var kept = string.Empty;
+        var query = uri.Query.TrimStart('?');
+        foreach (var part in query.Split('&'))
         {
-            string path = uri.AbsolutePath;
-            string kept = string.Empty;
-            string query = uri.Query.TrimStart('?');
-            foreach (var part in query.Split('&'))
+            if (part.StartsWith("api-version=", StringComparison.OrdinalIgnoreCase) ||
+                part.StartsWith("$expand=", StringComparison.OrdinalIgnoreCase) ||
+                part.StartsWith("%24expand=", StringComparison.OrdinalIgnoreCase))
             {
-                if (part.StartsWith("api-version=", StringComparison.OrdinalIgnoreCase) ||
-                    part.StartsWith("$expand=", StringComparison.OrdinalIgnoreCase) ||
-                    part.StartsWith("%24expand=", StringComparison.OrdinalIgnoreCase))
-                {
-                    kept += (kept.Length == 0 ? "?" : "&") + part;
-                }
+                kept += (kept.Length == 0 ? "?" : "&") + part;
             }
-            return path + kept;
         }
+        return path + kept;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -7,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
@@ -16,261 +14,277 @@ using Azure.ResourceManager.Resources;
 using GenImage.Core.Errors;
 using GenImage.Core.Logging;
 
-namespace GenImage.Core.Connection
+namespace GenImage.Core.Connection;
+
+/// <summary>Opens a <see cref="GenImageConnection"/> from <see cref="ConnectOptions"/>.</summary>
+public static class Connector
 {
-    /// <summary>Opens a <see cref="GenImageConnection"/> from <see cref="ConnectOptions"/>.</summary>
-    public static class Connector
+    private static readonly TimeSpan AzurePolling = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan EmulatorPolling = TimeSpan.FromMilliseconds(20);
+
+    public static async Task<GenImageConnection> ConnectAsync(ConnectOptions options, IGenImageLog log, CancellationToken cancellationToken)
     {
-        private static readonly TimeSpan AzurePolling = TimeSpan.FromSeconds(5);
-        private static readonly TimeSpan EmulatorPolling = TimeSpan.FromMilliseconds(20);
-
-        public static async Task<GenImageConnection> ConnectAsync(ConnectOptions options, IGenImageLog log, CancellationToken cancellationToken)
+        if (options == null)
         {
-            if (options == null) throw new ArgumentNullException(nameof(options));
-            using var scope = CallScope.Begin(log);
-            bool emulator = options.Credential == CredentialKind.Emulator;
+            throw new ArgumentNullException(nameof(options));
+        }
 
-            TokenCredential credential;
-            var clientOptions = new ArmClientOptions();
-            clientOptions.Retry.MaxRetries = 4;
-            clientOptions.Retry.Mode = RetryMode.Exponential;
-            clientOptions.Diagnostics.IsLoggingContentEnabled = false;
-            clientOptions.AddPolicy(new ArmCallPolicy(), HttpPipelinePosition.PerRetry);
-            Uri endpoint;
-            string? tenantId = options.TenantId;
-            string account;
+        using var scope = CallScope.Begin(log);
+        var emulator = options.Credential == CredentialKind.Emulator;
 
-            if (emulator)
+        TokenCredential credential;
+        var clientOptions = new ArmClientOptions();
+        clientOptions.Retry.MaxRetries = 4;
+        clientOptions.Retry.Mode = RetryMode.Exponential;
+        clientOptions.Diagnostics.IsLoggingContentEnabled = false;
+        clientOptions.AddPolicy(new ArmCallPolicy(), HttpPipelinePosition.PerRetry);
+        Uri endpoint;
+        var tenantId = options.TenantId;
+        string account;
+
+        if (emulator)
+        {
+            Uri emulatorEndpoint;
+            string thumbprint;
+            if (options.EmulatorEndpoint != null)
             {
-                Uri emulatorEndpoint;
-                string thumbprint;
-                if (options.EmulatorEndpoint != null)
+                if (string.IsNullOrWhiteSpace(options.EmulatorCertificateThumbprint))
                 {
-                    if (string.IsNullOrWhiteSpace(options.EmulatorCertificateThumbprint))
-                    {
-                        throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument,
-                            "-Endpoint needs -EmulatorCertificateThumbprint: the SHA-256 thumbprint the emulator printed when it started. " +
-                            "GenImage trusts the emulator's self-signed certificate only when it is pinned.");
-                    }
-                    if (EmulatorConnectionFile.LoopbackProblem(options.EmulatorEndpoint) is { } problem)
-                    {
-                        throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument, "-Endpoint " + problem);
-                    }
-                    emulatorEndpoint = options.EmulatorEndpoint;
-                    thumbprint = EmulatorConnectionFile.NormalizeThumbprint(options.EmulatorCertificateThumbprint!, "-EmulatorCertificateThumbprint");
+                    throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument,
+                        "-Endpoint needs -EmulatorCertificateThumbprint: the SHA-256 thumbprint the emulator printed when it started. " +
+                        "GenImage trusts the emulator's self-signed certificate only when it is pinned.");
                 }
-                else
+                if (EmulatorConnectionFile.LoopbackProblem(options.EmulatorEndpoint) is { } problem)
                 {
-                    var file = EmulatorConnectionFile.Read(options.EmulatorConnectionFile);
-                    log.Verbose($"Emulator connection file '{file.Path}': endpoint {file.Endpoint}");
-                    emulatorEndpoint = file.Endpoint;
-                    thumbprint = file.CertificateThumbprint;
-                    tenantId ??= file.TenantId;
+                    throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument, "-Endpoint " + problem);
                 }
-                tenantId ??= "00000000-0000-0000-0000-0000000000aa";
-                endpoint = emulatorEndpoint;
-                credential = new EmulatorCredential(options.EmulatorPrincipal, tenantId);
-                clientOptions.Environment = new ArmEnvironment(emulatorEndpoint, ArmEnvironment.AzurePublicCloud.DefaultScope.Replace("/.default", "/"));
-                clientOptions.Transport = new HttpClientTransport(PinnedCertificateHandler.Create(thumbprint));
-                clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(50);
-                clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-                account = options.EmulatorPrincipal;
+                emulatorEndpoint = options.EmulatorEndpoint;
+                thumbprint = EmulatorConnectionFile.NormalizeThumbprint(options.EmulatorCertificateThumbprint!, "-EmulatorCertificateThumbprint");
             }
             else
             {
-                var arm = EnvironmentEndpoints.Arm(options.Environment);
-                clientOptions.Environment = arm;
-                endpoint = arm.Endpoint;
-                (credential, account) = AzureCredential(options, log);
+                var file = EmulatorConnectionFile.Read(options.EmulatorConnectionFile);
+                log.Verbose($"Emulator connection file '{file.Path}': endpoint {file.Endpoint}");
+                emulatorEndpoint = file.Endpoint;
+                thumbprint = file.CertificateThumbprint;
+                tenantId ??= file.TenantId;
             }
-
-            var client = new ArmClient(credential, default(string), clientOptions);
-            SubscriptionResource subscription = await ResolveSubscriptionAsync(client, options.Subscription, cancellationToken).ConfigureAwait(false);
-            var data = subscription.Data;
-            if (!emulator)
-            {
-                account = await DescribeAccountAsync(credential, clientOptions.Environment!.Value, account, cancellationToken).ConfigureAwait(false);
-            }
-
-            var context = new GenImageContext
-            {
-                Environment = emulator ? "Emulator" : options.Environment.ToString(),
-                SubscriptionId = data.SubscriptionId,
-                SubscriptionName = data.DisplayName,
-                TenantId = data.TenantId?.ToString() ?? tenantId,
-                Account = account,
-                Endpoint = endpoint,
-                IsEmulator = emulator,
-                CredentialType = options.Credential.ToString(),
-                AzureSdk = DescribeAzureSdk(),
-                ConnectedAt = DateTimeOffset.UtcNow,
-            };
-            var connected = new ArmClient(credential, data.SubscriptionId, clientOptions);
-            log.Verbose($"Connected to {(emulator ? "the GenImage emulator" : options.Environment.ToString())} at {endpoint}, subscription {data.DisplayName} ({data.SubscriptionId}).");
-            return new GenImageConnection(connected, context, options.PollingInterval ?? (emulator ? EmulatorPolling : AzurePolling), clientOptions.Transport);
+            tenantId ??= "00000000-0000-0000-0000-0000000000aa";
+            endpoint = emulatorEndpoint;
+            credential = new EmulatorCredential(options.EmulatorPrincipal, tenantId);
+            clientOptions.Environment = new ArmEnvironment(emulatorEndpoint, ArmEnvironment.AzurePublicCloud.DefaultScope.Replace("/.default", "/"));
+            clientOptions.Transport = new HttpClientTransport(PinnedCertificateHandler.Create(thumbprint));
+            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(50);
+            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+            account = options.EmulatorPrincipal;
+        }
+        else
+        {
+            var arm = EnvironmentEndpoints.Arm(options.Environment);
+            clientOptions.Environment = arm;
+            endpoint = arm.Endpoint;
+            (credential, account) = AzureCredential(options, log);
         }
 
-        /// <summary>"Azure.Core VERSION (LOAD CONTEXT)" of the Azure.Core this engine is bound to.</summary>
-        internal static string DescribeAzureSdk()
+        var client = new ArmClient(credential, default(string), clientOptions);
+        var subscription = await ResolveSubscriptionAsync(client, options.Subscription, cancellationToken).ConfigureAwait(false);
+        var data = subscription.Data;
+        if (!emulator)
         {
-            var assembly = typeof(TokenCredential).Assembly;
-            string version = assembly.GetName().Version?.ToString() ?? "unknown";
-            // AssemblyLoadContext is not in netstandard2.0; on .NET Framework there is none.
-            var loadContextType = Type.GetType("System.Runtime.Loader.AssemblyLoadContext", throwOnError: false);
-            object? context = loadContextType?.GetMethod("GetLoadContext", new[] { typeof(System.Reflection.Assembly) })?.Invoke(null, new object[] { assembly });
-            string where = context == null ? "AppDomain" : context.GetType().FullName ?? "unknown";
-            return $"Azure.Core {version} ({where})";
+            account = await DescribeAccountAsync(credential, clientOptions.Environment!.Value, account, cancellationToken).ConfigureAwait(false);
         }
 
-        private static async Task<SubscriptionResource> ResolveSubscriptionAsync(ArmClient client, string? wanted, CancellationToken ct)
+        var context = new GenImageContext
         {
-            try
+            Environment = emulator ? "Emulator" : options.Environment.ToString(),
+            SubscriptionId = data.SubscriptionId,
+            SubscriptionName = data.DisplayName,
+            TenantId = data.TenantId?.ToString() ?? tenantId,
+            Account = account,
+            Endpoint = endpoint,
+            IsEmulator = emulator,
+            CredentialType = options.Credential.ToString(),
+            AzureSdk = DescribeAzureSdk(),
+            ConnectedAt = DateTimeOffset.UtcNow,
+        };
+        var connected = new ArmClient(credential, data.SubscriptionId, clientOptions);
+        log.Verbose($"Connected to {(emulator ? "the GenImage emulator" : options.Environment.ToString())} at {endpoint}, subscription {data.DisplayName} ({data.SubscriptionId}).");
+        return new GenImageConnection(connected, context, options.PollingInterval ?? (emulator ? EmulatorPolling : AzurePolling), clientOptions.Transport);
+    }
+
+    /// <summary>"Azure.Core VERSION (LOAD CONTEXT)" of the Azure.Core this engine is bound to.</summary>
+    internal static string DescribeAzureSdk()
+    {
+        var assembly = typeof(TokenCredential).Assembly;
+        var version = assembly.GetName().Version?.ToString() ?? "unknown";
+        // AssemblyLoadContext is not in netstandard2.0; on .NET Framework there is none.
+        var loadContextType = Type.GetType("System.Runtime.Loader.AssemblyLoadContext", throwOnError: false);
+        var context = loadContextType?.GetMethod("GetLoadContext", new[] { typeof(System.Reflection.Assembly) })?.Invoke(null, new object[] { assembly });
+        var where = context == null ? "AppDomain" : context.GetType().FullName ?? "unknown";
+        return $"Azure.Core {version} ({where})";
+    }
+
+    private static async Task<SubscriptionResource> ResolveSubscriptionAsync(ArmClient client, string? wanted, CancellationToken ct)
+    {
+        try
+        {
+            if (string.IsNullOrWhiteSpace(wanted))
             {
-                if (string.IsNullOrWhiteSpace(wanted))
+                return await client.GetDefaultSubscriptionAsync(ct).ConfigureAwait(false);
+            }
+            if (Guid.TryParse(wanted, out var id))
+            {
+                return (await client.GetSubscriptions().GetAsync(id.ToString(), ct).ConfigureAwait(false)).Value;
+            }
+            var names = new System.Collections.Generic.List<string>();
+            await foreach (var sub in client.GetSubscriptions().GetAllAsync(ct).ConfigureAwait(false))
+            {
+                if (string.Equals(sub.Data.DisplayName, wanted, StringComparison.OrdinalIgnoreCase))
                 {
-                    return await client.GetDefaultSubscriptionAsync(ct).ConfigureAwait(false);
+                    return sub;
                 }
-                if (Guid.TryParse(wanted, out var id))
+
+                names.Add(sub.Data.DisplayName);
+            }
+            throw new GenImageException(ErrorIds.SubscriptionNotFound, GenImageErrorKind.ObjectNotFound,
+                $"No subscription named '{wanted}' is visible to this account. Visible: {(names.Count == 0 ? "none" : string.Join(", ", names))}.")
+            { Target = wanted };
+        }
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
+        {
+            throw ArmErrors.TranslateAny(ex, "read the subscription", wanted ?? "(default subscription)");
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.AuthenticationError,
+                "Sign-in failed: " + FirstLine(ex.Message), ex);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.IndexOf("subscription", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            throw new GenImageException(ErrorIds.SubscriptionNotFound, GenImageErrorKind.ObjectNotFound,
+                "This account can see no subscription. Grant it a role on a subscription, or pass -Subscription.", ex);
+        }
+    }
+
+    private static (TokenCredential, string) AzureCredential(ConnectOptions options, IGenImageLog log)
+    {
+        var authority = EnvironmentEndpoints.Authority(options.Environment);
+        switch (options.Credential)
+        {
+            case CredentialKind.ManagedIdentity:
+                return (string.IsNullOrEmpty(options.ClientId)
+                    ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+                    : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId)),
+                    string.IsNullOrEmpty(options.ClientId) ? "managed identity (system-assigned)" : $"managed identity {options.ClientId}");
+            case CredentialKind.ClientSecret:
+                RequireTenantAndClient(options, "-ServicePrincipal");
+                if (options.ClientSecret == null)
                 {
-                    return (await client.GetSubscriptions().GetAsync(id.ToString(), ct).ConfigureAwait(false)).Value;
+                    throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument,
+                        "-ServicePrincipal needs -Credential: the application id as user name and the client secret as password.");
                 }
-                var names = new System.Collections.Generic.List<string>();
-                await foreach (var sub in client.GetSubscriptions().GetAllAsync(ct).ConfigureAwait(false))
+                return (new ClientSecretCredential(options.TenantId, options.ClientId, Unprotect(options.ClientSecret),
+                    new ClientSecretCredentialOptions { AuthorityHost = authority }), $"service principal {options.ClientId}");
+            case CredentialKind.ClientCertificate:
+                RequireTenantAndClient(options, "-CertificatePath/-CertificateThumbprint");
+                var certificate = LoadCertificate(options);
+                return (new ClientCertificateCredential(options.TenantId, options.ClientId, certificate,
+                    new ClientCertificateCredentialOptions { AuthorityHost = authority }), $"service principal {options.ClientId} (certificate)");
+            case CredentialKind.DeviceCode:
+                var prompt = options.DeviceCodePrompt ?? (m => log.Warning(m));
+                return (new DeviceCodeCredential(new DeviceCodeCredentialOptions
                 {
-                    if (string.Equals(sub.Data.DisplayName, wanted, StringComparison.OrdinalIgnoreCase)) return sub;
-                    names.Add(sub.Data.DisplayName);
-                }
-                throw new GenImageException(ErrorIds.SubscriptionNotFound, GenImageErrorKind.ObjectNotFound,
-                    $"No subscription named '{wanted}' is visible to this account. Visible: {(names.Count == 0 ? "none" : string.Join(", ", names))}.")
-                { Target = wanted };
-            }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
-            {
-                throw ArmErrors.TranslateAny(ex, "read the subscription", wanted ?? "(default subscription)");
-            }
-            catch (AuthenticationFailedException ex)
-            {
-                throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.AuthenticationError,
-                    "Sign-in failed: " + FirstLine(ex.Message), ex);
-            }
-            catch (InvalidOperationException ex) when (ex.Message.IndexOf("subscription", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                throw new GenImageException(ErrorIds.SubscriptionNotFound, GenImageErrorKind.ObjectNotFound,
-                    "This account can see no subscription. Grant it a role on a subscription, or pass -Subscription.", ex);
-            }
-        }
-
-        private static (TokenCredential, string) AzureCredential(ConnectOptions options, IGenImageLog log)
-        {
-            Uri authority = EnvironmentEndpoints.Authority(options.Environment);
-            switch (options.Credential)
-            {
-                case CredentialKind.ManagedIdentity:
-                    return (string.IsNullOrEmpty(options.ClientId)
-                        ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-                        : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId)),
-                        string.IsNullOrEmpty(options.ClientId) ? "managed identity (system-assigned)" : $"managed identity {options.ClientId}");
-                case CredentialKind.ClientSecret:
-                    RequireTenantAndClient(options, "-ServicePrincipal");
-                    if (options.ClientSecret == null)
-                    {
-                        throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument,
-                            "-ServicePrincipal needs -Credential: the application id as user name and the client secret as password.");
-                    }
-                    return (new ClientSecretCredential(options.TenantId, options.ClientId, Unprotect(options.ClientSecret),
-                        new ClientSecretCredentialOptions { AuthorityHost = authority }), $"service principal {options.ClientId}");
-                case CredentialKind.ClientCertificate:
-                    RequireTenantAndClient(options, "-CertificatePath/-CertificateThumbprint");
-                    var certificate = LoadCertificate(options);
-                    return (new ClientCertificateCredential(options.TenantId, options.ClientId, certificate,
-                        new ClientCertificateCredentialOptions { AuthorityHost = authority }), $"service principal {options.ClientId} (certificate)");
-                case CredentialKind.DeviceCode:
-                    var prompt = options.DeviceCodePrompt ?? (m => log.Warning(m));
-                    return (new DeviceCodeCredential(new DeviceCodeCredentialOptions
-                    {
-                        AuthorityHost = authority,
-                        TenantId = options.TenantId,
-                        DeviceCodeCallback = (info, _) => { prompt(info.Message); return Task.CompletedTask; },
-                    }), "device code sign-in");
-                default:
-                    return (new DefaultAzureCredential(new DefaultAzureCredentialOptions
-                    {
-                        AuthorityHost = authority,
-                        TenantId = options.TenantId,
-                        ManagedIdentityClientId = options.ClientId,
-                    }), "default credential chain");
-            }
-        }
-
-        private static void RequireTenantAndClient(ConnectOptions options, string parameter)
-        {
-            if (string.IsNullOrWhiteSpace(options.TenantId) || string.IsNullOrWhiteSpace(options.ClientId))
-            {
-                throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument,
-                    $"{parameter} needs -Tenant and the application (client) id.");
-            }
-        }
-
-        private static X509Certificate2 LoadCertificate(ConnectOptions options)
-        {
-            if (!string.IsNullOrEmpty(options.CertificatePath))
-            {
-                string? password = options.CertificatePassword == null ? null : Unprotect(options.CertificatePassword);
-                return new X509Certificate2(options.CertificatePath!, password, X509KeyStorageFlags.DefaultKeySet);
-            }
-            using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-            store.Open(OpenFlags.ReadOnly);
-            var found = store.Certificates.Find(X509FindType.FindByThumbprint, options.CertificateThumbprint ?? string.Empty, validOnly: false);
-            if (found.Count == 0)
-            {
-                throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.ObjectNotFound,
-                    $"No certificate with thumbprint {options.CertificateThumbprint} in the CurrentUser\\My store. Use -CertificatePath for a PFX file.");
-            }
-            return found[0];
-        }
-
-        /// <summary>Who the token says we are (upn, app id), read from its claims; the token itself is dropped.</summary>
-        private static async Task<string> DescribeAccountAsync(TokenCredential credential, ArmEnvironment environment, string fallback, CancellationToken ct)
-        {
-            try
-            {
-                var token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.DefaultScope }), ct).ConfigureAwait(false);
-                string[] parts = token.Token.Split('.');
-                if (parts.Length < 2) return fallback;
-                string payload = parts[1].Replace('-', '+').Replace('_', '/');
-                payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
-                using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
-                foreach (var claim in new[] { "upn", "unique_name", "preferred_username", "appid", "oid" })
+                    AuthorityHost = authority,
+                    TenantId = options.TenantId,
+                    DeviceCodeCallback = (info, _) => { prompt(info.Message); return Task.CompletedTask; },
+                }), "device code sign-in");
+            default:
+                return (new DefaultAzureCredential(new DefaultAzureCredentialOptions
                 {
-                    if (doc.RootElement.TryGetProperty(claim, out var v) && v.ValueKind == JsonValueKind.String)
-                        return v.GetString() ?? fallback;
-                }
+                    AuthorityHost = authority,
+                    TenantId = options.TenantId,
+                    ManagedIdentityClientId = options.ClientId,
+                }), "default credential chain");
+        }
+    }
+
+    private static void RequireTenantAndClient(ConnectOptions options, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(options.TenantId) || string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.InvalidArgument,
+                $"{parameter} needs -Tenant and the application (client) id.");
+        }
+    }
+
+    private static X509Certificate2 LoadCertificate(ConnectOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.CertificatePath))
+        {
+            var password = options.CertificatePassword == null ? null : Unprotect(options.CertificatePassword);
+            return new X509Certificate2(options.CertificatePath!, password, X509KeyStorageFlags.DefaultKeySet);
+        }
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadOnly);
+        var found = store.Certificates.Find(X509FindType.FindByThumbprint, options.CertificateThumbprint ?? string.Empty, validOnly: false);
+        if (found.Count == 0)
+        {
+            throw new GenImageException(ErrorIds.ConnectFailed, GenImageErrorKind.ObjectNotFound,
+                $"No certificate with thumbprint {options.CertificateThumbprint} in the CurrentUser\\My store. Use -CertificatePath for a PFX file.");
+        }
+        return found[0];
+    }
+
+    /// <summary>Who the token says we are (upn, app id), read from its claims; the token itself is dropped.</summary>
+    private static async Task<string> DescribeAccountAsync(TokenCredential credential, ArmEnvironment environment, string fallback, CancellationToken ct)
+    {
+        try
+        {
+            var token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.DefaultScope }), ct).ConfigureAwait(false);
+            var parts = token.Token.Split('.');
+            if (parts.Length < 2)
+            {
                 return fallback;
             }
-            catch (Exception ex) when (ex is FormatException || ex is JsonException || ex is AuthenticationFailedException)
-            {
-                return fallback;
-            }
-        }
 
-        private static string Unprotect(SecureString secret)
-        {
-            IntPtr ptr = IntPtr.Zero;
-            try
+            var payload = parts[1].Replace('-', '+').Replace('_', '/');
+            payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
+            using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
+            foreach (var claim in new[] { "upn", "unique_name", "preferred_username", "appid", "oid" })
             {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
-                return Marshal.PtrToStringUni(ptr) ?? string.Empty;
+                if (doc.RootElement.TryGetProperty(claim, out var v) && v.ValueKind == JsonValueKind.String)
+                {
+                    return v.GetString() ?? fallback;
+                }
             }
-            finally
-            {
-                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-            }
+            return fallback;
         }
+        catch (Exception ex) when (ex is FormatException || ex is JsonException || ex is AuthenticationFailedException)
+        {
+            return fallback;
+        }
+    }
 
-        private static string FirstLine(string text)
+    private static string Unprotect(SecureString secret)
+    {
+        var ptr = IntPtr.Zero;
+        try
         {
-            int i = text.IndexOf('\n');
-            return (i < 0 ? text : text.Substring(0, i)).Trim();
+            ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
+            return Marshal.PtrToStringUni(ptr) ?? string.Empty;
         }
+        finally
+        {
+            if (ptr != IntPtr.Zero)
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var i = text.IndexOf('\n');
+        return (i < 0 ? text : text.Substring(0, i)).Trim();
     }
 }

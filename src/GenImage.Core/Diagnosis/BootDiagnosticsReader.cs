@@ -9,95 +9,110 @@ using GenImage.Core.Connection;
 using GenImage.Core.Errors;
 using GenImage.Core.Vm;
 
-namespace GenImage.Core.Diagnosis
+namespace GenImage.Core.Diagnosis;
+
+/// <summary>
+/// Reads a VM's boot diagnostics: retrieveBootDiagnosticsData for short-lived SAS URIs, then the serial log and the
+/// screenshot blobs over the connection's transport. The SAS URIs are secrets: never logged, never in a message.
+/// </summary>
+internal sealed class BootDiagnosticsReader
 {
-    /// <summary>
-    /// Reads a VM's boot diagnostics: retrieveBootDiagnosticsData for short-lived SAS URIs, then the serial log and the
-    /// screenshot blobs over the connection's transport. The SAS URIs are secrets: never logged, never in a message.
-    /// </summary>
-    internal sealed class BootDiagnosticsReader
+    private readonly GenImageConnection _connection;
+
+    public BootDiagnosticsReader(GenImageConnection connection)
     {
-        private readonly GenImageConnection _connection;
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+    }
 
-        public BootDiagnosticsReader(GenImageConnection connection)
+    public async Task<BootDiagnosticsBlobs> ReadAsync(string vmId, bool serialLog, bool screenshot, CancellationToken cancellationToken)
+    {
+        Uri? serialUri, screenshotUri;
+        try
         {
-            _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            var vm = _connection.Client.GetVirtualMachineResource(ResourceIds.ParseVirtualMachine(vmId));
+            var data = await vm.RetrieveBootDiagnosticsDataAsync(60, cancellationToken).ConfigureAwait(false);
+            serialUri = data.Value.SerialConsoleLogBlobUri;
+            screenshotUri = data.Value.ConsoleScreenshotBlobUri;
+        }
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
+        {
+            throw ArmErrors.TranslateAny(ex, "retrieve the boot diagnostics of", vmId);
         }
 
-        public async Task<BootDiagnosticsBlobs> ReadAsync(string vmId, bool serialLog, bool screenshot, CancellationToken cancellationToken)
+        var blobs = new BootDiagnosticsBlobs();
+        if (serialLog)
         {
-            Uri? serialUri, screenshotUri;
-            try
+            if (serialUri == null)
             {
-                var vm = _connection.Client.GetVirtualMachineResource(ResourceIds.ParseVirtualMachine(vmId));
-                var data = await vm.RetrieveBootDiagnosticsDataAsync(60, cancellationToken).ConfigureAwait(false);
-                serialUri = data.Value.SerialConsoleLogBlobUri;
-                screenshotUri = data.Value.ConsoleScreenshotBlobUri;
+                blobs.SerialLogProblem = "ARM returned no serial log URI.";
             }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
+            else
             {
-                throw ArmErrors.TranslateAny(ex, "retrieve the boot diagnostics of", vmId);
+                var (content, problem) = await DownloadAsync(serialUri, vmId, "serial log", cancellationToken).ConfigureAwait(false);
+                blobs.SerialLog = content?.ToString();
+                blobs.SerialLogProblem = problem;
             }
+        }
+        if (screenshot)
+        {
+            if (screenshotUri == null)
+            {
+                blobs.ScreenshotProblem = "ARM returned no screenshot URI.";
+            }
+            else
+            {
+                var (content, problem) = await DownloadAsync(screenshotUri, vmId, "screenshot", cancellationToken).ConfigureAwait(false);
+                blobs.Screenshot = content?.ToArray();
+                blobs.ScreenshotProblem = problem;
+            }
+        }
+        return blobs;
+    }
 
-            var blobs = new BootDiagnosticsBlobs();
-            if (serialLog)
-            {
-                if (serialUri == null) blobs.SerialLogProblem = "ARM returned no serial log URI.";
-                else
-                {
-                    var (content, problem) = await DownloadAsync(serialUri, vmId, "serial log", cancellationToken).ConfigureAwait(false);
-                    blobs.SerialLog = content?.ToString();
-                    blobs.SerialLogProblem = problem;
-                }
-            }
-            if (screenshot)
-            {
-                if (screenshotUri == null) blobs.ScreenshotProblem = "ARM returned no screenshot URI.";
-                else
-                {
-                    var (content, problem) = await DownloadAsync(screenshotUri, vmId, "screenshot", cancellationToken).ConfigureAwait(false);
-                    blobs.Screenshot = content?.ToArray();
-                    blobs.ScreenshotProblem = problem;
-                }
-            }
-            return blobs;
+    private async Task<(BinaryData? Content, string? Problem)> DownloadAsync(Uri uri, string vmId, string what, CancellationToken cancellationToken)
+    {
+        var pipeline = HttpPipelineBuilder.Build(new BlobFetchOptions(_connection.Transport));
+        using var message = pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(uri);
+        try
+        {
+            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException || ex is System.Net.Http.HttpRequestException)
+        {
+            throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ConnectionError,
+                $"The {what} of '{vmId}' could not be downloaded: {ex.GetType().Name}.")
+            { Target = vmId };
+        }
+        var response = message.Response;
+        if (response.Status == 404)
+        {
+            return (null, $"The {what} blob does not exist (404 BlobNotFound): it was deleted with its storage container, or the VM has not booted since boot diagnostics were turned on.");
         }
 
-        private async Task<(BinaryData? Content, string? Problem)> DownloadAsync(Uri uri, string vmId, string what, CancellationToken cancellationToken)
+        if (response.Status != 200)
         {
-            var pipeline = HttpPipelineBuilder.Build(new BlobFetchOptions(_connection.Transport));
-            using var message = pipeline.CreateMessage();
-            message.Request.Method = RequestMethod.Get;
-            message.Request.Uri.Reset(uri);
-            try
-            {
-                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RequestFailedException || ex is System.Net.Http.HttpRequestException)
-            {
-                throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ConnectionError,
-                    $"The {what} of '{vmId}' could not be downloaded: {ex.GetType().Name}.") { Target = vmId };
-            }
-            var response = message.Response;
-            if (response.Status == 404) return (null, $"The {what} blob does not exist (404 BlobNotFound): it was deleted with its storage container, or the VM has not booted since boot diagnostics were turned on.");
-            if (response.Status != 200)
-            {
-                throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ResourceUnavailable,
-                    $"The {what} of '{vmId}' could not be downloaded: the blob endpoint answered {response.Status}.") { Target = vmId, HttpStatus = response.Status };
-            }
-            return (response.Content, null);
+            throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.ResourceUnavailable,
+                $"The {what} of '{vmId}' could not be downloaded: the blob endpoint answered {response.Status}.")
+            { Target = vmId, HttpStatus = response.Status };
         }
+        return (response.Content, null);
+    }
 
-        /// <summary>Options of the pipeline that downloads the blobs over the connection's transport.</summary>
-        private sealed class BlobFetchOptions : ClientOptions
+    /// <summary>Options of the pipeline that downloads the blobs over the connection's transport.</summary>
+    private sealed class BlobFetchOptions : ClientOptions
+    {
+        public BlobFetchOptions(HttpPipelineTransport? transport)
         {
-            public BlobFetchOptions(HttpPipelineTransport? transport)
+            if (transport != null)
             {
-                if (transport != null) Transport = transport;
-                Retry.MaxRetries = 2;
-                Diagnostics.IsLoggingEnabled = false;
-                Diagnostics.IsDistributedTracingEnabled = false;
+                Transport = transport;
             }
+
+            Retry.MaxRetries = 2;
+            Diagnostics.IsLoggingEnabled = false;
+            Diagnostics.IsDistributedTracingEnabled = false;
         }
     }
 }

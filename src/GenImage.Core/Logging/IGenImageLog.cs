@@ -1,61 +1,60 @@
 using System;
 
-namespace GenImage.Core.Logging
+namespace GenImage.Core.Logging;
+
+/// <summary>
+/// How the engine reports what it is doing. The cmdlet layer maps each method to a PowerShell stream
+/// (Verbose, Debug, Warning, Progress); tests use a recording fake. Implementations must be thread-safe:
+/// the engine calls them from thread-pool threads.
+/// </summary>
+public interface IGenImageLog
 {
-    /// <summary>
-    /// How the engine reports what it is doing. The cmdlet layer maps each method to a PowerShell stream
-    /// (Verbose, Debug, Warning, Progress); tests use a recording fake. Implementations must be thread-safe:
-    /// the engine calls them from thread-pool threads.
-    /// </summary>
-    public interface IGenImageLog
+    /// <summary>What the module is doing (each ARM call, each step).</summary>
+    void Verbose(string message);
+
+    /// <summary>Detail for troubleshooting.</summary>
+    void Debug(string message);
+
+    /// <summary>Something the user must act on or know about.</summary>
+    void Warning(string message);
+
+    /// <summary>Progress of a long operation.</summary>
+    void Progress(ProgressInfo progress);
+}
+
+/// <summary>One progress update. <see cref="ActivityId"/> is fixed per kind of operation.</summary>
+public sealed class ProgressInfo
+{
+    public ProgressInfo(int activityId, string activity, string status)
     {
-        /// <summary>What the module is doing (each ARM call, each step).</summary>
-        void Verbose(string message);
-
-        /// <summary>Detail for troubleshooting.</summary>
-        void Debug(string message);
-
-        /// <summary>Something the user must act on or know about.</summary>
-        void Warning(string message);
-
-        /// <summary>Progress of a long operation.</summary>
-        void Progress(ProgressInfo progress);
+        ActivityId = activityId;
+        Activity = activity ?? throw new ArgumentNullException(nameof(activity));
+        Status = status ?? throw new ArgumentNullException(nameof(status));
     }
 
-    /// <summary>One progress update. <see cref="ActivityId"/> is fixed per kind of operation.</summary>
-    public sealed class ProgressInfo
-    {
-        public ProgressInfo(int activityId, string activity, string status)
-        {
-            ActivityId = activityId;
-            Activity = activity ?? throw new ArgumentNullException(nameof(activity));
-            Status = status ?? throw new ArgumentNullException(nameof(status));
-        }
+    public int ActivityId { get; }
+    public int ParentActivityId { get; set; } = -1;
+    public string Activity { get; }
+    public string Status { get; }
+    public int PercentComplete { get; set; } = -1;
+    public string? CurrentOperation { get; set; }
+    public bool Completed { get; set; }
+}
 
-        public int ActivityId { get; }
-        public int ParentActivityId { get; set; } = -1;
-        public string Activity { get; }
-        public string Status { get; }
-        public int PercentComplete { get; set; } = -1;
-        public string? CurrentOperation { get; set; }
-        public bool Completed { get; set; }
-    }
+/// <summary>Fixed progress activity ids, so that a host can tell operations apart.</summary>
+public static class ProgressActivities
+{
+    public const int Generalize = 4101;
+    public const int Connect = 4102;
+}
 
-    /// <summary>Fixed progress activity ids, so that a host can tell operations apart.</summary>
-    public static class ProgressActivities
-    {
-        public const int Generalize = 4101;
-        public const int Connect = 4102;
-    }
-
-    /// <summary>A log that drops everything.</summary>
-    public sealed class NullLog : IGenImageLog
-    {
-        public static readonly NullLog Instance = new NullLog();
-        private NullLog() { }
-        public void Verbose(string message) { }
-        public void Debug(string message) { }
-        public void Warning(string message) { }
-        public void Progress(ProgressInfo progress) { }
-    }
+/// <summary>A log that drops everything.</summary>
+public sealed class NullLog : IGenImageLog
+{
+    public static readonly NullLog Instance = new NullLog();
+    private NullLog() { }
+    public void Verbose(string message) { }
+    public void Debug(string message) { }
+    public void Warning(string message) { }
+    public void Progress(ProgressInfo progress) { }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,467 +9,501 @@ using GenImage.Core.Gallery;
 using GenImage.Core.Logging;
 using GenImage.Core.Operations;
 
-namespace GenImage.Core.Recipes
+namespace GenImage.Core.Recipes;
+
+/// <summary>
+/// The journaled loop of a recipe run: works out the plan, then runs the <see cref="RecipeSteps"/> in order,
+/// journaling each step before and after it runs, stopping before anything irreversible when readiness blocks,
+/// skipping promotion and clean-up when validation fails, and resuming from the first unfinished step. What each
+/// step does is in its own class.
+/// </summary>
+public sealed class RecipeRunner
 {
-    /// <summary>
-    /// The journaled loop of a recipe run: works out the plan, then runs the <see cref="RecipeSteps"/> in order,
-    /// journaling each step before and after it runs, stopping before anything irreversible when readiness blocks,
-    /// skipping promotion and clean-up when validation fails, and resuming from the first unfinished step. What each
-    /// step does is in its own class.
-    /// </summary>
-    public sealed class RecipeRunner
+    public const int RunActivityId = 4201;
+    public const int StepActivityId = 4202;
+
+    private readonly RecipeEngines _engines;
+    private readonly IGenImageLog _log;
+
+    public RecipeRunner(RecipeEngines engines, IGenImageLog log)
     {
-        public const int RunActivityId = 4201;
-        public const int StepActivityId = 4202;
+        _engines = engines ?? throw new ArgumentNullException(nameof(engines));
+        _log = log ?? NullLog.Instance;
+    }
 
-        private readonly RecipeEngines _engines;
-        private readonly IGenImageLog _log;
+    /// <summary>The step names, in order.</summary>
+    public static IReadOnlyList<string> StepNames => RecipeSteps.Names;
 
-        public RecipeRunner(RecipeEngines engines, IGenImageLog log)
+    /// <summary>The error that made the last run fail, when it failed.</summary>
+    public GenImageException? Failure { get; private set; }
+
+    // ------------------------------------------------------------------ plan
+
+    /// <summary>Works out the plan. Reads ARM and the journals; writes nothing.</summary>
+    public async Task<RecipePlan> PlanAsync(ImageRecipe recipe, RecipeRunOptions options, CancellationToken cancellationToken)
+    {
+        if (recipe == null)
         {
-            _engines = engines ?? throw new ArgumentNullException(nameof(engines));
-            _log = log ?? NullLog.Instance;
+            throw new ArgumentNullException(nameof(recipe));
         }
 
-        /// <summary>The step names, in order.</summary>
-        public static IReadOnlyList<string> StepNames => RecipeSteps.Names;
+        options ??= new RecipeRunOptions();
+        RequireValid(recipe);
 
-        /// <summary>The error that made the last run fail, when it failed.</summary>
-        public GenImageException? Failure { get; private set; }
-
-        // ------------------------------------------------------------------ plan
-
-        /// <summary>Works out the plan. Reads ARM and the journals; writes nothing.</summary>
-        public async Task<RecipePlan> PlanAsync(ImageRecipe recipe, RecipeRunOptions options, CancellationToken cancellationToken)
+        var spec = recipe.Spec;
+        var plan = new RecipePlan
         {
-            if (recipe == null) throw new ArgumentNullException(nameof(recipe));
-            options ??= new RecipeRunOptions();
-            RequireValid(recipe);
+            Recipe = recipe,
+            SourceVmId = SourceVmId(recipe),
+            DefinitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name),
+        };
 
-            var spec = recipe.Spec;
-            var plan = new RecipePlan
-            {
-                Recipe = recipe,
-                SourceVmId = SourceVmId(recipe),
-                DefinitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name),
-            };
-
-            var store = _engines.RunStore(recipe);
-            RunJournal? unfinished = Unfinished(store, recipe.Name);
-            RunJournal? resumed = null;
-            if (options.RetryValidation)
-            {
-                var newest = store.ListRuns(recipe.Name).Select(id => RunJournal.Open(store, recipe.Name, id)).FirstOrDefault();
-                resumed = newest != null && (newest.IsUnfinished || newest.Finished?.RunStatus == RunStatus.ValidationFailed) && newest.FinishedSteps().TryGetValue(RecipeSteps.Publish, out var published) && published.IsDone
-                    ? newest
-                    : throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
-                        $"Recipe '{recipe.Name}' has no run whose version was published and is waiting for a validation (its newest run ended {newest?.Finished?.Status ?? "nowhere"}). " +
-                        "-RetryValidation validates the published version of a run that ended ValidationFailed (or did not finish) again.")
-                    { Target = recipe.Path };
-                plan.ResumeRunId = resumed.StoredRunId;
-                plan.ResumeJournalPath = resumed.Path;
-                plan.RedoFrom = RecipeSteps.Validate;
-            }
-            else if (options.Resume)
-            {
-                resumed = unfinished ?? throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
-                    $"Recipe '{recipe.Name}' has no unfinished run under {store.Location(recipe.Name)}: there is nothing to resume. Run it without -Resume to start a new run " +
-                    "(or, to validate the version of a run that ended ValidationFailed again without publishing again, use -Resume -RetryValidation).")
+        var store = _engines.RunStore(recipe);
+        var unfinished = Unfinished(store, recipe.Name);
+        RunJournal? resumed = null;
+        if (options.RetryValidation)
+        {
+            var newest = store.ListRuns(recipe.Name).Select(id => RunJournal.Open(store, recipe.Name, id)).FirstOrDefault();
+            resumed = newest != null && (newest.IsUnfinished || newest.Finished?.RunStatus == RunStatus.ValidationFailed) && newest.FinishedSteps().TryGetValue(RecipeSteps.Publish, out var published) && published.IsDone
+                ? newest
+                : throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
+                    $"Recipe '{recipe.Name}' has no run whose version was published and is waiting for a validation (its newest run ended {newest?.Finished?.Status ?? "nowhere"}). " +
+                    "-RetryValidation validates the published version of a run that ended ValidationFailed (or did not finish) again.")
                 { Target = recipe.Path };
-                plan.ResumeRunId = resumed.StoredRunId;
-                plan.ResumeJournalPath = resumed.Path;
-                if (!string.Equals(resumed.Started?.RecipeSha256, recipe.ContentSha256, StringComparison.OrdinalIgnoreCase))
-                {
-                    _log.Warning($"The recipe changed since run {resumed.RunId} started; the finished steps keep what they did, the remaining steps follow the recipe as it is now.");
-                }
-            }
-            else if (unfinished != null)
-            {
-                if (!options.NewRun)
-                {
-                    var last = unfinished.FinishedSteps().Values.LastOrDefault();
-                    throw new GenImageException(RecipeErrorIds.UnfinishedRun, GenImageErrorKind.InvalidOperation,
-                        $"Run {unfinished.RunId} of recipe '{recipe.Name}' did not finish" +
-                        (last != null ? $" (last step: {last.Step} {last.Status})" : string.Empty) +
-                        $". Continue it with -Resume (finished steps are not repeated), or start over with -NewRun (the unfinished run is marked Abandoned). Journal: {unfinished.Path}")
-                    { Target = unfinished.Path };
-                }
-                plan.AbandonRunId = unfinished.StoredRunId;
-            }
-
-            // A resumed run keeps the version name it started with, so no second version is created.
-            plan.VersionName = resumed?.Started?.Inputs is { } started && started.TryGetValue("versionName", out var recorded)
-                ? recorded
-                : await VersionNameAsync(recipe, plan.DefinitionId, cancellationToken).ConfigureAwait(false);
-            plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
-            CheckNames(plan);
-
-            var done = resumed?.FinishedSteps() ?? new Dictionary<string, JournalEvent>();
-            bool generalized = done.TryGetValue(RecipeSteps.Generalize, out var g) && g.IsDone;
-            if (!generalized && !spec.Definition.IsSpecialized)
-            {
-                plan.SourceVm = await ReadSourceAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
-                // A stopped VM with no proof of preparation is refused here, before anything irreversible.
-                if (plan.SourceVm != null)
-                {
-                    var generalize = GeneralizeStep.Options(spec, resumed);
-                    if (resumed != null) generalize.PreparedProof ??= await GeneralizeStep.PlanProofAsync(resumed, _engines.Operations, cancellationToken).ConfigureAwait(false);
-                    Vm.Generalizer.Plan(plan.SourceVm, generalize);
-                }
-            }
-            int redo = plan.RedoFrom == null ? int.MaxValue : RecipeSteps.Get(plan.RedoFrom).Order;
-            foreach (var step in RecipeSteps.All)
-            {
-                var planned = step.Describe(plan);
-                planned.AlreadyDone = done.TryGetValue(step.Name, out var ev) && ev.IsDone && step.Order < redo;
-                plan.Steps.Add(planned);
-            }
-            return plan;
+            plan.ResumeRunId = resumed.StoredRunId;
+            plan.ResumeJournalPath = resumed.Path;
+            plan.RedoFrom = RecipeSteps.Validate;
         }
-
-        /// <summary>
-        /// The readiness findings of a recipe against the live resources, with its exclusions and suppressions
-        /// (Test-ImageRecipe). Reads only.
-        /// </summary>
-        public async Task<IReadOnlyList<ReadinessFinding>> CheckReadinessAsync(ImageRecipe recipe, CancellationToken cancellationToken)
+        else if (options.Resume)
         {
-            if (recipe == null) throw new ArgumentNullException(nameof(recipe));
-            var spec = recipe.Spec;
-            string definitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name);
-            string versionName = await VersionNameAsync(recipe, definitionId, cancellationToken).ConfigureAwait(false);
-            return await ReadinessStep.EvaluateAsync(_engines, recipe, SourceVmId(recipe), versionName, _log, warnUnusedSuppressions: false, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>The newest run of the recipe that did not finish (Failed, Stopped, or cut off), or null.</summary>
-        private static RunJournal? Unfinished(IRunStore store, string recipeName) =>
-            store.ListRuns(recipeName).Select(id => RunJournal.Open(store, recipeName, id)).FirstOrDefault(j => j.IsUnfinished);
-
-        private static void RequireValid(ImageRecipe recipe)
-        {
-            if (recipe.IsValid) return;
-            var first = recipe.Diagnostics.First(d => d.Severity == RecipeDiagnosticSeverity.Error);
-            throw new GenImageException(RecipeErrorIds.RecipeInvalid, GenImageErrorKind.InvalidData,
-                $"The recipe {recipe.Path} is not valid ({recipe.Diagnostics.Count(d => d.Severity == RecipeDiagnosticSeverity.Error)} problem(s)); first: {first}. Run Test-ImageRecipe to see them all.")
+            resumed = unfinished ?? throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
+                $"Recipe '{recipe.Name}' has no unfinished run under {store.Location(recipe.Name)}: there is nothing to resume. Run it without -Resume to start a new run " +
+                "(or, to validate the version of a run that ended ValidationFailed again without publishing again, use -Resume -RetryValidation).")
             { Target = recipe.Path };
+            plan.ResumeRunId = resumed.StoredRunId;
+            plan.ResumeJournalPath = resumed.Path;
+            if (!string.Equals(resumed.Started?.RecipeSha256, recipe.ContentSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                _log.Warning($"The recipe changed since run {resumed.RunId} started; the finished steps keep what they did, the remaining steps follow the recipe as it is now.");
+            }
+        }
+        else if (unfinished != null)
+        {
+            if (!options.NewRun)
+            {
+                var last = unfinished.FinishedSteps().Values.LastOrDefault();
+                throw new GenImageException(RecipeErrorIds.UnfinishedRun, GenImageErrorKind.InvalidOperation,
+                    $"Run {unfinished.RunId} of recipe '{recipe.Name}' did not finish" +
+                    (last != null ? $" (last step: {last.Step} {last.Status})" : string.Empty) +
+                    $". Continue it with -Resume (finished steps are not repeated), or start over with -NewRun (the unfinished run is marked Abandoned). Journal: {unfinished.Path}")
+                { Target = unfinished.Path };
+            }
+            plan.AbandonRunId = unfinished.StoredRunId;
         }
 
-        private string SourceVmId(ImageRecipe recipe) =>
-            recipe.Spec.Source.VmId ?? Vm.ResourceIds.VirtualMachine(_engines.SubscriptionId, recipe.Spec.Source.ResourceGroup!, recipe.Spec.Source.VmName!);
+        // A resumed run keeps the version name it started with, so no second version is created.
+        plan.VersionName = resumed?.Started?.Inputs is { } started && started.TryGetValue("versionName", out var recorded)
+            ? recorded
+            : await VersionNameAsync(recipe, plan.DefinitionId, cancellationToken).ConfigureAwait(false);
+        plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
+        CheckNames(plan);
 
-        private async Task<string> VersionNameAsync(ImageRecipe recipe, string definitionId, CancellationToken cancellationToken)
+        var done = resumed?.FinishedSteps() ?? new Dictionary<string, JournalEvent>();
+        var generalized = done.TryGetValue(RecipeSteps.Generalize, out var g) && g.IsDone;
+        if (!generalized && !spec.Definition.IsSpecialized)
         {
-            var spec = recipe.Spec;
-            if (spec.Version.Name != null) return spec.Version.Name;
-            IReadOnlyList<GalleryImageVersion> versions;
+            plan.SourceVm = await ReadSourceAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
+            // A stopped VM with no proof of preparation is refused here, before anything irreversible.
+            if (plan.SourceVm != null)
+            {
+                var generalize = GeneralizeStep.Options(spec, resumed);
+                if (resumed != null)
+                {
+                    generalize.PreparedProof ??= await GeneralizeStep.PlanProofAsync(resumed, _engines.Operations, cancellationToken).ConfigureAwait(false);
+                }
+
+                Vm.Generalizer.Plan(plan.SourceVm, generalize);
+            }
+        }
+        var redo = plan.RedoFrom == null ? int.MaxValue : RecipeSteps.Get(plan.RedoFrom).Order;
+        foreach (var step in RecipeSteps.All)
+        {
+            var planned = step.Describe(plan);
+            planned.AlreadyDone = done.TryGetValue(step.Name, out var ev) && ev.IsDone && step.Order < redo;
+            plan.Steps.Add(planned);
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// The readiness findings of a recipe against the live resources, with its exclusions and suppressions
+    /// (Test-ImageRecipe). Reads only.
+    /// </summary>
+    public async Task<IReadOnlyList<ReadinessFinding>> CheckReadinessAsync(ImageRecipe recipe, CancellationToken cancellationToken)
+    {
+        if (recipe == null)
+        {
+            throw new ArgumentNullException(nameof(recipe));
+        }
+
+        var spec = recipe.Spec;
+        var definitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name);
+        var versionName = await VersionNameAsync(recipe, definitionId, cancellationToken).ConfigureAwait(false);
+        return await ReadinessStep.EvaluateAsync(_engines, recipe, SourceVmId(recipe), versionName, _log, warnUnusedSuppressions: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest run of the recipe that did not finish (Failed, Stopped, or cut off), or null.</summary>
+    private static RunJournal? Unfinished(IRunStore store, string recipeName) =>
+        store.ListRuns(recipeName).Select(id => RunJournal.Open(store, recipeName, id)).FirstOrDefault(j => j.IsUnfinished);
+
+    private static void RequireValid(ImageRecipe recipe)
+    {
+        if (recipe.IsValid)
+        {
+            return;
+        }
+
+        var first = recipe.Diagnostics.First(d => d.Severity == RecipeDiagnosticSeverity.Error);
+        throw new GenImageException(RecipeErrorIds.RecipeInvalid, GenImageErrorKind.InvalidData,
+            $"The recipe {recipe.Path} is not valid ({recipe.Diagnostics.Count(d => d.Severity == RecipeDiagnosticSeverity.Error)} problem(s)); first: {first}. Run Test-ImageRecipe to see them all.")
+        { Target = recipe.Path };
+    }
+
+    private string SourceVmId(ImageRecipe recipe) =>
+        recipe.Spec.Source.VmId ?? Vm.ResourceIds.VirtualMachine(_engines.SubscriptionId, recipe.Spec.Source.ResourceGroup!, recipe.Spec.Source.VmName!);
+
+    private async Task<string> VersionNameAsync(ImageRecipe recipe, string definitionId, CancellationToken cancellationToken)
+    {
+        var spec = recipe.Spec;
+        if (spec.Version.Name != null)
+        {
+            return spec.Version.Name;
+        }
+
+        IReadOnlyList<GalleryImageVersion> versions;
+        try
+        {
+            versions = await _engines.Galleries.ListVersionsAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound || ex.ErrorId == GalleryErrorIds.DefinitionNotFound)
+        {
+            versions = Array.Empty<GalleryImageVersion>();
+        }
+        var part = (spec.Version.Increment ?? "patch").ToLowerInvariant() switch
+        {
+            "major" => VersionIncrement.Major,
+            "minor" => VersionIncrement.Minor,
+            _ => VersionIncrement.Patch,
+        };
+        return ImageVersionNumber.Next(versions.Select(v => v.Name), part).ToString();
+    }
+
+    private async Task<SourceVm?> ReadSourceAsync(string vmId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _engines.Vms.GetAsync(vmId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Every name the run will create, against Azure's naming rules, before anything is written: a name Azure
+    /// would refuse must stop the run here, not after the VM was generalized.
+    /// </summary>
+    private static void CheckNames(RecipePlan plan)
+    {
+        var spec = plan.Recipe.Spec;
+        var problems = AzureNames.Problems(new (AzureNameKind, string?, string)[]
+        {
+            (AzureNameKind.ResourceGroup, spec.Gallery.ResourceGroup, "spec.gallery.resourceGroup"),
+            (AzureNameKind.Gallery, spec.Gallery.Name, "spec.gallery.name"),
+            (AzureNameKind.GalleryImageDefinition, spec.Definition.Name, "spec.definition.name"),
+            (AzureNameKind.GalleryImageVersion, plan.VersionName, spec.Version.Name != null ? "spec.version.name" : $"the next version ({spec.Version.Increment})"),
+        });
+        if (problems.Count > 0)
+        {
+            throw new GenImageException(RecipeDiagnosticIds.InvalidName, GenImageErrorKind.InvalidArgument,
+                $"Recipe '{plan.Recipe.Name}' names what Azure would refuse: {string.Join("; ", problems)}. Nothing was done; rename it in the recipe.")
+            { Target = plan.Recipe.Path };
+        }
+    }
+
+    // ------------------------------------------------------------------ run
+
+    /// <summary>
+    /// Carries out a plan. <paramref name="confirmed"/> holds the irreversible steps the operator confirmed; the
+    /// run stops (Stopped) before an irreversible step that is not in it.
+    /// </summary>
+    public async Task<RecipeRun> RunAsync(RecipePlan plan, RecipeRunOptions options, ISet<string> confirmed, CancellationToken cancellationToken)
+    {
+        if (plan == null)
+        {
+            throw new ArgumentNullException(nameof(plan));
+        }
+
+        options ??= new RecipeRunOptions();
+        confirmed ??= new HashSet<string>(StepNames);
+        Failure = null;
+
+        var journal = OpenJournal(plan, options);
+        var recipe = plan.Recipe;
+        var run = new RecipeRun
+        {
+            RecipeName = recipe.Name,
+            RecipePath = recipe.Path,
+            RunId = journal.RunId ?? string.Empty,
+            RunPath = journal.Folder,
+            JournalPath = journal.Path,
+            SourceVmId = plan.SourceVmId,
+            DefinitionId = plan.DefinitionId,
+            VersionName = plan.VersionName,
+            VersionId = plan.VersionId,
+            Resumed = plan.ResumeRunId != null,
+            StartedAt = journal.Started?.Time ?? options.Clock(),
+        };
+        var context = new RunContext(plan, _engines, journal, run, _log, options.Clock);
+        context.Load();
+
+        if (plan.ResumeRunId != null)
+        {
+            // Before anything runs again: wait for what the interrupted attempt left running, delete what it owns and
+            // no longer needs, record what finished meanwhile.
             try
             {
-                versions = await _engines.Galleries.ListVersionsAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name, cancellationToken).ConfigureAwait(false);
+                await RunReconciler.ReconcileAsync(context, cancellationToken).ConfigureAwait(false);
             }
-            catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound || ex.ErrorId == GalleryErrorIds.DefinitionNotFound)
+            catch (OperationCanceledException)
             {
-                versions = Array.Empty<GalleryImageVersion>();
+                End(context, RunStatus.Stopped, "Stopped while reconciling the run with Azure. Resume with -Resume.");
+                throw;
             }
-            var part = (spec.Version.Increment ?? "patch").ToLowerInvariant() switch
+            catch (Exception ex)
             {
-                "major" => VersionIncrement.Major,
-                "minor" => VersionIncrement.Minor,
-                _ => VersionIncrement.Patch,
-            };
-            return ImageVersionNumber.Next(versions.Select(v => v.Name), part).ToString();
+                var error = ex as GenImageException ?? IoErrors.Unexpected(ex, plan.Recipe.Path);
+                Failure = error;
+                return End(context, RunStatus.Failed, $"Reconciling the run with Azure failed ({error.ErrorId}): {error.Message} Fix the cause, then continue with -Resume.");
+            }
         }
 
-        private async Task<SourceVm?> ReadSourceAsync(string vmId, CancellationToken cancellationToken)
+        string? validationFailed = null;
+        var steps = RecipeSteps.All;
+        for (var i = 0; i < steps.Count; i++)
         {
+            var step = steps[i];
+            var planned = plan.Steps.First(s => s.Name == step.Name);
+            var record = context.Step(step.Name);
+
+            if (journal.FinishedSteps().TryGetValue(step.Name, out var done) && done.IsDone)
+            {
+                _log.Verbose($"Step {step.Name}: finished in run {run.RunId} ({done.Status}); not repeated.");
+                continue;
+            }
+            if (validationFailed != null && !step.RunsAfterFailedValidation)
+            {
+                Finish(context, record, StepOutcome.Skipped(validationFailed));
+                continue;
+            }
+            if (planned.Irreversible && !confirmed.Contains(step.Name))
+            {
+                record.Status = StepStatus.Stopped;
+                record.Message = "Not confirmed: the run stopped before this irreversible step.";
+                return End(context, RunStatus.Stopped, $"The run stopped before {step.Name}: it was not confirmed. Resume with -Resume when ready.");
+            }
+
+            Progress(recipe, step.Name, i, steps.Count, planned.Description);
+            Start(context, record, step, planned);
+
+            StepOutcome outcome;
             try
             {
-                return await _engines.Vms.GetAsync(vmId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound)
-            {
-                return null;
-            }
-        }
-
-        /// <summary>
-        /// Every name the run will create, against Azure's naming rules, before anything is written: a name Azure
-        /// would refuse must stop the run here, not after the VM was generalized.
-        /// </summary>
-        private static void CheckNames(RecipePlan plan)
-        {
-            var spec = plan.Recipe.Spec;
-            var problems = AzureNames.Problems(new (AzureNameKind, string?, string)[]
-            {
-                (AzureNameKind.ResourceGroup, spec.Gallery.ResourceGroup, "spec.gallery.resourceGroup"),
-                (AzureNameKind.Gallery, spec.Gallery.Name, "spec.gallery.name"),
-                (AzureNameKind.GalleryImageDefinition, spec.Definition.Name, "spec.definition.name"),
-                (AzureNameKind.GalleryImageVersion, plan.VersionName, spec.Version.Name != null ? "spec.version.name" : $"the next version ({spec.Version.Increment})"),
-            });
-            if (problems.Count > 0)
-            {
-                throw new GenImageException(RecipeDiagnosticIds.InvalidName, GenImageErrorKind.InvalidArgument,
-                    $"Recipe '{plan.Recipe.Name}' names what Azure would refuse: {string.Join("; ", problems)}. Nothing was done; rename it in the recipe.")
-                { Target = plan.Recipe.Path };
-            }
-        }
-
-        // ------------------------------------------------------------------ run
-
-        /// <summary>
-        /// Carries out a plan. <paramref name="confirmed"/> holds the irreversible steps the operator confirmed; the
-        /// run stops (Stopped) before an irreversible step that is not in it.
-        /// </summary>
-        public async Task<RecipeRun> RunAsync(RecipePlan plan, RecipeRunOptions options, ISet<string> confirmed, CancellationToken cancellationToken)
-        {
-            if (plan == null) throw new ArgumentNullException(nameof(plan));
-            options ??= new RecipeRunOptions();
-            confirmed ??= new HashSet<string>(StepNames);
-            Failure = null;
-
-            var journal = OpenJournal(plan, options);
-            var recipe = plan.Recipe;
-            var run = new RecipeRun
-            {
-                RecipeName = recipe.Name,
-                RecipePath = recipe.Path,
-                RunId = journal.RunId ?? string.Empty,
-                RunPath = journal.Folder,
-                JournalPath = journal.Path,
-                SourceVmId = plan.SourceVmId,
-                DefinitionId = plan.DefinitionId,
-                VersionName = plan.VersionName,
-                VersionId = plan.VersionId,
-                Resumed = plan.ResumeRunId != null,
-                StartedAt = journal.Started?.Time ?? options.Clock(),
-            };
-            var context = new RunContext(plan, _engines, journal, run, _log, options.Clock);
-            context.Load();
-
-            if (plan.ResumeRunId != null)
-            {
-                // Before anything runs again: wait for what the interrupted attempt left running, delete what it owns and
-                // no longer needs, record what finished meanwhile.
-                try
+                using (var scope = CallScope.Begin(CallScope.Current?.Log ?? _log, record.CorrelationId))
                 {
-                    await RunReconciler.ReconcileAsync(context, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    End(context, RunStatus.Stopped, "Stopped while reconciling the run with Azure. Resume with -Resume.");
-                    throw;
-                }
-                catch (Exception ex)
-                {
-                    var error = ex as GenImageException ?? IoErrors.Unexpected(ex, plan.Recipe.Path);
-                    Failure = error;
-                    return End(context, RunStatus.Failed, $"Reconciling the run with Azure failed ({error.ErrorId}): {error.Message} Fix the cause, then continue with -Resume.");
-                }
-            }
-
-            string? validationFailed = null;
-            var steps = RecipeSteps.All;
-            for (int i = 0; i < steps.Count; i++)
-            {
-                var step = steps[i];
-                var planned = plan.Steps.First(s => s.Name == step.Name);
-                var record = context.Step(step.Name);
-
-                if (journal.FinishedSteps().TryGetValue(step.Name, out var done) && done.IsDone)
-                {
-                    _log.Verbose($"Step {step.Name}: finished in run {run.RunId} ({done.Status}); not repeated.");
-                    continue;
-                }
-                if (validationFailed != null && !step.RunsAfterFailedValidation)
-                {
-                    Finish(context, record, StepOutcome.Skipped(validationFailed));
-                    continue;
-                }
-                if (planned.Irreversible && !confirmed.Contains(step.Name))
-                {
-                    record.Status = StepStatus.Stopped;
-                    record.Message = "Not confirmed: the run stopped before this irreversible step.";
-                    return End(context, RunStatus.Stopped, $"The run stopped before {step.Name}: it was not confirmed. Resume with -Resume when ready.");
-                }
-
-                Progress(recipe, step.Name, i, steps.Count, planned.Description);
-                Start(context, record, step, planned);
-
-                StepOutcome outcome;
-                try
-                {
-                    using (var scope = CallScope.Begin(CallScope.Current?.Log ?? _log, record.CorrelationId))
+                    // Every long-running operation ARM accepts is journaled before anything waits for it, so a resumed
+                    // run can wait for one that is still running (a Run Command in the guest).
+                    var stepName = step.Name;
+                    var attempt = record.Attempts;
+                    scope.OperationAccepted = op => context.Record(new JournalEvent
                     {
-                        // Every long-running operation ARM accepts is journaled before anything waits for it, so a resumed
-                        // run can wait for one that is still running (a Run Command in the guest).
-                        string stepName = step.Name;
-                        int attempt = record.Attempts;
-                        scope.OperationAccepted = op => context.Record(new JournalEvent
-                        {
-                            Type = JournalEventTypes.OperationStarted, Step = stepName, Attempt = attempt, CorrelationId = scope.CorrelationId,
-                            Operation = new JournalOperation { Method = op.Method, Path = op.Path, StatusUrl = op.StatusUrl, ResultUrl = op.ResultUrl },
-                        });
-                        outcome = await step.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    Finish(context, record, new StepOutcome { Status = StepStatus.Stopped, Message = "Stopped (Ctrl+C or pipeline stop) while the step ran. Resume with -Resume." });
-                    End(context, RunStatus.Stopped, $"Stopped during {step.Name}. Resume with -Resume.");
-                    throw;
-                }
-                catch (Exception ex)
-                {
-                    // Anything (an ARM error, a full disk, a bad value) ends the run Failed and journaled, so -Resume continues it.
-                    var error = ex as GenImageException ?? IoErrors.Unexpected(ex, planned.Target);
-                    Failure = error;
-                    return FailRun(context, record, step.Name, error);
-                }
-
-                Finish(context, record, outcome);
-                if (outcome.Status == StepStatus.Blocked)
-                {
-                    return End(context, RunStatus.Blocked, outcome.Message);
-                }
-                if (outcome.Status == StepStatus.Failed && !outcome.FailedValidation)
-                {
-                    // A failure that is not a verdict on the image (validation that could not judge it): resumable.
-                    Failure = new GenImageException(outcome.ErrorId ?? RecipeErrorIds.StepFailed, GenImageErrorKind.ResourceUnavailable, outcome.Message ?? $"{step.Name} failed.")
-                    { Target = planned.Target };
-                    return End(context, RunStatus.Failed, $"{step.Name} failed ({Failure.ErrorId}): {Failure.Message}");
-                }
-                if (outcome.FailedValidation)
-                {
-                    validationFailed = $"Not done: validation failed, so {plan.VersionName} stays excluded from latest.";
+                        Type = JournalEventTypes.OperationStarted, Step = stepName, Attempt = attempt, CorrelationId = scope.CorrelationId,
+                        Operation = new JournalOperation { Method = op.Method, Path = op.Path, StatusUrl = op.StatusUrl, ResultUrl = op.ResultUrl },
+                    });
+                    outcome = await step.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
                 }
             }
-
-            CompleteProgress(recipe);
-            if (validationFailed != null)
+            catch (OperationCanceledException)
             {
-                return End(context, RunStatus.ValidationFailed,
-                    $"Validation of {plan.VersionName} failed ({string.Join("; ", run.Validation.Where(v => !v.Passed).Select(v => $"{v.Region}: {v.Message}"))}). " +
-                    $"The version was published but stays excluded from latest and was not promoted; the evidence is in {run.EvidencePath}.");
+                Finish(context, record, new StepOutcome { Status = StepStatus.Stopped, Message = "Stopped (Ctrl+C or pipeline stop) while the step ran. Resume with -Resume." });
+                End(context, RunStatus.Stopped, $"Stopped during {step.Name}. Resume with -Resume.");
+                throw;
             }
-            return End(context, RunStatus.Succeeded,
-                $"{plan.VersionName} published to {string.Join(", ", recipe.Spec.Publishing.TargetRegions.Select(r => r.Name))}" +
-                (run.Promoted ? ", validated and included in latest." : run.ExcludedFromLatest == true ? ", left excluded from latest." : "."));
+            catch (Exception ex)
+            {
+                // Anything (an ARM error, a full disk, a bad value) ends the run Failed and journaled, so -Resume continues it.
+                var error = ex as GenImageException ?? IoErrors.Unexpected(ex, planned.Target);
+                Failure = error;
+                return FailRun(context, record, step.Name, error);
+            }
+
+            Finish(context, record, outcome);
+            if (outcome.Status == StepStatus.Blocked)
+            {
+                return End(context, RunStatus.Blocked, outcome.Message);
+            }
+            if (outcome.Status == StepStatus.Failed && !outcome.FailedValidation)
+            {
+                // A failure that is not a verdict on the image (validation that could not judge it): resumable.
+                Failure = new GenImageException(outcome.ErrorId ?? RecipeErrorIds.StepFailed, GenImageErrorKind.ResourceUnavailable, outcome.Message ?? $"{step.Name} failed.")
+                { Target = planned.Target };
+                return End(context, RunStatus.Failed, $"{step.Name} failed ({Failure.ErrorId}): {Failure.Message}");
+            }
+            if (outcome.FailedValidation)
+            {
+                validationFailed = $"Not done: validation failed, so {plan.VersionName} stays excluded from latest.";
+            }
         }
 
-        /// <summary>The journal of the run: the one resumed, or a new one (after marking an unfinished run Abandoned).</summary>
-        private RunJournal OpenJournal(RecipePlan plan, RecipeRunOptions options)
+        CompleteProgress(recipe);
+        if (validationFailed != null)
         {
-            var recipe = plan.Recipe;
-            var now = options.Clock();
-            var store = _engines.RunStore(recipe);
-            if (plan.ResumeRunId != null)
+            return End(context, RunStatus.ValidationFailed,
+                $"Validation of {plan.VersionName} failed ({string.Join("; ", run.Validation.Where(v => !v.Passed).Select(v => $"{v.Region}: {v.Message}"))}). " +
+                $"The version was published but stays excluded from latest and was not promoted; the evidence is in {run.EvidencePath}.");
+        }
+        return End(context, RunStatus.Succeeded,
+            $"{plan.VersionName} published to {string.Join(", ", recipe.Spec.Publishing.TargetRegions.Select(r => r.Name))}" +
+            (run.Promoted ? ", validated and included in latest." : run.ExcludedFromLatest == true ? ", left excluded from latest." : "."));
+    }
+
+    /// <summary>The journal of the run: the one resumed, or a new one (after marking an unfinished run Abandoned).</summary>
+    private RunJournal OpenJournal(RecipePlan plan, RecipeRunOptions options)
+    {
+        var recipe = plan.Recipe;
+        var now = options.Clock();
+        var store = _engines.RunStore(recipe);
+        if (plan.ResumeRunId != null)
+        {
+            var resumed = RunJournal.Open(store, recipe.Name, plan.ResumeRunId);
+            resumed.Append(new JournalEvent
             {
-                var resumed = RunJournal.Open(store, recipe.Name, plan.ResumeRunId);
-                resumed.Append(new JournalEvent
-                {
-                    Type = JournalEventTypes.RunResumed, Time = now, RunId = resumed.RunId, Principal = _engines.Principal, RecipeSha256 = recipe.ContentSha256,
-                    RedoFrom = plan.RedoFrom,
-                });
-                return resumed;
-            }
-            if (plan.AbandonRunId != null)
-            {
-                var old = RunJournal.Open(store, recipe.Name, plan.AbandonRunId);
-                old.Append(new JournalEvent { Type = JournalEventTypes.RunFinished, Time = now, RunId = old.RunId, Status = RunStatus.Abandoned.ToString(), Message = "A new run was started with -NewRun." });
-            }
-            string runId = RunJournal.NewRunId(now);
-            var journal = RunJournal.Create(store, recipe.Name, runId);
-            journal.Append(new JournalEvent
-            {
-                Type = JournalEventTypes.RunStarted, Time = now, RunId = runId, RecipeName = recipe.Name, RecipePath = recipe.Path,
-                RecipeSha256 = recipe.ContentSha256, Principal = _engines.Principal, SubscriptionId = _engines.SubscriptionId,
-                Inputs = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["sourceVmId"] = plan.SourceVmId, ["definitionId"] = plan.DefinitionId, ["versionName"] = plan.VersionName,
-                },
+                Type = JournalEventTypes.RunResumed, Time = now, RunId = resumed.RunId, Principal = _engines.Principal, RecipeSha256 = recipe.ContentSha256,
+                RedoFrom = plan.RedoFrom,
             });
-            return journal;
+            return resumed;
         }
-
-        private void Start(RunContext context, RecipeStepRecord record, RecipeStep step, RecipePlanStep planned)
+        if (plan.AbandonRunId != null)
         {
-            record.Status = StepStatus.Running;
-            record.StartedAt = context.Clock();
-            record.EndedAt = null;
-            record.CorrelationId = Guid.NewGuid().ToString();
-            record.Attempts = context.Journal.Attempts(step.Name) + 1;
-            record.Inputs = step.Inputs(context.Plan);
-            context.Record(new JournalEvent
-            {
-                Type = JournalEventTypes.StepStarted, Time = record.StartedAt.Value, Step = step.Name, Attempt = record.Attempts,
-                CorrelationId = record.CorrelationId, Inputs = record.Inputs,
-            });
-            _log.Verbose($"Step {step.Name} (attempt {record.Attempts}, correlation id {record.CorrelationId}): {planned.Description}");
+            var old = RunJournal.Open(store, recipe.Name, plan.AbandonRunId);
+            old.Append(new JournalEvent { Type = JournalEventTypes.RunFinished, Time = now, RunId = old.RunId, Status = RunStatus.Abandoned.ToString(), Message = "A new run was started with -NewRun." });
         }
-
-        private void Finish(RunContext context, RecipeStepRecord record, StepOutcome outcome)
+        var runId = RunJournal.NewRunId(now);
+        var journal = RunJournal.Create(store, recipe.Name, runId);
+        journal.Append(new JournalEvent
         {
-            record.Status = outcome.Status;
-            record.Message = outcome.Message;
-            record.ErrorId = outcome.ErrorId;
-            record.EndedAt = context.Clock();
-            record.StartedAt ??= record.EndedAt;
-            foreach (var id in outcome.Created) if (!record.CreatedResourceIds.Contains(id)) record.CreatedResourceIds.Add(id);
-            context.Record(new JournalEvent
+            Type = JournalEventTypes.RunStarted, Time = now, RunId = runId, RecipeName = recipe.Name, RecipePath = recipe.Path,
+            RecipeSha256 = recipe.ContentSha256, Principal = _engines.Principal, SubscriptionId = _engines.SubscriptionId,
+            Inputs = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                Type = JournalEventTypes.StepFinished, Time = record.EndedAt.Value, Step = record.Name, Attempt = record.Attempts == 0 ? (int?)null : record.Attempts,
-                CorrelationId = record.CorrelationId, Status = outcome.Status.ToString(), Message = outcome.Message, ErrorId = outcome.ErrorId,
-                Outputs = outcome.Outputs.Count > 0 ? outcome.Outputs : null,
-                CreatedResourceIds = outcome.Created.Count > 0 ? outcome.Created : null,
-                Findings = outcome.Findings, Validation = outcome.Validation, GeneralizeSteps = outcome.GeneralizeSteps,
-            });
-            context.Apply(record.Name, outcome, record.CorrelationId);
-            _log.Verbose($"Step {record.Name}: {(outcome.Status == StepStatus.Blocked ? "failed" : outcome.Status.ToString().ToLowerInvariant())}{(outcome.Message == null ? string.Empty : " - " + outcome.Message)}");
-        }
+                ["sourceVmId"] = plan.SourceVmId, ["definitionId"] = plan.DefinitionId, ["versionName"] = plan.VersionName,
+            },
+        });
+        return journal;
+    }
 
-        /// <summary>
-        /// Records a failed step and the failed run. When the journal itself cannot be written (a full disk), the run
-        /// ends with that error: the journal keeps every whole line written before, so -Resume continues once fixed.
-        /// </summary>
-        private RecipeRun FailRun(RunContext context, RecipeStepRecord record, string name, GenImageException error)
+    private void Start(RunContext context, RecipeStepRecord record, RecipeStep step, RecipePlanStep planned)
+    {
+        record.Status = StepStatus.Running;
+        record.StartedAt = context.Clock();
+        record.EndedAt = null;
+        record.CorrelationId = Guid.NewGuid().ToString();
+        record.Attempts = context.Journal.Attempts(step.Name) + 1;
+        record.Inputs = step.Inputs(context.Plan);
+        context.Record(new JournalEvent
         {
-            try
+            Type = JournalEventTypes.StepStarted, Time = record.StartedAt.Value, Step = step.Name, Attempt = record.Attempts,
+            CorrelationId = record.CorrelationId, Inputs = record.Inputs,
+        });
+        _log.Verbose($"Step {step.Name} (attempt {record.Attempts}, correlation id {record.CorrelationId}): {planned.Description}");
+    }
+
+    private void Finish(RunContext context, RecipeStepRecord record, StepOutcome outcome)
+    {
+        record.Status = outcome.Status;
+        record.Message = outcome.Message;
+        record.ErrorId = outcome.ErrorId;
+        record.EndedAt = context.Clock();
+        record.StartedAt ??= record.EndedAt;
+        foreach (var id in outcome.Created)
+        {
+            if (!record.CreatedResourceIds.Contains(id))
             {
-                Finish(context, record, new StepOutcome { Status = StepStatus.Failed, Message = error.Message, ErrorId = error.ErrorId });
-                return End(context, RunStatus.Failed, $"{name} failed ({error.ErrorId}): {error.Message} Fix the cause, then continue with -Resume.");
-            }
-            catch (GenImageException journalError)
-            {
-                context.Run.Status = RunStatus.Failed;
-                context.Run.Message = $"{name} failed ({error.ErrorId}): {error.Message}";
-                throw new GenImageException(journalError.ErrorId, journalError.Kind,
-                    $"{name} failed ({error.ErrorId}: {error.Message}), and the journal could not record it: {journalError.Message}", error)
-                { Target = journalError.Target };
+                record.CreatedResourceIds.Add(id);
             }
         }
 
-        private RecipeRun End(RunContext context, RunStatus status, string? message)
+        context.Record(new JournalEvent
         {
-            var run = context.Run;
-            run.Status = status;
-            run.Message = message;
-            run.EndedAt = context.Clock();
-            context.Record(new JournalEvent { Type = JournalEventTypes.RunFinished, Time = run.EndedAt.Value, RunId = run.RunId, Status = status.ToString(), Message = message });
-            if (status != RunStatus.Succeeded) _log.Verbose($"Run {run.RunId}: {status}: {message}");
-            return run;
+            Type = JournalEventTypes.StepFinished, Time = record.EndedAt.Value, Step = record.Name, Attempt = record.Attempts == 0 ? (int?)null : record.Attempts,
+            CorrelationId = record.CorrelationId, Status = outcome.Status.ToString(), Message = outcome.Message, ErrorId = outcome.ErrorId,
+            Outputs = outcome.Outputs.Count > 0 ? outcome.Outputs : null,
+            CreatedResourceIds = outcome.Created.Count > 0 ? outcome.Created : null,
+            Findings = outcome.Findings, Validation = outcome.Validation, GeneralizeSteps = outcome.GeneralizeSteps,
+        });
+        context.Apply(record.Name, outcome, record.CorrelationId);
+        _log.Verbose($"Step {record.Name}: {(outcome.Status == StepStatus.Blocked ? "failed" : outcome.Status.ToString().ToLowerInvariant())}{(outcome.Message == null ? string.Empty : " - " + outcome.Message)}");
+    }
+
+    /// <summary>
+    /// Records a failed step and the failed run. When the journal itself cannot be written (a full disk), the run
+    /// ends with that error: the journal keeps every whole line written before, so -Resume continues once fixed.
+    /// </summary>
+    private RecipeRun FailRun(RunContext context, RecipeStepRecord record, string name, GenImageException error)
+    {
+        try
+        {
+            Finish(context, record, new StepOutcome { Status = StepStatus.Failed, Message = error.Message, ErrorId = error.ErrorId });
+            return End(context, RunStatus.Failed, $"{name} failed ({error.ErrorId}): {error.Message} Fix the cause, then continue with -Resume.");
+        }
+        catch (GenImageException journalError)
+        {
+            context.Run.Status = RunStatus.Failed;
+            context.Run.Message = $"{name} failed ({error.ErrorId}): {error.Message}";
+            throw new GenImageException(journalError.ErrorId, journalError.Kind,
+                $"{name} failed ({error.ErrorId}: {error.Message}), and the journal could not record it: {journalError.Message}", error)
+            { Target = journalError.Target };
+        }
+    }
+
+    private RecipeRun End(RunContext context, RunStatus status, string? message)
+    {
+        var run = context.Run;
+        run.Status = status;
+        run.Message = message;
+        run.EndedAt = context.Clock();
+        context.Record(new JournalEvent { Type = JournalEventTypes.RunFinished, Time = run.EndedAt.Value, RunId = run.RunId, Status = status.ToString(), Message = message });
+        if (status != RunStatus.Succeeded)
+        {
+            _log.Verbose($"Run {run.RunId}: {status}: {message}");
         }
 
-        private void Progress(ImageRecipe recipe, string step, int index, int count, string description)
-        {
-            _log.Progress(new ProgressInfo(RunActivityId, $"Image recipe {recipe.Name}", $"Step {index + 1} of {count}: {step}")
-            {
-                PercentComplete = index * 100 / count,
-            });
-            _log.Progress(new ProgressInfo(StepActivityId, step, description) { ParentActivityId = RunActivityId });
-        }
+        return run;
+    }
 
-        private void CompleteProgress(ImageRecipe recipe)
+    private void Progress(ImageRecipe recipe, string step, int index, int count, string description)
+    {
+        _log.Progress(new ProgressInfo(RunActivityId, $"Image recipe {recipe.Name}", $"Step {index + 1} of {count}: {step}")
         {
-            _log.Progress(new ProgressInfo(StepActivityId, "Step", "Done") { ParentActivityId = RunActivityId, Completed = true });
-            _log.Progress(new ProgressInfo(RunActivityId, $"Image recipe {recipe.Name}", "Done") { Completed = true });
-        }
+            PercentComplete = index * 100 / count,
+        });
+        _log.Progress(new ProgressInfo(StepActivityId, step, description) { ParentActivityId = RunActivityId });
+    }
+
+    private void CompleteProgress(ImageRecipe recipe)
+    {
+        _log.Progress(new ProgressInfo(StepActivityId, "Step", "Done") { ParentActivityId = RunActivityId, Completed = true });
+        _log.Progress(new ProgressInfo(RunActivityId, $"Image recipe {recipe.Name}", "Done") { Completed = true });
     }
 }

@@ -6,85 +6,91 @@ using GenImage.Core.Errors;
 using GenImage.Core.Evidence;
 using GenImage.Core.Logging;
 
-namespace GenImage.Core.Recipes
+namespace GenImage.Core.Recipes;
+
+/// <summary>Reads a run back from its journal (Get-ImageEvidence -RunPath, a run piped from Invoke-ImageRecipe).</summary>
+public static class RunReader
 {
-    /// <summary>Reads a run back from its journal (Get-ImageEvidence -RunPath, a run piped from Invoke-ImageRecipe).</summary>
-    public static class RunReader
+    /// <summary>
+    /// The run as Invoke-ImageRecipe would have returned it — steps, status, version, findings, validation — from a
+    /// journal.jsonl path or its run folder.
+    /// </summary>
+    public static RecipeRun ReadRun(string journalOrFolder)
     {
-        /// <summary>
-        /// The run as Invoke-ImageRecipe would have returned it — steps, status, version, findings, validation — from a
-        /// journal.jsonl path or its run folder.
-        /// </summary>
-        public static RecipeRun ReadRun(string journalOrFolder)
+        var path = Directory.Exists(journalOrFolder) ? Path.Combine(journalOrFolder, RunJournal.FileName) : journalOrFolder;
+        if (!File.Exists(path))
         {
-            string path = Directory.Exists(journalOrFolder) ? Path.Combine(journalOrFolder, RunJournal.FileName) : journalOrFolder;
-            if (!File.Exists(path))
-            {
-                throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
-                    $"No run journal at {path}. A run folder holds {RunJournal.FileName}.") { Target = path };
-            }
-            if (!string.Equals(Path.GetFileName(path), RunJournal.FileName, StringComparison.Ordinal))
-            {
-                throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidArgument,
-                    $"{path} is not a run journal: a run's journal is its folder's {RunJournal.FileName}. Pass the run folder (OUTPUT/RECIPE/RUN-ID) or its {RunJournal.FileName}.") { Target = path };
-            }
-            var journal = RunJournal.Open(path);
-            var started = journal.Started ?? throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidData,
-                $"The journal {path} has no runStarted line.") { Target = path };
-            var inputs = started.Inputs ?? new Dictionary<string, string>();
-            var plan = new RecipePlan
-            {
-                Recipe = new ImageRecipe { Path = started.RecipePath ?? string.Empty, ContentSha256 = started.RecipeSha256 ?? string.Empty, Metadata = { Name = started.RecipeName ?? string.Empty } },
-                SourceVmId = inputs.TryGetValue("sourceVmId", out var vm) ? vm : string.Empty,
-                DefinitionId = inputs.TryGetValue("definitionId", out var def) ? def : string.Empty,
-                VersionName = inputs.TryGetValue("versionName", out var ver) ? ver : string.Empty,
-            };
-            plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
-            var run = new RecipeRun
-            {
-                RecipeName = started.RecipeName ?? string.Empty,
-                RecipePath = started.RecipePath ?? string.Empty,
-                RunId = started.RunId ?? string.Empty,
-                RunPath = journal.Folder,
-                JournalPath = journal.Path,
-                SourceVmId = plan.SourceVmId,
-                DefinitionId = plan.DefinitionId,
-                VersionName = plan.VersionName,
-                VersionId = plan.VersionId,
-                StartedAt = started.Time,
-                Resumed = journal.Events.Any(e => e.Type == JournalEventTypes.RunResumed),
-            };
-            var context = new RunContext(plan, null!, journal, run, NullLog.Instance, () => DateTimeOffset.UtcNow);
-            context.Load();
-            var finished = journal.Finished;
-            run.Status = finished?.RunStatus ?? RunStatus.Running;
-            run.Message = finished?.Message;
-            run.EndedAt = finished?.Time;
-            return run;
+            throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
+                $"No run journal at {path}. A run folder holds {RunJournal.FileName}.")
+            { Target = path };
+        }
+        if (!string.Equals(Path.GetFileName(path), RunJournal.FileName, StringComparison.Ordinal))
+        {
+            throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidArgument,
+                $"{path} is not a run journal: a run's journal is its folder's {RunJournal.FileName}. Pass the run folder (OUTPUT/RECIPE/RUN-ID) or its {RunJournal.FileName}.")
+            { Target = path };
+        }
+        var journal = RunJournal.Open(path);
+        var started = journal.Started ?? throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidData,
+            $"The journal {path} has no runStarted line.")
+        { Target = path };
+        var inputs = started.Inputs ?? new Dictionary<string, string>();
+        var plan = new RecipePlan
+        {
+            Recipe = new ImageRecipe { Path = started.RecipePath ?? string.Empty, ContentSha256 = started.RecipeSha256 ?? string.Empty, Metadata = { Name = started.RecipeName ?? string.Empty } },
+            SourceVmId = inputs.TryGetValue("sourceVmId", out var vm) ? vm : string.Empty,
+            DefinitionId = inputs.TryGetValue("definitionId", out var def) ? def : string.Empty,
+            VersionName = inputs.TryGetValue("versionName", out var ver) ? ver : string.Empty,
+        };
+        plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
+        var run = new RecipeRun
+        {
+            RecipeName = started.RecipeName ?? string.Empty,
+            RecipePath = started.RecipePath ?? string.Empty,
+            RunId = started.RunId ?? string.Empty,
+            RunPath = journal.Folder,
+            JournalPath = journal.Path,
+            SourceVmId = plan.SourceVmId,
+            DefinitionId = plan.DefinitionId,
+            VersionName = plan.VersionName,
+            VersionId = plan.VersionId,
+            StartedAt = started.Time,
+            Resumed = journal.Events.Any(e => e.Type == JournalEventTypes.RunResumed),
+        };
+        var context = new RunContext(plan, null!, journal, run, NullLog.Instance, () => DateTimeOffset.UtcNow);
+        context.Load();
+        var finished = journal.Finished;
+        run.Status = finished?.RunStatus ?? RunStatus.Running;
+        run.Message = finished?.Message;
+        run.EndedAt = finished?.Time;
+        return run;
+    }
+
+    /// <summary>What to collect evidence about for a run read from its journal.</summary>
+    public static EvidenceRequest EvidenceRequestFor(RecipeRun run, ImageRecipe? recipe)
+    {
+        if (run == null)
+        {
+            throw new ArgumentNullException(nameof(run));
         }
 
-        /// <summary>What to collect evidence about for a run read from its journal.</summary>
-        public static EvidenceRequest EvidenceRequestFor(RecipeRun run, ImageRecipe? recipe)
+        var journal = RunJournal.Open(run.JournalPath);
+        var finished = journal.FinishedSteps();
+        var published = finished.TryGetValue(RecipeSteps.Publish, out var pub) && pub.StepStatus == StepStatus.Succeeded;
+        return new EvidenceRequest
         {
-            if (run == null) throw new ArgumentNullException(nameof(run));
-            var journal = RunJournal.Open(run.JournalPath);
-            var finished = journal.FinishedSteps();
-            bool published = finished.TryGetValue(RecipeSteps.Publish, out var pub) && pub.StepStatus == StepStatus.Succeeded;
-            return new EvidenceRequest
-            {
-                VersionId = published ? run.VersionId : null,
-                SourceVmId = run.SourceVmId,
-                CorrelationIds = run.Steps.Select(s => s.CorrelationId).Where(c => c != null).Select(c => c!).ToList(),
-                Readiness = finished.TryGetValue(RecipeSteps.Readiness, out var r) && r.Findings != null ? r.Findings.ToList() : new List<ReadinessFinding>(),
-                Validation = run.Validation.ToList(),
-                ValidationExpected = recipe?.Spec.Validation.Enabled ?? finished.ContainsKey(RecipeSteps.Validate),
-                Recipe = recipe,
-                RunId = run.RunId,
-                Steps = run.Steps.ToList(),
-                GeneralizeSteps = finished.TryGetValue(RecipeSteps.Generalize, out var g) && g.GeneralizeSteps != null ? g.GeneralizeSteps.ToList() : new List<StepRecord>(),
-                GeneralizeCorrelationId = g?.CorrelationId,
-                ActivityLogWindow = TimeSpan.FromHours(recipe?.Spec.Evidence.ActivityLogWindowHours ?? 24),
-            };
-        }
+            VersionId = published ? run.VersionId : null,
+            SourceVmId = run.SourceVmId,
+            CorrelationIds = run.Steps.Select(s => s.CorrelationId).Where(c => c != null).Select(c => c!).ToList(),
+            Readiness = finished.TryGetValue(RecipeSteps.Readiness, out var r) && r.Findings != null ? r.Findings.ToList() : new List<ReadinessFinding>(),
+            Validation = run.Validation.ToList(),
+            ValidationExpected = recipe?.Spec.Validation.Enabled ?? finished.ContainsKey(RecipeSteps.Validate),
+            Recipe = recipe,
+            RunId = run.RunId,
+            Steps = run.Steps.ToList(),
+            GeneralizeSteps = finished.TryGetValue(RecipeSteps.Generalize, out var g) && g.GeneralizeSteps != null ? g.GeneralizeSteps.ToList() : new List<StepRecord>(),
+            GeneralizeCorrelationId = g?.CorrelationId,
+            ActivityLogWindow = TimeSpan.FromHours(recipe?.Spec.Evidence.ActivityLogWindowHours ?? 24),
+        };
     }
 }

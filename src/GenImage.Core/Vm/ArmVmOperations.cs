@@ -1,148 +1,161 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure;
-using Azure.Core;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
 using GenImage.Core.Connection;
 using GenImage.Core.Errors;
 
-namespace GenImage.Core.Vm
+namespace GenImage.Core.Vm;
+
+/// <summary><see cref="IVmOperations"/> over the Azure SDK.</summary>
+public sealed class ArmVmOperations : IVmOperations
 {
-    /// <summary><see cref="IVmOperations"/> over the Azure SDK.</summary>
-    public sealed class ArmVmOperations : IVmOperations
+    private readonly GenImageConnection _connection;
+
+    public ArmVmOperations(GenImageConnection connection)
     {
-        private readonly GenImageConnection _connection;
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+    }
 
-        public ArmVmOperations(GenImageConnection connection)
+    public TimeSpan PollingInterval => _connection.PollingInterval;
+
+    private VirtualMachineResource Vm(string vmId) =>
+        _connection.Client.GetVirtualMachineResource(ResourceIds.ParseVirtualMachine(vmId));
+
+    public async Task<SourceVm> GetAsync(string vmId, CancellationToken cancellationToken)
+    {
+        try
         {
-            _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            var response = await Vm(vmId).GetAsync(InstanceViewType.InstanceView, cancellationToken).ConfigureAwait(false);
+            return VmFacts.From(response.Value.Data);
         }
-
-        public TimeSpan PollingInterval => _connection.PollingInterval;
-
-        private VirtualMachineResource Vm(string vmId) =>
-            _connection.Client.GetVirtualMachineResource(ResourceIds.ParseVirtualMachine(vmId));
-
-        public async Task<SourceVm> GetAsync(string vmId, CancellationToken cancellationToken)
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
         {
-            try
-            {
-                var response = await Vm(vmId).GetAsync(InstanceViewType.InstanceView, cancellationToken).ConfigureAwait(false);
-                return VmFacts.From(response.Value.Data);
-            }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
-            {
-                throw ArmErrors.TranslateAny(ex, "read the virtual machine", vmId);
-            }
-        }
-
-        public Task StartAsync(string vmId, CancellationToken cancellationToken) =>
-            Lro(vmId, "start", ct => Vm(vmId).PowerOnAsync(WaitUntil.Started, ct), cancellationToken);
-
-        public Task DeallocateAsync(string vmId, CancellationToken cancellationToken) =>
-            Lro(vmId, "deallocate", ct => Vm(vmId).DeallocateAsync(WaitUntil.Started, null, ct), cancellationToken);
-
-        public async Task GeneralizeAsync(string vmId, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await Vm(vmId).GeneralizeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
-            {
-                throw ArmErrors.TranslateAny(ex, "generalize", vmId);
-            }
-        }
-
-        public async Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var input = new RunCommandInput(commandId);
-                foreach (var line in script) input.Script.Add(line);
-                var operation = await Vm(vmId).RunCommandAsync(WaitUntil.Started, input, cancellationToken).ConfigureAwait(false);
-                var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
-                string stdout = string.Empty, stderr = string.Empty;
-                foreach (var status in result.Value.Value)
-                {
-                    string code = status.Code ?? string.Empty;
-                    if (code.IndexOf("StdOut", StringComparison.OrdinalIgnoreCase) >= 0) stdout += status.Message ?? string.Empty;
-                    else if (code.IndexOf("StdErr", StringComparison.OrdinalIgnoreCase) >= 0) stderr += status.Message ?? string.Empty;
-                }
-                return new RunCommandOutput(stdout, stderr);
-            }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
-            {
-                throw ArmErrors.TranslateAny(ex, "run a command on", vmId);
-            }
-        }
-
-        private async Task Lro(string vmId, string action, Func<CancellationToken, Task<ArmOperation>> start, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var operation = await start(cancellationToken).ConfigureAwait(false);
-                await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
-            {
-                throw ArmErrors.TranslateAny(ex, action, vmId);
-            }
+            throw ArmErrors.TranslateAny(ex, "read the virtual machine", vmId);
         }
     }
 
-    /// <summary>Reads the facts GenImage needs from the SDK's VM model.</summary>
-    public static class VmFacts
+    public Task StartAsync(string vmId, CancellationToken cancellationToken) =>
+        Lro(vmId, "start", ct => Vm(vmId).PowerOnAsync(WaitUntil.Started, ct), cancellationToken);
+
+    public Task DeallocateAsync(string vmId, CancellationToken cancellationToken) =>
+        Lro(vmId, "deallocate", ct => Vm(vmId).DeallocateAsync(WaitUntil.Started, null, ct), cancellationToken);
+
+    public async Task GeneralizeAsync(string vmId, CancellationToken cancellationToken)
     {
-        public static SourceVm From(VirtualMachineData data)
+        try
         {
-            var id = data.Id;
-            var view = data.InstanceView;
-            var statuses = view?.Statuses ?? (IReadOnlyList<InstanceViewStatus>)Array.Empty<InstanceViewStatus>();
-            var vm = new SourceVm
-            {
-                Id = id.ToString(),
-                Name = data.Name,
-                ResourceGroupName = id.ResourceGroupName ?? string.Empty,
-                SubscriptionId = id.SubscriptionId ?? string.Empty,
-                Location = data.Location.Name,
-                VmSize = data.HardwareProfile?.VmSize?.ToString(),
-                OsType = data.StorageProfile?.OSDisk?.OSType?.ToString(),
-                OsName = view?.OSName,
-                HyperVGeneration = view?.HyperVGeneration?.ToString(),
-                SecurityType = data.SecurityProfile?.SecurityType?.ToString() ?? "Standard",
-                PowerState = StatusSuffix(statuses, "PowerState/") ?? "unknown",
-                OsState = StatusSuffix(statuses, "OSState/"),
-                ProvisioningState = data.ProvisioningState,
-                AgentVersion = view?.VmAgent?.VmAgentVersion,
-                AgentStatus = view?.VmAgent?.Statuses?.FirstOrDefault()?.DisplayStatus,
-                OsDiskId = data.StorageProfile?.OSDisk?.ManagedDisk?.Id?.ToString(),
-                OsDiskSizeGB = data.StorageProfile?.OSDisk?.DiskSizeGB,
-                OsDiskStorageAccountType = data.StorageProfile?.OSDisk?.ManagedDisk?.StorageAccountType?.ToString(),
-                PurchasePlan = PlanText(data.Plan),
-            };
-            foreach (var tag in data.Tags) vm.Tags[tag.Key] = tag.Value;
-            return vm;
+            await Vm(vmId).GeneralizeAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        /// <summary>"publisher/product/name", the form GI2007 and the definition's purchase plan use; null without a plan.</summary>
-        public static string? PlanText(ComputePlan? plan) =>
-            plan == null ? null : $"{plan.Publisher}/{plan.Product}/{plan.Name}";
-
-        /// <summary>The part after <paramref name="prefix"/> of the first status code that starts with it.</summary>
-        public static string? StatusSuffix(IEnumerable<InstanceViewStatus> statuses, string prefix)
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
         {
-            foreach (var status in statuses)
+            throw ArmErrors.TranslateAny(ex, "generalize", vmId);
+        }
+    }
+
+    public async Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var input = new RunCommandInput(commandId);
+            foreach (var line in script)
             {
-                if (status.Code != null && status.Code.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                    return status.Code.Substring(prefix.Length);
+                input.Script.Add(line);
             }
-            return null;
+
+            var operation = await Vm(vmId).RunCommandAsync(WaitUntil.Started, input, cancellationToken).ConfigureAwait(false);
+            var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+            string stdout = string.Empty, stderr = string.Empty;
+            foreach (var status in result.Value.Value)
+            {
+                var code = status.Code ?? string.Empty;
+                if (code.IndexOf("StdOut", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    stdout += status.Message ?? string.Empty;
+                }
+                else if (code.IndexOf("StdErr", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    stderr += status.Message ?? string.Empty;
+                }
+            }
+            return new RunCommandOutput(stdout, stderr);
         }
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
+        {
+            throw ArmErrors.TranslateAny(ex, "run a command on", vmId);
+        }
+    }
+
+    private async Task Lro(string vmId, string action, Func<CancellationToken, Task<ArmOperation>> start, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var operation = await start(cancellationToken).ConfigureAwait(false);
+            await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
+        {
+            throw ArmErrors.TranslateAny(ex, action, vmId);
+        }
+    }
+}
+
+/// <summary>Reads the facts GenImage needs from the SDK's VM model.</summary>
+public static class VmFacts
+{
+    public static SourceVm From(VirtualMachineData data)
+    {
+        var id = data.Id;
+        var view = data.InstanceView;
+        var statuses = view?.Statuses ?? (IReadOnlyList<InstanceViewStatus>)Array.Empty<InstanceViewStatus>();
+        var vm = new SourceVm
+        {
+            Id = id.ToString(),
+            Name = data.Name,
+            ResourceGroupName = id.ResourceGroupName ?? string.Empty,
+            SubscriptionId = id.SubscriptionId ?? string.Empty,
+            Location = data.Location.Name,
+            VmSize = data.HardwareProfile?.VmSize?.ToString(),
+            OsType = data.StorageProfile?.OSDisk?.OSType?.ToString(),
+            OsName = view?.OSName,
+            HyperVGeneration = view?.HyperVGeneration?.ToString(),
+            SecurityType = data.SecurityProfile?.SecurityType?.ToString() ?? "Standard",
+            PowerState = StatusSuffix(statuses, "PowerState/") ?? "unknown",
+            OsState = StatusSuffix(statuses, "OSState/"),
+            ProvisioningState = data.ProvisioningState,
+            AgentVersion = view?.VmAgent?.VmAgentVersion,
+            AgentStatus = view?.VmAgent?.Statuses is { Count: > 0 } agentStatuses ? agentStatuses[0].DisplayStatus : null,
+            OsDiskId = data.StorageProfile?.OSDisk?.ManagedDisk?.Id?.ToString(),
+            OsDiskSizeGB = data.StorageProfile?.OSDisk?.DiskSizeGB,
+            OsDiskStorageAccountType = data.StorageProfile?.OSDisk?.ManagedDisk?.StorageAccountType?.ToString(),
+            PurchasePlan = PlanText(data.Plan),
+        };
+        foreach (var tag in data.Tags)
+        {
+            vm.Tags[tag.Key] = tag.Value;
+        }
+
+        return vm;
+    }
+
+    /// <summary>"publisher/product/name", the form GI2007 and the definition's purchase plan use; null without a plan.</summary>
+    public static string? PlanText(ComputePlan? plan) =>
+        plan == null ? null : $"{plan.Publisher}/{plan.Product}/{plan.Name}";
+
+    /// <summary>The part after <paramref name="prefix"/> of the first status code that starts with it.</summary>
+    public static string? StatusSuffix(IEnumerable<InstanceViewStatus> statuses, string prefix)
+    {
+        foreach (var status in statuses)
+        {
+            if (status.Code != null && status.Code.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return status.Code.Substring(prefix.Length);
+            }
+        }
+        return null;
     }
 }

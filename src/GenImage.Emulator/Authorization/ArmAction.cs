@@ -29,7 +29,7 @@ internal sealed record ArmAction
     {
         method = method.ToUpperInvariant();
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        string ns = "Microsoft.Resources";
+        var ns = "Microsoft.Resources";
         var types = new List<string>();
         string? sub = null, rg = null, trailing = null;
         var resourceEnd = 0;

@@ -138,7 +138,7 @@ internal static class FrontDoorSetup
             ResourceGroupName = action.ResourceGroupName,
             ResourceProvider = parts.Length > 0 ? parts[0] : action.ResourceProvider,
             ResourceType = action.ResourceType,
-            SubscriptionId = action.SubscriptionId ?? store.Subscriptions.All.FirstOrDefault()?.Id ?? "",
+            SubscriptionId = action.SubscriptionId ?? (store.Subscriptions.All.Count > 0 ? store.Subscriptions.All[0].Id : ""),
             TenantId = store.TenantId,
             Properties = new Dictionary<string, string> { ["statusCode"] = e.Status == "Failed" ? "Conflict" : "OK" },
         };

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,6 +14,9 @@ namespace GenImage.Emulator.Authorization;
 internal sealed record Principal(string Name, string ObjectId, IReadOnlyDictionary<string, string> Claims)
 {
     public static readonly Principal Unknown = new("unknown", Guid.Empty.ToString("D"), new Dictionary<string, string>());
+
+    /// <summary>Claims that name the caller, most readable first.</summary>
+    private static readonly string[] NameClaims = ["upn", "unique_name", "appid", "oid"];
 
     /// <summary>Claims copied to Activity Log events, under the names ARM uses there. Nothing that could be replayed.</summary>
     private static readonly (string Claim, string Name)[] SafeClaims =
@@ -63,7 +67,7 @@ internal sealed record Principal(string Name, string ObjectId, IReadOnlyDictiona
                 };
             }
 
-            var name = new[] { "upn", "unique_name", "appid", "oid" }.Select(c => raw.GetValueOrDefault(c)).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "unknown";
+            var name = NameClaims.Select(c => raw.GetValueOrDefault(c)).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "unknown";
             var oid = raw.GetValueOrDefault("oid") is { Length: > 0 } o ? o : name == "unknown" ? Guid.Empty.ToString("D") : StableObjectId(name);
             var claims = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (claim, armName) in SafeClaims)
@@ -86,6 +90,8 @@ internal sealed record Principal(string Name, string ObjectId, IReadOnlyDictiona
     /// The object id the GenImage module puts in its emulator token for a principal name: the MD5 of the lower-case
     /// UTF-8 name read as a GUID. Lets a world assign roles by <c>principalName</c>.
     /// </summary>
+    [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms",
+        Justification = "MD5 derives an id from a name, not a secret; it must equal the id the GenImage module puts in its token (EmulatorCredential.StableGuid).")]
     public static string StableObjectId(string name)
         => new Guid(MD5.HashData(Encoding.UTF8.GetBytes(name.ToLowerInvariant()))).ToString("D", CultureInfo.InvariantCulture);
 

@@ -5,6 +5,8 @@ namespace GenImage.Emulator.State;
 /// <summary>One emulated virtual machine: its ARM model plus the power state and the guest behind it.</summary>
 internal sealed class VirtualMachineState
 {
+    private static readonly string[] WindowsServerYears = ["2016", "2019", "2022", "2025"];
+
     private VirtualMachineState(ResourceGroupState group, VirtualMachineDefinition def, DateTimeOffset now)
     {
         Group = group;
@@ -294,7 +296,7 @@ internal sealed class VirtualMachineState
     {
         if (def.OsType == "Windows")
         {
-            var year = new[] { "2016", "2019", "2022", "2025" }.FirstOrDefault(y => def.OsName.Contains(y, StringComparison.Ordinal)) ?? "2022";
+            var year = WindowsServerYears.FirstOrDefault(y => def.OsName.Contains(y, StringComparison.Ordinal)) ?? "2022";
             var sku = $"{year}-datacenter{(def.HyperVGeneration == "V2" ? "-g2" : "")}";
             return new ImageReferenceDefinition { Publisher = "MicrosoftWindowsServer", Offer = "WindowsServer", Sku = sku };
         }

@@ -23,11 +23,11 @@ internal static class WorldImages
                 {
                     var published = now.AddDays(-v.PublishedDaysAgo);
                     var sourceVm = v.Source is null ? null
-                        : v.Source.StartsWith("/", StringComparison.Ordinal)
+                        : v.Source.StartsWith('/')
                             ? rg.Subscription.ResourceGroups.All.SelectMany(g => g.VirtualMachines.All).FirstOrDefault(vm => string.Equals(vm.ResourceId, v.Source, StringComparison.OrdinalIgnoreCase))
                             : rg.VirtualMachines.Get(v.Source);
                     var sourceId = sourceVm?.ResourceId
-                                   ?? (v.Source is { } s && s.StartsWith("/", StringComparison.Ordinal) ? s : $"{rg.ResourceId}/providers/Microsoft.Compute/virtualMachines/{v.Source ?? image.Name + "-build"}");
+                                   ?? (v.Source is { } s && s.StartsWith('/') ? s : $"{rg.ResourceId}/providers/Microsoft.Compute/virtualMachines/{v.Source ?? image.Name + "-build"}");
                     var version = new GalleryImageVersionState(image, v.Name, gallery.Location, ImageSources.ParseVersion(v.Name)!.Value)
                     {
                         SourceId = sourceId,

@@ -33,7 +33,7 @@ internal sealed class Throttler
         {
             if (!known.Contains(name))
             {
-                throw new ArgumentOutOfRangeException("resource", name,
+                throw new ArgumentOutOfRangeException(nameof(settings), name,
                     $"'{name}' is not a Compute throttling window; expected one of: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
             }
 

@@ -447,9 +447,21 @@ internal static partial class WorldLoader
             return m.Success ? m.Value : "22.04";
         }
 
-        if (osName.Contains("2016", StringComparison.Ordinal)) return "Microsoft Windows NT 10.0.14393.0";
-        if (osName.Contains("2019", StringComparison.Ordinal)) return "Microsoft Windows NT 10.0.17763.0";
-        if (osName.Contains("2025", StringComparison.Ordinal)) return "Microsoft Windows NT 10.0.26100.0";
+        if (osName.Contains("2016", StringComparison.Ordinal))
+        {
+            return "Microsoft Windows NT 10.0.14393.0";
+        }
+
+        if (osName.Contains("2019", StringComparison.Ordinal))
+        {
+            return "Microsoft Windows NT 10.0.17763.0";
+        }
+
+        if (osName.Contains("2025", StringComparison.Ordinal))
+        {
+            return "Microsoft Windows NT 10.0.26100.0";
+        }
+
         return "Microsoft Windows NT 10.0.20348.0";
     }
 
@@ -459,7 +471,10 @@ internal static partial class WorldLoader
         if (windows)
         {
             name = new string(name.Where(c => char.IsLetterOrDigit(c) || c == '-').ToArray());
-            if (name.Length > 15) name = name[..15];
+            if (name.Length > 15)
+            {
+                name = name[..15];
+            }
         }
 
         return name.Length == 0 ? "localhost" : name;

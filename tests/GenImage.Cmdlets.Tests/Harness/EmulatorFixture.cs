@@ -102,10 +102,14 @@ public class EmulatorFixture : IAsyncLifetime, IAsyncDisposable
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        if (_host is not null) return;
+        if (_host is not null)
+        {
+            return;
+        }
+
         if (_options.WorldFile is { } file && !File.Exists(file))
         {
-            string known = Directory.Exists(RepoPaths.WorldsDirectory)
+            var known = Directory.Exists(RepoPaths.WorldsDirectory)
                 ? string.Join(", ", Directory.GetFiles(RepoPaths.WorldsDirectory, "*.yaml").Select(Path.GetFileNameWithoutExtension))
                 : "(none)";
             throw new FileNotFoundException($"World file '{file}' does not exist. Worlds in examples/worlds: {known}.", file);
@@ -117,7 +121,11 @@ public class EmulatorFixture : IAsyncLifetime, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var host = Interlocked.Exchange(ref _host, null);
-        if (host is not null) await host.DisposeAsync().ConfigureAwait(false);
+        if (host is not null)
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+
         GC.SuppressFinalize(this);
     }
 

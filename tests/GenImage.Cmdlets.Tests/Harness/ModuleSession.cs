@@ -55,7 +55,11 @@ public sealed class ModuleSession : IDisposable
         {
             session.SetVariable("GenImageTestEndpoint", emulator.Endpoint);
             session.SetVariable("GenImageTestThumbprint", emulator.CertificateThumbprint);
-            if (connect) module.Connect();
+            if (connect)
+            {
+                module.Connect();
+            }
+
             return module;
         }
         catch

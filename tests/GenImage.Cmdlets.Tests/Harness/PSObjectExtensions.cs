@@ -9,8 +9,12 @@ public static class PSObjectExtensions
         ArgumentNullException.ThrowIfNull(obj);
         var info = obj.Properties[property]
             ?? throw new KeyNotFoundException($"The object of type '{obj.TypeNames.FirstOrDefault()}' has no property '{property}'. It has: {string.Join(", ", obj.Properties.Select(p => p.Name))}.");
-        object? value = info.Value;
-        if (value is null) return default!;
+        var value = info.Value;
+        if (value is null)
+        {
+            return default!;
+        }
+
         return LanguagePrimitives.ConvertTo<T>(value);
     }
 

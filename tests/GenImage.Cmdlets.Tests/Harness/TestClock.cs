@@ -14,19 +14,28 @@ public sealed class TestClock : TimeProvider
     /// <summary>A clock that follows real time; <paramref name="frozen"/> starts it frozen.</summary>
     public TestClock(bool frozen = false)
     {
-        if (frozen) Freeze();
+        if (frozen)
+        {
+            Freeze();
+        }
     }
 
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
-        lock (_gate) return _frozenAt ?? System.GetUtcNow() + _offset;
+        lock (_gate)
+        {
+            return _frozenAt ?? System.GetUtcNow() + _offset;
+        }
     }
 
     /// <summary>Stops the clock where it is.</summary>
     public void Freeze()
     {
-        lock (_gate) _frozenAt ??= System.GetUtcNow() + _offset;
+        lock (_gate)
+        {
+            _frozenAt ??= System.GetUtcNow() + _offset;
+        }
     }
 
     /// <summary>Moves the clock on by <paramref name="time"/>, frozen or not.</summary>
@@ -34,8 +43,14 @@ public sealed class TestClock : TimeProvider
     {
         lock (_gate)
         {
-            if (_frozenAt is { } at) _frozenAt = at + time;
-            else _offset += time;
+            if (_frozenAt is { } at)
+            {
+                _frozenAt = at + time;
+            }
+            else
+            {
+                _offset += time;
+            }
         }
     }
 }

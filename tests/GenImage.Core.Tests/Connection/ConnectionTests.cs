@@ -18,8 +18,8 @@ public class ConnectionTests
     [Fact]
     public void Connection_file_is_read_and_thumbprint_normalized()
     {
-        string file = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json");
-        string thumb = string.Concat(Enumerable.Repeat("ab", 32));
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json");
+        var thumb = string.Concat(Enumerable.Repeat("ab", 32));
         File.WriteAllText(file, $"{{\"endpoint\":\"https://127.0.0.1:5001/\",\"certificateThumbprint\":\"{thumb}\",\"subscriptionIds\":[\"s1\"],\"tenantId\":\"t1\"}}");
         try
         {
@@ -52,7 +52,7 @@ public class ConnectionTests
     [InlineData("{\"endpoint\":\"https://127.0.0.1:1/\",\"certificateThumbprint\":\"1234\"}", "64 hex digits")]
     public void Bad_connection_files_are_explained(string content, string expected)
     {
-        string file = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json");
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json");
         File.WriteAllText(file, content);
         try
         {
@@ -74,9 +74,9 @@ public class ConnectionTests
         var parts = token.Token.Split('.');
         Assert.Equal(3, parts.Length);
         Assert.Equal(string.Empty, parts[2]);
-        string payload = parts[1].Replace('-', '+').Replace('_', '/');
+        var payload = parts[1].Replace('-', '+').Replace('_', '/');
         payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
-        string json = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(payload));
+        var json = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(payload));
         Assert.Contains("alice@contoso.test", json);
     }
 

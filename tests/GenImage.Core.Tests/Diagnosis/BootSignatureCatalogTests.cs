@@ -229,11 +229,11 @@ public sealed class BootSignatureCatalogTests
     [Fact]
     public void Every_diagnosis_has_its_page_with_its_title_and_the_index_lists_it()
     {
-        string docs = Path.Combine(GenImage.Core.Tests.Recipes.RecipeSchemaTests.RepoRoot, "docs", "diagnoses");
-        string index = File.ReadAllText(Path.Combine(docs, "README.md"));
+        var docs = Path.Combine(GenImage.Core.Tests.Recipes.RecipeSchemaTests.RepoRoot, "docs", "diagnoses");
+        var index = File.ReadAllText(Path.Combine(docs, "README.md"));
         foreach (var s in BootSignatureCatalog.All)
         {
-            string page = File.ReadAllText(Path.Combine(GenImage.Core.Tests.Recipes.RecipeSchemaTests.RepoRoot, s.HelpUri));
+            var page = File.ReadAllText(Path.Combine(GenImage.Core.Tests.Recipes.RecipeSchemaTests.RepoRoot, s.HelpUri));
             Assert.StartsWith($"# {s.Id}: {s.Title}", page);
             Assert.Contains(s.Fix, page);
             Assert.Contains($"[{s.Id}]({s.Id}.md)", index);

@@ -49,7 +49,11 @@ internal sealed class FakeBootSource : IBootDiagnosisSource
 
     public Task<BootDiagnosticsBlobs> GetBootDiagnosticsAsync(string vmId, bool screenshot, CancellationToken cancellationToken)
     {
-        if (BootDiagnosticsFailure != null) throw BootDiagnosticsFailure;
+        if (BootDiagnosticsFailure != null)
+        {
+            throw BootDiagnosticsFailure;
+        }
+
         return Task.FromResult(new BootDiagnosticsBlobs { SerialLog = Serial, SerialLogProblem = Serial == null ? "gone" : null, Screenshot = screenshot ? Bmp() : null });
     }
 
@@ -249,8 +253,8 @@ public sealed class ScreenshotImageTests
         Assert.True(ScreenshotImage.IsPng(png));
         Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
         Assert.Equal(2, (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19]);
-        int idat = IndexOf(png, "IDAT");
-        int length = (png[idat - 4] << 24) | (png[idat - 3] << 16) | (png[idat - 2] << 8) | png[idat - 1];
+        var idat = IndexOf(png, "IDAT");
+        var length = (png[idat - 4] << 24) | (png[idat - 3] << 16) | (png[idat - 2] << 8) | png[idat - 1];
         using var zlib = new ZLibStream(new MemoryStream(png, idat + 4, length), CompressionMode.Decompress);
         using var raw = new MemoryStream();
         zlib.CopyTo(raw);
@@ -274,9 +278,12 @@ public sealed class ScreenshotImageTests
     private static int IndexOf(byte[] data, string text)
     {
         var pattern = System.Text.Encoding.ASCII.GetBytes(text);
-        for (int i = 0; i + pattern.Length <= data.Length; i++)
+        for (var i = 0; i + pattern.Length <= data.Length; i++)
         {
-            if (data.AsSpan(i, pattern.Length).SequenceEqual(pattern)) return i;
+            if (data.AsSpan(i, pattern.Length).SequenceEqual(pattern))
+            {
+                return i;
+            }
         }
         return -1;
     }

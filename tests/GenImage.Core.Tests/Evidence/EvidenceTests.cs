@@ -33,12 +33,20 @@ internal sealed class FakeEvidenceSource : IEvidenceSource
     public Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken)
     {
         LastQuery = query;
-        if (ActivityLogFailure != null) throw ActivityLogFailure;
+        if (ActivityLogFailure != null)
+        {
+            throw ActivityLogFailure;
+        }
+
         return Task.FromResult<IReadOnlyList<ActivityLogEntry>>(Events);
     }
     public Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)
     {
-        if (RoleFailure != null) throw RoleFailure;
+        if (RoleFailure != null)
+        {
+            throw RoleFailure;
+        }
+
         return Task.FromResult<IReadOnlyList<RoleAssignmentEntry>>(new[] { new RoleAssignmentEntry { PrincipalId = "p1", RoleName = "Contributor", Capability = "Publish", Scope = scope } });
     }
 }
@@ -49,7 +57,10 @@ public sealed class EvidenceTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, true);
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, true);
+        }
     }
 
     private static EvidenceRequest Request() => new()
@@ -110,9 +121,12 @@ public sealed class EvidenceTests : IDisposable
         Assert.Contains(e.Gaps, g => g.Section == "ActivityLog" && g.Reason.Contains("could not be read", StringComparison.Ordinal));
         Assert.Equal(e.Gaps.Count, e.Summary.GapCount);
 
-        string bundle = EvidenceBundleWriter.Write(e, _folder);
-        string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
-        foreach (var gap in e.Gaps) Assert.Contains($"**{gap.Section}**", report);
+        var bundle = EvidenceBundleWriter.Write(e, _folder);
+        var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+        foreach (var gap in e.Gaps)
+        {
+            Assert.Contains($"**{gap.Section}**", report);
+        }
     }
 
     [Fact]
@@ -120,10 +134,13 @@ public sealed class EvidenceTests : IDisposable
     {
         var e = await new EvidenceCollector(new FakeEvidenceSource(), NullLogForTests.Instance).CollectAsync(Request(), CancellationToken.None);
 
-        string bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "apiVersion: genimage.dev/v1\n", JournalText = "{\"type\":\"runStarted\"}\n" });
+        var bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "apiVersion: genimage.dev/v1\n", JournalText = "{\"type\":\"runStarted\"}\n" });
 
         foreach (var f in new[] { "evidence.json", "report.md", "SHA256SUMS", "attachments/serial-westeurope.log", "attachments/activity-log.json", "attachments/role-assignments.json", "attachments/recipe.yaml", "attachments/journal.jsonl" })
+        {
             Assert.True(File.Exists(Path.Combine(bundle, f)), f);
+        }
+
         Assert.Empty(Sha256Sums.Verify(bundle));
         var lines = File.ReadAllLines(Path.Combine(bundle, "SHA256SUMS"));
         Assert.Equal(7, lines.Length);
@@ -133,7 +150,7 @@ public sealed class EvidenceTests : IDisposable
         Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("1.0.0", json.RootElement.GetProperty("version").GetProperty("name").GetString());
         Assert.False(json.RootElement.GetProperty("validation")[0].TryGetProperty("serialLog", out _));
-        string report = File.ReadAllText(Path.Combine(bundle, "report.md"));
+        var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
         Assert.StartsWith("# Image evidence: gal/def/1.0.0", report);
         Assert.True(report.IndexOf("## Summary", StringComparison.Ordinal) < report.IndexOf("## Version", StringComparison.Ordinal));
 
@@ -157,11 +174,11 @@ public sealed class EvidenceTests : IDisposable
         request.Readiness[0].Evidence["url"] = sas;
 
         var e = await new EvidenceCollector(source, NullLogForTests.Instance).CollectAsync(request, CancellationToken.None);
-        string bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "description: " + sas, JournalText = "{\"detail\":\"" + jwt + "\"}" });
+        var bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "description: " + sas, JournalText = "{\"detail\":\"" + jwt + "\"}" });
 
         foreach (var file in Directory.GetFiles(bundle, "*", SearchOption.AllDirectories))
         {
-            string text = File.ReadAllText(file);
+            var text = File.ReadAllText(file);
             Assert.True(Redactor.FindSecretValue(text) == null, $"{file}: {Redactor.FindSecretValue(text)}");
             Assert.DoesNotContain("sig=abcd", text, StringComparison.Ordinal);
             Assert.DoesNotContain("eyJhbGci", text, StringComparison.Ordinal);
@@ -186,7 +203,13 @@ internal sealed class NullLogForTests : GenImage.Core.Logging.IGenImageLog
     public List<string> Warnings { get; } = new();
     public void Verbose(string message) { }
     public void Debug(string message) { }
-    public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
+    public void Warning(string message)
+    {
+        lock (Warnings)
+        {
+            Warnings.Add(message);
+        }
+    }
     public void Progress(GenImage.Core.Logging.ProgressInfo progress) { }
 }
 

@@ -101,7 +101,10 @@ internal sealed class FakeGalleryOperations : IGalleryOperations
             }
             if (v.Regions.Any(r => r.State == "Failed")) { v.ReplicationState = "Failed"; v.ProvisioningState = "Failed"; }
             else if (v.Regions.All(r => r.State == "Completed")) { v.ReplicationState = "Completed"; v.ProvisioningState = "Succeeded"; }
-            else v.ReplicationState = "InProgress";
+            else
+            {
+                v.ReplicationState = "InProgress";
+            }
         }
         return Task.FromResult(new VersionPoll(Clone(v), RetryAfter));
     }
@@ -128,10 +131,21 @@ internal sealed class FakeGalleryOperations : IGalleryOperations
     {
         Writes.Add("PATCH version " + versionId);
         var v = Versions[versionId];
-        if (request.ExcludeFromLatest != null) v.ExcludeFromLatest = request.ExcludeFromLatest.Value;
-        if (request.EndOfLifeDate != null) v.EndOfLifeDate = request.EndOfLifeDate;
+        if (request.ExcludeFromLatest != null)
+        {
+            v.ExcludeFromLatest = request.ExcludeFromLatest.Value;
+        }
+
+        if (request.EndOfLifeDate != null)
+        {
+            v.EndOfLifeDate = request.EndOfLifeDate;
+        }
+
         if (request.TargetRegions != null)
+        {
             v.Regions = request.TargetRegions.Select(t => new RegionReplication { Region = t.Name, ReplicaCount = t.ReplicaCount, StorageAccountType = t.StorageAccountType, ExcludeFromLatest = t.ExcludeFromLatest, State = "Completed", Progress = 100 }).ToList();
+        }
+
         return Task.FromResult(Clone(v));
     }
 

@@ -33,7 +33,7 @@ public sealed class ReleaseChannelTests
         Assert.False(result.ExcludeFromLatest);
         Assert.True(result.Version!.IsLatest);
 
-        int writes = _gallery.Writes.Count;
+        var writes = _gallery.Writes.Count;
         var again = await _channel.ExecuteAsync(await _channel.PlanAsync(ReleaseChannel.Promote, Id("1.1.0"), default), default);
         Assert.False(again.Changed);
         Assert.Equal("1.1.0", again.LatestVersion);

@@ -7,7 +7,10 @@ internal static class GuestScriptFiles
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
-            if (Directory.Exists(Path.Combine(dir.FullName, "src", "GenImage.Core", "GuestScripts"))) return dir.FullName;
+            if (Directory.Exists(Path.Combine(dir.FullName, "src", "GenImage.Core", "GuestScripts")))
+            {
+                return dir.FullName;
+            }
         }
         throw new DirectoryNotFoundException("Could not find the repository root (src/GenImage.Core/GuestScripts) above " + AppContext.BaseDirectory);
     });

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using GenImage.Core.Guest;
 using Scripts = GenImage.Core.Guest.GuestScripts;
@@ -72,7 +73,11 @@ public sealed class LinuxScriptTests : IDisposable
     private static (int Exit, string StdOut, string StdErr) Run(string program, params string[] args)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         using var process = Process.Start(info)!;
         var stderrTask = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
@@ -237,7 +242,10 @@ public sealed class LinuxScriptTests : IDisposable
     public void Long_lists_are_cut_and_named_in_truncated_lists()
     {
         var root = CleanRoot();
-        for (var i = 0; i < 14; i++) Directory.CreateDirectory(Path.Combine(root, "var/lib/cloud/instances", "i-" + i.ToString("00")));
+        for (var i = 0; i < 14; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(root, "var/lib/cloud/instances", "i-" + i.ToString("00", CultureInfo.InvariantCulture)));
+        }
 
         var facts = Inspect(root).Facts;
 

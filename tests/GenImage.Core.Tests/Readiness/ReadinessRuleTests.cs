@@ -8,7 +8,11 @@ public sealed class ReadinessRuleTests
     public static TheoryData<string> CaseNames()
     {
         var data = new TheoryData<string>();
-        foreach (var c in RuleCases.All()) data.Add(c.ToString());
+        foreach (var c in RuleCases.All())
+        {
+            data.Add(c.ToString());
+        }
+
         return data;
     }
 

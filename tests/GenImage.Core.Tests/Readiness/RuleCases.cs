@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using GenImage.Core.Readiness;
 using static GenImage.Core.Tests.Readiness.ReadinessInputs;
 
 namespace GenImage.Core.Tests.Readiness;
@@ -222,7 +221,7 @@ internal static class RuleCases
             yield return C(id, "leftover, specialized definition", () => Linux(i => { i.WillGeneralize = false; i.Definition!.OsState = "Specialized"; i.Guest = Facts("Linux", f => f[fact] = value()); }), Skip);
             yield return C(id, "not inspected", () => Linux(i => i.Guest = null), Skip);
             yield return C(id, "windows guest", () => Windows(), Skip);
-            yield return C(id, "fact unreadable", () => Linux(i => i.Guest = Facts("Linux", f => { f[fact] = null; if (fact == "cloudInitState") f["waagentState"] = null; })), Skip);
+            yield return C(id, "fact unreadable", () => Linux(i => i.Guest = Facts("Linux", f => { f[fact] = null; if (fact == "cloudInitState") { f["waagentState"] = null; } })), Skip);
         }
         yield return C("GI5006", "waagent state", () => Linux(i => i.Guest = Facts("Linux", f => f["waagentState"] = Arr("/var/lib/waagent/ovf-env.xml"))), Fail, Warn);
 

@@ -95,19 +95,32 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     private void Alive()
     {
-        if (Killed) throw new ProcessKilledException();
+        if (Killed)
+        {
+            throw new ProcessKilledException();
+        }
     }
 
-    public int Count(string operation) { lock (_gate) return Writes.Count(w => w.Split(' ')[0] == operation); }
+    public int Count(string operation)
+    {
+        lock (_gate)
+        {
+            return Writes.Count(w => w.Split(' ')[0] == operation);
+        }
+    }
 
     /// <summary>Fails the first <paramref name="operation"/> with <paramref name="error"/> (before it is done).</summary>
     public void FailOnce(string operation, Exception error)
     {
-        bool fired = false;
+        var fired = false;
         var previous = Before;
         Before = op =>
         {
-            if (fired || op != operation) return previous?.Invoke(op);
+            if (fired || op != operation)
+            {
+                return previous?.Invoke(op);
+            }
+
             fired = true;
             return error;
         };
@@ -120,7 +133,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     private void Write(string operation, string resource, Action apply, AcceptedOperation? accepted = null)
     {
         Alive();
-        if (Before?.Invoke(operation) is { } before) throw before;
+        if (Before?.Invoke(operation) is { } before)
+        {
+            throw before;
+        }
+
         lock (_gate)
         {
             apply();
@@ -128,8 +145,15 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
             CorrelationIds.Add(CallScope.Current?.CorrelationId);
         }
         // ARM's answer reaches the pipeline (which reports an accepted operation) before anything can go wrong after it.
-        if (accepted != null) CallScope.Current?.OperationAccepted?.Invoke(accepted);
-        if (After?.Invoke(operation) is { } after) throw after;
+        if (accepted != null)
+        {
+            CallScope.Current?.OperationAccepted?.Invoke(accepted);
+        }
+
+        if (After?.Invoke(operation) is { } after)
+        {
+            throw after;
+        }
     }
 
     private static GenImageException NotFound(string id) =>
@@ -149,7 +173,10 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task<SourceVm> GetAsync(string vmId, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Vms.TryGetValue(vmId, out var vm) ? Task.FromResult(Copy(vm)) : throw NotFound(vmId);
+        lock (_gate)
+        {
+            return Vms.TryGetValue(vmId, out var vm) ? Task.FromResult(Copy(vm)) : throw NotFound(vmId);
+        }
     }
 
     public Task StartAsync(string vmId, CancellationToken cancellationToken)
@@ -170,7 +197,10 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     {
         Alive();
         if (Vms[vmId].PowerState == "running")
+        {
             throw new GenImageException("ArmOperationNotAllowed", GenImageErrorKind.InvalidOperation, "The VM is running.") { ArmErrorCode = "OperationNotAllowed", HttpStatus = 409 };
+        }
+
         Write("generalize", vmId, () => Vms[vmId].OsState = "generalized");
         return Task.CompletedTask;
     }
@@ -180,7 +210,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     {
         Alive();
         cancellationToken.ThrowIfCancellationRequested();
-        string marker = script.FirstOrDefault(l => l.Contains("genimage-script:", StringComparison.Ordinal)) ?? string.Empty;
+        var marker = script.FirstOrDefault(l => l.Contains("genimage-script:", StringComparison.Ordinal)) ?? string.Empty;
         if (marker.Contains("inspect-", StringComparison.Ordinal))
         {
             // Read-only: not a write.
@@ -194,14 +224,14 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
             const string prepared = "GENIMAGE-RESULT {\"script\":\"prepare-linux\",\"status\":\"succeeded\",\"message\":\"Deprovisioning scheduled.\",\"deprovision\":\"scheduled\"}\n";
             // The Run Command is accepted and keeps running in the guest whatever the caller does: it ends after
             // PreparationPolls reads of its state, and the guest then shuts down.
-            string url = $"fake://operations/{Guid.NewGuid():N}";
+            var url = $"fake://operations/{Guid.NewGuid():N}";
             Write("prepare", vmId, () => _running[url] = (PreparationPolls, prepared, () => Vms[vmId].PowerState = "stopped"),
                 new AcceptedOperation { Method = "POST", Path = vmId + "/runCommand", StatusUrl = url });
             return WaitForGuestAsync(url, cancellationToken);
         }
         if (ProbeFailures.Count > 0)
         {
-            string code = ProbeFailures.Dequeue();
+            var code = ProbeFailures.Dequeue();
             throw new GenImageException("Arm" + code, GenImageErrorKind.InvalidOperation, $"Run command could not start: {code}.") { ArmErrorCode = code, HttpStatus = code == "Conflict" ? 409 : 500 };
         }
         Write("probe", vmId, () => { });
@@ -219,7 +249,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         while (true)
         {
             var state = await GetAsync(new AcceptedOperation { StatusUrl = url }, cancellationToken);
-            if (!state.IsRunning) return new RunCommandOutput(state.StdOut ?? string.Empty, string.Empty);
+            if (!state.IsRunning)
+            {
+                return new RunCommandOutput(state.StdOut ?? string.Empty, string.Empty);
+            }
+
             await Task.Delay(1, cancellationToken);
         }
     }
@@ -230,9 +264,17 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         Alive();
         lock (_gate)
         {
-            string url = operation.StatusUrl ?? operation.ResultUrl ?? string.Empty;
-            if (_ended.TryGetValue(url, out var done)) return Task.FromResult(done);
-            if (!_running.TryGetValue(url, out var op)) return Task.FromResult(new OperationState { Status = "Unknown" });
+            var url = operation.StatusUrl ?? operation.ResultUrl ?? string.Empty;
+            if (_ended.TryGetValue(url, out var done))
+            {
+                return Task.FromResult(done);
+            }
+
+            if (!_running.TryGetValue(url, out var op))
+            {
+                return Task.FromResult(new OperationState { Status = "Unknown" });
+            }
+
             if (op.PollsLeft > 1)
             {
                 _running[url] = (op.PollsLeft - 1, op.StdOut, op.Complete);
@@ -256,7 +298,10 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task<ImageGallery?> GetGalleryAsync(string resourceGroup, string gallery, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Task.FromResult(Galleries.TryGetValue(gallery, out var g) ? g : null);
+        lock (_gate)
+        {
+            return Task.FromResult(Galleries.TryGetValue(gallery, out var g) ? g : null);
+        }
     }
 
     public Task<ImageGallery> CreateGalleryAsync(string resourceGroup, string gallery, string location, CancellationToken cancellationToken)
@@ -270,20 +315,30 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task<GalleryImageDefinition?> GetDefinitionAsync(string resourceGroup, string gallery, string definition, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Task.FromResult(Definitions.TryGetValue(GalleryIds.Definition(Sub, resourceGroup, gallery, definition), out var d) ? d : null);
+        lock (_gate)
+        {
+            return Task.FromResult(Definitions.TryGetValue(GalleryIds.Definition(Sub, resourceGroup, gallery, definition), out var d) ? d : null);
+        }
     }
 
     public Task<IReadOnlyList<GalleryImageDefinition>> ListDefinitionsAsync(string resourceGroup, string gallery, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Task.FromResult<IReadOnlyList<GalleryImageDefinition>>(Definitions.Values.Where(d => d.GalleryName == gallery).ToList());
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<GalleryImageDefinition>>(Definitions.Values.Where(d => d.GalleryName == gallery).ToList());
+        }
     }
 
     public Task<GalleryImageDefinition> CreateDefinitionAsync(GalleryImageDefinition definition, CancellationToken cancellationToken)
     {
         Alive();
         definition.ProvisioningState = "Succeeded";
-        if (string.IsNullOrEmpty(definition.Location)) definition.Location = "westeurope";
+        if (string.IsNullOrEmpty(definition.Location))
+        {
+            definition.Location = "westeurope";
+        }
+
         Write("createDefinition", definition.Id, () => Definitions[definition.Id] = definition);
         return Task.FromResult(definition);
     }
@@ -314,7 +369,10 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task<VersionPoll> PollVersionAsync(string versionId, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Task.FromResult(new VersionPoll(Clone(Advance(Versions[versionId])), null));
+        lock (_gate)
+        {
+            return Task.FromResult(new VersionPoll(Clone(Advance(Versions[versionId])), null));
+        }
     }
 
     private readonly Dictionary<string, int> _polls = new(StringComparer.OrdinalIgnoreCase);
@@ -322,10 +380,18 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     /// <summary>A version replicates as it is read: Creating for <see cref="CreatingPolls"/> reads, then Succeeded.</summary>
     private GalleryImageVersion Advance(GalleryImageVersion v)
     {
-        if (v.ProvisioningState != "Creating") return v;
-        int polls = _polls.TryGetValue(v.Id, out var p) ? p + 1 : 1;
+        if (v.ProvisioningState != "Creating")
+        {
+            return v;
+        }
+
+        var polls = _polls.TryGetValue(v.Id, out var p) ? p + 1 : 1;
         _polls[v.Id] = polls;
-        if (polls <= CreatingPolls) return v;
+        if (polls <= CreatingPolls)
+        {
+            return v;
+        }
+
         v.ProvisioningState = "Succeeded";
         v.ReplicationState = "Completed";
         foreach (var r in v.Regions) { r.State = "Completed"; r.Progress = 100; }
@@ -335,8 +401,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task<IReadOnlyList<GalleryImageVersion>> ListVersionsAsync(string resourceGroup, string gallery, string definition, CancellationToken cancellationToken)
     {
         Alive();
-        string prefix = GalleryIds.Definition(Sub, resourceGroup, gallery, definition) + "/versions/";
-        lock (_gate) return Task.FromResult<IReadOnlyList<GalleryImageVersion>>(Versions.Values.Where(v => v.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Select(Clone).ToList());
+        var prefix = GalleryIds.Definition(Sub, resourceGroup, gallery, definition) + "/versions/";
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<GalleryImageVersion>>(Versions.Values.Where(v => v.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Select(Clone).ToList());
+        }
     }
 
     public Task<TimeSpan?> BeginCreateVersionAsync(string versionId, VersionCreateRequest request, CancellationToken cancellationToken)
@@ -350,7 +419,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
             ExcludeFromLatest = request.ExcludeFromLatest, EndOfLifeDate = request.EndOfLifeDate, SourceId = request.SourceId,
             Regions = request.TargetRegions.Select(t => new RegionReplication { Region = t.Name, ReplicaCount = t.ReplicaCount, StorageAccountType = t.StorageAccountType, State = "Replicating" }).ToList(),
         };
-        foreach (var t in request.Tags) v.Tags[t.Key] = t.Value;
+        foreach (var t in request.Tags)
+        {
+            v.Tags[t.Key] = t.Value;
+        }
+
         Write("publish", versionId, () => Versions[versionId] = v);
         return Task.FromResult<TimeSpan?>(null);
     }
@@ -361,9 +434,20 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         var v = Versions[versionId];
         Write("updateVersion", versionId, () =>
         {
-            if (request.ExcludeFromLatest != null) v.ExcludeFromLatest = request.ExcludeFromLatest.Value;
-            if (request.EndOfLifeDate != null) v.EndOfLifeDate = request.EndOfLifeDate;
-            if (request.Tags != null) v.Tags = new Dictionary<string, string>(request.Tags, StringComparer.OrdinalIgnoreCase);
+            if (request.ExcludeFromLatest != null)
+            {
+                v.ExcludeFromLatest = request.ExcludeFromLatest.Value;
+            }
+
+            if (request.EndOfLifeDate != null)
+            {
+                v.EndOfLifeDate = request.EndOfLifeDate;
+            }
+
+            if (request.Tags != null)
+            {
+                v.Tags = new Dictionary<string, string>(request.Tags, StringComparer.OrdinalIgnoreCase);
+            }
         });
         return Task.FromResult(Clone(v));
     }
@@ -389,7 +473,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
             ExcludeFromLatest = v.ExcludeFromLatest, EndOfLifeDate = v.EndOfLifeDate, SourceId = v.SourceId,
             Regions = v.Regions.Select(r => new RegionReplication { Region = r.Region, ReplicaCount = r.ReplicaCount, StorageAccountType = r.StorageAccountType, ExcludeFromLatest = r.ExcludeFromLatest, State = r.State, Progress = r.Progress, Details = r.Details }).ToList(),
         };
-        foreach (var t in v.Tags) c.Tags[t.Key] = t.Value;
+        foreach (var t in v.Tags)
+        {
+            c.Tags[t.Key] = t.Value;
+        }
+
         return c;
     }
 
@@ -433,7 +521,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         Alive();
         Write("createVm", spec.VmId, () =>
         {
-            if (CreateFailures.Count > 0) _createFailure[spec.VmId] = CreateFailures.Dequeue();
+            if (CreateFailures.Count > 0)
+            {
+                _createFailure[spec.VmId] = CreateFailures.Dequeue();
+            }
+
             Vms[spec.VmId] = new SourceVm
             {
                 Id = spec.VmId, Name = spec.Name, ResourceGroupName = spec.ResourceGroupName, SubscriptionId = spec.SubscriptionId, Location = spec.Location,
@@ -441,7 +533,10 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
                 Tags = new Dictionary<string, string>(spec.Tags, StringComparer.OrdinalIgnoreCase),
             };
             Resources.Add(spec.OsDiskId);
-            if (spec.NicId != null) Resources.Add(spec.NicId);
+            if (spec.NicId != null)
+            {
+                Resources.Add(spec.NicId);
+            }
         });
         return Task.CompletedTask;
     }
@@ -450,10 +545,16 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     {
         Alive();
         if (_createFailure.TryGetValue(vmId, out var code))
+        {
             throw new GenImageException("Arm" + code, GenImageErrorKind.ResourceUnavailable, $"The create of {vmId} failed: {code}. Please retry later.") { ArmErrorCode = code, Target = vmId };
+        }
+
         if (!ValidationBoots)
+        {
             throw new GenImageException("ArmOSProvisioningTimedOut", GenImageErrorKind.InvalidOperation, "OS Provisioning for VM did not finish in the allotted time.")
             { ArmErrorCode = "OSProvisioningTimedOut", Target = vmId };
+        }
+
         return Task.CompletedTask;
     }
 
@@ -474,11 +575,15 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task DeleteVmAsync(string vmId, CancellationToken cancellationToken)
     {
         Alive();
-        if (!Vms.ContainsKey(vmId)) return Task.CompletedTask;
+        if (!Vms.ContainsKey(vmId))
+        {
+            return Task.CompletedTask;
+        }
+
         Write("deleteVm", vmId, () =>
         {
             Vms.Remove(vmId);
-            string name = vmId[(vmId.LastIndexOf('/') + 1)..];
+            var name = vmId[(vmId.LastIndexOf('/') + 1)..];
             Resources.RemoveWhere(r => r.EndsWith("/" + name + "-osdisk", StringComparison.OrdinalIgnoreCase) || r.EndsWith("/" + name + "-nic", StringComparison.OrdinalIgnoreCase));
         });
         return Task.CompletedTask;
@@ -487,7 +592,11 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task DeleteResourceAsync(string resourceId, CancellationToken cancellationToken)
     {
         Alive();
-        if (!Resources.Contains(resourceId)) return Task.CompletedTask;
+        if (!Resources.Contains(resourceId))
+        {
+            return Task.CompletedTask;
+        }
+
         Write("deleteResource", resourceId, () => Resources.Remove(resourceId));
         return Task.CompletedTask;
     }
@@ -495,13 +604,19 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public Task<bool> ResourceExistsAsync(string resourceId, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Task.FromResult(Resources.Contains(resourceId) || Vms.ContainsKey(resourceId));
+        lock (_gate)
+        {
+            return Task.FromResult(Resources.Contains(resourceId) || Vms.ContainsKey(resourceId));
+        }
     }
 
     /// <summary>Validation VMs (and their disks and NICs) that still exist.</summary>
     public IReadOnlyList<string> ValidationLeftovers()
     {
-        lock (_gate) return Vms.Keys.Where(k => k.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase)).Concat(Resources).ToList();
+        lock (_gate)
+        {
+            return Vms.Keys.Where(k => k.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase)).Concat(Resources).ToList();
+        }
     }
 
     // ---------------------------------------------------------------- IEvidenceSource
@@ -511,13 +626,19 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     Task<GalleryImageDefinition?> IEvidenceSource.GetDefinitionAsync(string definitionId, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Task.FromResult(Definitions.TryGetValue(definitionId, out var d) ? d : null);
+        lock (_gate)
+        {
+            return Task.FromResult(Definitions.TryGetValue(definitionId, out var d) ? d : null);
+        }
     }
 
     Task<SourceVm?> IEvidenceSource.GetVmAsync(string vmId, CancellationToken cancellationToken)
     {
         Alive();
-        lock (_gate) return Task.FromResult(Vms.TryGetValue(vmId, out var vm) ? Copy(vm) : null);
+        lock (_gate)
+        {
+            return Task.FromResult(Vms.TryGetValue(vmId, out var vm) ? Copy(vm) : null);
+        }
     }
 
     public Task<IReadOnlyList<ActivityLogEntry>> GetActivityLogAsync(ActivityLogQuery query, CancellationToken cancellationToken)
@@ -563,7 +684,7 @@ internal sealed class KillableRunStore : IRunStore
     }
 
     private T Alive<T>(Func<T> f) => _cloud.Killed ? throw new ProcessKilledException() : f();
-    private void Alive(Action a) { if (_cloud.Killed) throw new ProcessKilledException(); a(); }
+    private void Alive(Action a) { if (_cloud.Killed) { throw new ProcessKilledException(); } a(); }
 
     public string Location(string recipeName) => _inner.Location(recipeName);
     public IReadOnlyList<string> ListRuns(string recipeName) => Alive(() => _inner.ListRuns(recipeName));

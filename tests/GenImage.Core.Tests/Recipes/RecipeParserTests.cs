@@ -206,7 +206,10 @@ public sealed class RecipeParserTests : IDisposable
 
         var d = Single(recipe, RecipeDiagnosticIds.InvalidValue);
         Assert.Equal(keyPath, d.KeyPath);
-        if (suggestion != null) Assert.Contains($"'{suggestion}'", d.Message);
+        if (suggestion != null)
+        {
+            Assert.Contains($"'{suggestion}'", d.Message);
+        }
     }
 
     [Theory]
@@ -332,7 +335,7 @@ public sealed class RecipeParserTests : IDisposable
     [Fact]
     public void ParseFile_reads_from_disk_and_an_unreadable_file_is_GI9001()
     {
-        string path = Path.Combine(_folder, "r.yaml");
+        var path = Path.Combine(_folder, "r.yaml");
         File.WriteAllText(path, Valid);
         var recipe = RecipeParser.ParseFile(path, Now);
         Assert.True(recipe.IsValid, string.Join("\n", recipe.Diagnostics));

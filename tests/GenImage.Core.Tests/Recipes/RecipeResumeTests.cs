@@ -16,7 +16,7 @@ public sealed class RecipeResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, true);
 
-    private ImageRecipe Recipe(string folder) => RecipeParser.ParseText("""
+    private static ImageRecipe Recipe(string folder) => RecipeParser.ParseText("""
         apiVersion: genimage.dev/v1
         kind: ImageRecipe
         metadata: { name: ubuntu, owner: platform-team }
@@ -45,16 +45,16 @@ public sealed class RecipeResumeTests : IDisposable
     public static IEnumerable<object[]> KillPoints()
     {
         var cloud = new FakeCloud();
-        string folder = Path.Combine(Path.GetTempPath(), "genimage-killpoints-" + Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(Path.GetTempPath(), "genimage-killpoints-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {
-            var recipe = new RecipeResumeTests().Recipe(folder);
+            var recipe = Recipe(folder);
             var run = Run(cloud, recipe, resume: false).GetAwaiter().GetResult();
             Assert.Equal(RunStatus.Succeeded, run.Status);
-            for (int i = 0; i < cloud.Writes.Count; i++)
+            for (var i = 0; i < cloud.Writes.Count; i++)
             {
-                string op = cloud.Writes[i].Split(' ')[0];
+                var op = cloud.Writes[i].Split(' ')[0];
                 yield return new object[] { i, op, "before" };
                 yield return new object[] { i, op, "after" };
             }
@@ -74,11 +74,17 @@ public sealed class RecipeResumeTests : IDisposable
 
         var cloud = new FakeCloud();
         var recipe = Recipe(_folder);
-        int seen = 0;
+        var seen = 0;
         // The index-th write: killed just before ARM gets it, or just after ARM accepted it (the answer never arrives).
         Func<string, Exception?> kill = op => seen++ == index ? cloud.Kill() : null;
-        if (when == "before") cloud.Before = kill;
-        else cloud.After = kill;
+        if (when == "before")
+        {
+            cloud.Before = kill;
+        }
+        else
+        {
+            cloud.After = kill;
+        }
 
         await Assert.ThrowsAsync<ProcessKilledException>(() => Run(cloud, recipe, resume: false));
         // The kill landed where it was meant to: after index writes (before), or right after the index-th (after).
@@ -95,7 +101,10 @@ public sealed class RecipeResumeTests : IDisposable
         Assert.Equal(reference.Versions.Values.Single().ExcludeFromLatest, version.ExcludeFromLatest);
         Assert.Empty(cloud.ValidationLeftovers());                        // no test VM, disk or NIC leaked
         foreach (var once in new[] { "prepare", "generalize", "createDefinition", "publish" })
+        {
             Assert.Equal(1, cloud.Count(once));                           // nothing irreversible done twice
+        }
+
         Assert.Equal("generalized", cloud.Source.OsState);
         Assert.Empty(Sha256Sums.Verify(resumed.EvidencePath!));
     }
@@ -114,8 +123,8 @@ public sealed class RecipeResumeTests : IDisposable
         Assert.Equal(3, created.Count);
         foreach (var id in created)
         {
-            int intent = journal.Events.FindIndex(e => e.Type == "intent" && e.Resources!.Any(r => r.Id == id));
-            int finished = journal.Events.FindIndex(e => e.Type == "stepFinished" && e.CreatedResourceIds?.Contains(id) == true || e.Type == "stepFinished" && e.Step == "Validate");
+            var intent = journal.Events.FindIndex(e => e.Type == "intent" && e.Resources!.Any(r => r.Id == id));
+            var finished = journal.Events.FindIndex(e => e.Type == "stepFinished" && e.CreatedResourceIds?.Contains(id) == true || e.Type == "stepFinished" && e.Step == "Validate");
             Assert.True(intent >= 0, $"no intent names {id}");
             Assert.True(intent < finished, $"{id} was journaled after its step finished");
         }
@@ -132,7 +141,7 @@ public sealed class RecipeResumeTests : IDisposable
         var cloud = new FakeCloud { PreparationPolls = 5 };
         var recipe = Recipe(_folder);
         using var stop = new CancellationTokenSource();
-        cloud.After = op => { if (op == "prepare") stop.Cancel(); return null; };
+        cloud.After = op => { if (op == "prepare") { stop.Cancel(); } return null; };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(cloud, recipe, resume: false, stop.Token));
         Assert.Equal("running", cloud.Source.PowerState);   // the guest is still being prepared
@@ -178,7 +187,7 @@ public sealed class RecipeResumeTests : IDisposable
         cloud.FailOnce("publish", FakeCloud.ArmFailure("publish"));
         var failed = await Run(cloud, recipe, resume: false);
         File.AppendAllText(failed.JournalPath, "{\"schemaVersion\":2,\"type\":\"stepSta");   // the process died mid-write
-        int before = RunJournal.Open(failed.JournalPath).Events.Count;
+        var before = RunJournal.Open(failed.JournalPath).Events.Count;
 
         var resumed = await Run(cloud, recipe, resume: true);
 

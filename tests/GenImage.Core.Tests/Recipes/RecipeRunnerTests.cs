@@ -18,7 +18,7 @@ public sealed class RecipeRunnerTests : IDisposable
 
     private ImageRecipe Recipe(string extra = "", string validation = "    regions: [ westeurope ]\n", string cleanup = "", string version = "    increment: patch\n", string source = "")
     {
-        string text = $"""
+        var text = $"""
             apiVersion: genimage.dev/v1
             kind: ImageRecipe
             metadata: {"{"} name: ubuntu, owner: platform-team {"}"}
@@ -182,7 +182,7 @@ public sealed class RecipeRunnerTests : IDisposable
     public async Task A_version_that_refuses_the_validation_tags_leaves_the_run_succeeded_with_a_warning()
     {
         var cloud = new FakeCloud();
-        int updates = 0;
+        var updates = 0;
         // The first update promotes; the second, the Evidence step's tag update, is refused.
         cloud.Before = op => op == "updateVersion" && ++updates == 2 ? FakeCloud.ArmFailure("update the version's tags", "AuthorizationFailed", 403) : null;
         var log = new GenImage.Core.Tests.Vm.RecordingLog();
@@ -269,12 +269,12 @@ public sealed class RecipeRunnerTests : IDisposable
         Assert.Equal(RunStatus.Stopped, journal.Finished!.RunStatus);
         // Forget that Publish finished, as if the process died during it.
         var lines = File.ReadAllLines(journalPath).ToList();
-        int publishFinished = lines.FindIndex(l => l.Contains("\"stepFinished\"", StringComparison.Ordinal) && l.Contains("\"Publish\"", StringComparison.Ordinal));
+        var publishFinished = lines.FindIndex(l => l.Contains("\"stepFinished\"", StringComparison.Ordinal) && l.Contains("\"Publish\"", StringComparison.Ordinal));
         File.WriteAllLines(journalPath, lines.Take(publishFinished));
 
-        string versionId = cloud.Versions.Keys.Single();
+        var versionId = cloud.Versions.Keys.Single();
         cloud.StillProvisioning(versionId, 3); // the interrupted create is still provisioning
-        int readsBefore = cloud.VersionReads;
+        var readsBefore = cloud.VersionReads;
 
         var resumed = await Run(cloud, recipe, new RecipeRunOptions { Resume = true });
 
@@ -342,7 +342,11 @@ public sealed class RecipeRunnerTests : IDisposable
     public async Task Cleanup_deletes_the_source_and_old_versions_but_never_the_new_or_the_latest()
     {
         var cloud = new FakeCloud();
-        foreach (var (name, excluded) in new[] { ("0.9.0", false), ("1.0.0", false), ("1.0.1", true) }) cloud.AddVersion("ubuntu", name, excluded);
+        foreach (var (name, excluded) in new[] { ("0.9.0", false), ("1.0.0", false), ("1.0.1", true) })
+        {
+            cloud.AddVersion("ubuntu", name, excluded);
+        }
+
         var run = await Run(cloud, Recipe(cleanup: "  cleanup: { deleteSourceVm: true, keepVersions: 2 }\n"));
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
@@ -380,10 +384,13 @@ public sealed class RecipeRunnerTests : IDisposable
         string? full = null;
         cloud.WhileCollectingEvidence = () =>
         {
-            string runFolder = Path.GetDirectoryName(OnlyJournal())!;
+            var runFolder = Path.GetDirectoryName(OnlyJournal())!;
             Directory.CreateDirectory(Path.Combine(runFolder, "evidence"));
             full = Path.Combine(runFolder, "evidence", "evidence.json");
-            if (!File.Exists(full)) File.CreateSymbolicLink(full, "/dev/full");
+            if (!File.Exists(full))
+            {
+                File.CreateSymbolicLink(full, "/dev/full");
+            }
         };
 
         var failed = await Run(cloud, recipe);

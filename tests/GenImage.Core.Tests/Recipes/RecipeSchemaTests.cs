@@ -16,8 +16,15 @@ public sealed class RecipeSchemaTests
         foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? string.Empty })
         {
             var dir = new DirectoryInfo(start);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "GenImage.Cmdlets.sln"))) dir = dir.Parent;
-            if (dir != null) return dir.FullName;
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "GenImage.Cmdlets.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            if (dir != null)
+            {
+                return dir.FullName;
+            }
         }
         throw new InvalidOperationException("GenImage.Cmdlets.sln not found above " + AppContext.BaseDirectory);
     }
@@ -49,9 +56,17 @@ public sealed class RecipeSchemaTests
                 var required = schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(e => e.GetString()!).ToList() : new List<string>();
                 var parserRequired = field.Children.Where(c => c.Required).Select(c => c.Name).ToList();
                 // Suppressions need justification and approver too; the parser reports those as GI9008 rather than GI9004.
-                if (path.EndsWith("suppressions[]", StringComparison.Ordinal)) parserRequired.AddRange(new[] { "justification", "approver" });
+                if (path.EndsWith("suppressions[]", StringComparison.Ordinal))
+                {
+                    parserRequired.AddRange(new[] { "justification", "approver" });
+                }
+
                 Assert.True(parserRequired.SequenceEqual(required), $"{path}: required {string.Join(",", required)} vs parser {string.Join(",", parserRequired)}");
-                foreach (var child in field.Children) Compare(schema.GetProperty("properties").GetProperty(child.Name), child, path + "." + child.Name);
+                foreach (var child in field.Children)
+                {
+                    Compare(schema.GetProperty("properties").GetProperty(child.Name), child, path + "." + child.Name);
+                }
+
                 break;
             case RecipeFieldKind.MapList:
                 Assert.Equal("array", schema.GetProperty("type").GetString());
@@ -83,7 +98,7 @@ public sealed class RecipeSchemaTests
                 }
                 else
                 {
-                    string expected = field.Kind switch { RecipeFieldKind.Integer => "integer", RecipeFieldKind.Boolean => "boolean", _ => "string" };
+                    var expected = field.Kind switch { RecipeFieldKind.Integer => "integer", RecipeFieldKind.Boolean => "boolean", _ => "string" };
                     Assert.Equal(expected, schema.GetProperty("type").GetString());
                 }
                 break;
@@ -126,12 +141,24 @@ public sealed class RecipeSchemaTests
         if (schema.TryGetProperty("anyOf", out var anyOf))
         {
             var attempts = anyOf.EnumerateArray().Select(branch => { var p = new List<string>(); Validate(branch, node, path, p); return p; }).ToList();
-            if (attempts.All(a => a.Count > 0)) problems.Add($"{path}: matches none of {string.Join(" | ", attempts.Select(a => string.Join(", ", a)))}");
+            if (attempts.All(a => a.Count > 0))
+            {
+                problems.Add($"{path}: matches none of {string.Join(" | ", attempts.Select(a => string.Join(", ", a)))}");
+            }
+
             return;
         }
-        if (schema.TryGetProperty("const", out var constant) && node.Value != constant.GetString()) problems.Add($"{path}: must be {constant.GetString()}");
-        if (schema.TryGetProperty("enum", out var allowed) && !allowed.EnumerateArray().Any(a => a.GetString() == node.Value)) problems.Add($"{path}: '{node.Value}' is not allowed");
-        string? type = schema.TryGetProperty("type", out var t) ? t.GetString() : null;
+        if (schema.TryGetProperty("const", out var constant) && node.Value != constant.GetString())
+        {
+            problems.Add($"{path}: must be {constant.GetString()}");
+        }
+
+        if (schema.TryGetProperty("enum", out var allowed) && !allowed.EnumerateArray().Any(a => a.GetString() == node.Value))
+        {
+            problems.Add($"{path}: '{node.Value}' is not allowed");
+        }
+
+        var type = schema.TryGetProperty("type", out var t) ? t.GetString() : null;
         switch (type)
         {
             case "object":
@@ -139,34 +166,66 @@ public sealed class RecipeSchemaTests
                 var props = schema.TryGetProperty("properties", out var p) ? p : default;
                 foreach (var pair in node.Pairs)
                 {
-                    string key = pair.Key.Value!;
-                    if (props.ValueKind == JsonValueKind.Object && props.TryGetProperty(key, out var childSchema)) Validate(childSchema, pair.Value, path + "." + key, problems);
-                    else if (schema.TryGetProperty("additionalProperties", out var extra) && extra.ValueKind == JsonValueKind.Object) Validate(extra, pair.Value, path + "." + key, problems);
-                    else problems.Add($"{path}: unknown key {key}");
+                    var key = pair.Key.Value!;
+                    if (props.ValueKind == JsonValueKind.Object && props.TryGetProperty(key, out var childSchema))
+                    {
+                        Validate(childSchema, pair.Value, path + "." + key, problems);
+                    }
+                    else if (schema.TryGetProperty("additionalProperties", out var extra) && extra.ValueKind == JsonValueKind.Object)
+                    {
+                        Validate(extra, pair.Value, path + "." + key, problems);
+                    }
+                    else
+                    {
+                        problems.Add($"{path}: unknown key {key}");
+                    }
                 }
                 if (schema.TryGetProperty("required", out var required))
                 {
                     foreach (var name in required.EnumerateArray().Select(e => e.GetString()!))
                     {
-                        if (node.Get(name) == null) problems.Add($"{path}: missing {name}");
+                        if (node.Get(name) == null)
+                        {
+                            problems.Add($"{path}: missing {name}");
+                        }
                     }
                 }
                 break;
             case "array":
                 if (node.Kind != YamlKind.Sequence) { problems.Add($"{path}: must be an array"); return; }
-                for (int i = 0; i < node.Items.Count; i++) Validate(schema.GetProperty("items"), node.Items[i], $"{path}[{i}]", problems);
+                for (var i = 0; i < node.Items.Count; i++)
+                {
+                    Validate(schema.GetProperty("items"), node.Items[i], $"{path}[{i}]", problems);
+                }
+
                 break;
             case "string":
                 if (node.Kind != YamlKind.Scalar) { problems.Add($"{path}: must be a string"); return; }
-                if (schema.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(node.Value ?? string.Empty, pattern.GetString()!)) problems.Add($"{path}: '{node.Value}' does not match {pattern.GetString()}");
+                if (schema.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(node.Value ?? string.Empty, pattern.GetString()!))
+                {
+                    problems.Add($"{path}: '{node.Value}' does not match {pattern.GetString()}");
+                }
+
                 break;
             case "boolean":
-                if (node.Kind != YamlKind.Scalar || !node.Plain || !bool.TryParse(node.Value, out _)) problems.Add($"{path}: must be a boolean");
+                if (node.Kind != YamlKind.Scalar || !node.Plain || !bool.TryParse(node.Value, out _))
+                {
+                    problems.Add($"{path}: must be a boolean");
+                }
+
                 break;
             case "integer":
-                if (node.Kind != YamlKind.Scalar || !node.Plain || !long.TryParse(node.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)) { problems.Add($"{path}: must be an integer"); return; }
-                if (schema.TryGetProperty("minimum", out var min) && n < min.GetInt64()) problems.Add($"{path}: below minimum");
-                if (schema.TryGetProperty("maximum", out var max) && n > max.GetInt64()) problems.Add($"{path}: above maximum");
+                if (node.Kind != YamlKind.Scalar || !node.Plain || !long.TryParse(node.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) { problems.Add($"{path}: must be an integer"); return; }
+                if (schema.TryGetProperty("minimum", out var min) && n < min.GetInt64())
+                {
+                    problems.Add($"{path}: below minimum");
+                }
+
+                if (schema.TryGetProperty("maximum", out var max) && n > max.GetInt64())
+                {
+                    problems.Add($"{path}: above maximum");
+                }
+
                 break;
         }
     }

@@ -79,7 +79,11 @@ public sealed class RecipeValidationTests : IDisposable
     public async Task Transient_failures_beyond_the_budget_end_the_run_Failed_and_resumable_never_ValidationFailed()
     {
         var cloud = new FakeCloud();
-        foreach (var code in new[] { "InternalExecutionError", "InternalExecutionError" }) cloud.CreateFailures.Enqueue(code);
+        foreach (var code in new[] { "InternalExecutionError", "InternalExecutionError" })
+        {
+            cloud.CreateFailures.Enqueue(code);
+        }
+
         var recipe = Recipe("{ regions: [ westeurope ], retries: 1 }");
 
         var failed = await Run(cloud, recipe);

@@ -211,7 +211,10 @@ public sealed class DeploymentValidatorTests
         Assert.Equal(result.ResourcesCreated, result.ResourcesLeftBehind);
         Assert.Empty(result.ResourcesRemoved);
         var warning = Assert.Single(log.Warnings);
-        foreach (var id in result.ResourcesCreated) Assert.Contains(id, warning);
+        foreach (var id in result.ResourcesCreated)
+        {
+            Assert.Contains(id, warning);
+        }
     }
 
     [Fact]

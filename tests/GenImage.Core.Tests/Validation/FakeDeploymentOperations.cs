@@ -49,7 +49,13 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
         RegionStates = new Dictionary<string, string>(RegionStates, StringComparer.OrdinalIgnoreCase),
     };
 
-    private void Call(string call) { lock (_gate) Calls.Add(call); }
+    private void Call(string call)
+    {
+        lock (_gate)
+        {
+            Calls.Add(call);
+        }
+    }
 
     public Task<ValidationImage> GetImageAsync(string imageId, CancellationToken cancellationToken) => Task.FromResult(Image());
 
@@ -58,7 +64,11 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
     public Task BeginCreateVmAsync(ValidationVmSpec spec, CancellationToken cancellationToken)
     {
         Call("create " + spec.Name);
-        if (CreateRefusal != null) throw CreateRefusal;
+        if (CreateRefusal != null)
+        {
+            throw CreateRefusal;
+        }
+
         Created = new ValidationVmSpec
         {
             SubscriptionId = spec.SubscriptionId, ResourceGroupName = spec.ResourceGroupName, Name = spec.Name, Location = spec.Location,
@@ -71,7 +81,10 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
         {
             Existing.Add(spec.VmId);
             Existing.Add(spec.OsDiskId);
-            if (spec.NicId != null) Existing.Add(spec.NicId);
+            if (spec.NicId != null)
+            {
+                Existing.Add(spec.NicId);
+            }
         }
         return Task.CompletedTask;
     }
@@ -80,29 +93,48 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
     {
         Call("wait");
         WaitStarted.TrySetResult();
-        if (ProvisioningHangs) await Task.Delay(Timeout.Infinite, cancellationToken);
-        if (ProvisioningFailure != null) throw ProvisioningFailure;
+        if (ProvisioningHangs)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        if (ProvisioningFailure != null)
+        {
+            throw ProvisioningFailure;
+        }
     }
 
     public Task<ValidationVmStatus> GetVmStatusAsync(string vmId, CancellationToken cancellationToken)
     {
         Call("status");
         bool exists;
-        lock (_gate) exists = Existing.Contains(vmId);
+        lock (_gate)
+        {
+            exists = Existing.Contains(vmId);
+        }
+
         return Task.FromResult(new ValidationVmStatus { Exists = exists, AgentStatus = exists ? AgentStatus : null, ProvisioningState = "Succeeded" });
     }
 
     public Task<string?> GetSerialLogAsync(string vmId, CancellationToken cancellationToken)
     {
         Call("serial");
-        if (SerialLogFails) throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.OperationStopped, "boot diagnostics unavailable");
+        if (SerialLogFails)
+        {
+            throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.OperationStopped, "boot diagnostics unavailable");
+        }
+
         return Task.FromResult(SerialLog);
     }
 
     public Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken)
     {
         Call("probe " + commandId);
-        if (ProbeFailure != null) throw ProbeFailure;
+        if (ProbeFailure != null)
+        {
+            throw ProbeFailure;
+        }
+
         return Task.FromResult(new RunCommandOutput(ProbeStdOut, ""));
     }
 
@@ -113,7 +145,11 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
     {
         Call("delete vm");
         cancellationToken.ThrowIfCancellationRequested();
-        if (DeleteFails) throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.PermissionDenied, "AuthorizationFailed: no delete for you") { ArmErrorCode = "AuthorizationFailed", HttpStatus = 403 };
+        if (DeleteFails)
+        {
+            throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.PermissionDenied, "AuthorizationFailed: no delete for you") { ArmErrorCode = "AuthorizationFailed", HttpStatus = 403 };
+        }
+
         if (DeleteConflicts > 0)
         {
             DeleteConflicts--;
@@ -122,7 +158,10 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
         lock (_gate)
         {
             Existing.Remove(vmId);
-            if (!DiskSurvivesVmDelete) Existing.RemoveWhere(id => id.Contains("/disks/", StringComparison.OrdinalIgnoreCase) || id.Contains("/networkInterfaces/", StringComparison.OrdinalIgnoreCase));
+            if (!DiskSurvivesVmDelete)
+            {
+                Existing.RemoveWhere(id => id.Contains("/disks/", StringComparison.OrdinalIgnoreCase) || id.Contains("/networkInterfaces/", StringComparison.OrdinalIgnoreCase));
+            }
         }
         return Task.CompletedTask;
     }
@@ -130,7 +169,11 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
     public Task DeleteResourceAsync(string resourceId, CancellationToken cancellationToken)
     {
         Call("delete " + resourceId[(resourceId.LastIndexOf('/') + 1)..]);
-        lock (_gate) Existing.Remove(resourceId);
+        lock (_gate)
+        {
+            Existing.Remove(resourceId);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -142,19 +185,29 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
     public Task RecordOnImageAsync(string imageId, KeyValuePair<string, string> tag, CancellationToken cancellationToken)
     {
         Call("record");
-        if (RecordFailure != null) throw RecordFailure;
+        if (RecordFailure != null)
+        {
+            throw RecordFailure;
+        }
+
         var merged = ValidationTags.Merge(ImageTags, tag, out var refused) ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded, refused!);
         lock (_gate)
         {
             ImageTags.Clear();
-            foreach (var t in merged) ImageTags[t.Key] = t.Value;
+            foreach (var t in merged)
+            {
+                ImageTags[t.Key] = t.Value;
+            }
         }
         return Task.CompletedTask;
     }
 
     public Task<bool> ResourceExistsAsync(string resourceId, CancellationToken cancellationToken)
     {
-        lock (_gate) return Task.FromResult(Existing.Contains(resourceId));
+        lock (_gate)
+        {
+            return Task.FromResult(Existing.Contains(resourceId));
+        }
     }
 }
 
@@ -162,8 +215,32 @@ internal sealed class ValidationLog : GenImage.Core.Logging.IGenImageLog
 {
     public List<string> Messages { get; } = new();
     public List<string> Warnings { get; } = new();
-    public void Verbose(string message) { lock (Messages) Messages.Add(message); }
-    public void Debug(string message) { lock (Messages) Messages.Add(message); }
-    public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
-    public void Progress(GenImage.Core.Logging.ProgressInfo progress) { lock (Messages) Messages.Add(progress.Activity + ": " + progress.Status); }
+    public void Verbose(string message)
+    {
+        lock (Messages)
+        {
+            Messages.Add(message);
+        }
+    }
+    public void Debug(string message)
+    {
+        lock (Messages)
+        {
+            Messages.Add(message);
+        }
+    }
+    public void Warning(string message)
+    {
+        lock (Warnings)
+        {
+            Warnings.Add(message);
+        }
+    }
+    public void Progress(GenImage.Core.Logging.ProgressInfo progress)
+    {
+        lock (Messages)
+        {
+            Messages.Add(progress.Activity + ": " + progress.Status);
+        }
+    }
 }

@@ -52,7 +52,7 @@ public sealed class ValidationTagsTests
     public void Merge_replaces_the_regions_outcome_keeps_ten_regions_and_never_passes_fifty_tags()
     {
         var tags = new Dictionary<string, string> { ["owner"] = "o" };
-        for (int i = 0; i < 12; i++)
+        for (var i = 0; i < 12; i++)
         {
             var tag = ValidationTags.For(Result("region" + i, "Succeeded"), Ended.AddMinutes(i))!.Value;
             tags = new Dictionary<string, string>(ValidationTags.Merge(tags, tag, out _)!);

@@ -65,7 +65,11 @@ internal sealed class FakeVmOperations : IVmOperations
         {
             throw new GenImageException("ArmOperationNotAllowed", GenImageErrorKind.InvalidOperation, "running") { Target = vmId, ArmErrorCode = "OperationNotAllowed" };
         }
-        if (!IgnoreGeneralize) Vm.OsState = "generalized";
+        if (!IgnoreGeneralize)
+        {
+            Vm.OsState = "generalized";
+        }
+
         return Task.CompletedTask;
     }
 
@@ -73,8 +77,16 @@ internal sealed class FakeVmOperations : IVmOperations
     {
         Calls.Add("runCommand");
         LastRunCommand = (commandId, script);
-        if (RunCommandDelay > TimeSpan.Zero) await Task.Delay(RunCommandDelay, cancellationToken);
-        if (ShutDownAfterRunCommand) Vm.PowerState = "stopped";
+        if (RunCommandDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(RunCommandDelay, cancellationToken);
+        }
+
+        if (ShutDownAfterRunCommand)
+        {
+            Vm.PowerState = "stopped";
+        }
+
         return new RunCommandOutput(RunCommandStdOut, string.Empty);
     }
 }
@@ -84,8 +96,26 @@ internal sealed class RecordingLog : GenImage.Core.Logging.IGenImageLog
     public List<string> Verbose { get; } = new();
     public List<string> Warnings { get; } = new();
     public List<GenImage.Core.Logging.ProgressInfo> Progress { get; } = new();
-    void GenImage.Core.Logging.IGenImageLog.Verbose(string message) { lock (Verbose) Verbose.Add(message); }
+    void GenImage.Core.Logging.IGenImageLog.Verbose(string message)
+    {
+        lock (Verbose)
+        {
+            Verbose.Add(message);
+        }
+    }
     void GenImage.Core.Logging.IGenImageLog.Debug(string message) { }
-    void GenImage.Core.Logging.IGenImageLog.Warning(string message) { lock (Warnings) Warnings.Add(message); }
-    void GenImage.Core.Logging.IGenImageLog.Progress(GenImage.Core.Logging.ProgressInfo progress) { lock (Progress) Progress.Add(progress); }
+    void GenImage.Core.Logging.IGenImageLog.Warning(string message)
+    {
+        lock (Warnings)
+        {
+            Warnings.Add(message);
+        }
+    }
+    void GenImage.Core.Logging.IGenImageLog.Progress(GenImage.Core.Logging.ProgressInfo progress)
+    {
+        lock (Progress)
+        {
+            Progress.Add(progress);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.ResourceManager.Compute;
 using static GenImage.Emulator.Tests.TestSupport;
 
 namespace GenImage.Emulator.Tests.Conformance;
@@ -171,7 +170,7 @@ public sealed class ConformanceTests
 
     private static bool Has(JsonNode node, string path)
     {
-        JsonNode? current = node;
+        var current = node;
         foreach (var part in path.Split('.'))
         {
             current = current is JsonObject o && o.TryGetPropertyValue(part, out var child) ? child : null;

@@ -7,91 +7,105 @@ using System.Threading.Tasks;
 using GenImage.Core.Errors;
 using GenImage.Core.Gallery;
 
-namespace GenImage.Core.Recipes
+namespace GenImage.Core.Recipes;
+
+/// <summary>
+/// Clean-up: deletes the source VM (cleanup.deleteSourceVm) and, through <see cref="ReleaseChannel"/>, the versions
+/// beyond cleanup.keepVersions — never the new version nor the one latest resolves to. Irreversible when it
+/// deletes; not run after a failed validation.
+/// </summary>
+public sealed class CleanupStep : RecipeStep
 {
-    /// <summary>
-    /// Clean-up: deletes the source VM (cleanup.deleteSourceVm) and, through <see cref="ReleaseChannel"/>, the versions
-    /// beyond cleanup.keepVersions — never the new version nor the one latest resolves to. Irreversible when it
-    /// deletes; not run after a failed validation.
-    /// </summary>
-    public sealed class CleanupStep : RecipeStep
+    public override string Name => RecipeSteps.Cleanup;
+    public override int Order => 800;
+    public override bool RunsAfterFailedValidation => false;
+
+    public override RecipePlanStep Describe(RecipePlan plan)
     {
-        public override string Name => RecipeSteps.Cleanup;
-        public override int Order => 800;
-        public override bool RunsAfterFailedValidation => false;
-
-        public override RecipePlanStep Describe(RecipePlan plan)
+        var spec = plan.Recipe.Spec;
+        var parts = new List<string>();
+        if (spec.Cleanup.DeleteSourceVm)
         {
-            var spec = plan.Recipe.Spec;
-            var parts = new List<string>();
-            if (spec.Cleanup.DeleteSourceVm) parts.Add("delete the source VM");
-            if (spec.Cleanup.KeepVersions > 0) parts.Add($"delete versions beyond the newest {spec.Cleanup.KeepVersions}");
-            return new RecipePlanStep
-            {
-                Name = Name,
-                Target = spec.Cleanup.DeleteSourceVm ? plan.SourceVmId : plan.DefinitionId,
-                Irreversible = parts.Count > 0,
-                Description = parts.Count == 0 ? "Nothing to clean up" : "Clean up (irreversible): " + string.Join("; ", parts),
-            };
+            parts.Add("delete the source VM");
         }
 
-        public override IDictionary<string, string> Inputs(RecipePlan plan) => new Dictionary<string, string>(StringComparer.Ordinal)
+        if (spec.Cleanup.KeepVersions > 0)
         {
-            ["deleteSourceVm"] = plan.Recipe.Spec.Cleanup.DeleteSourceVm ? "true" : "false",
-            ["keepVersions"] = plan.Recipe.Spec.Cleanup.KeepVersions.ToString(CultureInfo.InvariantCulture),
+            parts.Add($"delete versions beyond the newest {spec.Cleanup.KeepVersions}");
+        }
+
+        return new RecipePlanStep
+        {
+            Name = Name,
+            Target = spec.Cleanup.DeleteSourceVm ? plan.SourceVmId : plan.DefinitionId,
+            Irreversible = parts.Count > 0,
+            Description = parts.Count == 0 ? "Nothing to clean up" : "Clean up (irreversible): " + string.Join("; ", parts),
         };
+    }
 
-        public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
+    public override IDictionary<string, string> Inputs(RecipePlan plan) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["deleteSourceVm"] = plan.Recipe.Spec.Cleanup.DeleteSourceVm ? "true" : "false",
+        ["keepVersions"] = plan.Recipe.Spec.Cleanup.KeepVersions.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var plan = run.Plan;
+        var spec = run.Spec;
+        var done = new List<string>();
+        var outcome = new StepOutcome();
+        if (spec.Cleanup.DeleteSourceVm)
         {
-            var plan = run.Plan;
-            var spec = run.Spec;
-            var done = new List<string>();
-            var outcome = new StepOutcome();
-            if (spec.Cleanup.DeleteSourceVm)
+            SourceVm? vm = null;
+            try
             {
-                SourceVm? vm = null;
-                try
-                {
-                    vm = await run.Engines.Vms.GetAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
-                }
-                catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound)
-                {
-                }
-                if (vm != null)
-                {
-                    await run.Engines.Deployments.DeleteVmAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
-                    done.Add($"deleted source VM {vm.Name}");
-                    outcome.Outputs["deletedSourceVm"] = plan.SourceVmId;
-                }
-                else
-                {
-                    done.Add("source VM already gone");
-                }
+                vm = await run.Engines.Vms.GetAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
             }
-            if (spec.Cleanup.KeepVersions > 0)
+            catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound)
             {
-                var address = GalleryIds.ParseVersion(plan.VersionId);
-                var versions = (await run.Engines.Galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false)).ToList();
-                var latest = LatestVersion.Resolve(versions);
-                var ordered = versions.OrderByDescending(v => ImageVersionNumber.TryParse(v.Name, out var n) ? n : default).ToList();
-                var deleted = new List<string>();
-                var channel = new ReleaseChannel(run.Engines.Galleries, run.Log);
-                foreach (var v in ordered.Skip(spec.Cleanup.KeepVersions))
-                {
-                    if (string.Equals(v.Name, plan.VersionName, StringComparison.Ordinal) || (latest != null && string.Equals(latest.Name, v.Name, StringComparison.Ordinal))) continue;
-                    var removal = await channel.PlanAsync(ReleaseChannel.Remove, v.Id, cancellationToken).ConfigureAwait(false);
-                    await channel.RemoveAsync(removal, cancellationToken).ConfigureAwait(false);
-                    deleted.Add(v.Name);
-                }
-                done.Add(deleted.Count == 0 ? $"no version beyond the newest {spec.Cleanup.KeepVersions}" : $"deleted old versions {string.Join(", ", deleted)}");
-                if (deleted.Count > 0) outcome.Outputs["deletedVersions"] = string.Join(",", deleted);
             }
-            if (done.Count == 0)
+            if (vm != null)
             {
-                return StepOutcome.Skipped("Nothing to clean up.");
+                await run.Engines.Deployments.DeleteVmAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
+                done.Add($"deleted source VM {vm.Name}");
+                outcome.Outputs["deletedSourceVm"] = plan.SourceVmId;
             }
-            outcome.Message = string.Join("; ", done) + ".";
-            return outcome;
+            else
+            {
+                done.Add("source VM already gone");
+            }
         }
+        if (spec.Cleanup.KeepVersions > 0)
+        {
+            var address = GalleryIds.ParseVersion(plan.VersionId);
+            var versions = (await run.Engines.Galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false)).ToList();
+            var latest = LatestVersion.Resolve(versions);
+            var ordered = versions.OrderByDescending(v => ImageVersionNumber.TryParse(v.Name, out var n) ? n : default).ToList();
+            var deleted = new List<string>();
+            var channel = new ReleaseChannel(run.Engines.Galleries, run.Log);
+            foreach (var v in ordered.Skip(spec.Cleanup.KeepVersions))
+            {
+                if (string.Equals(v.Name, plan.VersionName, StringComparison.Ordinal) || (latest != null && string.Equals(latest.Name, v.Name, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                var removal = await channel.PlanAsync(ReleaseChannel.Remove, v.Id, cancellationToken).ConfigureAwait(false);
+                await channel.RemoveAsync(removal, cancellationToken).ConfigureAwait(false);
+                deleted.Add(v.Name);
+            }
+            done.Add(deleted.Count == 0 ? $"no version beyond the newest {spec.Cleanup.KeepVersions}" : $"deleted old versions {string.Join(", ", deleted)}");
+            if (deleted.Count > 0)
+            {
+                outcome.Outputs["deletedVersions"] = string.Join(",", deleted);
+            }
+        }
+        if (done.Count == 0)
+        {
+            return StepOutcome.Skipped("Nothing to clean up.");
+        }
+        outcome.Message = string.Join("; ", done) + ".";
+        return outcome;
     }
 }

@@ -10,85 +10,88 @@ using GenImage.Core.Evidence;
 using GenImage.Core.Gallery;
 using GenImage.Core.Validation;
 
-namespace GenImage.Core.Recipes
+namespace GenImage.Core.Recipes;
+
+/// <summary>
+/// Evidence: <see cref="EvidenceCollector"/> reads the version, the source, the Activity Log of the run's
+/// correlation ids and the role assignments; <see cref="EvidenceBundleWriter"/> writes the bundle into the run folder.
+/// Runs after a failed validation too.
+/// </summary>
+public sealed class EvidenceStep : RecipeStep
 {
-    /// <summary>
-    /// Evidence: <see cref="EvidenceCollector"/> reads the version, the source, the Activity Log of the run's
-    /// correlation ids and the role assignments; <see cref="EvidenceBundleWriter"/> writes the bundle into the run folder.
-    /// Runs after a failed validation too.
-    /// </summary>
-    public sealed class EvidenceStep : RecipeStep
+    public override string Name => RecipeSteps.Evidence;
+    public override int Order => 700;
+
+    public override RecipePlanStep Describe(RecipePlan plan) => new RecipePlanStep
     {
-        public override string Name => RecipeSteps.Evidence;
-        public override int Order => 700;
+        Name = Name,
+        Target = plan.VersionId,
+        Description = $"Write the evidence bundle under {Path.Combine(plan.Recipe.Spec.Evidence.OutputPath, plan.Recipe.Name)}",
+    };
 
-        public override RecipePlanStep Describe(RecipePlan plan) => new RecipePlanStep
-        {
-            Name = Name,
-            Target = plan.VersionId,
-            Description = $"Write the evidence bundle under {Path.Combine(plan.Recipe.Spec.Evidence.OutputPath, plan.Recipe.Name)}",
-        };
+    public override IDictionary<string, string> Inputs(RecipePlan plan) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["outputPath"] = plan.Recipe.Spec.Evidence.OutputPath,
+        ["activityLogWindowHours"] = plan.Recipe.Spec.Evidence.ActivityLogWindowHours.ToString(CultureInfo.InvariantCulture),
+    };
 
-        public override IDictionary<string, string> Inputs(RecipePlan plan) => new Dictionary<string, string>(StringComparer.Ordinal)
+    public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var plan = run.Plan;
+        var spec = run.Spec;
+        var published = run.Succeeded(RecipeSteps.Publish);
+        if (published && run.Run.Validation.Count > 0)
         {
-            ["outputPath"] = plan.Recipe.Spec.Evidence.OutputPath,
-            ["activityLogWindowHours"] = plan.Recipe.Spec.Evidence.ActivityLogWindowHours.ToString(CultureInfo.InvariantCulture),
-        };
-
-        public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
-        {
-            var plan = run.Plan;
-            var spec = run.Spec;
-            bool published = run.Succeeded(RecipeSteps.Publish);
-            if (published && run.Run.Validation.Count > 0)
+            // Kept on the version too, where Get-ImageEvidence -VersionId and Get-VmBootDiagnosis find it without this journal.
+            try
             {
-                // Kept on the version too, where Get-ImageEvidence -VersionId and Get-VmBootDiagnosis find it without this journal.
-                try
-                {
-                    await RecordValidationsAsync(run.Engines.Galleries, plan.VersionId, run.Run.Validation.ToList(), cancellationToken).ConfigureAwait(false);
-                }
-                catch (GenImageException ex)
-                {
-                    run.Log.Warning($"The validation outcomes could not be recorded on {plan.VersionName}'s tags ({ex.ArmErrorCode ?? ex.ErrorId}): {ex.Message} They stay in this run's journal and evidence.");
-                }
+                await RecordValidationsAsync(run.Engines.Galleries, plan.VersionId, run.Run.Validation.ToList(), cancellationToken).ConfigureAwait(false);
             }
-            var request = new EvidenceRequest
+            catch (GenImageException ex)
             {
-                VersionId = published ? plan.VersionId : null,
-                SourceVmId = plan.SourceVmId,
-                ActivityLogWindow = TimeSpan.FromHours(spec.Evidence.ActivityLogWindowHours),
-                CorrelationIds = run.Run.Steps.Select(s => s.CorrelationId).Where(c => c != null).Select(c => c!).ToList(),
-                Readiness = run.Findings.ToList(),
-                Validation = run.Run.Validation.ToList(),
-                ValidationExpected = spec.Validation.Enabled,
-                Recipe = run.Recipe,
-                RunId = run.Run.RunId,
-                Steps = run.Run.Steps.ToList(),
-                GeneralizeSteps = run.GeneralizeSteps.ToList(),
-                GeneralizeCorrelationId = run.GeneralizeCorrelationId,
-                CollectedBy = run.Engines.Principal,
-            };
-            var evidence = await new EvidenceCollector(run.Engines.Evidence, run.Log).CollectAsync(request, cancellationToken).ConfigureAwait(false);
-            string folder = Path.Combine(run.Journal.Folder, "evidence");
-            EvidenceBundleWriter.Write(evidence, folder, new EvidenceAttachments { RecipeText = run.Recipe.Content, JournalText = run.Journal.ReadText() });
-            var outcome = StepOutcome.Succeeded($"Evidence bundle written to {folder} ({evidence.Gaps.Count} gap(s)).");
-            outcome.Outputs["evidencePath"] = folder;
-            return outcome;
-        }
-
-        /// <summary>Records the run's validation outcomes on the version's tags (genimage.validation.REGION) in one update.</summary>
-        private static async Task RecordValidationsAsync(IGalleryOperations galleries, string versionId, IReadOnlyList<ValidationRecord> records, CancellationToken cancellationToken)
-        {
-            var version = await galleries.GetVersionAsync(versionId, false, cancellationToken).ConfigureAwait(false)
-                ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound, $"The image version '{versionId}' was not found.") { Target = versionId };
-            IDictionary<string, string> tags = version.Tags;
-            foreach (var record in records)
-            {
-                if (ValidationTags.For(record) is not { } tag) continue;
-                tags = ValidationTags.Merge(tags, tag, out var refused)
-                    ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded, $"The validation outcomes were not recorded on '{versionId}': {refused}.") { Target = versionId };
+                run.Log.Warning($"The validation outcomes could not be recorded on {plan.VersionName}'s tags ({ex.ArmErrorCode ?? ex.ErrorId}): {ex.Message} They stay in this run's journal and evidence.");
             }
-            await galleries.UpdateVersionAsync(versionId, new VersionUpdateRequest { Tags = tags }, cancellationToken).ConfigureAwait(false);
         }
+        var request = new EvidenceRequest
+        {
+            VersionId = published ? plan.VersionId : null,
+            SourceVmId = plan.SourceVmId,
+            ActivityLogWindow = TimeSpan.FromHours(spec.Evidence.ActivityLogWindowHours),
+            CorrelationIds = run.Run.Steps.Select(s => s.CorrelationId).Where(c => c != null).Select(c => c!).ToList(),
+            Readiness = run.Findings.ToList(),
+            Validation = run.Run.Validation.ToList(),
+            ValidationExpected = spec.Validation.Enabled,
+            Recipe = run.Recipe,
+            RunId = run.Run.RunId,
+            Steps = run.Run.Steps.ToList(),
+            GeneralizeSteps = run.GeneralizeSteps.ToList(),
+            GeneralizeCorrelationId = run.GeneralizeCorrelationId,
+            CollectedBy = run.Engines.Principal,
+        };
+        var evidence = await new EvidenceCollector(run.Engines.Evidence, run.Log).CollectAsync(request, cancellationToken).ConfigureAwait(false);
+        var folder = Path.Combine(run.Journal.Folder, "evidence");
+        EvidenceBundleWriter.Write(evidence, folder, new EvidenceAttachments { RecipeText = run.Recipe.Content, JournalText = run.Journal.ReadText() });
+        var outcome = StepOutcome.Succeeded($"Evidence bundle written to {folder} ({evidence.Gaps.Count} gap(s)).");
+        outcome.Outputs["evidencePath"] = folder;
+        return outcome;
+    }
+
+    /// <summary>Records the run's validation outcomes on the version's tags (genimage.validation.REGION) in one update.</summary>
+    private static async Task RecordValidationsAsync(IGalleryOperations galleries, string versionId, IReadOnlyList<ValidationRecord> records, CancellationToken cancellationToken)
+    {
+        var version = await galleries.GetVersionAsync(versionId, false, cancellationToken).ConfigureAwait(false)
+            ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound, $"The image version '{versionId}' was not found.") { Target = versionId };
+        var tags = version.Tags;
+        foreach (var record in records)
+        {
+            if (ValidationTags.For(record) is not { } tag)
+            {
+                continue;
+            }
+
+            tags = ValidationTags.Merge(tags, tag, out var refused)
+                ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded, $"The validation outcomes were not recorded on '{versionId}': {refused}.") { Target = versionId };
+        }
+        await galleries.UpdateVersionAsync(versionId, new VersionUpdateRequest { Tags = tags }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,178 +7,218 @@ using GenImage.Core.Connection;
 using GenImage.Core.Guest;
 using GenImage.Core.Vm;
 
-namespace GenImage.Core.Recipes
+namespace GenImage.Core.Recipes;
+
+/// <summary>
+/// Generalize: <see cref="Generalizer"/> over the VM operations — prepare the guest (Sysprep / deprovision), wait for
+/// it to shut down, deallocate, generalize, verify. Irreversible. Skipped for a Specialized definition; nothing to
+/// do for a VM already generalized. Each finished sub-step is journaled at once (stepProgress).
+/// </summary>
+public sealed class GeneralizeStep : RecipeStep
 {
-    /// <summary>
-    /// Generalize: <see cref="Generalizer"/> over the VM operations — prepare the guest (Sysprep / deprovision), wait for
-    /// it to shut down, deallocate, generalize, verify. Irreversible. Skipped for a Specialized definition; nothing to
-    /// do for a VM already generalized. Each finished sub-step is journaled at once (stepProgress).
-    /// </summary>
-    public sealed class GeneralizeStep : RecipeStep
+    public override string Name => RecipeSteps.Generalize;
+    public override int Order => 200;
+
+    public override RecipePlanStep Describe(RecipePlan plan)
     {
-        public override string Name => RecipeSteps.Generalize;
-        public override int Order => 200;
-
-        public override RecipePlanStep Describe(RecipePlan plan)
+        var spec = plan.Recipe.Spec;
+        var step = new RecipePlanStep { Name = Name, Target = plan.SourceVmId };
+        if (spec.Definition.IsSpecialized)
         {
-            var spec = plan.Recipe.Spec;
-            var step = new RecipePlanStep { Name = Name, Target = plan.SourceVmId };
-            if (spec.Definition.IsSpecialized)
-                step.Description = "Skip generalization: the definition is Specialized";
-            else if (plan.SourceVm != null && plan.SourceVm.IsGeneralized)
-                step.Description = "Nothing to do: the VM is already generalized";
-            else
-            {
-                step.Description = "Generalize the VM (irreversible)" +
-                    (spec.Source.Prepare ? ": prepare the guest (Sysprep / deprovision), deallocate, generalize"
-                        : spec.Source.AssumePrepared ? $": deallocate, generalize (guest assumed prepared, approved by {spec.Source.Approver})"
-                        : ": deallocate, generalize");
-                step.Irreversible = true;
-            }
-            return step;
+            step.Description = "Skip generalization: the definition is Specialized";
+        }
+        else if (plan.SourceVm != null && plan.SourceVm.IsGeneralized)
+        {
+            step.Description = "Nothing to do: the VM is already generalized";
+        }
+        else
+        {
+            step.Description = "Generalize the VM (irreversible)" +
+                (spec.Source.Prepare ? ": prepare the guest (Sysprep / deprovision), deallocate, generalize"
+                    : spec.Source.AssumePrepared ? $": deallocate, generalize (guest assumed prepared, approved by {spec.Source.Approver})"
+                    : ": deallocate, generalize");
+            step.Irreversible = true;
+        }
+        return step;
+    }
+
+    public override IDictionary<string, string> Inputs(RecipePlan plan)
+    {
+        var spec = plan.Recipe.Spec;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["sourceVmId"] = plan.SourceVmId,
+            ["prepare"] = spec.Source.AssumePrepared ? "assumed" : spec.Source.Prepare ? "true" : "false",
+        };
+    }
+
+    public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var spec = run.Spec;
+        if (spec.Definition.IsSpecialized)
+        {
+            return StepOutcome.Skipped("The definition is Specialized: the source keeps its identity and is not generalized.");
+        }
+        var generalizer = new Generalizer(run.Engines.Vms, run.Log);
+        var options = Options(spec, run.Journal);
+        var attempt = run.Step(Name).Attempts;
+        // Each finished sub-step is journaled at once: a run killed after Sysprep shut the guest down proves on
+        // -Resume that this run prepared the (now stopped) guest.
+        options.StepDone = s => run.Record(new JournalEvent
+        {
+            Type = JournalEventTypes.StepProgress, Step = Name, Attempt = attempt,
+            CorrelationId = CallScope.Current?.CorrelationId, GeneralizeSteps = new List<StepRecord> { s },
+        });
+        var plan = await generalizer.PlanAsync(run.Plan.SourceVmId, options, cancellationToken).ConfigureAwait(false);
+        if (plan.AlreadyGeneralized)
+        {
+            return StepOutcome.Succeeded($"VM {plan.Vm.Name} is already generalized; nothing was done.");
+        }
+        foreach (var warning in plan.Warnings)
+        {
+            run.Log.Warning(warning);
         }
 
-        public override IDictionary<string, string> Inputs(RecipePlan plan)
+        var result = await generalizer.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
+        var outcome = new StepOutcome
         {
-            var spec = plan.Recipe.Spec;
-            return new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["sourceVmId"] = plan.SourceVmId,
-                ["prepare"] = spec.Source.AssumePrepared ? "assumed" : spec.Source.Prepare ? "true" : "false",
-            };
-        }
+            Message = $"VM {result.Name}: {result.Status} ({result.PowerStateBefore} -> {result.PowerStateAfter}, OS state {result.OsStateAfter})" +
+                (result.Prepared ? ", guest prepared" : spec.Source.AssumePrepared ? $", guest assumed prepared (approved by {spec.Source.Approver}: {spec.Source.Justification})" : string.Empty) + ".",
+            GeneralizeSteps = result.Steps.ToList(),
+        };
+        outcome.Outputs["generalized"] = "true";
+        return outcome;
+    }
 
-        public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
+    /// <summary>
+    /// A preparation Run Command of an interrupted attempt that finished meanwhile and reported success proves the
+    /// guest was prepared: it is journaled as the Prepare guest sub-step, so the step waits for the shutdown instead
+    /// of preparing the guest again. A VM caught between power states is waited for.
+    /// </summary>
+    public override async Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var notes = new List<string>();
+        if (run.Spec.Definition.IsSpecialized || run.Succeeded(Name))
         {
-            var spec = run.Spec;
-            if (spec.Definition.IsSpecialized)
-            {
-                return StepOutcome.Skipped("The definition is Specialized: the source keeps its identity and is not generalized.");
-            }
-            var generalizer = new Generalizer(run.Engines.Vms, run.Log);
-            var options = Options(spec, run.Journal);
-            int attempt = run.Step(Name).Attempts;
-            // Each finished sub-step is journaled at once: a run killed after Sysprep shut the guest down proves on
-            // -Resume that this run prepared the (now stopped) guest.
-            options.StepDone = s => run.Record(new JournalEvent
-            {
-                Type = JournalEventTypes.StepProgress, Step = Name, Attempt = attempt,
-                CorrelationId = CallScope.Current?.CorrelationId, GeneralizeSteps = new List<StepRecord> { s },
-            });
-            var plan = await generalizer.PlanAsync(run.Plan.SourceVmId, options, cancellationToken).ConfigureAwait(false);
-            if (plan.AlreadyGeneralized)
-            {
-                return StepOutcome.Succeeded($"VM {plan.Vm.Name} is already generalized; nothing was done.");
-            }
-            foreach (var warning in plan.Warnings) run.Log.Warning(warning);
-            var result = await generalizer.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
-            var outcome = new StepOutcome
-            {
-                Message = $"VM {result.Name}: {result.Status} ({result.PowerStateBefore} -> {result.PowerStateAfter}, OS state {result.OsStateAfter})" +
-                    (result.Prepared ? ", guest prepared" : spec.Source.AssumePrepared ? $", guest assumed prepared (approved by {spec.Source.Approver}: {spec.Source.Justification})" : string.Empty) + ".",
-                GeneralizeSteps = result.Steps.ToList(),
-            };
-            outcome.Outputs["generalized"] = "true";
-            return outcome;
-        }
-
-        /// <summary>
-        /// A preparation Run Command of an interrupted attempt that finished meanwhile and reported success proves the
-        /// guest was prepared: it is journaled as the Prepare guest sub-step, so the step waits for the shutdown instead
-        /// of preparing the guest again. A VM caught between power states is waited for.
-        /// </summary>
-        public override async Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken)
-        {
-            var notes = new List<string>();
-            if (run.Spec.Definition.IsSpecialized || run.Succeeded(Name)) return notes;
-            if (PreparedProof(run.Journal) == null && FinishedPreparation(run.Operations(Name).Select(o => o.Ended)) is { } finished)
-            {
-                run.Record(new JournalEvent
-                {
-                    Type = JournalEventTypes.StepProgress, Step = Name, Attempt = run.Step(Name).Attempts,
-                    GeneralizeSteps = new List<StepRecord> { new StepRecord { Name = Generalizer.StepPrepare, Status = "Succeeded", Detail = finished + " (finished after the attempt was interrupted)" } },
-                });
-                notes.Add("the guest preparation of the interrupted attempt finished: it is not repeated");
-            }
-            var limit = TimeSpan.FromMinutes(run.Spec.Source.TimeoutMinutes);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            bool waiting = false;
-            while (watch.Elapsed < limit)
-            {
-                SourceVm vm;
-                try
-                {
-                    vm = await run.Engines.Vms.GetAsync(run.Plan.SourceVmId, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Errors.GenImageException ex) when (ex.ErrorId == Errors.ErrorIds.ResourceNotFound)
-                {
-                    break;
-                }
-                if (!IsTransitional(vm.PowerState)) break;
-                if (!waiting) notes.Add($"waited for the source VM to leave {vm.PowerState}");
-                waiting = true;
-                await Task.Delay(run.Engines.PollingInterval, cancellationToken).ConfigureAwait(false);
-            }
             return notes;
         }
 
-        private static bool IsTransitional(string powerState) =>
-            powerState == "starting" || powerState == "stopping" || powerState == "deallocating";
-
-        /// <summary>The message of a preparation Run Command that ended Succeeded and reported success, or null.</summary>
-        private static string? FinishedPreparation(IEnumerable<JournalOperation?> ended)
+        if (PreparedProof(run.Journal) == null && FinishedPreparation(run.Operations(Name).Select(o => o.Ended)) is { } finished)
         {
-            foreach (var op in ended)
+            run.Record(new JournalEvent
             {
-                if (op == null || !string.Equals(op.Status, "Succeeded", StringComparison.OrdinalIgnoreCase) || op.Result == null) continue;
-                if (!op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase)) continue;
-                if (GuestScriptResult.TryParse(op.Result, out var parsed, out _) && parsed != null && parsed.Succeeded && parsed.Script.StartsWith("prepare", StringComparison.Ordinal))
-                    return parsed.Message;
-            }
-            return null;
+                Type = JournalEventTypes.StepProgress, Step = Name, Attempt = run.Step(Name).Attempts,
+                GeneralizeSteps = new List<StepRecord> { new StepRecord { Name = Generalizer.StepPrepare, Status = "Succeeded", Detail = finished + " (finished after the attempt was interrupted)" } },
+            });
+            notes.Add("the guest preparation of the interrupted attempt finished: it is not repeated");
         }
-
-        /// <summary>
-        /// Proof for the plan, before the run reconciles: the journal's, or a preparation Run Command of an interrupted
-        /// attempt that has finished in Azure meanwhile (read, not waited for).
-        /// </summary>
-        public static async Task<string?> PlanProofAsync(RunJournal journal, Operations.IOperationMonitor monitor, CancellationToken cancellationToken)
+        var limit = TimeSpan.FromMinutes(run.Spec.Source.TimeoutMinutes);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = false;
+        while (watch.Elapsed < limit)
         {
-            if (PreparedProof(journal) is { } proof) return proof;
-            var ended = journal.Events.Where(e => e.Type == JournalEventTypes.OperationEnded && e.Operation != null).Select(e => e.Operation!).ToList();
-            foreach (var ev in journal.Events.Where(e => e.Type == JournalEventTypes.OperationStarted && e.Step == RecipeSteps.Generalize && e.Operation != null))
+            SourceVm vm;
+            try
             {
-                var op = ev.Operation!;
-                if (!op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase)) continue;
-                var known = ended.LastOrDefault(x => x.SameAs(op));
-                if (known == null)
-                {
-                    var state = await monitor.GetAsync(op.ToAccepted(), cancellationToken).ConfigureAwait(false);
-                    known = new JournalOperation { Path = op.Path, Status = state.Status, Result = state.StdOut };
-                }
-                if (FinishedPreparation(new[] { known }) is { } message) return $"run {journal.RunId}: the preparation Run Command finished ({message})";
+                vm = await run.Engines.Vms.GetAsync(run.Plan.SourceVmId, cancellationToken).ConfigureAwait(false);
             }
-            return null;
+            catch (Errors.GenImageException ex) when (ex.ErrorId == Errors.ErrorIds.ResourceNotFound)
+            {
+                break;
+            }
+            if (!IsTransitional(vm.PowerState))
+            {
+                break;
+            }
+
+            if (!waiting)
+            {
+                notes.Add($"waited for the source VM to leave {vm.PowerState}");
+            }
+
+            waiting = true;
+            await Task.Delay(run.Engines.PollingInterval, cancellationToken).ConfigureAwait(false);
+        }
+        return notes;
+    }
+
+    private static bool IsTransitional(string powerState) =>
+        powerState == "starting" || powerState == "stopping" || powerState == "deallocating";
+
+    /// <summary>The message of a preparation Run Command that ended Succeeded and reported success, or null.</summary>
+    private static string? FinishedPreparation(IEnumerable<JournalOperation?> ended)
+    {
+        foreach (var op in ended)
+        {
+            if (op == null || !string.Equals(op.Status, "Succeeded", StringComparison.OrdinalIgnoreCase) || op.Result == null)
+            {
+                continue;
+            }
+
+            if (!op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (GuestScriptResult.TryParse(op.Result, out var parsed, out _) && parsed != null && parsed.Succeeded && parsed.Script.StartsWith("prepare", StringComparison.Ordinal))
+            {
+                return parsed.Message;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Proof for the plan, before the run reconciles: the journal's, or a preparation Run Command of an interrupted
+    /// attempt that has finished in Azure meanwhile (read, not waited for).
+    /// </summary>
+    public static async Task<string?> PlanProofAsync(RunJournal journal, Operations.IOperationMonitor monitor, CancellationToken cancellationToken)
+    {
+        if (PreparedProof(journal) is { } proof)
+        {
+            return proof;
         }
 
-        /// <summary>How the recipe generalizes: its preparation, limit and assertion, and proof from the run's journal.</summary>
-        public static GeneralizeOptions Options(RecipeSpec spec, RunJournal? journal) => new GeneralizeOptions
+        var ended = journal.Events.Where(e => e.Type == JournalEventTypes.OperationEnded && e.Operation != null).Select(e => e.Operation!).ToList();
+        foreach (var ev in journal.Events.Where(e => e.Type == JournalEventTypes.OperationStarted && e.Step == RecipeSteps.Generalize && e.Operation != null))
         {
-            Prepare = spec.Source.Prepare,
-            Timeout = TimeSpan.FromMinutes(spec.Source.TimeoutMinutes),
-            TimeoutParameterName = RecipeTimeoutKeys.Generalize,
-            AssumePrepared = spec.Source.AssumePrepared,
-            AssumedBy = spec.Source.AssumePrepared ? $"approved by {spec.Source.Approver}: {spec.Source.Justification}" : null,
-            AssumeParameterName = "spec.source.prepare: assumed (with an approver and a justification)",
-            PreparedProof = journal == null ? null : PreparedProof(journal),
-        };
+            var op = ev.Operation!;
+            if (!op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
 
-        /// <summary>The guest was prepared by an earlier attempt of this run: its journal records Prepare guest succeeded.</summary>
-        public static string? PreparedProof(RunJournal journal)
-        {
-            var ev = journal.Events.LastOrDefault(e => e.Step == RecipeSteps.Generalize && e.GeneralizeSteps != null &&
-                e.GeneralizeSteps.Any(s => s.Name == Generalizer.StepPrepare && s.Status == "Succeeded"));
-            return ev == null ? null : $"run {journal.RunId} prepared the guest at {ev.Time:u} (attempt {ev.Attempt})";
+            var known = ended.LastOrDefault(x => x.SameAs(op));
+            if (known == null)
+            {
+                var state = await monitor.GetAsync(op.ToAccepted(), cancellationToken).ConfigureAwait(false);
+                known = new JournalOperation { Path = op.Path, Status = state.Status, Result = state.StdOut };
+            }
+            if (FinishedPreparation(new[] { known }) is { } message)
+            {
+                return $"run {journal.RunId}: the preparation Run Command finished ({message})";
+            }
         }
+        return null;
+    }
+
+    /// <summary>How the recipe generalizes: its preparation, limit and assertion, and proof from the run's journal.</summary>
+    public static GeneralizeOptions Options(RecipeSpec spec, RunJournal? journal) => new GeneralizeOptions
+    {
+        Prepare = spec.Source.Prepare,
+        Timeout = TimeSpan.FromMinutes(spec.Source.TimeoutMinutes),
+        TimeoutParameterName = RecipeTimeoutKeys.Generalize,
+        AssumePrepared = spec.Source.AssumePrepared,
+        AssumedBy = spec.Source.AssumePrepared ? $"approved by {spec.Source.Approver}: {spec.Source.Justification}" : null,
+        AssumeParameterName = "spec.source.prepare: assumed (with an approver and a justification)",
+        PreparedProof = journal == null ? null : PreparedProof(journal),
+    };
+
+    /// <summary>The guest was prepared by an earlier attempt of this run: its journal records Prepare guest succeeded.</summary>
+    public static string? PreparedProof(RunJournal journal)
+    {
+        var ev = journal.Events.LastOrDefault(e => e.Step == RecipeSteps.Generalize && e.GeneralizeSteps != null &&
+            e.GeneralizeSteps.Any(s => s.Name == Generalizer.StepPrepare && s.Status == "Succeeded"));
+        return ev == null ? null : $"run {journal.RunId} prepared the guest at {ev.Time:u} (attempt {ev.Attempt})";
     }
 }

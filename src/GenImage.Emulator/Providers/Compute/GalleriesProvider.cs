@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;

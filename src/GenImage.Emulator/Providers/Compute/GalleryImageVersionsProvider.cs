@@ -164,7 +164,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
     private (ImageLineage Lineage, string Region, string Id) ResolveSource(GalleryImageState image, string sourceId)
     {
         var source = ImageSources.Resolve(store, sourceId);
-        (ImageLineage lineage, string region, string id) = source switch
+        (var lineage, var region, var id) = source switch
         {
             ImageSource.Vm vm => (ImageLineage.FromVm(vm.State), vm.State.Location, vm.Id),
             ImageSource.ManagedImage mi => (mi.State.Lineage, mi.State.Location, mi.Id),

@@ -181,11 +181,31 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
     /// <summary>Copies the properties that may change (description, eula, end of life, recommended, disallowed, purchase plan, features).</summary>
     private static void ApplyMutable(GalleryImageState image, JsonObject p)
     {
-        if (p.ContainsKey("description")) image.Description = Body.Str(p, "description", "description");
-        if (p.ContainsKey("eula")) image.Eula = Body.Str(p, "eula", "eula");
-        if (p.ContainsKey("endOfLifeDate")) image.EndOfLifeDate = Body.Str(p, "endOfLifeDate", "endOfLifeDate");
-        if (p.ContainsKey("disallowed")) image.Disallowed = Body.Obj(p, "disallowed", "disallowed")?.DeepClone().AsObject();
-        if (p.ContainsKey("purchasePlan")) image.PurchasePlan = Body.Obj(p, "purchasePlan", "purchasePlan")?.DeepClone().AsObject();
+        if (p.ContainsKey("description"))
+        {
+            image.Description = Body.Str(p, "description", "description");
+        }
+
+        if (p.ContainsKey("eula"))
+        {
+            image.Eula = Body.Str(p, "eula", "eula");
+        }
+
+        if (p.ContainsKey("endOfLifeDate"))
+        {
+            image.EndOfLifeDate = Body.Str(p, "endOfLifeDate", "endOfLifeDate");
+        }
+
+        if (p.ContainsKey("disallowed"))
+        {
+            image.Disallowed = Body.Obj(p, "disallowed", "disallowed")?.DeepClone().AsObject();
+        }
+
+        if (p.ContainsKey("purchasePlan"))
+        {
+            image.PurchasePlan = Body.Obj(p, "purchasePlan", "purchasePlan")?.DeepClone().AsObject();
+        }
+
         if (p.ContainsKey("recommended"))
         {
             var recommended = Body.Obj(p, "recommended", "recommended");

@@ -10,7 +10,7 @@ internal static class GalleryJson
     public const string ImageType = "Microsoft.Compute/galleries/images";
     public const string VersionType = "Microsoft.Compute/galleries/images/versions";
 
-    private static JsonObject Envelope(string id, string name, string type, string location, IReadOnlyDictionary<string, string> tags, JsonObject properties)
+    private static JsonObject Envelope(string id, string name, string type, string location, Dictionary<string, string> tags, JsonObject properties)
     {
         var json = new JsonObject { ["id"] = id, ["name"] = name, ["type"] = type, ["location"] = location };
         if (tags.Count > 0)

@@ -92,9 +92,21 @@ internal sealed class RunCommandsProvider(WorldStore store, OperationStore opera
         var existing = vm.RunCommands.Get(name);
         var rc = existing ?? new RunCommandState(vm, name, location) { Source = new JsonObject() };
         rc.Source = new JsonObject();
-        if (script is not null) rc.Source["script"] = script;
-        if (scriptUri is not null) rc.Source["scriptUri"] = scriptUri;
-        if (commandId is not null) rc.Source["commandId"] = commandId;
+        if (script is not null)
+        {
+            rc.Source["script"] = script;
+        }
+
+        if (scriptUri is not null)
+        {
+            rc.Source["scriptUri"] = scriptUri;
+        }
+
+        if (commandId is not null)
+        {
+            rc.Source["commandId"] = commandId;
+        }
+
         rc.Parameters = Body.Arr(p, "parameters", "properties.parameters")?.DeepClone().AsArray();
         rc.AsyncExecution = Body.Bool(p, "asyncExecution", "properties.asyncExecution") ?? false;
         rc.TreatFailureAsDeploymentFailure = Body.Bool(p, "treatFailureAsDeploymentFailure", "properties.treatFailureAsDeploymentFailure") ?? false;
@@ -261,12 +273,28 @@ internal sealed class RunCommandsProvider(WorldStore store, OperationStore opera
         if (instanceView)
         {
             var view = new JsonObject { ["executionState"] = rc.ExecutionState };
-            if (rc.ExecutionMessage is not null) view["executionMessage"] = rc.ExecutionMessage;
-            if (rc.ExitCode is not null) view["exitCode"] = rc.ExitCode;
+            if (rc.ExecutionMessage is not null)
+            {
+                view["executionMessage"] = rc.ExecutionMessage;
+            }
+
+            if (rc.ExitCode is not null)
+            {
+                view["exitCode"] = rc.ExitCode;
+            }
+
             view["output"] = rc.Output;
             view["error"] = rc.Error;
-            if (rc.StartTime is { } start) view["startTime"] = Json.Time(start);
-            if (rc.EndTime is { } end) view["endTime"] = Json.Time(end);
+            if (rc.StartTime is { } start)
+            {
+                view["startTime"] = Json.Time(start);
+            }
+
+            if (rc.EndTime is { } end)
+            {
+                view["endTime"] = Json.Time(end);
+            }
+
             view["statuses"] = new JsonArray();
             p["instanceView"] = view;
         }

@@ -31,7 +31,11 @@ internal static class GuestJson
                 var first = true;
                 foreach (var (key, value) in obj)
                 {
-                    if (!first) sb.Append(',');
+                    if (!first)
+                    {
+                        sb.Append(',');
+                    }
+
                     first = false;
                     AppendString(sb, key, windows);
                     sb.Append(':');
@@ -44,7 +48,11 @@ internal static class GuestJson
                 sb.Append('[');
                 for (var i = 0; i < arr.Count; i++)
                 {
-                    if (i > 0) sb.Append(',');
+                    if (i > 0)
+                    {
+                        sb.Append(',');
+                    }
+
                     Append(sb, arr[i], windows);
                 }
 

@@ -1,5 +1,3 @@
-using GenImage.Emulator.State;
-
 namespace GenImage.Emulator.Providers.Compute.GuestScripts;
 
 /// <summary>A guest that shuts itself down: the VM ends up stopped but still allocated (PowerState/stopped).</summary>

@@ -40,12 +40,36 @@ internal sealed class InspectLinuxScript : IGuestScript
         var waagentState = Has("waagentState") ? new JsonArray("/var/lib/waagent/ovf-env.xml", "/var/lib/waagent/provisioned") : new JsonArray();
 
         var found = new List<string>();
-        if (sshHostKeys.Count > 0) found.Add("SSH host keys");
-        if (Has("machineId")) found.Add("machine-id");
-        if (shellHistory.Count > 0) found.Add("shell history");
-        if (adminUsers.Count > 0) found.Add($"interactive accounts ({adminUsers.Count})");
-        if (cloudInitState.Count > 0) found.Add("cloud-init instance state");
-        if (waagentState.Count > 0) found.Add("Azure agent provisioning state");
+        if (sshHostKeys.Count > 0)
+        {
+            found.Add("SSH host keys");
+        }
+
+        if (Has("machineId"))
+        {
+            found.Add("machine-id");
+        }
+
+        if (shellHistory.Count > 0)
+        {
+            found.Add("shell history");
+        }
+
+        if (adminUsers.Count > 0)
+        {
+            found.Add($"interactive accounts ({adminUsers.Count})");
+        }
+
+        if (cloudInitState.Count > 0)
+        {
+            found.Add("cloud-init instance state");
+        }
+
+        if (waagentState.Count > 0)
+        {
+            found.Add("Azure agent provisioning state");
+        }
+
         var message = found.Count > 0 ? $"Inspected /: found {string.Join(", ", found)}." : "Inspected /: no provisioning leftovers found.";
         if (!installed)
         {

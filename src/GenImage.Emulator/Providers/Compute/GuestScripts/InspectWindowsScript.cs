@@ -57,11 +57,31 @@ internal sealed class InspectWindowsScript : IGuestScript
         facts["truncatedLists"] = truncated;
 
         var findings = new List<string>();
-        if (appx.Count > 0) findings.Add($"{appx.Count} per-user AppX package(s)");
-        if (bitLocker) findings.Add("BitLocker on the OS volume");
-        if (pendingReboot.Count > 0) findings.Add("a pending reboot (CBS)");
-        if (panther.Count > 0) findings.Add($"{panther.Count} answer file(s) holding a password");
-        if (!installed) findings.Add("no Azure VM agent");
+        if (appx.Count > 0)
+        {
+            findings.Add($"{appx.Count} per-user AppX package(s)");
+        }
+
+        if (bitLocker)
+        {
+            findings.Add("BitLocker on the OS volume");
+        }
+
+        if (pendingReboot.Count > 0)
+        {
+            findings.Add("a pending reboot (CBS)");
+        }
+
+        if (panther.Count > 0)
+        {
+            findings.Add($"{panther.Count} answer file(s) holding a password");
+        }
+
+        if (!installed)
+        {
+            findings.Add("no Azure VM agent");
+        }
+
         var message = findings.Count > 0 ? $"{vm.OsName}: found {string.Join(", ", findings)}." : $"{vm.OsName}: nothing found that blocks Sysprep.";
 
         var result = new JsonObject

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -20,11 +21,11 @@ internal sealed class PrepareLinuxScript : IGuestScript
         var vm = context.Vm;
         var guest = vm.Guest;
         var output = new StringBuilder();
-        output.AppendLine($"genimage {Name}/{context.Version} on {vm.ComputerName} ({vm.OsName})");
+        output.AppendLine(CultureInfo.InvariantCulture, $"genimage {Name}/{context.Version} on {vm.ComputerName} ({vm.OsName})");
         output.AppendLine("WARNING! The waagent service will be stopped.");
         output.AppendLine("WARNING! Cached DHCP leases will be deleted.");
         output.AppendLine("WARNING! root password will be disabled. You will not be able to login as root.");
-        output.AppendLine($"WARNING! {vm.AdminUsername} account and entire home directory will be deleted.");
+        output.AppendLine(CultureInfo.InvariantCulture, $"WARNING! {vm.AdminUsername} account and entire home directory will be deleted.");
         output.AppendLine(guest.CloudInit
             ? "cloud-init clean --logs --seed: done"
             : "cloud-init is not installed; skipped.");

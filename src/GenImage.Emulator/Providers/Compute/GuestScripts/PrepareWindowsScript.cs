@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -18,11 +19,11 @@ internal sealed class PrepareWindowsScript : IGuestScript
         var vm = context.Vm;
         var guest = vm.Guest;
         var output = new StringBuilder();
-        output.AppendLine($"genimage {Name}/{context.Version} on {vm.ComputerName} ({vm.OsName}, {vm.OsVersion})");
-        output.AppendLine($"Checking Sysprep blockers: {(guest.SysprepBlockers.Count == 0 ? "none found." : $"{guest.SysprepBlockers.Count} found.")}");
+        output.AppendLine(CultureInfo.InvariantCulture, $"genimage {Name}/{context.Version} on {vm.ComputerName} ({vm.OsName}, {vm.OsVersion})");
+        output.AppendLine(CultureInfo.InvariantCulture, $"Checking Sysprep blockers: {(guest.SysprepBlockers.Count == 0 ? "none found." : $"{guest.SysprepBlockers.Count} found.")}");
         foreach (var blocker in guest.SysprepBlockers)
         {
-            output.AppendLine($"  {blocker}");
+            output.AppendLine(CultureInfo.InvariantCulture, $"  {blocker}");
         }
 
         output.AppendLine(@"Running C:\Windows\System32\Sysprep\sysprep.exe /oobe /generalize /quiet /quit /mode:vm");
