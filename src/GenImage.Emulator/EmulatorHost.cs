@@ -156,7 +156,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             : options.WorldYaml is not null ? WorldLoader.Parse(options.WorldYaml, null)
             : WorldDefinition.CreateDefault();
 
-        var clock = new ScaledClock(options.ClockScale ?? world.ClockScale);
+        var clock = new ScaledClock(options.ClockScale ?? world.ClockScale, options.TimeProvider);
         var state = Authorization.FrontDoorSetup.ReadState(options);
         var store = new WorldStore(Authorization.FrontDoorSetup.StartingDefinition(world, state), clock);
         var operations = new OperationStore(store);
