@@ -50,7 +50,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("NoRegisteredProviderFound", body!["error"]!["code"]!.GetValue<string>());
         var message = body["error"]!["message"]!.GetValue<string>();
-        Assert.StartsWith("No registered resource provider found for location 'westeurope' and API version '2019-01-01' for type 'virtualMachines'. The supported api-versions are '2022-08-01, ", message);
+        Assert.StartsWith("No registered resource provider found for location 'westeurope' and API version '2019-01-01' for type 'virtualMachines'. The supported api-versions are '2019-03-01, 2019-07-01, ", message);
         Assert.Contains("2023-07-01", message);
         Assert.Contains("2026-04-01", message);
         Assert.Contains("The supported locations are '", message);
@@ -63,7 +63,7 @@ public sealed class EnvelopeTests : IAsyncLifetime
         // Galleries are their own type with their own versions; the operation poll names its location from the path.
         var (galleryResponse, galleryBody) = await GetAsync(_http, $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/galleries/g1?api-version=2023-07-01");
         Assert.Equal(HttpStatusCode.BadRequest, galleryResponse.StatusCode);
-        Assert.Contains("for type 'galleries'. The supported api-versions are '2021-10-01, ", galleryBody!["error"]!["message"]!.GetValue<string>());
+        Assert.Contains("for type 'galleries'. The supported api-versions are '2019-03-01, 2019-07-01, 2019-12-01, 2020-09-30, ", galleryBody!["error"]!["message"]!.GetValue<string>());
         var (_, operationBody) = await GetAsync(_http, $"subscriptions/{Sub}/providers/Microsoft.Compute/locations/northeurope/operations/x?api-version=2019-01-01");
         Assert.StartsWith("No registered resource provider found for location 'northeurope' ", operationBody!["error"]!["message"]!.GetValue<string>());
     }
@@ -87,7 +87,11 @@ public sealed class EnvelopeTests : IAsyncLifetime
     [InlineData("galleries", "2024-03-03")]
     [InlineData("disks", "2025-01-02")]
     [InlineData("disks", "2026-03-02")]
-    public async Task Current_sdk_api_versions_are_accepted(string type, string apiVersion)
+    [InlineData("virtualMachines/vm-win", "2019-03-01")]
+    [InlineData("galleries", "2019-07-01")]
+    [InlineData("galleries", "2020-09-30")]
+    [InlineData("disks", "2019-07-01")]
+    public async Task Current_sdk_and_recorded_api_versions_are_accepted(string type, string apiVersion)
     {
         var (response, _) = await GetAsync(_http, $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/{type}?api-version={apiVersion}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
