@@ -121,6 +121,29 @@ public sealed class EnvelopeTests : IAsyncLifetime
         Assert.NotNull(last.CorrelationId);
     }
 
+    [Fact]
+    public async Task Every_answer_carries_ARMs_envelope_and_a_content_type_only_with_a_body()
+    {
+        var (read, _) = await GetAsync(_http, VmPath("vm-win") + "?api-version=2023-07-01");
+        var (error, _) = await GetAsync(_http, VmPath("vm-nope") + "?api-version=2023-07-01");
+        var (empty, emptyBody) = await PostAsync(_http, VmPath("vm-deallocated") + "/generalize?api-version=2023-07-01");
+        Assert.Null(emptyBody);
+        foreach (var response in new[] { read, error, empty })
+        {
+            // As every recorded Azure answer has them.
+            Assert.Equal("no-cache", response.Headers.CacheControl!.ToString());
+            Assert.Equal("no-cache", response.Headers.Pragma.ToString());
+            Assert.Equal("-1", string.Join(",", response.Content.Headers.NonValidated["Expires"]));
+            Assert.Equal("max-age=31536000; includeSubDomains", Header(response, "Strict-Transport-Security"));
+            Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        }
+
+        Assert.Equal("application/json; charset=utf-8", read.Content.Headers.ContentType!.ToString());
+        Assert.Equal("application/json; charset=utf-8", error.Content.Headers.ContentType!.ToString());
+        Assert.Null(empty.Content.Headers.ContentType);
+        Assert.Equal(0, empty.Content.Headers.ContentLength);
+    }
+
     [Theory]
     [InlineData("subscriptions/00000000-0000-0000-0000-00000000dead/resourceGroups/rg-images?api-version=2022-09-01", "SubscriptionNotFound", "The subscription '00000000-0000-0000-0000-00000000dead' could not be found.")]
     [InlineData("subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-nope?api-version=2022-09-01", "ResourceGroupNotFound", "Resource group 'rg-nope' could not be found.")]
