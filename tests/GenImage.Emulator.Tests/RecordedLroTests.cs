@@ -57,11 +57,21 @@ public sealed class RecordedLroTests
     }
 
     [Fact]
-    public async Task Version_create_polls_without_RetryAfter_first_then_with_it_while_in_progress()
+    public async Task Version_polls_carry_RetryAfter_while_in_progress_and_definition_polls_never()
     {
-        // 10 Azure s/GB at 0.01: the replication takes seconds, long enough for several in-progress polls.
-        await using var host = await TestSupport.StartAsync(GalleryWorld.Yaml, 0.01);
+        // A clock that stands still: every poll finds the operation in progress until the test moves it on.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
+
+        var (definition, _) = await SendAsync(http, HttpMethod.Put, $"{GalleryPath}/images/new-def?api-version={GalleryApi}", new
+        {
+            location = "westeurope",
+            properties = new { osType = "Linux", osState = "Generalized", hyperVGeneration = "V2", identifier = new { publisher = "p", offer = "o", sku = "s" } },
+        });
+        var (definitionPoll, definitionStatus) = await GetAsync(http, Header(definition, "Azure-AsyncOperation"));
+        Assert.Equal("InProgress", definitionStatus!["status"]!.GetValue<string>());
+        Assert.False(Has(definitionPoll, "Retry-After"));
 
         var (created, body) = await SendAsync(http, HttpMethod.Put, $"{VersionPath("ubuntu-gen2", "1.0.0")}?api-version={GalleryApi}", VersionBody("vm-linux-prepared"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -70,20 +80,18 @@ public sealed class RecordedLroTests
         Assert.False(Has(created, "Retry-After"));
         var statusUrl = Header(created, "Azure-AsyncOperation");
 
-        var (first, firstBody) = await GetAsync(http, statusUrl);
-        Assert.Equal("InProgress", firstBody!["status"]!.GetValue<string>());
-        Assert.False(Has(first, "Retry-After"));
+        foreach (var _ in new[] { "first poll", "second poll" })
+        {
+            var (poll, pollBody) = await GetAsync(http, statusUrl);
+            Assert.Equal("InProgress", pollBody!["status"]!.GetValue<string>());
+            Assert.True(int.Parse(Header(poll, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        }
 
-        var (second, secondBody) = await GetAsync(http, statusUrl);
-        Assert.Equal("InProgress", secondBody!["status"]!.GetValue<string>());
-        Assert.True(int.TryParse(Header(second, "Retry-After"), out _));
-
-        var statuses = await PollStatusAsync(http, statusUrl);
-        var final = statuses[^1];
-        Assert.Equal("Succeeded", final["status"]!.GetValue<string>());
+        clock.Advance(TimeSpan.FromHours(1));
+        var (done, final) = await GetAsync(http, statusUrl);
+        Assert.Equal("Succeeded", final!["status"]!.GetValue<string>());
         Assert.NotNull(final["endTime"]);
         Assert.Null(final["properties"]);
-        var (done, _) = await GetAsync(http, statusUrl);
         Assert.False(Has(done, "Retry-After"));
     }
 
@@ -115,19 +123,20 @@ public sealed class RecordedLroTests
     }
 
     [Fact]
-    public async Task Vm_actions_carry_RetryAfter_as_recorded_and_operations_polls_only_on_the_first_poll()
+    public async Task Vm_actions_carry_RetryAfter_as_recorded_and_operations_polls_only_on_the_first_poll_of_those()
     {
-        // powerOff is 30 Azure seconds: 1.5 s at 0.05.
-        await using var host = await TestSupport.StartAsync(scale: 0.05);
+        // A clock that stands still: every poll finds the operation in progress.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
 
-        var (powerOff, _) = await PostAsync(http, VmPath("vm-linux") + "/powerOff?api-version=2023-07-01");
-        Assert.Equal(HttpStatusCode.Accepted, powerOff.StatusCode);
-        Assert.Contains("monitor=true", Header(powerOff, "Location"));
-        Assert.False(Has(powerOff, "Retry-After"));
-        var statusUrl = Header(powerOff, "Azure-AsyncOperation");
+        // deallocate (and start, VM create, VM delete) answer with Retry-After, and so does their first poll only.
+        var (deallocate, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
+        Assert.Equal(HttpStatusCode.Accepted, deallocate.StatusCode);
+        Assert.True(Has(deallocate, "Location"));
+        Assert.True(Has(deallocate, "Retry-After"));
+        var statusUrl = Header(deallocate, "Azure-AsyncOperation");
         Assert.Contains("/operations/", statusUrl);
-
         var (first, firstBody) = await GetAsync(http, statusUrl);
         Assert.Equal("InProgress", firstBody!["status"]!.GetValue<string>());
         Assert.True(Has(first, "Retry-After"));
@@ -135,9 +144,14 @@ public sealed class RecordedLroTests
         Assert.Equal("InProgress", secondBody!["status"]!.GetValue<string>());
         Assert.False(Has(second, "Retry-After"));
 
-        var (deallocate, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
-        Assert.True(Has(deallocate, "Location"));
-        Assert.True(Has(deallocate, "Retry-After"));
+        // powerOff (and restart, runCommand) answer without Retry-After, and their polls never carry one.
+        var (powerOff, _) = await PostAsync(http, VmPath("vm-linux") + "/powerOff?api-version=2023-07-01");
+        Assert.Equal(HttpStatusCode.Accepted, powerOff.StatusCode);
+        Assert.Contains("monitor=true", Header(powerOff, "Location"));
+        Assert.False(Has(powerOff, "Retry-After"));
+        var (powerOffPoll, powerOffBody) = await GetAsync(http, Header(powerOff, "Azure-AsyncOperation"));
+        Assert.Equal("InProgress", powerOffBody!["status"]!.GetValue<string>());
+        Assert.False(Has(powerOffPoll, "Retry-After"));
     }
 
     [Fact]

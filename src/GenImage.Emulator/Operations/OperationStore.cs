@@ -110,6 +110,7 @@ internal sealed class OperationStore(WorldStore store)
 
         if (headers.HasFlag(LroHeaders.RetryAfter))
         {
+            op.InitialRetryAfter = true;
             result.Headers["Retry-After"] = RetryAfter(op).ToString(CultureInfo.InvariantCulture);
         }
     }
