@@ -96,6 +96,32 @@ public sealed class RecordedLroTests
     }
 
     [Fact]
+    public async Task A_version_update_is_an_operation_that_runs_a_while_even_when_nothing_replicates()
+    {
+        // As recorded: a version PUT that removed a target region answered 200 Updating and polled InProgress for minutes.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
+        using var http = Http(host);
+        var path = $"{VersionPath("ubuntu-gen2", "1.0.0")}?api-version={GalleryApi}";
+        var (created, _) = await SendAsync(http, HttpMethod.Put, path, VersionBody("vm-linux-prepared"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        clock.Advance(TimeSpan.FromHours(1));
+
+        var (updated, body) = await SendAsync(http, HttpMethod.Patch, path, new { tags = new { stage = "tested" } });
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("Updating", body!["properties"]!["provisioningState"]!.GetValue<string>());
+        var statusUrl = Header(updated, "Azure-AsyncOperation");
+        var (_, running) = await GetAsync(http, statusUrl);
+        Assert.Equal("InProgress", running!["status"]!.GetValue<string>());
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var (_, done) = await GetAsync(http, statusUrl);
+        Assert.Equal("Succeeded", done!["status"]!.GetValue<string>());
+        var (_, version) = await GetAsync(http, path);
+        Assert.Equal("Succeeded", version!["properties"]!["provisioningState"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Gallery_deletes_answer_202_with_a_capsOperations_monitor_location_that_ends_empty()
     {
         await using var host = await GalleryWorld.StartAsync();
