@@ -178,7 +178,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         IResourceProvider[] providers =
         [
             new SubscriptionsProvider(store),
-            new ResourceGroupsProvider(store),
+            new ResourceGroupsProvider(store, operations),
             new VirtualMachinesProvider(store, operations, blobs),
             new RunCommandsProvider(store, operations),
             new GalleriesProvider(store, operations),

@@ -67,7 +67,7 @@ public sealed class EnvelopeTests : IClassFixture<StandardWorldFixture>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("NoRegisteredProviderFound", body!["error"]!["code"]!.GetValue<string>());
         var message = body["error"]!["message"]!.GetValue<string>();
-        Assert.StartsWith("No registered resource provider found for location 'westeurope' and API version '2019-01-01' for type 'virtualMachines'. The supported api-versions are '2022-08-01, ", message);
+        Assert.StartsWith("No registered resource provider found for location 'westeurope' and API version '2019-01-01' for type 'virtualMachines'. The supported api-versions are '2019-03-01, 2019-07-01, ", message);
         Assert.Contains("2023-07-01", message);
         Assert.Contains("2026-04-01", message);
         Assert.Contains("The supported locations are '", message);
@@ -80,7 +80,7 @@ public sealed class EnvelopeTests : IClassFixture<StandardWorldFixture>
         // Galleries are their own type with their own versions; the operation poll names its location from the path.
         var (galleryResponse, galleryBody) = await GetAsync(_http, $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/galleries/g1?api-version=2023-07-01");
         Assert.Equal(HttpStatusCode.BadRequest, galleryResponse.StatusCode);
-        Assert.Contains("for type 'galleries'. The supported api-versions are '2021-10-01, ", galleryBody!["error"]!["message"]!.GetValue<string>());
+        Assert.Contains("for type 'galleries'. The supported api-versions are '2019-03-01, 2019-07-01, 2019-12-01, 2020-09-30, ", galleryBody!["error"]!["message"]!.GetValue<string>());
         var (_, operationBody) = await GetAsync(_http, $"subscriptions/{Sub}/providers/Microsoft.Compute/locations/northeurope/operations/x?api-version=2019-01-01");
         Assert.StartsWith("No registered resource provider found for location 'northeurope' ", operationBody!["error"]!["message"]!.GetValue<string>());
     }
@@ -104,7 +104,11 @@ public sealed class EnvelopeTests : IClassFixture<StandardWorldFixture>
     [InlineData("galleries", "2024-03-03")]
     [InlineData("disks", "2025-01-02")]
     [InlineData("disks", "2026-03-02")]
-    public async Task Current_sdk_api_versions_are_accepted(string type, string apiVersion)
+    [InlineData("virtualMachines/vm-win", "2019-03-01")]
+    [InlineData("galleries", "2019-07-01")]
+    [InlineData("galleries", "2020-09-30")]
+    [InlineData("disks", "2019-07-01")]
+    public async Task Current_sdk_and_recorded_api_versions_are_accepted(string type, string apiVersion)
     {
         var (response, _) = await GetAsync(_http, $"subscriptions/{Sub}/resourceGroups/{Rg}/providers/Microsoft.Compute/{type}?api-version={apiVersion}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -132,6 +136,29 @@ public sealed class EnvelopeTests : IClassFixture<StandardWorldFixture>
         Assert.Equal("/foo", last.Path);
         Assert.NotNull(last.RequestId);
         Assert.NotNull(last.CorrelationId);
+    }
+
+    [Fact]
+    public async Task Every_answer_carries_ARMs_envelope_and_a_content_type_only_with_a_body()
+    {
+        var (read, _) = await GetAsync(_http, VmPath("vm-win") + "?api-version=2023-07-01");
+        var (error, _) = await GetAsync(_http, VmPath("vm-nope") + "?api-version=2023-07-01");
+        var (empty, emptyBody) = await PostAsync(_http, VmPath("vm-deallocated") + "/generalize?api-version=2023-07-01");
+        Assert.Null(emptyBody);
+        foreach (var response in new[] { read, error, empty })
+        {
+            // As every recorded Azure answer has them.
+            Assert.Equal("no-cache", response.Headers.CacheControl!.ToString());
+            Assert.Equal("no-cache", response.Headers.Pragma.ToString());
+            Assert.Equal("-1", string.Join(",", response.Content.Headers.NonValidated["Expires"]));
+            Assert.Equal("max-age=31536000; includeSubDomains", Header(response, "Strict-Transport-Security"));
+            Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        }
+
+        Assert.Equal("application/json; charset=utf-8", read.Content.Headers.ContentType!.ToString());
+        Assert.Equal("application/json; charset=utf-8", error.Content.Headers.ContentType!.ToString());
+        Assert.Null(empty.Content.Headers.ContentType);
+        Assert.Equal(0, empty.Content.Headers.ContentLength);
     }
 
     [Theory]

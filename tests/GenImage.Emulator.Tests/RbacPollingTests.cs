@@ -48,6 +48,33 @@ public sealed class RbacPollingTests
         Assert.Contains("'Microsoft.Compute/locations/operations/read'", body!["error"]!["message"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Contributor_at_resource_group_scope_deletes_its_group_and_polls_ARMs_operationresults()
+    {
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World, EnforceRbac = true });
+        using var builder = FrontDoorSupport.Http(host, Token("builder@genimage.example"));
+
+        var (accepted, _) = await SendAsync(builder, HttpMethod.Delete, $"subscriptions/{Sub}/resourcegroups/{Rg}?api-version=2022-09-01");
+        Assert.Equal(202, (int)accepted.StatusCode);
+        var location = Header(accepted, "Location");
+        Assert.Contains($"/subscriptions/{Sub}/operationresults/", location);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        int status;
+        do
+        {
+            status = (int)(await GetAsync(builder, location)).Response.StatusCode;
+            Assert.True(status is 200 or 202, $"The operationresults poll answered {status}.");
+            Assert.True(DateTime.UtcNow < deadline, "The deletion did not finish.");
+            await Task.Delay(15);
+        }
+        while (status == 202);
+
+        using var stranger = FrontDoorSupport.Http(host, Token("stranger@genimage.example", Guid.NewGuid().ToString("D")));
+        var (refused, body) = await GetAsync(stranger, location);
+        Assert.Equal(403, (int)refused.StatusCode);
+        Assert.Contains("'Microsoft.Resources/subscriptions/operationresults/read'", body!["error"]!["message"]!.GetValue<string>());
+    }
+
     private sealed class TokenOf(string token) : Azure.Core.TokenCredential
     {
         public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken)

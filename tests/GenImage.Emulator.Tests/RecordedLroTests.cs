@@ -56,11 +56,21 @@ public sealed class RecordedLroTests
     }
 
     [Fact]
-    public async Task Version_create_polls_without_RetryAfter_first_then_with_it_while_in_progress()
+    public async Task Version_polls_carry_RetryAfter_while_in_progress_and_definition_polls_never()
     {
-        // 10 Azure s/GB at 0.01: the replication takes seconds, long enough for several in-progress polls.
-        await using var host = await TestSupport.StartAsync(GalleryWorld.Yaml, 0.01);
+        // A clock that stands still: every poll finds the operation in progress until the test moves it on.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
+
+        var (definition, _) = await SendAsync(http, HttpMethod.Put, $"{GalleryPath}/images/new-def?api-version={GalleryApi}", new
+        {
+            location = "westeurope",
+            properties = new { osType = "Linux", osState = "Generalized", hyperVGeneration = "V2", identifier = new { publisher = "p", offer = "o", sku = "s" } },
+        });
+        var (definitionPoll, definitionStatus) = await GetAsync(http, Header(definition, "Azure-AsyncOperation"));
+        Assert.Equal("InProgress", definitionStatus!["status"]!.GetValue<string>());
+        Assert.False(Has(definitionPoll, "Retry-After"));
 
         var (created, body) = await SendAsync(http, HttpMethod.Put, $"{VersionPath("ubuntu-gen2", "1.0.0")}?api-version={GalleryApi}", VersionBody("vm-linux-prepared"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -69,21 +79,45 @@ public sealed class RecordedLroTests
         Assert.False(Has(created, "Retry-After"));
         var statusUrl = Header(created, "Azure-AsyncOperation");
 
-        var (first, firstBody) = await GetAsync(http, statusUrl);
-        Assert.Equal("InProgress", firstBody!["status"]!.GetValue<string>());
-        Assert.False(Has(first, "Retry-After"));
+        foreach (var _ in new[] { "first poll", "second poll" })
+        {
+            var (poll, pollBody) = await GetAsync(http, statusUrl);
+            Assert.Equal("InProgress", pollBody!["status"]!.GetValue<string>());
+            Assert.True(int.Parse(Header(poll, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        }
 
-        var (second, secondBody) = await GetAsync(http, statusUrl);
-        Assert.Equal("InProgress", secondBody!["status"]!.GetValue<string>());
-        Assert.True(int.TryParse(Header(second, "Retry-After"), out _));
-
-        var statuses = await PollStatusAsync(http, statusUrl);
-        var final = statuses[^1];
-        Assert.Equal("Succeeded", final["status"]!.GetValue<string>());
+        clock.Advance(TimeSpan.FromHours(1));
+        var (done, final) = await GetAsync(http, statusUrl);
+        Assert.Equal("Succeeded", final!["status"]!.GetValue<string>());
         Assert.NotNull(final["endTime"]);
         Assert.Null(final["properties"]);
-        var (done, _) = await GetAsync(http, statusUrl);
         Assert.False(Has(done, "Retry-After"));
+    }
+
+    [Fact]
+    public async Task A_version_update_is_an_operation_that_runs_a_while_even_when_nothing_replicates()
+    {
+        // As recorded: a version PUT that removed a target region answered 200 Updating and polled InProgress for minutes.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
+        using var http = Http(host);
+        var path = $"{VersionPath("ubuntu-gen2", "1.0.0")}?api-version={GalleryApi}";
+        var (created, _) = await SendAsync(http, HttpMethod.Put, path, VersionBody("vm-linux-prepared"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        clock.Advance(TimeSpan.FromHours(1));
+
+        var (updated, body) = await SendAsync(http, HttpMethod.Patch, path, new { tags = new { stage = "tested" } });
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("Updating", body!["properties"]!["provisioningState"]!.GetValue<string>());
+        var statusUrl = Header(updated, "Azure-AsyncOperation");
+        var (_, running) = await GetAsync(http, statusUrl);
+        Assert.Equal("InProgress", running!["status"]!.GetValue<string>());
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var (_, done) = await GetAsync(http, statusUrl);
+        Assert.Equal("Succeeded", done!["status"]!.GetValue<string>());
+        var (_, version) = await GetAsync(http, path);
+        Assert.Equal("Succeeded", version!["properties"]!["provisioningState"]!.GetValue<string>());
     }
 
     [Fact]
@@ -114,19 +148,20 @@ public sealed class RecordedLroTests
     }
 
     [Fact]
-    public async Task Vm_actions_carry_RetryAfter_as_recorded_and_operations_polls_only_on_the_first_poll()
+    public async Task Vm_actions_carry_RetryAfter_as_recorded_and_operations_polls_only_on_the_first_poll_of_those()
     {
-        // powerOff is 30 Azure seconds: 1.5 s at 0.05.
-        await using var host = await TestSupport.StartAsync(scale: 0.05);
+        // A clock that stands still: every poll finds the operation in progress.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
 
-        var (powerOff, _) = await PostAsync(http, VmPath("vm-linux") + "/powerOff?api-version=2023-07-01");
-        Assert.Equal(HttpStatusCode.Accepted, powerOff.StatusCode);
-        Assert.Contains("monitor=true", Header(powerOff, "Location"));
-        Assert.False(Has(powerOff, "Retry-After"));
-        var statusUrl = Header(powerOff, "Azure-AsyncOperation");
+        // deallocate (and start, VM create, VM delete) answer with Retry-After, and so does their first poll only.
+        var (deallocate, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
+        Assert.Equal(HttpStatusCode.Accepted, deallocate.StatusCode);
+        Assert.True(Has(deallocate, "Location"));
+        Assert.True(Has(deallocate, "Retry-After"));
+        var statusUrl = Header(deallocate, "Azure-AsyncOperation");
         Assert.Contains("/operations/", statusUrl);
-
         var (first, firstBody) = await GetAsync(http, statusUrl);
         Assert.Equal("InProgress", firstBody!["status"]!.GetValue<string>());
         Assert.True(Has(first, "Retry-After"));
@@ -134,9 +169,14 @@ public sealed class RecordedLroTests
         Assert.Equal("InProgress", secondBody!["status"]!.GetValue<string>());
         Assert.False(Has(second, "Retry-After"));
 
-        var (deallocate, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
-        Assert.True(Has(deallocate, "Location"));
-        Assert.True(Has(deallocate, "Retry-After"));
+        // powerOff (and restart, runCommand) answer without Retry-After, and their polls never carry one.
+        var (powerOff, _) = await PostAsync(http, VmPath("vm-linux") + "/powerOff?api-version=2023-07-01");
+        Assert.Equal(HttpStatusCode.Accepted, powerOff.StatusCode);
+        Assert.Contains("monitor=true", Header(powerOff, "Location"));
+        Assert.False(Has(powerOff, "Retry-After"));
+        var (powerOffPoll, powerOffBody) = await GetAsync(http, Header(powerOff, "Azure-AsyncOperation"));
+        Assert.Equal("InProgress", powerOffBody!["status"]!.GetValue<string>());
+        Assert.False(Has(powerOffPoll, "Retry-After"));
     }
 
     [Fact]

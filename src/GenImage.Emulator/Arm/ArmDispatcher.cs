@@ -32,8 +32,12 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
             response.Headers["x-ms-client-request-id"] = clientRequestId;
         }
 
+        // ARM's envelope on every answer, as the recorded Azure traffic shows it.
         response.Headers.CacheControl = "no-cache";
         response.Headers.Pragma = "no-cache";
+        response.Headers.Expires = "-1";
+        response.Headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        response.Headers.XContentTypeOptions = "nosniff";
 
         var method = request.Method.ToUpperInvariant();
         var path = request.Path.HasValue ? request.Path.Value! : "/";
@@ -84,9 +88,9 @@ internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, Request
             response.Headers[name] = value;
         }
 
-        response.ContentType = "application/json; charset=utf-8";
         if (result.Body is not null && !result.SuppressBody && method != "HEAD")
         {
+            response.ContentType = "application/json; charset=utf-8";
             var bytes = JsonSerializer.SerializeToUtf8Bytes(result.Body, JsonOptions);
             response.ContentLength = bytes.Length;
             await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);

@@ -64,7 +64,8 @@ internal sealed class FrontDoor(Throttler throttler, FaultInjector faults, Autho
     }
 
     /// <summary>
-    /// A GET of a Compute operation's status or monitor URL (<c>locations/{loc}/operations|capsOperations|DiskOperations/{id}</c>).
+    /// A GET of a Compute operation's status or monitor URL (<c>locations/{loc}/operations|capsOperations|DiskOperations/{id}</c>),
+    /// or of ARM's <c>operationresults/{id}</c> (resource group deletion).
     /// These URLs are at subscription scope although the operation is on a resource in a group: ARM does not ask for
     /// <c>Microsoft.Compute/locations/operations/read</c> at subscription scope there (the resource provider registers its
     /// operation-status types so that callers can poll what they started), which is why Contributor at resource-group
@@ -72,10 +73,10 @@ internal sealed class FrontDoor(Throttler throttler, FaultInjector faults, Autho
     /// </summary>
     private static bool IsOperationStatusRead(string method, ArmAction action)
         => method == "GET"
-           && action.ResourceProvider.Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase)
            && (action.Action.Equals("Microsoft.Compute/locations/operations/read", StringComparison.OrdinalIgnoreCase)
                || action.Action.Equals("Microsoft.Compute/locations/capsOperations/read", StringComparison.OrdinalIgnoreCase)
-               || action.Action.Equals("Microsoft.Compute/locations/DiskOperations/read", StringComparison.OrdinalIgnoreCase));
+               || action.Action.Equals("Microsoft.Compute/locations/DiskOperations/read", StringComparison.OrdinalIgnoreCase)
+               || action.Action.Equals("Microsoft.Resources/subscriptions/operationresults/read", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>After RBAC: Compute's operation-group throttling (x-ms-ratelimit-remaining-resource, 429).</summary>
     public void ThrottleResource(HttpContext context, string method, string resourceType, string template, string? subscriptionId)

@@ -87,7 +87,8 @@ internal sealed class ActivityLog(OperationStore? operations, string tenantId, i
         {
             _events.Add(started);
             _events.Add(ended);
-            if (status is 201 or 202 && result.Headers.TryGetValue("Azure-AsyncOperation", out var url))
+            // The operation's id ends its status URL; ARM's own operations (resource group deletion) give only a Location.
+            if (status is 201 or 202 && (result.Headers.TryGetValue("Azure-AsyncOperation", out var url) || result.Headers.TryGetValue("Location", out url)))
             {
                 var path = url.Split('?')[0].TrimEnd('/');
                 _pending.Add(new Pending(path[(path.LastIndexOf('/') + 1)..], ended));

@@ -12,6 +12,9 @@ internal sealed class AsyncOperation
 
     /// <summary>How many times its status URL has been read (Retry-After depends on it, as recorded).</summary>
     public int StatusPolls { get; set; }
+
+    /// <summary>Whether its initial answer carried Retry-After (then its first status poll does too, as recorded).</summary>
+    public bool InitialRetryAfter { get; set; }
     public required string SubscriptionId { get; init; }
     public required string Location { get; init; }
 

@@ -15,6 +15,9 @@ internal enum OperationKind
 
     /// <summary>DiskRP (disks): <c>…/locations/{loc}/DiskOperations/{id}?api-version=…</c>.</summary>
     Disk,
+
+    /// <summary>ARM itself (resource group deletion): <c>/subscriptions/{sub}/operationresults/{id}?api-version=…</c>, polled through <c>Location</c> only.</summary>
+    Resources,
 }
 
 /// <summary>The LRO headers an initial answer carries besides <c>Azure-AsyncOperation</c>, per operation as recorded.</summary>
@@ -54,10 +57,10 @@ internal sealed class OperationStore(WorldStore store)
 
     /// <summary>Starts an operation (see <see cref="Begin"/>) without building the answer.</summary>
     public AsyncOperation Start(ArmRequest request, string subscriptionId, string location, string resourceId, string name,
-        double azureSeconds, Action<AsyncOperation> complete, OperationKind kind = OperationKind.Compute)
+        double azureSeconds, Action<AsyncOperation> complete, OperationKind kind = OperationKind.Compute, string? id = null)
     {
         var now = store.Clock.Now;
-        var id = kind == OperationKind.Gallery && !_operations.ContainsKey(request.RequestId) ? request.RequestId : Guid.NewGuid().ToString("D");
+        id ??= kind == OperationKind.Gallery && !_operations.ContainsKey(request.RequestId) ? request.RequestId : Guid.NewGuid().ToString("D");
         var op = new AsyncOperation
         {
             Id = id,
@@ -107,6 +110,7 @@ internal sealed class OperationStore(WorldStore store)
 
         if (headers.HasFlag(LroHeaders.RetryAfter))
         {
+            op.InitialRetryAfter = true;
             result.Headers["Retry-After"] = RetryAfter(op).ToString(CultureInfo.InvariantCulture);
         }
     }
@@ -123,6 +127,10 @@ internal sealed class OperationStore(WorldStore store)
 
     /// <summary>The monitor (Location) URL: the status URL with <c>monitor=true</c> before the api-version, as ARM writes it.</summary>
     public static string MonitorUrl(Uri baseUri, AsyncOperation op, string apiVersion) => Url(baseUri, op, apiVersion, monitor: true);
+
+    /// <summary>ARM's operationresults URL (resource group deletion), which is its own Location.</summary>
+    public static string ResultsUrl(Uri baseUri, AsyncOperation op, string apiVersion)
+        => $"{baseUri.ToString().TrimEnd('/')}/subscriptions/{op.SubscriptionId}/operationresults/{op.Id}?api-version={apiVersion}";
 
     private static string Url(Uri baseUri, AsyncOperation op, string apiVersion, bool monitor)
     {

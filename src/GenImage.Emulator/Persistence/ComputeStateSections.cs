@@ -10,8 +10,9 @@ internal static class SectionSupport
     public static ResourceGroupState? Group(WorldStore store, string subscriptionId, string resourceGroup)
         => store.FindSubscription(subscriptionId)?.ResourceGroups.Get(resourceGroup);
 
+    /// <summary>The groups to save: a group whose DELETE is running is saved deleted, with everything in it.</summary>
     public static IEnumerable<ResourceGroupState> Groups(WorldStore store)
-        => store.Subscriptions.All.SelectMany(s => s.ResourceGroups.All);
+        => store.Subscriptions.All.SelectMany(s => s.ResourceGroups.All).Where(rg => !rg.Deleting);
 
     /// <summary>A resource being created or updated is saved as done (its provisioning operation does not survive a restart).</summary>
     public static DateTimeOffset Settled(DateTimeOffset busyUntil, DateTimeOffset now) => busyUntil < now ? busyUntil : now;

@@ -21,7 +21,7 @@ internal sealed class CoreStateSection : IStateSection
         var subs = store.Subscriptions.All.Select(s => new SubscriptionRecord(
             s.Id,
             s.DisplayName,
-            s.ResourceGroups.All.Select(rg => new ResourceGroupRecord(
+            s.ResourceGroups.All.Where(rg => !rg.Deleting).Select(rg => new ResourceGroupRecord(
                 rg.Name,
                 rg.Location,
                 new Dictionary<string, string>(rg.Tags),

@@ -63,8 +63,13 @@ internal sealed class OperationsProvider(WorldStore store, OperationStore operat
     }
 
     /// <summary>
-    /// As recorded: ComputeRP and DiskRP status polls carry Retry-After only on the first poll of an operation (never on
-    /// later ones); GalleryRP's capsOperations carry none on the first poll and Retry-After on later in-progress polls.
+    /// As recorded: ComputeRP and DiskRP status polls carry Retry-After only on the first poll of an operation whose
+    /// initial answer carried one (VM create, delete, deallocate, start; all 21 such first polls in the recordings),
+    /// never on later polls nor on the first poll of the others (runCommand). GalleryRP's capsOperations (the 2021
+    /// recording, the newest) carry it on every in-progress poll of an image version's create, update or delete, from
+    /// the first, and never on a gallery's or a definition's.
     /// </summary>
-    private static bool RetryAfterOnPoll(AsyncOperation op) => op.Kind == OperationKind.Gallery ? op.StatusPolls > 1 : op.StatusPolls == 1;
+    private static bool RetryAfterOnPoll(AsyncOperation op) => op.Kind == OperationKind.Gallery
+        ? op.ResourceId.Contains("/versions/", StringComparison.OrdinalIgnoreCase)
+        : op.StatusPolls == 1 && op.InitialRetryAfter;
 }

@@ -92,6 +92,9 @@ internal sealed class GalleryImageVersionState(GalleryImageState image, string n
     /// <summary>Set while a DELETE runs (provisioningState Deleting).</summary>
     public bool Deleting { get; set; }
 
+    /// <summary>Until when an update (PUT on an existing version, PATCH) runs, whatever the replication does.</summary>
+    public DateTimeOffset UpdatingUntil { get; set; }
+
     public string ResourceId => $"{Image.ResourceId}/versions/{Name}";
 
     /// <summary>Creating/Updating while a region replicates, then Succeeded, or Failed when a region failed.</summary>
@@ -102,7 +105,7 @@ internal sealed class GalleryImageVersionState(GalleryImageState image, string n
             return "Deleting";
         }
 
-        if (Regions.Any(r => r.StateAt(now) == "Replicating"))
+        if (now < UpdatingUntil || Regions.Any(r => r.StateAt(now) == "Replicating"))
         {
             return BusyState;
         }

@@ -118,6 +118,10 @@ internal sealed class ResourceGroupState(SubscriptionState subscription, string 
     public string Name { get; } = name;
     public string Location { get; } = location;
     public Dictionary<string, string> Tags { get; set; } = new(tags, StringComparer.Ordinal);
+
+    /// <summary>A DELETE of the group is running: it answers with provisioningState Deleting and refuses updates until it is gone.</summary>
+    public bool Deleting { get; set; }
+
     public string ResourceId => $"/subscriptions/{Subscription.Id}/resourceGroups/{Name}";
     public ResourceDictionary<VirtualMachineState> VirtualMachines { get; } = new();
     public ResourceDictionary<GalleryState> Galleries { get; } = new();

@@ -22,6 +22,9 @@ internal static class Durations
     public const double GalleryImageWrite = 10;
     public const double GalleryImageVersionDelete = 30;
 
+    /// <summary>The least an image version update takes (PUT on an existing version, PATCH); new regions replicate as long as they take.</summary>
+    public const double GalleryImageVersionUpdate = 60;
+
     /// <summary>Minimum replication time per region; the world's <c>replication.secondsPerGB</c> × OS disk GB × slow factor otherwise.</summary>
     public const double MinReplication = 1;
 

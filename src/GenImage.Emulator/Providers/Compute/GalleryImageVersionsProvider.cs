@@ -131,6 +131,13 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
     private ArmResult Lro(ArmRequest request, int status, GalleryImageVersionState version, string name)
     {
         var seconds = store.Clock.Scale > 0 ? Math.Max(0, (version.ReplicationDone - Now).TotalSeconds / store.Clock.Scale) : 0;
+        if (status == 200)
+        {
+            // An update is an operation of its own even when no region replicates (the recorded one took minutes).
+            seconds = Math.Max(seconds, Durations.GalleryImageVersionUpdate);
+            version.UpdatingUntil = Now + store.Clock.ToReal(Durations.GalleryImageVersionUpdate);
+        }
+
         var op = operations.Start(request, version.Image.Gallery.Group.Subscription.Id, version.Location, version.ResourceId, name, seconds, op =>
         {
             var failed = version.Regions.FirstOrDefault(r => r.StateAt(op.DueTime) == "Failed");

@@ -132,7 +132,8 @@ internal static class GalleryJson
             ["storageProfile"] = new JsonObject
             {
                 ["source"] = new JsonObject { ["id"] = v.SourceId },
-                ["osDiskImage"] = new JsonObject { ["sizeInGB"] = v.Lineage.OsDiskSizeGB, ["hostCaching"] = "ReadWrite" },
+                // As recorded (2019 and 2021): a version captured from a VM or an image has an empty osDiskImage.source.
+                ["osDiskImage"] = new JsonObject { ["sizeInGB"] = v.Lineage.OsDiskSizeGB, ["hostCaching"] = "ReadWrite", ["source"] = new JsonObject() },
                 ["dataDiskImages"] = new JsonArray(),
             },
             ["safetyProfile"] = new JsonObject

@@ -23,7 +23,7 @@ internal static class VirtualMachineJson
 
         properties["networkProfile"] = vm.NetworkProfile?.DeepClone() ?? new JsonObject
         {
-            ["networkInterfaces"] = new JsonArray(new JsonObject { ["id"] = vm.NicId }),
+            ["networkInterfaces"] = new JsonArray(new JsonObject { ["id"] = vm.NicId, ["properties"] = new JsonObject { ["primary"] = true } }),
         };
         if (SecurityProfile(vm) is { } security)
         {
@@ -241,6 +241,7 @@ internal static class VirtualMachineJson
                 ["provisionVMAgent"] = vm.Guest.AgentStatus != "Missing",
                 ["enableAutomaticUpdates"] = true,
                 ["patchSettings"] = new JsonObject { ["patchMode"] = "AutomaticByOS", ["assessmentMode"] = "ImageDefault" },
+                ["enableVMAgentPlatformUpdates"] = false,
             };
         }
         else
@@ -250,6 +251,7 @@ internal static class VirtualMachineJson
                 ["disablePasswordAuthentication"] = true,
                 ["provisionVMAgent"] = vm.Guest.AgentStatus != "Missing",
                 ["patchSettings"] = new JsonObject { ["patchMode"] = "ImageDefault", ["assessmentMode"] = "ImageDefault" },
+                ["enableVMAgentPlatformUpdates"] = false,
             };
         }
 
