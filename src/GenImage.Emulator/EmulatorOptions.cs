@@ -17,12 +17,6 @@ public sealed class EmulatorOptions
     /// <summary>Overrides the world's <c>clock.scale</c>: Azure seconds multiplied by the scale give real seconds.</summary>
     public double? ClockScale { get; set; }
 
-    /// <summary>
-    /// The clock the emulator's scaled time is read from (default: the system clock). A test that replays a recorded
-    /// timeline passes a clock it moves itself. Throttling buckets always refill on the real clock.
-    /// </summary>
-    public TimeProvider? TimeProvider { get; set; }
-
     /// <summary>When set, the connection file is written to this path at start and deleted at stop.</summary>
     public string? ConnectionFile { get; set; }
 

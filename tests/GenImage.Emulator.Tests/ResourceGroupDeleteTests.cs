@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.ResourceManager.Resources;
 using static GenImage.Emulator.Tests.TestSupport;

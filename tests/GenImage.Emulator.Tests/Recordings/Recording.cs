@@ -55,6 +55,9 @@ internal sealed record RecordedExchange
 /// <summary>A recording file: its exchanges in file order and in replay order.</summary>
 internal sealed class Recording
 {
+    /// <summary>The recording file's list of exchanges (the Azure SDK test recorder's JSON).</summary>
+    private const string RecordingEntriesKey = "Entries";
+
     private static readonly Lazy<IReadOnlyList<Recording>> Loaded = new(LoadAll);
 
     private Recording(string name, IReadOnlyList<RecordedExchange> entries)
@@ -117,7 +120,7 @@ internal sealed class Recording
         var doc = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var entries = new List<RecordedExchange>();
         var index = 0;
-        foreach (var entry in doc["Entries"]!.AsArray())
+        foreach (var entry in doc[RecordingEntriesKey]!.AsArray())
         {
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (key, value) in entry!["ResponseHeaders"]!.AsObject())
