@@ -45,6 +45,12 @@ public sealed class RecipeEngines
     public IReadinessSources ReadinessSources { get; }
     /// <summary>Reads the state of a long-running operation an interrupted attempt left running.</summary>
     public IOperationMonitor Operations { get; }
+    /// <summary>The machine and process runs take their lease as.</summary>
+    public RunHost Host { get; set; } = RunHost.Current();
+    /// <summary>How often a run renews its lease's heartbeat.</summary>
+    public TimeSpan LeaseHeartbeat { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>A lease held on another host whose heartbeat is older than this is stale and taken over.</summary>
+    public TimeSpan LeaseStaleAfter { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Where a recipe's runs (journals, lease) live: by default the recipe's spec.evidence.outputPath folder.</summary>
     public Func<ImageRecipe, IRunStore> RunStore { get; set; } = recipe => new LocalRunStore(recipe.Spec.Evidence.OutputPath);
     /// <summary>How long to wait between two reads of something still in progress.</summary>

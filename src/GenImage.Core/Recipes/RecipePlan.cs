@@ -49,6 +49,8 @@ namespace GenImage.Core.Recipes
         public string? ResumeJournalPath { get; set; }
         /// <summary>-RetryValidation: the step the resumed run starts again from (Validate), whatever it did before.</summary>
         public string? RedoFrom { get; set; }
+        /// <summary>The newest run of the recipe when the plan was made (a run started since makes the plan outdated).</summary>
+        public string? NewestRunId { get; set; }
         /// <summary>An unfinished run that -NewRun abandons.</summary>
         public string? AbandonRunId { get; set; }
     }

@@ -59,6 +59,9 @@ public sealed class RecipeRunner
         };
 
         var store = _engines.RunStore(recipe);
+        // A live run of this recipe (another process, or another session) makes this one fail fast, naming it.
+        RunLease.ThrowIfLive(store, recipe.Name, _engines.Host, _engines.LeaseStaleAfter, options.Clock);
+        plan.NewestRunId = NewestRun(store, recipe.Name);
         var unfinished = Unfinished(store, recipe.Name);
         RunJournal? resumed = null;
         if (options.RetryValidation)
@@ -249,8 +252,15 @@ public sealed class RecipeRunner
         confirmed ??= new HashSet<string>(StepNames);
         Failure = null;
 
-        var journal = OpenJournal(plan, options);
         var recipe = plan.Recipe;
+        var store = _engines.RunStore(recipe);
+        // One run of a recipe at a time: take the lease, then make sure nothing changed since the plan was made.
+        using var lease = RunLease.Acquire(store, recipe.Name, _engines.Principal, plan.ResumeRunId, _engines.Host, _engines.LeaseStaleAfter, _log, options.Clock);
+        CheckPlanStillHolds(store, plan);
+        var journal = OpenJournal(plan, options);
+        lease.Record.RunId = journal.RunId;
+        lease.Renew();
+        lease.StartHeartbeat(_engines.LeaseHeartbeat);
         var run = new RecipeRun
         {
             RecipeName = recipe.Name,
@@ -297,6 +307,13 @@ public sealed class RecipeRunner
             var planned = plan.Steps.First(s => s.Name == step.Name);
             var record = context.Step(step.Name);
 
+            if (lease.Lost)
+            {
+                // Another process took the run over (this one looked dead to it): it must not go on as well.
+                throw new GenImageException(RecipeErrorIds.RunInProgress, GenImageErrorKind.ResourceUnavailable,
+                    $"The lease of recipe '{recipe.Name}' was taken over by another process while this run ran; this run stopped before {step.Name}. The other process continues it.")
+                { Target = store.Location(recipe.Name) };
+            }
             if (journal.FinishedSteps().TryGetValue(step.Name, out var done) && done.IsDone)
             {
                 _log.Verbose($"Step {step.Name}: finished in run {run.RunId} ({done.Status}); not repeated.");
@@ -376,6 +393,48 @@ public sealed class RecipeRunner
         return End(context, RunStatus.Succeeded,
             $"{plan.VersionName} published to {string.Join(", ", recipe.Spec.Publishing.TargetRegions.Select(r => r.Name))}" +
             (run.Promoted ? ", validated and included in latest." : run.ExcludedFromLatest == true ? ", left excluded from latest." : "."));
+    }
+
+    /// <summary>The id of the recipe's newest run, or null.</summary>
+    private static string? NewestRun(IRunStore store, string recipeName)
+    {
+        var runs = store.ListRuns(recipeName);
+        return runs.Count > 0 ? runs[0] : null;
+    }
+
+    /// <summary>
+    /// With the lease held: what the plan assumed still holds — no other run started since (two runs planned at once
+    /// both saw none), and the run to resume is still unfinished.
+    /// </summary>
+    private static void CheckPlanStillHolds(IRunStore store, RecipePlan plan)
+    {
+        var recipe = plan.Recipe;
+        var newest = NewestRun(store, recipe.Name);
+        if (!string.Equals(newest, plan.NewestRunId, StringComparison.Ordinal))
+        {
+            throw new GenImageException(RecipeErrorIds.PlanOutdated, GenImageErrorKind.InvalidOperation,
+                $"Run {newest} of recipe '{recipe.Name}' started after this run was planned (version {plan.VersionName}): the plan is outdated. Run the command again.")
+            { Target = store.Location(recipe.Name) };
+        }
+        if (plan.ResumeRunId == null)
+        {
+            var unfinished = Unfinished(store, recipe.Name);
+            if (unfinished != null && unfinished.StoredRunId != plan.AbandonRunId)
+            {
+                throw new GenImageException(RecipeErrorIds.UnfinishedRun, GenImageErrorKind.InvalidOperation,
+                    $"Run {unfinished.RunId} of recipe '{recipe.Name}' started while this one was being planned and did not finish. Continue it with -Resume, or start over with -NewRun. Journal: {unfinished.Path}")
+                { Target = unfinished.Path };
+            }
+            return;
+        }
+        var resumed = RunJournal.Open(store, recipe.Name, plan.ResumeRunId);
+        var again = plan.RedoFrom != null && resumed.Finished?.RunStatus == RunStatus.ValidationFailed;
+        if (!resumed.IsUnfinished && !again)
+        {
+            throw new GenImageException(RecipeErrorIds.NothingToResume, GenImageErrorKind.InvalidOperation,
+                $"Run {resumed.RunId} of recipe '{recipe.Name}' ended {resumed.Finished?.Status} while this -Resume was being planned: there is nothing to resume. Journal: {resumed.Path}")
+            { Target = resumed.Path };
+        }
     }
 
     /// <summary>The journal of the run: the one resumed, or a new one (after marking an unfinished run Abandoned).</summary>

@@ -261,6 +261,10 @@ public static class RecipeErrorIds
 {
     public const string RecipeInvalid = "RecipeInvalid";
     public const string UnfinishedRun = "UnfinishedRun";
+    /// <summary>Another live process runs the recipe (its lease): a second run, or a -Resume of the live run, must wait.</summary>
+    public const string RunInProgress = "RunInProgress";
+    /// <summary>Another run of the recipe started between this run's plan and its start: the plan (its version name) is outdated.</summary>
+    public const string PlanOutdated = "PlanOutdated";
     public const string NothingToResume = "NothingToResume";
     public const string JournalUnreadable = "JournalUnreadable";
     public const string ReadinessBlocked = "ReadinessBlocked";

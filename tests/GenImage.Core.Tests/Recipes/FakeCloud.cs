@@ -71,7 +71,12 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     public RecipeEngines Engines() => new(Sub, "operator@genimage.local", this, this, this, this, this)
     {
         RunStore = recipe => new KillableRunStore(new LocalRunStore(recipe.Spec.Evidence.OutputPath), this),
+        // The "process" of this fake: a kill ends it, a restart is a new one.
+        Host = new RunHost { Name = "fake-host", ProcessId = _pid, IsAlive = (pid, _) => pid == _pid },
+        LeaseHeartbeat = TimeSpan.Zero,
     };
+
+    private int _pid = 1000;
 
     // ---------------------------------------------------------------- kills
 
@@ -88,6 +93,7 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
     /// <summary>The process starts again: calls work again (what ARM accepted before the kill went on without it).</summary>
     public void Restart()
     {
+        _pid++;
         Killed = false;
         Before = null;
         After = null;
