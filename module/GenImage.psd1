@@ -40,6 +40,7 @@
         'Invoke-ImageRecipe'
         'Get-ImageEvidence'
         'Get-VmBootDiagnosis'
+        'Test-GenImagePermission'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -50,6 +50,8 @@ public sealed class BadInputTests : IClassFixture<EmulatorFixture>, IDisposable
         new object[] { "Get-ImageRecipe -Path $folder/missing-*.yaml", "missing-" },
         new object[] { "Invoke-ImageRecipe -LiteralPath $folder/missing.yaml -Force", "missing.yaml" },
         new object[] { "Get-ImageReadinessRule -Id GI0000", "GI0000" },
+        new object[] { "Test-GenImagePermission -Path $recipe -ObjectId automation-account", "automation-account" },
+        new object[] { "Test-GenImagePermission -LiteralPath $folder/missing.yaml", "missing.yaml" },
         new object[] { $"Get-ImageEvidence -VersionId '{Version}' -OutputPath $folder/a-file/bundle", "a-file" },
         new object[] { "Invoke-ImageRecipe -Path $recipe -OutputPath $folder/a-file/runs -Force", "a-file" },
         new object[] { "Connect-GenImage -Emulator -ConnectionFile $folder/no-such.json", "no-such.json" },

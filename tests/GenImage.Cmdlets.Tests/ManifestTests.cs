@@ -32,6 +32,7 @@ public sealed class ManifestTests
         "Invoke-ImageRecipe",
         "Get-ImageEvidence",
         "Get-VmBootDiagnosis",
+        "Test-GenImagePermission",
     };
 
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>

@@ -41,6 +41,7 @@ public static class Connector
         Uri endpoint;
         var tenantId = options.TenantId;
         string account;
+        string? objectId = null;
 
         if (emulator)
         {
@@ -77,6 +78,7 @@ public static class Connector
             clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(50);
             clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
             account = options.EmulatorPrincipal;
+            objectId = EmulatorCredential.StableGuid(options.EmulatorPrincipal);
         }
         else
         {
@@ -91,7 +93,7 @@ public static class Connector
         var data = subscription.Data;
         if (!emulator)
         {
-            account = await DescribeAccountAsync(credential, clientOptions.Environment!.Value, account, cancellationToken).ConfigureAwait(false);
+            (account, objectId) = await DescribeAccountAsync(credential, clientOptions.Environment!.Value, account, cancellationToken).ConfigureAwait(false);
         }
 
         var context = new GenImageContext
@@ -101,6 +103,7 @@ public static class Connector
             SubscriptionName = data.DisplayName,
             TenantId = data.TenantId?.ToString() ?? tenantId,
             Account = account,
+            ObjectId = objectId,
             Endpoint = endpoint,
             IsEmulator = emulator,
             CredentialType = options.Credential.ToString(),
@@ -235,8 +238,8 @@ public static class Connector
         return found[0];
     }
 
-    /// <summary>Who the token says we are (upn, app id), read from its claims; the token itself is dropped.</summary>
-    private static async Task<string> DescribeAccountAsync(TokenCredential credential, ArmEnvironment environment, string fallback, CancellationToken ct)
+    /// <summary>Who the token says we are (upn, app id) and its object id (oid), read from its claims; the token itself is dropped.</summary>
+    private static async Task<(string Account, string? ObjectId)> DescribeAccountAsync(TokenCredential credential, ArmEnvironment environment, string fallback, CancellationToken ct)
     {
         try
         {
@@ -244,24 +247,25 @@ public static class Connector
             var parts = token.Token.Split('.');
             if (parts.Length < 2)
             {
-                return fallback;
+                return (fallback, null);
             }
 
             var payload = parts[1].Replace('-', '+').Replace('_', '/');
             payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
             using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
+            var oid = doc.RootElement.TryGetProperty("oid", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
             foreach (var claim in new[] { "upn", "unique_name", "preferred_username", "appid", "oid" })
             {
                 if (doc.RootElement.TryGetProperty(claim, out var v) && v.ValueKind == JsonValueKind.String)
                 {
-                    return v.GetString() ?? fallback;
+                    return (v.GetString() ?? fallback, oid);
                 }
             }
-            return fallback;
+            return (fallback, oid);
         }
         catch (Exception ex) when (ex is FormatException || ex is JsonException || ex is AuthenticationFailedException)
         {
-            return fallback;
+            return (fallback, null);
         }
     }
 

@@ -11,6 +11,8 @@ public sealed class GenImageContext
     public string? TenantId { get; set; }
     /// <summary>The signed-in principal as far as it is known (a UPN, an app id, "managed identity").</summary>
     public string? Account { get; set; }
+    /// <summary>The signed-in principal's object id (the token's oid), for permission checks; null when unknown.</summary>
+    public string? ObjectId { get; set; }
     public Uri? Endpoint { get; set; }
     public bool IsEmulator { get; set; }
     public string CredentialType { get; set; } = string.Empty;

@@ -45,6 +45,10 @@ public sealed class RecipeEngines
     public IReadinessSources ReadinessSources { get; }
     /// <summary>Reads the state of a long-running operation an interrupted attempt left running.</summary>
     public IOperationMonitor Operations { get; }
+    /// <summary>Reads the identity's role assignments and role definitions; null: permissions are not checked.</summary>
+    public Authorization.IPermissionSource? Permissions { get; set; }
+    /// <summary>The signed-in identity's object id (the token's oid).</summary>
+    public string? PrincipalObjectId { get; set; }
     /// <summary>The machine and process runs take their lease as.</summary>
     public RunHost Host { get; set; } = RunHost.Current();
     /// <summary>How often a run renews its lease's heartbeat.</summary>
@@ -72,6 +76,8 @@ public sealed class RecipeEngines
             new ArmDeploymentOperations(connection), new ArmEvidenceSource(connection, galleries, vms), new ArmOperationMonitor(connection))
         {
             RequireSubnet = !connection.Context.IsEmulator,
+            Permissions = new Authorization.ArmPermissionSource(connection),
+            PrincipalObjectId = connection.Context.ObjectId,
         };
     }
 

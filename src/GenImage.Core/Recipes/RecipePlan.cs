@@ -43,6 +43,8 @@ namespace GenImage.Core.Recipes
         /// <summary>The source VM as the plan read it; null when it was not read (already generalized in the run, Specialized).</summary>
         public SourceVm? SourceVm { get; set; }
         public IList<RecipePlanStep> Steps { get; set; } = new List<RecipePlanStep>();
+        /// <summary>The identity's permissions for the steps still to run (checked while planning).</summary>
+        public PermissionCheck? Permissions { get; set; }
         /// <summary>The run being resumed, or null for a new run.</summary>
         public string? ResumeRunId { get; set; }
         /// <summary>Where the journal being resumed is, for messages.</summary>

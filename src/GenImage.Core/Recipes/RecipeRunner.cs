@@ -135,6 +135,10 @@ public sealed class RecipeRunner
             planned.AlreadyDone = done.TryGetValue(step.Name, out var ev) && ev.IsDone && step.Order < redo;
             plan.Steps.Add(planned);
         }
+
+        // Nothing irreversible before a check that could fail: the identity's permissions for every step still to run.
+        plan.Permissions = await RecipePermissions.CheckAsync(_engines, plan, null, cancellationToken).ConfigureAwait(false);
+        RecipePermissions.Enforce(plan.Permissions, _log);
         return plan;
     }
 
@@ -158,6 +162,40 @@ public sealed class RecipeRunner
     /// <summary>The newest run of the recipe that did not finish (Failed, Stopped, or cut off), or null.</summary>
     private static RunJournal? Unfinished(IRunStore store, string recipeName) =>
         store.ListRuns(recipeName).Select(id => RunJournal.Open(store, recipeName, id)).FirstOrDefault(j => j.IsUnfinished);
+
+    /// <summary>
+    /// The permissions a new run of the recipe needs, checked against the roles of the signed-in identity or of
+    /// <paramref name="objectId"/> (Test-GenImagePermission). Reads only; the journals are not looked at.
+    /// </summary>
+    public async Task<PermissionCheck> CheckPermissionsAsync(ImageRecipe recipe, string? objectId, CancellationToken cancellationToken)
+    {
+        if (recipe == null)
+        {
+            throw new ArgumentNullException(nameof(recipe));
+        }
+
+        RequireValid(recipe);
+        var spec = recipe.Spec;
+        var plan = new RecipePlan
+        {
+            Recipe = recipe,
+            SourceVmId = SourceVmId(recipe),
+            DefinitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name),
+        };
+        plan.VersionName = await VersionNameAsync(recipe, plan.DefinitionId, cancellationToken).ConfigureAwait(false);
+        plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
+        if (!spec.Definition.IsSpecialized)
+        {
+            plan.SourceVm = await ReadSourceAsync(plan.SourceVmId, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var step in RecipeSteps.All)
+        {
+            plan.Steps.Add(step.Describe(plan));
+        }
+
+        return await RecipePermissions.CheckAsync(_engines, plan, objectId, cancellationToken).ConfigureAwait(false);
+    }
 
     private static void RequireValid(ImageRecipe recipe)
     {

@@ -131,6 +131,12 @@ public sealed class RunJournal
     /// <summary>Reads the journal at a local path (OUTPUT/RECIPE/RUN-ID/journal.jsonl).</summary>
     public static RunJournal Open(string journalPath)
     {
+        if (!string.Equals(System.IO.Path.GetFileName(journalPath), FileName, StringComparison.Ordinal))
+        {
+            throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidArgument,
+                $"'{journalPath}' is not a run journal: give a run folder (OUTPUT/RECIPE-NAME/RUN-ID) or its {FileName}.")
+            { Target = journalPath };
+        }
         var (store, recipe, runId) = LocalRunStore.ForJournal(journalPath);
         return Open(store, recipe, runId);
     }
@@ -265,6 +271,8 @@ public static class RecipeErrorIds
     public const string RunInProgress = "RunInProgress";
     /// <summary>Another run of the recipe started between this run's plan and its start: the plan (its version name) is outdated.</summary>
     public const string PlanOutdated = "PlanOutdated";
+    /// <summary>The identity lacks a permission a step of the run needs (checked from its roles before anything is done).</summary>
+    public const string PermissionMissing = "PermissionMissing";
     public const string NothingToResume = "NothingToResume";
     public const string JournalUnreadable = "JournalUnreadable";
     public const string ReadinessBlocked = "ReadinessBlocked";

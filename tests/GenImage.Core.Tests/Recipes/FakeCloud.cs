@@ -704,3 +704,13 @@ internal sealed class KillableRunStore : IRunStore
     public bool TryReplaceLease(string recipeName, string expected, string content) => Alive(() => _inner.TryReplaceLease(recipeName, expected, content));
     public void DeleteLease(string recipeName, string expected) => Alive(() => _inner.DeleteLease(recipeName, expected));
 }
+
+/// <summary>Role assignments of the signed-in identity, or a failure to read them.</summary>
+internal sealed class FakePermissions : GenImage.Core.Authorization.IPermissionSource
+{
+    public List<GenImage.Core.Authorization.RoleGrant> Grants { get; } = new();
+    public GenImageException? Failure { get; set; }
+
+    public Task<IReadOnlyList<GenImage.Core.Authorization.RoleGrant>> GetGrantsAsync(string principalObjectId, string subscriptionId, CancellationToken cancellationToken) =>
+        Failure != null ? throw Failure : Task.FromResult<IReadOnlyList<GenImage.Core.Authorization.RoleGrant>>(Grants);
+}

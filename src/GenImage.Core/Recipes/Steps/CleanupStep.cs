@@ -49,6 +49,20 @@ public sealed class CleanupStep : RecipeStep
         ["keepVersions"] = plan.Recipe.Spec.Cleanup.KeepVersions.ToString(CultureInfo.InvariantCulture),
     };
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        var spec = plan.Recipe.Spec;
+        if (spec.Cleanup.DeleteSourceVm)
+        {
+            yield return Need("Microsoft.Compute/virtualMachines/delete", plan.SourceVmId, "delete the source VM");
+        }
+
+        if (spec.Cleanup.KeepVersions > 0)
+        {
+            yield return Need("Microsoft.Compute/galleries/images/versions/delete", plan.DefinitionId + "/versions/*", "delete versions beyond keepVersions");
+        }
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;

@@ -35,6 +35,18 @@ public sealed class DefinitionStep : RecipeStep
         ["createIfMissing"] = plan.Recipe.Spec.Definition.CreateIfMissing ? "true" : "false",
     };
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        var spec = plan.Recipe.Spec;
+        var gallery = plan.DefinitionId.Substring(0, plan.DefinitionId.LastIndexOf("/images/", StringComparison.OrdinalIgnoreCase));
+        yield return Need("Microsoft.Compute/galleries/images/read", plan.DefinitionId, "read the image definition");
+        if (spec.Definition.CreateIfMissing)
+        {
+            yield return Need("Microsoft.Compute/galleries/write", gallery, "create the gallery when it is missing");
+            yield return Need("Microsoft.Compute/galleries/images/write", plan.DefinitionId, "create the image definition when it is missing");
+        }
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;

@@ -35,6 +35,15 @@ public sealed class EvidenceStep : RecipeStep
         ["activityLogWindowHours"] = plan.Recipe.Spec.Evidence.ActivityLogWindowHours.ToString(CultureInfo.InvariantCulture),
     };
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        var subscription = plan.DefinitionId.Substring(0, plan.DefinitionId.IndexOf("/resourceGroups/", StringComparison.OrdinalIgnoreCase));
+        var group = plan.DefinitionId.Substring(0, plan.DefinitionId.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase));
+        // Without them the bundle records a gap; the run does not fail.
+        yield return Need("Microsoft.Insights/eventtypes/values/read", subscription, "read the Activity Log for the evidence", required: false);
+        yield return Need("Microsoft.Authorization/roleAssignments/read", group, "record who may publish, in the evidence", required: false);
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;

@@ -52,6 +52,23 @@ public sealed class GeneralizeStep : RecipeStep
         };
     }
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        var spec = plan.Recipe.Spec;
+        if (spec.Definition.IsSpecialized || plan.SourceVm?.IsGeneralized == true)
+        {
+            yield break;
+        }
+
+        if (spec.Source.Prepare && plan.SourceVm?.PowerState == "running")
+        {
+            yield return Need("Microsoft.Compute/virtualMachines/runCommand/action", plan.SourceVmId, "prepare the guest (Sysprep / deprovision)");
+        }
+
+        yield return Need("Microsoft.Compute/virtualMachines/deallocate/action", plan.SourceVmId, "deallocate the source VM");
+        yield return Need("Microsoft.Compute/virtualMachines/generalize/action", plan.SourceVmId, "generalize the source VM");
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var spec = run.Spec;

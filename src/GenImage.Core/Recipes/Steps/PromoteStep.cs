@@ -35,6 +35,15 @@ public sealed class PromoteStep : RecipeStep
         ["policy"] = plan.Recipe.Spec.Promotion.Policy,
     };
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        var spec = plan.Recipe.Spec;
+        if (spec.Publishing.ExcludeFromLatest && spec.Promotion.Policy != "manual")
+        {
+            yield return Need("Microsoft.Compute/galleries/images/versions/write", plan.VersionId, "include the version in latest");
+        }
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;

@@ -43,6 +43,12 @@ public sealed class PublishStep : RecipeStep
         };
     }
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        yield return Need("Microsoft.Compute/galleries/images/versions/write", plan.VersionId, "publish the version");
+        yield return Need("Microsoft.Compute/galleries/images/versions/read", plan.VersionId, "follow its replication");
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;

@@ -53,6 +53,15 @@ public sealed class ReadinessStep : RecipeStep
         return inputs;
     }
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        yield return Need("Microsoft.Compute/virtualMachines/read", plan.SourceVmId, "read the source VM");
+        if (plan.SourceVm != null && plan.SourceVm.PowerState == "running")
+        {
+            yield return Need("Microsoft.Compute/virtualMachines/runCommand/action", plan.SourceVmId, "inspect the guest (read-only script)", required: false);
+        }
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;

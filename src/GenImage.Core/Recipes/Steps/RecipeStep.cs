@@ -42,6 +42,13 @@ public abstract class RecipeStep
     /// The runner has already waited for the long-running operations the attempts left running. Returns what was done,
     /// in an operator's words (journaled as reconciled).
     /// </summary>
+    /// <summary>The ARM actions (and data actions) the step will perform for <paramref name="plan"/>, at their scopes.</summary>
+    public virtual IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan) => Array.Empty<Authorization.PermissionNeed>();
+
+    /// <summary>A permission this step needs.</summary>
+    protected Authorization.PermissionNeed Need(string action, string scope, string why, bool required = true) =>
+        new Authorization.PermissionNeed { Step = Name, Action = action, Scope = scope, Why = why, Required = required };
+
     public virtual Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(Array.Empty<string>());
 }

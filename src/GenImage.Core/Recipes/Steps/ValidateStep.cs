@@ -52,6 +52,35 @@ public sealed class ValidateStep : RecipeStep
     public static IList<string> Regions(RecipeSpec spec) =>
         spec.Validation.Regions.Count > 0 ? spec.Validation.Regions : spec.Publishing.TargetRegions.Take(1).Select(r => r.Name).ToList();
 
+    public override IEnumerable<Authorization.PermissionNeed> Permissions(RecipePlan plan)
+    {
+        var spec = plan.Recipe.Spec;
+        if (!spec.Validation.Enabled)
+        {
+            yield break;
+        }
+
+        var group = plan.DefinitionId.Substring(0, plan.DefinitionId.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase));
+        var vms = group + "/providers/Microsoft.Compute/virtualMachines/" + DeploymentValidator.NamePrefix + "*";
+        yield return Need("Microsoft.Compute/virtualMachines/write", vms, "create the test VM");
+        yield return Need("Microsoft.Compute/virtualMachines/read", vms, "wait for the test VM and its agent");
+        yield return Need("Microsoft.Compute/virtualMachines/delete", vms, "delete the test VM");
+        yield return Need("Microsoft.Compute/disks/delete", group + "/providers/Microsoft.Compute/disks/" + DeploymentValidator.NamePrefix + "*", "delete the test VM's OS disk");
+        yield return Need("Microsoft.Compute/virtualMachines/retrieveBootDiagnosticsData/action", vms, "read the serial log", required: false);
+        if (spec.Validation.ProbeScript != null)
+        {
+            yield return Need("Microsoft.Compute/virtualMachines/runCommand/action", vms, "run the probe");
+        }
+
+        if (spec.Validation.SubnetId != null)
+        {
+            var nics = group + "/providers/Microsoft.Network/networkInterfaces/" + DeploymentValidator.NamePrefix + "*";
+            yield return Need("Microsoft.Network/networkInterfaces/write", nics, "create the test VM's NIC");
+            yield return Need("Microsoft.Network/networkInterfaces/delete", nics, "delete the test VM's NIC");
+            yield return Need("Microsoft.Network/virtualNetworks/subnets/join/action", spec.Validation.SubnetId, "attach the NIC to the subnet");
+        }
+    }
+
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;
