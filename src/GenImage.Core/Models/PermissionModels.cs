@@ -31,6 +31,8 @@ public sealed class PermissionCheck
     /// <summary>False when the role assignments could not be read (see <see cref="NotCheckedReason"/>).</summary>
     public bool Checked { get; set; }
     public string? NotCheckedReason { get; set; }
+    /// <summary>Not checked because reading the role assignments failed (rather than because there were none).</summary>
+    public bool AssignmentsUnreadable { get; set; }
     public IList<PermissionResult> Results { get; set; } = new List<PermissionResult>();
     /// <summary>Required permissions that no assigned role grants.</summary>
     public IList<PermissionResult> Missing => Results.Where(r => r.Required && !r.Granted).ToList();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -41,6 +42,7 @@ public static class RecipePermissions
         catch (GenImageException ex)
         {
             check.NotCheckedReason = $"its role assignments could not be read ({ex.ArmErrorCode ?? ex.ErrorId}: {ex.Message})";
+            check.AssignmentsUnreadable = true;
             check.Results = needs.Select(n => Result(n, granted: false, by: null)).ToList();
             return check;
         }
@@ -66,8 +68,11 @@ public static class RecipePermissions
         var who = check.Principal ?? check.ObjectId ?? "the signed-in identity";
         if (!check.Checked)
         {
-            log.Warning($"The permissions of {who} could not be checked before the run: {check.NotCheckedReason}. " +
-                "A missing permission stops the run only when its step calls ARM; Test-GenImagePermission lists what the recipe needs.");
+            // Unreadable assignments are worth a warning; none at all (a classic administrator, an emulator world
+            // without roles) says nothing about missing rights.
+            Action<string> say = check.AssignmentsUnreadable ? log.Warning : log.Verbose;
+            say($"The permissions of {who} could not be checked before the run: {check.NotCheckedReason}. " +
+            "A missing permission stops the run only when its step calls ARM; Test-GenImagePermission lists what the recipe needs.");
             return;
         }
         foreach (var optional in check.Results.Where(r => !r.Required && !r.Granted))

@@ -108,6 +108,22 @@ public sealed class RecipePermissionTests : IDisposable
     }
 
     [Fact]
+    public async Task No_role_assignment_at_all_is_not_a_verdict_and_not_worth_a_warning()
+    {
+        // A classic administrator, or an emulator world without roles: role assignments say nothing about its rights.
+        var cloud = new FakeCloud();
+        var (engines, _) = Engines(cloud);
+        var log = new RecordingLog();
+
+        var plan = await new RecipeRunner(engines, log).PlanAsync(Recipe(), new RecipeRunOptions(), CancellationToken.None);
+
+        Assert.False(plan.Permissions!.Checked);
+        Assert.False(plan.Permissions.AssignmentsUnreadable);
+        Assert.DoesNotContain(log.Warnings, w => w.Contains("could not be checked", StringComparison.Ordinal));
+        Assert.Contains(log.Verbose, v => v.Contains("no role assignment was found", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_missing_optional_permission_is_a_warning_only()
     {
         var cloud = new FakeCloud();
