@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using Azure;
@@ -94,6 +95,30 @@ public static class ArmErrors
             "Check the network path to the endpoint; for the emulator, check that it is running and that the pinned certificate thumbprint matches the one it printed.",
             original)
         { Target = resourceId };
+    }
+
+    /// <summary>ARM codes of trouble on Azure's side that a later attempt may not meet (retry later).</summary>
+    private static readonly HashSet<string> TransientCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "InternalExecutionError", "InternalServerError", "InternalOperationError", "OSProvisioningInternalError", "ServiceUnavailable",
+            "TooManyRequests", "RetryableError", "GatewayTimeout", "AllocationFailed", "ZonalAllocationFailed",
+            "OverconstrainedAllocationRequest", "OverconstrainedZonalAllocationRequest", "OperationPreempted", "Conflict",
+            ErrorIds.ConnectFailed,
+        };
+
+    /// <summary>True for an ARM error code of transient trouble on Azure's side.</summary>
+    public static bool IsTransientCode(string? code) => code != null && TransientCodes.Contains(code);
+
+    /// <summary>True for an error Azure may not give again: a 5xx or 429, a dropped connection, a transient ARM code.</summary>
+    public static bool IsTransient(GenImageException ex)
+    {
+        if (ex == null)
+        {
+            throw new ArgumentNullException(nameof(ex));
+        }
+
+        return ex.HttpStatus >= 500 || ex.HttpStatus == 429 || ex.Kind == GenImageErrorKind.ConnectionError ||
+            IsTransientCode(ex.ArmErrorCode) || IsTransientCode(ex.ErrorId);
     }
 
     /// <summary>Stable error id and kind for an HTTP status and ARM code.</summary>

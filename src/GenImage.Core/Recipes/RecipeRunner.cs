@@ -122,7 +122,7 @@ public sealed class RecipeRunner
                 var generalize = GeneralizeStep.Options(spec, resumed);
                 if (resumed != null)
                 {
-                    generalize.PreparedProof ??= await GeneralizeStep.PlanProofAsync(resumed, _engines.Operations, cancellationToken).ConfigureAwait(false);
+                    generalize.PreparedProof ??= await GeneralizeStep.PlanProofAsync(resumed, _engines.Operations, plan.SourceVm.PowerState, cancellationToken).ConfigureAwait(false);
                 }
 
                 Vm.Generalizer.Plan(plan.SourceVm, generalize);

@@ -30,26 +30,8 @@ public static class ValidationVerdicts
         ValidationErrorIds.ProvisioningTimeout,
     };
 
-    /// <summary>ARM codes of transient trouble on Azure's side (retry later).</summary>
-    private static readonly HashSet<string> TransientCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "InternalExecutionError", "InternalServerError", "InternalOperationError", "OSProvisioningInternalError", "ServiceUnavailable",
-        "TooManyRequests", "RetryableError", "GatewayTimeout", "AllocationFailed", "ZonalAllocationFailed",
-        "OverconstrainedAllocationRequest", "OverconstrainedZonalAllocationRequest", "OperationPreempted", "Conflict",
-        ErrorIds.ConnectFailed,
-    };
-
     /// <summary>True for an error Azure may not give again: a 5xx or 429, a dropped connection, a transient ARM code.</summary>
-    public static bool IsTransient(GenImageException ex)
-    {
-        if (ex == null)
-        {
-            throw new ArgumentNullException(nameof(ex));
-        }
-
-        return ex.HttpStatus >= 500 || ex.HttpStatus == 429 || ex.Kind == GenImageErrorKind.ConnectionError ||
-            (ex.ArmErrorCode != null && TransientCodes.Contains(ex.ArmErrorCode)) || TransientCodes.Contains(ex.ErrorId);
-    }
+    public static bool IsTransient(GenImageException ex) => ArmErrors.IsTransient(ex);
 
     /// <summary>What one region's deployment says, and why, in an operator's words.</summary>
     public static (ValidationVerdictKind Kind, string Reason) Judge(ValidationResult result)
@@ -80,7 +62,7 @@ public static class ValidationVerdicts
             return (ValidationVerdictKind.ImageFailed, code);
         }
 
-        if (TransientCodes.Contains(code))
+        if (ArmErrors.IsTransientCode(code))
         {
             return (ValidationVerdictKind.Transient, code);
         }

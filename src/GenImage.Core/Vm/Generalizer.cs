@@ -31,6 +31,8 @@ public sealed class GeneralizeOptions
     public string? PreparedProof { get; set; }
     /// <summary>The switch or recipe key that asserts preparation, named by the refusal.</summary>
     public string AssumeParameterName { get; set; } = "-AssumePrepared";
+    /// <summary>How long a guest may take to shut down by itself after a preparation Run Command whose answer was lost to a transient error.</summary>
+    public TimeSpan PreparationGrace { get; set; } = TimeSpan.FromMinutes(20);
     /// <summary>Called after each step of the plan succeeded (a journal records it), on the engine's thread.</summary>
     public Action<StepRecord>? StepDone { get; set; }
 }
@@ -209,7 +211,7 @@ public sealed class Generalizer
                 current = plan.Steps[i];
                 Report(vm, current, i, plan.Steps.Count);
                 var stepWatch = Stopwatch.StartNew();
-                var detail = await RunStepAsync(current, vm, result, deadline.Token).ConfigureAwait(false);
+                var detail = await RunStepAsync(current, vm, result, options, deadline.Token).ConfigureAwait(false);
                 var done = new StepRecord { Name = current, Status = "Succeeded", Detail = detail, Duration = stepWatch.Elapsed };
                 result.Steps.Add(done);
                 options.StepDone?.Invoke(done);
@@ -264,12 +266,12 @@ public sealed class Generalizer
         });
     }
 
-    private async Task<string?> RunStepAsync(string step, SourceVm vm, GeneralizeResult result, CancellationToken ct)
+    private async Task<string?> RunStepAsync(string step, SourceVm vm, GeneralizeResult result, GeneralizeOptions options, CancellationToken ct)
     {
         switch (step)
         {
             case StepPrepare:
-                return await PrepareAsync(vm, result, ct).ConfigureAwait(false);
+                return await PrepareAsync(vm, result, options, ct).ConfigureAwait(false);
             case StepWaitForShutdown:
                 var state = await WaitForPowerStateAsync(vm.Id, StoppedOrDeallocated, ct).ConfigureAwait(false);
                 result.PowerStateAfter = state;
@@ -298,11 +300,38 @@ public sealed class Generalizer
         }
     }
 
-    private async Task<string> PrepareAsync(SourceVm vm, GeneralizeResult result, CancellationToken ct)
+    private async Task<string> PrepareAsync(SourceVm vm, GeneralizeResult result, GeneralizeOptions options, CancellationToken ct)
     {
         var script = GuestScripts.ForPreparation(vm.OsType!);
         _log.Verbose($"{vm.Name}: running {script.FileName} through Run Command ({script.CommandId}).");
-        var output = await _vms.RunCommandAsync(vm.Id, script.CommandId, script.Lines, ct).ConfigureAwait(false);
+        RunCommandOutput output;
+        try
+        {
+            output = await _vms.RunCommandAsync(vm.Id, script.CommandId, script.Lines, ct).ConfigureAwait(false);
+        }
+        catch (GenImageException ex) when (ArmErrors.IsTransient(ex))
+        {
+            // The answer was lost, not necessarily the work: the preparation scripts shut the guest down only after
+            // they succeeded, so a guest that shuts down by itself now was prepared.
+            _log.Warning($"The preparation Run Command on '{vm.Name}' ended with a transient error ({ex.ArmErrorCode ?? ex.ErrorId}); " +
+                $"waiting up to {options.PreparationGrace.TotalMinutes:0} minutes for the guest to shut down, which the preparation script does only after it succeeded.");
+            using var grace = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            grace.CancelAfter(options.PreparationGrace);
+            string state;
+            try
+            {
+                state = await WaitForPowerStateAsync(vm.Id, StoppedOrDeallocated, grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new GenImageException(ex.ErrorId, ex.Kind, ex.Message + $" The guest did not shut down within {options.PreparationGrace.TotalMinutes:0} minutes, so it was not prepared; run again.", ex)
+                { Target = vm.Id, ArmErrorCode = ex.ArmErrorCode, HttpStatus = ex.HttpStatus, RequestId = ex.RequestId, CorrelationId = ex.CorrelationId };
+            }
+            result.Prepared = true;
+            result.PowerStateAfter = state;
+            result.PreparationMessage = $"The guest shut down after {script.FileName} ran (its Run Command answer was lost: {ex.ArmErrorCode ?? ex.ErrorId}).";
+            return result.PreparationMessage;
+        }
         if (!GuestScriptResult.TryParse(output.StdOut, out var parsed, out var error) || parsed == null)
         {
             throw new GenImageException(ErrorIds.GuestPreparationFailed, GenImageErrorKind.InvalidData,

@@ -246,6 +246,8 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
 
     /// <summary>A preparation Run Command ends after this many reads of its state (it outlives a caller that stops waiting).</summary>
     public int PreparationPolls { get; set; } = 1;
+    /// <summary>An ARM code a preparation Run Command ends Failed with although the guest did the work and shut down (the answer was lost).</summary>
+    public string? PreparationAnswerLostWith { get; set; }
 
     private readonly Dictionary<string, (int PollsLeft, string StdOut, Action Complete)> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OperationState> _ended = new(StringComparer.Ordinal);
@@ -288,7 +290,9 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
             }
             _running.Remove(url);
             op.Complete();
-            var state = new OperationState { Status = "Succeeded", StdOut = op.StdOut };
+            var state = PreparationAnswerLostWith is { } code && op.StdOut.Contains("prepare-", StringComparison.Ordinal)
+                ? new OperationState { Status = "Failed", Error = $"{code}: An internal execution error occurred. Please retry later." }
+                : new OperationState { Status = "Succeeded", StdOut = op.StdOut };
             _ended[url] = state;
             return Task.FromResult(state);
         }

@@ -161,6 +161,30 @@ public sealed class RecipeResumeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_preparation_Run_Command_that_ended_with_a_transient_error_after_the_guest_shut_down_counts_on_Resume()
+    {
+        // Killed while the guest is prepared; the Run Command then ends Failed (InternalExecutionError) although the
+        // script ran and shut the guest down. The stopped guest proves the preparation: Resume neither refuses the
+        // stopped VM (PreparationUnproven) nor prepares it again.
+        var cloud = new FakeCloud { PreparationPolls = 5, PreparationAnswerLostWith = "InternalExecutionError" };
+        var recipe = Recipe(_folder);
+        using var stop = new CancellationTokenSource();
+        cloud.After = op => { if (op == "prepare") { stop.Cancel(); } return null; };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(cloud, recipe, resume: false, stop.Token));
+        cloud.After = null;
+
+        var resumed = await Run(cloud, recipe, resume: true);
+
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
+        Assert.Equal(1, cloud.Count("prepare"));
+        Assert.Equal(1, cloud.Count("generalize"));
+        var journal = RunJournal.Open(resumed.JournalPath);
+        Assert.Equal("Failed", journal.Events.Single(e => e.Type == "operationEnded").Operation!.Status);
+        Assert.Contains(journal.Events, e => e.Type == "stepProgress" && e.Step == "Generalize" &&
+            e.GeneralizeSteps!.Any(g => (g.Detail ?? string.Empty).Contains("transient error (InternalExecutionError)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_test_VM_a_killed_validation_left_is_deleted_on_Resume_and_the_reconcile_is_journaled()
     {
         var cloud = new FakeCloud();

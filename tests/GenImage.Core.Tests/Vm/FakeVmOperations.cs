@@ -12,6 +12,8 @@ internal sealed class FakeVmOperations : IVmOperations
     public bool ShutDownAfterRunCommand { get; set; } = true;
     public bool IgnoreGeneralize { get; set; }
     public TimeSpan RunCommandDelay { get; set; } = TimeSpan.Zero;
+    /// <summary>Thrown by the run command after it had its effect (the answer was lost).</summary>
+    public GenImageException? RunCommandFailure { get; set; }
     public (string CommandId, IReadOnlyList<string> Script)? LastRunCommand { get; private set; }
 
     public FakeVmOperations(string powerState, string osType = "Windows", string? osState = null)
@@ -85,6 +87,11 @@ internal sealed class FakeVmOperations : IVmOperations
         if (ShutDownAfterRunCommand)
         {
             Vm.PowerState = "stopped";
+        }
+
+        if (RunCommandFailure != null)
+        {
+            throw RunCommandFailure;
         }
 
         return new RunCommandOutput(RunCommandStdOut, string.Empty);

@@ -131,6 +131,42 @@ public class GeneralizerTests
         Assert.False(result.Prepared);
     }
 
+    private static GenImageException Transient() =>
+        new("ArmInternalExecutionError", GenImageErrorKind.ResourceUnavailable, "An internal execution error occurred. Please retry later.") { ArmErrorCode = "InternalExecutionError", HttpStatus = 500 };
+
+    [Fact]
+    public async Task A_preparation_whose_answer_was_lost_counts_when_the_guest_shuts_down_by_itself()
+    {
+        var fake = new FakeVmOperations("running") { RunCommandFailure = Transient() };
+        var log = new RecordingLog();
+        var generalizer = new Generalizer(fake, log);
+        var plan = await generalizer.PlanAsync(fake.Vm.Id, Prepare, CancellationToken.None);
+
+        var result = await generalizer.ExecuteAsync(plan, Prepare, CancellationToken.None);
+
+        Assert.Equal("Generalized", result.Status);
+        Assert.True(result.Prepared);
+        Assert.Contains("InternalExecutionError", result.PreparationMessage);
+        Assert.Contains(log.Warnings, w => w.Contains("transient error", StringComparison.Ordinal));
+        Assert.Equal(1, fake.Calls.Count(c => c == "runCommand"));
+    }
+
+    [Fact]
+    public async Task A_preparation_whose_answer_was_lost_and_whose_guest_keeps_running_fails_without_generalizing()
+    {
+        var fake = new FakeVmOperations("running") { RunCommandFailure = Transient(), ShutDownAfterRunCommand = false };
+        var options = new GeneralizeOptions { Prepare = true, PreparationGrace = TimeSpan.FromMilliseconds(50) };
+        var generalizer = new Generalizer(fake, new RecordingLog());
+        var plan = await generalizer.PlanAsync(fake.Vm.Id, options, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<GenImageException>(() => generalizer.ExecuteAsync(plan, options, CancellationToken.None));
+
+        Assert.Equal("ArmInternalExecutionError", ex.ErrorId);
+        Assert.Contains("did not shut down", ex.Message);
+        Assert.DoesNotContain("generalize", fake.Calls);
+        Assert.DoesNotContain("deallocate", fake.Calls);
+    }
+
     [Fact]
     public async Task Failed_preparation_stops_before_generalize_and_says_what_the_guest_reported()
     {

@@ -120,7 +120,15 @@ public sealed class GeneralizeStep : RecipeStep
             return notes;
         }
 
-        if (PreparedProof(run.Journal) == null && FinishedPreparation(run.Operations(Name).Select(o => o.Ended)) is { } finished)
+        string? power = null;
+        try
+        {
+            power = (await run.Engines.Vms.GetAsync(run.Plan.SourceVmId, cancellationToken).ConfigureAwait(false)).PowerState;
+        }
+        catch (Errors.GenImageException ex) when (ex.ErrorId == Errors.ErrorIds.ResourceNotFound)
+        {
+        }
+        if (PreparedProof(run.Journal) == null && FinishedPreparation(run.Operations(Name).Select(o => o.Ended), power) is { } finished)
         {
             run.Record(new JournalEvent
             {
@@ -162,24 +170,31 @@ public sealed class GeneralizeStep : RecipeStep
     private static bool IsTransitional(string powerState) =>
         powerState == "starting" || powerState == "stopping" || powerState == "deallocating";
 
-    /// <summary>The message of a preparation Run Command that ended Succeeded and reported success, or null.</summary>
-    private static string? FinishedPreparation(IEnumerable<JournalOperation?> ended)
+    /// <summary>
+    /// Proof in a preparation Run Command an interrupted attempt left: it ended Succeeded and reported success; or it
+    /// ended with a transient error and the guest is now stopped — the preparation scripts shut the guest down only
+    /// after they succeeded. Null when there is none.
+    /// </summary>
+    private static string? FinishedPreparation(IEnumerable<JournalOperation?> ended, string? powerState)
     {
         foreach (var op in ended)
         {
-            if (op == null || !string.Equals(op.Status, "Succeeded", StringComparison.OrdinalIgnoreCase) || op.Result == null)
+            if (op == null || !op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            if (!op.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (GuestScriptResult.TryParse(op.Result, out var parsed, out _) && parsed != null && parsed.Succeeded && parsed.Script.StartsWith("prepare", StringComparison.Ordinal))
+            if (string.Equals(op.Status, "Succeeded", StringComparison.OrdinalIgnoreCase) && op.Result != null &&
+                GuestScriptResult.TryParse(op.Result, out var parsed, out _) && parsed != null && parsed.Succeeded && parsed.Script.StartsWith("prepare", StringComparison.Ordinal))
             {
                 return parsed.Message;
+            }
+
+            var code = (op.Error ?? string.Empty).Split(':')[0].Trim();
+            if (string.Equals(op.Status, "Failed", StringComparison.OrdinalIgnoreCase) && Errors.ArmErrors.IsTransientCode(code) &&
+                (powerState == "stopped" || powerState == "deallocated"))
+            {
+                return $"the preparation Run Command ended with a transient error ({code}) and the guest shut down afterwards, which the preparation script does only after it succeeded";
             }
         }
         return null;
@@ -189,7 +204,7 @@ public sealed class GeneralizeStep : RecipeStep
     /// Proof for the plan, before the run reconciles: the journal's, or a preparation Run Command of an interrupted
     /// attempt that has finished in Azure meanwhile (read, not waited for).
     /// </summary>
-    public static async Task<string?> PlanProofAsync(RunJournal journal, Operations.IOperationMonitor monitor, CancellationToken cancellationToken)
+    public static async Task<string?> PlanProofAsync(RunJournal journal, Operations.IOperationMonitor monitor, string? powerState, CancellationToken cancellationToken)
     {
         if (PreparedProof(journal) is { } proof)
         {
@@ -209,9 +224,9 @@ public sealed class GeneralizeStep : RecipeStep
             if (known == null)
             {
                 var state = await monitor.GetAsync(op.ToAccepted(), cancellationToken).ConfigureAwait(false);
-                known = new JournalOperation { Path = op.Path, Status = state.Status, Result = state.StdOut };
+                known = new JournalOperation { Path = op.Path, Status = state.Status, Result = state.StdOut, Error = state.Error };
             }
-            if (FinishedPreparation(new[] { known }) is { } message)
+            if (FinishedPreparation(new[] { known }, powerState) is { } message)
             {
                 return $"run {journal.RunId}: the preparation Run Command finished ({message})";
             }
