@@ -44,10 +44,10 @@ public sealed class RecipeRunnerTests : IDisposable
         return recipe;
     }
 
-    private static async Task<RecipeRun> Run(FakeCloud cloud, ImageRecipe recipe, RecipeRunOptions? options = null, ISet<string>? confirmed = null, CancellationToken ct = default)
+    private static async Task<RecipeRun> Run(FakeCloud cloud, ImageRecipe recipe, RecipeRunOptions? options = null, ISet<string>? confirmed = null, GenImage.Core.Logging.IGenImageLog? log = null, CancellationToken ct = default)
     {
         options ??= new RecipeRunOptions();
-        var runner = new RecipeRunner(cloud.Engines(), NullLogForTests.Instance);
+        var runner = new RecipeRunner(cloud.Engines(), log ?? NullLogForTests.Instance);
         var plan = await runner.PlanAsync(recipe, options, ct);
         return await runner.RunAsync(plan, options, confirmed ?? All, ct);
     }
@@ -220,6 +220,21 @@ public sealed class RecipeRunnerTests : IDisposable
         Assert.Equal(StepStatus.Skipped, run.Steps.Single(s => s.Name == "Cleanup").Status);
         Assert.Empty(Sha256Sums.Verify(run.EvidencePath!));
         Assert.False(run.Promoted);
+    }
+
+    [Fact]
+    public async Task A_test_VM_the_validators_clean_up_could_not_delete_is_deleted_by_the_step_before_it_goes_on()
+    {
+        var cloud = new FakeCloud();
+        cloud.FailOnce("deleteVm", FakeCloud.ArmFailure("delete the test VM"));
+        var log = new GenImage.Core.Tests.Vm.RecordingLog();
+
+        var run = await Run(cloud, Recipe(), log: log);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Empty(cloud.ValidationLeftovers());
+        Assert.Contains(log.Warnings, w => w.Contains("deleted on a second attempt", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Warnings, w => w.Contains("delete it by hand", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -202,9 +202,21 @@ public sealed class ValidateStep : RecipeStep
                     Outcome = DeploymentValidator.OutcomeFailed, ErrorCode = ex.ArmErrorCode ?? ex.ErrorId, ErrorMessage = ex.Message,
                 };
             }
-            foreach (var left in result.ResourcesLeftBehind)
+            if (result.ResourcesLeftBehind.Count > 0)
             {
-                run.Log.Warning($"The validation left {left} behind: {result.CleanupError ?? "kept"}. -Resume deletes it; or delete it by hand.");
+                // The validator's clean-up failed (a transient error, a VM still changing): the run owns these, try once more.
+                var left = await DeleteOwnedAsync(run.Engines.Deployments, result.ResourcesLeftBehind.Select(id => new JournalResource
+                {
+                    Id = id, Kind = id.Contains("/virtualMachines/", StringComparison.OrdinalIgnoreCase) ? "virtualMachine" : "resource", Purpose = "validation",
+                }).ToList(), cancellationToken).ConfigureAwait(false);
+                if (left.Deleted.Count > 0)
+                {
+                    run.Log.Warning($"The run deleted on a second attempt what the validation's clean-up could not: {string.Join(", ", left.Deleted)}; nothing needs deleting by hand.");
+                }
+                foreach (var id in left.Failed)
+                {
+                    run.Log.Warning($"The validation left {id} behind ({result.CleanupError}). -Resume of an unfinished run deletes it; otherwise delete it by hand.");
+                }
             }
 
             var (verdict, reason) = ValidationVerdicts.Judge(result);
@@ -225,30 +237,52 @@ public sealed class ValidateStep : RecipeStep
     /// </summary>
     public override async Task<IReadOnlyList<string>> ReconcileAsync(RunContext run, CancellationToken cancellationToken)
     {
-        var notes = new List<string>();
-        var ops = run.Engines.Deployments;
         var owned = run.Intents(Name).Where(r => r.Purpose == "validation").ToList();
-        foreach (var vm in owned.Where(r => r.Kind == "virtualMachine"))
+        var (deleted, failed) = await DeleteOwnedAsync(run.Engines.Deployments, owned, cancellationToken).ConfigureAwait(false);
+        if (failed.Count > 0)
         {
-            if (!(await ops.GetVmStatusAsync(vm.Id, cancellationToken).ConfigureAwait(false)).Exists)
-            {
-                continue;
-            }
-
-            await DeleteVmAsync(ops, vm.Id, cancellationToken).ConfigureAwait(false);
-            notes.Add($"deleted the test VM {vm.Id.Substring(vm.Id.LastIndexOf('/') + 1)} an interrupted validation left");
+            throw new GenImageException(ValidationErrorIds.CleanupFailed, GenImageErrorKind.InvalidOperation,
+                $"The test resources an interrupted validation left could not be deleted: {string.Join(", ", failed)}. Delete them, or continue with -Resume to try again.")
+            { Target = failed[0] };
         }
-        foreach (var other in owned.Where(r => r.Kind != "virtualMachine"))
+        return deleted.Select(id => $"deleted {id.Substring(id.LastIndexOf('/') + 1)}, which an interrupted validation left").ToList();
+    }
+
+    /// <summary>Deletes the test resources the run owns that still exist (VMs first); returns what it deleted and what it could not.</summary>
+    private static async Task<(List<string> Deleted, List<string> Failed)> DeleteOwnedAsync(IDeploymentOperations ops, IList<JournalResource> owned, CancellationToken cancellationToken)
+    {
+        var deleted = new List<string>();
+        var failed = new List<string>();
+        foreach (var resource in owned.OrderBy(r => r.Kind == "virtualMachine" ? 0 : 1))
         {
-            if (!await ops.ResourceExistsAsync(other.Id, cancellationToken).ConfigureAwait(false))
+            try
             {
-                continue;
-            }
+                if (resource.Kind == "virtualMachine")
+                {
+                    if (!(await ops.GetVmStatusAsync(resource.Id, cancellationToken).ConfigureAwait(false)).Exists)
+                    {
+                        continue;
+                    }
 
-            await ops.DeleteResourceAsync(other.Id, cancellationToken).ConfigureAwait(false);
-            notes.Add($"deleted {other.Kind} {other.Id.Substring(other.Id.LastIndexOf('/') + 1)} an interrupted validation left");
+                    await DeleteVmAsync(ops, resource.Id, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (!await ops.ResourceExistsAsync(resource.Id, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    await ops.DeleteResourceAsync(resource.Id, cancellationToken).ConfigureAwait(false);
+                }
+                deleted.Add(resource.Id);
+            }
+            catch (GenImageException)
+            {
+                failed.Add(resource.Id);
+            }
         }
-        return notes;
+        return (deleted, failed);
     }
 
     /// <summary>Deletes a VM; a VM still being created or changed answers Conflict until that ends, so that is waited out.</summary>
