@@ -29,6 +29,13 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         var outPath = Path.Combine(RepoPaths.Root, "bench", "results.md");
+        if (args.Contains("--calls"))
+        {
+            // Every request of each flow, to compare with docs/arm-calls.md.
+            await CallCounts.RunAsync(CallCounts.Flows, Console.Out);
+            return 0;
+        }
+
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--out" && i + 1 < args.Length)
