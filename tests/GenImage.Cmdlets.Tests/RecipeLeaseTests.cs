@@ -19,9 +19,10 @@ public sealed class RecipeLeaseTests
         var recipe = folder["ubuntu2204-gen2.yaml"];
 
         var running = first.RunAsync("Invoke-ImageRecipe -Path $path -Force", new RunOptions { Variables = new Dictionary<string, object?> { ["path"] = recipe } });
-        // Wait until the first run holds the lease (its journal exists), then start the same recipe from another session.
+        // Wait until the first run holds the lease and has written its run id into it (the lease is taken before the
+        // run's journal, which names the run, exists), then start the same recipe from another session.
         var lease = Path.Combine(folder.Runs, "ubuntu2204-gen2", "lease.json");
-        while (!File.Exists(lease) && !running.IsCompleted)
+        while (LeaseRunId(lease) == null && !running.IsCompleted)
         {
             await Task.Delay(20);
         }
@@ -38,6 +39,20 @@ public sealed class RecipeLeaseTests
         Assert.StartsWith("GenImage.RunInProgress", Assert.Single(resume.Errors).FullyQualifiedErrorId);
         Assert.Equal(1, emulator.RequestLog.Count(e => e.Method == "PUT" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase) && e.Status < 300));
         Assert.False(File.Exists(lease));
+    }
+
+    /// <summary>The run id the lease names, or null while there is no lease, none is named yet, or it is being written.</summary>
+    private static string? LeaseRunId(string lease)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(lease));
+            return doc.RootElement.TryGetProperty("runId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
     }
 
     [Fact]
