@@ -13,7 +13,10 @@ public sealed class RecipeLeaseTests
     public async Task A_second_session_cannot_start_the_recipe_while_a_run_is_live()
     {
         using var folder = new RecipeFolder();
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.01);
+        // Azure time stands still until the second session has tried, so the first run (waiting on its first
+        // long-running operation) is certainly live.
+        var clock = new TestClock(frozen: true);
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
         using var first = emulator.Connect();
         using var second = emulator.Connect();
         var recipe = folder["ubuntu2204-gen2.yaml"];
@@ -29,6 +32,7 @@ public sealed class RecipeLeaseTests
 
         var refused = second.Run("Invoke-ImageRecipe -Path $path -Force", new { path = recipe });
         var resume = second.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new { path = recipe });
+        clock.Thaw();
         var done = await running;
 
         Assert.True(done.Succeeded, done.Describe());
