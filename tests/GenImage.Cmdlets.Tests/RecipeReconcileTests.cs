@@ -96,16 +96,34 @@ public sealed class RecipeReconcileTests
     public async Task A_test_VM_left_by_an_interrupted_validation_is_deleted_on_Resume()
     {
         using var folder = new RecipeFolder();
-        // Slow provisioning so the stop lands while the test VM is being created.
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.01);
+        // The stop is pressed while the test VM is being created: the emulator's clock freezes as its PUT is answered,
+        // and thaws at the run's next request (its clean-up must be able to finish).
+        var clock = new TestClock();
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
         using var session = emulator.Connect();
         var recipe = folder["ubuntu2204-gen2.yaml"];
 
+        using var testVmAccepted = new CancellationTokenSource();
+        void OnRequest(RequestLogEntry e)
+        {
+            if (testVmAccepted.IsCancellationRequested)
+            {
+                clock.Thaw();
+            }
+            else if (e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status < 300)
+            {
+                clock.Freeze();
+                testVmAccepted.Cancel();
+            }
+        }
+        emulator.Host.RequestCompleted += OnRequest;
         var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
         {
             Variables = new Dictionary<string, object?> { ["path"] = recipe },
-            StopWhen = _ => emulator.RequestLog.Any(e => e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status < 300),
+            CancellationToken = testVmAccepted.Token,
         });
+        emulator.Host.RequestCompleted -= OnRequest;
+        clock.Thaw();
         Assert.True(stopped.Stopped, stopped.Describe());
 
         var resumed = session.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new { path = recipe });
