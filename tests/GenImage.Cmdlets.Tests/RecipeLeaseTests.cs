@@ -13,21 +13,26 @@ public sealed class RecipeLeaseTests
     public async Task A_second_session_cannot_start_the_recipe_while_a_run_is_live()
     {
         using var folder = new RecipeFolder();
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.01);
+        // Azure time stands still until the second session has tried, so the first run (waiting on its first
+        // long-running operation) is certainly live.
+        var clock = new TestClock(frozen: true);
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
         using var first = emulator.Connect();
         using var second = emulator.Connect();
         var recipe = folder["ubuntu2204-gen2.yaml"];
 
         var running = first.RunAsync("Invoke-ImageRecipe -Path $path -Force", new RunOptions { Variables = new Dictionary<string, object?> { ["path"] = recipe } });
-        // Wait until the first run holds the lease (its journal exists), then start the same recipe from another session.
+        // Wait until the first run holds the lease and has written its run id into it (the lease is taken before the
+        // run's journal, which names the run, exists), then start the same recipe from another session.
         var lease = Path.Combine(folder.Runs, "ubuntu2204-gen2", "lease.json");
-        while (!File.Exists(lease) && !running.IsCompleted)
+        while (LeaseRunId(lease) == null && !running.IsCompleted)
         {
             await Task.Delay(20);
         }
 
         var refused = second.Run("Invoke-ImageRecipe -Path $path -Force", new { path = recipe });
         var resume = second.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new { path = recipe });
+        clock.Thaw();
         var done = await running;
 
         Assert.True(done.Succeeded, done.Describe());
@@ -38,6 +43,20 @@ public sealed class RecipeLeaseTests
         Assert.StartsWith("GenImage.RunInProgress", Assert.Single(resume.Errors).FullyQualifiedErrorId);
         Assert.Equal(1, emulator.RequestLog.Count(e => e.Method == "PUT" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase) && e.Status < 300));
         Assert.False(File.Exists(lease));
+    }
+
+    /// <summary>The run id the lease names, or null while there is no lease, none is named yet, or it is being written.</summary>
+    private static string? LeaseRunId(string lease)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(lease));
+            return doc.RootElement.TryGetProperty("runId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
     }
 
     [Fact]

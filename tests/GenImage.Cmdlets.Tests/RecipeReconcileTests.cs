@@ -15,30 +15,54 @@ public sealed class RecipeReconcileTests
         using var folder = new RecipeFolder();
         var recipe = folder.Write("win-novalidation.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
             .Replace("  validation:\n    enabled: true\n", "  validation:\n    enabled: false\n"));
-        // Slow enough that Sysprep (240 s in Azure, 7 s here) still runs in the guest when the stop arrives and the
-        // resume starts at once.
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.03);
+        // Sysprep (the second Run Command; the first is the readiness inspection) is certainly still running in the
+        // guest when the stop arrives and when the resume starts at once: the emulator's clock freezes as its POST is
+        // answered, and thaws only once the resume has found it running. Ctrl+C comes once the run has journaled the
+        // accepted Sysprep (a stop before that is the case of a lost answer, which GeneralizeStep handles otherwise).
+        var clock = new TestClock();
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
         using var session = emulator.Connect();
 
+        var runCommands = 0;
+        void OnRequest(RequestLogEntry e)
+        {
+            if (IsPrepareOrInspect(e, Worlds.WindowsVm) && e.Status == 202 && Interlocked.Increment(ref runCommands) == 2)
+            {
+                clock.Freeze();
+            }
+        }
+        emulator.Host.RequestCompleted += OnRequest;
         var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
         {
             Variables = new Dictionary<string, object?> { ["path"] = recipe },
-            // The readiness inspection is the first Run Command; the second is Sysprep.
-            StopWhen = _ => emulator.RequestLog.Count(e => IsPrepareOrInspect(e, Worlds.WindowsVm) && e.Status == 202) >= 2,
+            VerbosePreference = ActionPreference.Continue,
+            StopWhen = _ => Volatile.Read(ref runCommands) >= 2 && SysprepJournaled(folder.Runs),
         });
+        emulator.Host.RequestCompleted -= OnRequest;
 
         Assert.True(stopped.Stopped, stopped.Describe());
 
+        // The resume's first read of an operation's status finds Sysprep running; then time goes on.
+        void OnStatusRead(RequestLogEntry e)
+        {
+            if (e.Method == "GET" && e.Path.Contains("/operations/", StringComparison.OrdinalIgnoreCase))
+            {
+                clock.Thaw();
+            }
+        }
+        emulator.Host.RequestCompleted += OnStatusRead;
         var resumed = session.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new RunOptions
         {
             Variables = new Dictionary<string, object?> { ["path"] = recipe },
             VerbosePreference = ActionPreference.Continue,
         });
+        emulator.Host.RequestCompleted -= OnStatusRead;
 
         Assert.True(resumed.Succeeded, resumed.Describe());
         Assert.Equal("Succeeded", resumed.SingleOutput().Get<string>("Status"));
         // Sysprep ran once: the resume waited for it instead of starting it again (which ARM answers with 409).
         Assert.Equal(2, emulator.RequestLog.Count(e => IsPrepareOrInspect(e, Worlds.WindowsVm)));
+        Assert.Contains(resumed.VerboseMessages, m => m.Contains("is still running in Azure: waiting for it", StringComparison.Ordinal));
         Assert.DoesNotContain(emulator.RequestLog, e => e.Status == 409);
         Assert.Equal("generalized", emulator.Vm(Worlds.WindowsVm).OsState);
         var journal = resumed.SingleOutput().Get<string>("JournalPath");
@@ -48,20 +72,58 @@ public sealed class RecipeReconcileTests
             e.GetProperty("operation").GetProperty("result").GetString()!.Contains("prepare-windows", StringComparison.Ordinal));
     }
 
+    /// <summary>Whether the run's journal records the accepted Sysprep Run Command (the second one, of generalize).</summary>
+    private static bool SysprepJournaled(string runs)
+    {
+        try
+        {
+            return Directory.GetFiles(runs, "journal.jsonl", SearchOption.AllDirectories).Any(journal => File.ReadLines(journal).Any(line =>
+            {
+                using var e = JsonDocument.Parse(line);
+                var root = e.RootElement;
+                return root.GetProperty("type").GetString() == "operationStarted"
+                    && root.TryGetProperty("step", out var step) && step.GetString() == "Generalize"
+                    && root.TryGetProperty("operation", out var op) && op.GetProperty("path").GetString()!.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase);
+            }));
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return false;   // being written
+        }
+    }
+
     [Fact]
     public async Task A_test_VM_left_by_an_interrupted_validation_is_deleted_on_Resume()
     {
         using var folder = new RecipeFolder();
-        // Slow provisioning so the stop lands while the test VM is being created.
-        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, clockScale: 0.01);
+        // The stop is pressed while the test VM is being created: the emulator's clock freezes as its PUT is answered,
+        // and thaws at the run's next request (its clean-up must be able to finish).
+        var clock = new TestClock();
+        await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
         using var session = emulator.Connect();
         var recipe = folder["ubuntu2204-gen2.yaml"];
 
+        using var testVmAccepted = new CancellationTokenSource();
+        void OnRequest(RequestLogEntry e)
+        {
+            if (testVmAccepted.IsCancellationRequested)
+            {
+                clock.Thaw();
+            }
+            else if (e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status < 300)
+            {
+                clock.Freeze();
+                testVmAccepted.Cancel();
+            }
+        }
+        emulator.Host.RequestCompleted += OnRequest;
         var stopped = session.Run("Invoke-ImageRecipe -Path $path -Force", new RunOptions
         {
             Variables = new Dictionary<string, object?> { ["path"] = recipe },
-            StopWhen = _ => emulator.RequestLog.Any(e => e.Method == "PUT" && e.Path.Contains("/virtualMachines/giv-", StringComparison.OrdinalIgnoreCase) && e.Status < 300),
+            CancellationToken = testVmAccepted.Token,
         });
+        emulator.Host.RequestCompleted -= OnRequest;
+        clock.Thaw();
         Assert.True(stopped.Stopped, stopped.Describe());
 
         var resumed = session.Run("Invoke-ImageRecipe -Path $path -Resume -Force", new { path = recipe });

@@ -15,7 +15,7 @@ public sealed class BootFailureWorldTests
 
     private static string WorldPath => Path.Combine(WorldFileTests.RepoRoot(), "examples", "worlds", "boot-failures.yaml");
 
-    private static Task<EmulatorHost> StartAsync() => EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = WorldPath });
+    private static Task<EmulatorHost> StartAsync() => TestSupport.StartAsync(new EmulatorOptions { WorldFile = WorldPath });
 
     private static async Task<JsonNode> GetVmAsync(HttpClient http, string name)
     {
@@ -167,7 +167,7 @@ public sealed class BootFailureWorldTests
     [Fact]
     public async Task New_vm_from_a_failing_version_fails_the_same_way()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = WorldPath, ClockScale = 0.0002 });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldFile = WorldPath, ClockScale = 0.0002 });
         using var http = Http(host);
         var body = new
         {
@@ -201,7 +201,7 @@ public sealed class BootFailureWorldTests
         try
         {
             string before;
-            await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = WorldPath, StateFile = state }))
+            await using (var first = await TestSupport.StartAsync(new EmulatorOptions { WorldFile = WorldPath, StateFile = state }))
             {
                 using var http = Http(first);
                 before = (await GetVmAsync(http, "vm-api-kernelpanic")).ToJsonString();
@@ -209,7 +209,7 @@ public sealed class BootFailureWorldTests
                 await SendAsync(http, HttpMethod.Put, $"subscriptions/{Sub}/resourcegroups/rg-touch?api-version=2022-09-01", new { location = "westeurope" });
             }
 
-            await using var second = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = state });
+            await using var second = await TestSupport.StartAsync(new EmulatorOptions { StateFile = state });
             using var again = Http(second);
             var after = await GetVmAsync(again, "vm-api-kernelpanic");
             var p = after["properties"]!;

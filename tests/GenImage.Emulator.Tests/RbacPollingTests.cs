@@ -20,7 +20,7 @@ public sealed class RbacPollingTests
     [Fact]
     public async Task Contributor_at_resource_group_scope_polls_its_operations_and_a_stranger_cannot()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World, EnforceRbac = true });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = World, EnforceRbac = true });
         using var builder = FrontDoorSupport.Http(host, Token("builder@genimage.example"));
 
         var (accepted, _) = await PostAsync(builder, VmPath("vm-linux") + "/powerOff?api-version=" + ComputeApi);
@@ -51,7 +51,7 @@ public sealed class RbacPollingTests
     [Fact]
     public async Task Contributor_at_resource_group_scope_deletes_its_group_and_polls_ARMs_operationresults()
     {
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World, EnforceRbac = true });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = World, EnforceRbac = true });
         using var builder = FrontDoorSupport.Http(host, Token("builder@genimage.example"));
 
         var (accepted, _) = await SendAsync(builder, HttpMethod.Delete, $"subscriptions/{Sub}/resourcegroups/{Rg}?api-version=2022-09-01");

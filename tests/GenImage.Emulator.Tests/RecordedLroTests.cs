@@ -60,7 +60,7 @@ public sealed class RecordedLroTests
     {
         // A clock that stands still: every poll finds the operation in progress until the test moves it on.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
 
         var (definition, _) = await SendAsync(http, HttpMethod.Put, $"{GalleryPath}/images/new-def?api-version={GalleryApi}", new
@@ -99,7 +99,7 @@ public sealed class RecordedLroTests
     {
         // As recorded: a version PUT that removed a target region answered 200 Updating and polled InProgress for minutes.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
         var path = $"{VersionPath("ubuntu-gen2", "1.0.0")}?api-version={GalleryApi}";
         var (created, _) = await SendAsync(http, HttpMethod.Put, path, VersionBody("vm-linux-prepared"));
@@ -152,7 +152,7 @@ public sealed class RecordedLroTests
     {
         // A clock that stands still: every poll finds the operation in progress.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
 
         // deallocate (and start, VM create, VM delete) answer with Retry-After, and so does their first poll only.

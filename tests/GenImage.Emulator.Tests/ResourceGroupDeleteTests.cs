@@ -32,7 +32,7 @@ public sealed class ResourceGroupDeleteTests : IDisposable
     {
         // A clock that stands still: the deletion runs until the test moves the clock on.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock });
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock });
         using var http = Http(host);
 
         var (deleted, body) = await SendAsync(http, HttpMethod.Delete, GroupPath());
@@ -119,14 +119,14 @@ public sealed class ResourceGroupDeleteTests : IDisposable
     {
         var state = Path.Combine(_dir, "state.json");
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using (var first = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock, StateFile = state }))
+        await using (var first = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = Worlds.Standard, ClockScale = 1, TimeProvider = clock, StateFile = state }))
         {
             using var http = Http(first);
             Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(http, HttpMethod.Delete, GroupPath())).Response.StatusCode);
             first.SaveState();
         }
 
-        await using var second = await EmulatorHost.StartAsync(new EmulatorOptions { StateFile = state });
+        await using var second = await TestSupport.StartAsync(new EmulatorOptions { StateFile = state });
         using var client = Http(second);
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(client, GroupPath())).Response.StatusCode);
         Assert.Null(second.GetVm(Sub, Rg, "vm-win"));

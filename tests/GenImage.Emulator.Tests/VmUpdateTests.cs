@@ -91,7 +91,7 @@ public sealed class VmUpdateTests
         var patch = new VirtualMachinePatch { HardwareProfile = new VirtualMachineHardwareProfile { VmSize = new VirtualMachineSizeType("Standard_D8s_v5") } };
         patch.Tags.Add("env", "sdk");
         var op = await Vm(client, "vm-linux").UpdateAsync(WaitUntil.Started, patch);
-        var vm = (await op.WaitForCompletionAsync(TimeSpan.FromMilliseconds(20), default)).Value;
+        var vm = (await op.WaitForCompletionAsync(TestSupport.Poll, default)).Value;
         Assert.Equal(new VirtualMachineSizeType("Standard_D8s_v5"), vm.Data.HardwareProfile.VmSize);
         Assert.Equal("sdk", vm.Data.Tags["env"]);
     }

@@ -2,7 +2,8 @@ namespace GenImage.Cmdlets.Tests.Harness;
 
 /// <summary>
 /// A clock for the emulator's scaled time (<c>EmulatorFixture.StartAsync(…, time: clock)</c>). It follows real time
-/// until the test calls <see cref="Freeze"/>; frozen, it moves only when the test calls <see cref="Advance"/>. A test
+/// until the test calls <see cref="Freeze"/>; frozen, it moves only when the test calls <see cref="Advance"/>, until
+/// <see cref="Thaw"/> lets it follow real time again. A test
 /// that must catch an operation still running freezes the clock instead of slowing the world down and hoping.
 /// </summary>
 public sealed class TestClock : TimeProvider
@@ -35,6 +36,19 @@ public sealed class TestClock : TimeProvider
         lock (_gate)
         {
             _frozenAt ??= System.GetUtcNow() + _offset;
+        }
+    }
+
+    /// <summary>Lets a frozen clock follow real time again, from where it stands (no jump).</summary>
+    public void Thaw()
+    {
+        lock (_gate)
+        {
+            if (_frozenAt is { } at)
+            {
+                _offset = at - System.GetUtcNow();
+                _frozenAt = null;
+            }
         }
     }
 

@@ -77,7 +77,7 @@ internal static class RecordingReplayer
     {
         var seed = RecordingSuite.Seed(recording.Name);
         var clock = new ManualClock(recording.Timeline[0].Date);
-        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions
         {
             WorldYaml = seed.WorldYaml(recording.SubscriptionId),
             ClockScale = 1,
