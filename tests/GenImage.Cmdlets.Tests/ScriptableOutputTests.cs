@@ -28,4 +28,35 @@ public sealed class ScriptableOutputTests : IClassFixture<EmulatorFixture>
         Assert.Contains("GenImage.FindingSeverity=Int64", enums);
         Assert.All(enums, e => Assert.EndsWith("=Int64", e, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void DebugShowsEachRequestAndResponseWithHeadersAndNoCredential()
+    {
+        using var session = _emulator.Connect();
+
+        var r = session.Run("Get-SourceVm -ResourceGroupName rg-images -Name vm-win2022-src -Debug");
+
+        Assert.True(r.Succeeded, r.Describe());
+        var debug = r.Debug.Select(d => d.Message).ToList();
+        var request = Assert.Single(debug, d => d.StartsWith("HTTP request: GET https://127.0.0.1:", StringComparison.Ordinal) && d.Contains("/virtualMachines/vm-win2022-src?", StringComparison.Ordinal));
+        var lines = request.Split('\n');
+        Assert.Contains("  Authorization: REDACTED", lines);
+        Assert.Contains(lines, l => l.StartsWith("  x-ms-correlation-request-id: ", StringComparison.Ordinal));
+        var response = Assert.Single(debug, d => d.StartsWith("HTTP response: 200", StringComparison.Ordinal) && d.Contains("/virtualMachines/vm-win2022-src", StringComparison.Ordinal));
+        Assert.Contains(response.Split('\n'), l => l.StartsWith("  x-ms-request-id: ", StringComparison.OrdinalIgnoreCase));
+        var everything = string.Join("\n", debug);
+        Assert.DoesNotContain("eyJ", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bearer", everything, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void WithoutDebugNoHttpLinesAreWritten()
+    {
+        using var session = _emulator.Connect();
+
+        var r = session.Run("Get-SourceVm -ResourceGroupName rg-images -Name vm-win2022-src");
+
+        Assert.True(r.Succeeded, r.Describe());
+        Assert.Empty(r.Debug);
+    }
 }
