@@ -35,8 +35,30 @@ public abstract class GenImageCmdlet : PSCmdlet
     /// <summary>The connection this session uses, or null: its own, else the process's (see <see cref="SessionConnections"/>).</summary>
     protected GenImageConnection? CurrentConnection => SessionConnections.Find(SessionKey, RunspaceOnly);
 
+    /// <summary>
+    /// -Debug without -Verbose. PowerShell 7 (7.4 and 7.6 alike) then runs a compiled cmdlet's WriteVerbose at Inquire: one
+    /// "Continue with this operation?" per message, and an error in a non-interactive session (a runbook). The Debug
+    /// stream already carries each HTTP exchange, so the Verbose messages are left out; -Debug -Verbose shows both.
+    /// </summary>
+    private bool _debugWithoutVerbose;
+
+    /// <summary>True when this command's Debug messages are shown (-Debug, $DebugPreference).</summary>
+    internal bool DebugEnabled { get; private set; }
+
+    /// <summary>Writes a Verbose message, except under -Debug without -Verbose (see <see cref="_debugWithoutVerbose"/>).</summary>
+    public new void WriteVerbose(string text)
+    {
+        if (!_debugWithoutVerbose)
+        {
+            base.WriteVerbose(text);
+        }
+    }
+
     protected override void BeginProcessing()
     {
+        var bound = MyInvocation.BoundParameters;
+        _debugWithoutVerbose = bound.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true } && !bound.ContainsKey("Verbose");
+        DebugEnabled = StreamPreferences.Of(this).Debug;
         _ = SessionKey; // captured on the pipeline thread, where DefaultRunspace is this runspace
         RunspaceOnly = SessionConnections.IsRunspacePreference(SessionState.PSVariable.GetValue(SessionConnections.PreferenceVariable));
         base.BeginProcessing();
@@ -232,7 +254,7 @@ public abstract class GenImageCmdlet : PSCmdlet
     /// <summary>Writes a per-item error and lets the pipeline go on.</summary>
     protected void WriteItemError(GenImageException ex, object? target) => WriteError(ErrorRecords.From(ex, target));
 
-    private sealed class QueueLog : IGenImageLog
+    private sealed class QueueLog : IGenImageLog, IDebugAwareLog
     {
         private readonly GenImageCmdlet _cmdlet;
         private readonly BlockingCollection<Action> _queue;
@@ -242,6 +264,8 @@ public abstract class GenImageCmdlet : PSCmdlet
             _cmdlet = cmdlet;
             _queue = queue;
         }
+
+        public bool DebugEnabled => _cmdlet.DebugEnabled;
 
         public void Verbose(string message) => Post(() => _cmdlet.WriteVerbose(message));
         public void Debug(string message) => Post(() => _cmdlet.WriteDebug(message));

@@ -154,7 +154,7 @@ public sealed class GenImageJob : Job
     }
 
     /// <summary>The job's side of <see cref="IOperationOutput"/>: records land in the job's streams, as the cmdlet's preferences let them.</summary>
-    private sealed class JobStreams : IOperationOutput, IGenImageLog
+    private sealed class JobStreams : IOperationOutput, IGenImageLog, IDebugAwareLog
     {
         private readonly GenImageJob _job;
         private readonly StreamPreferences _preferences;
@@ -166,6 +166,8 @@ public sealed class GenImageJob : Job
             _preferences = preferences;
             _token = token;
         }
+
+        public bool DebugEnabled => _preferences.Debug;
 
         public void WriteObject(object? value) => Add(_job.Output, PSObject.AsPSObject(value ?? string.Empty));
 

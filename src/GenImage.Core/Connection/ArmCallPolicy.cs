@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using GenImage.Core.Logging;
 
 namespace GenImage.Core.Connection;
 
@@ -54,9 +55,14 @@ internal sealed class ArmCallPolicy : HttpPipelinePolicy
         {
             message.Request.Headers.SetValue(CorrelationHeader, scope.CorrelationId);
         }
-        scope?.Log.Debug(HttpTrace.Request(message.Request.Method.Method, message.Request.Uri.ToUri(), Headers(message.Request.Headers)));
+        if (scope != null && DebugWanted(scope))
+        {
+            scope.Log.Debug(HttpTrace.Request(message.Request.Method.Method, message.Request.Uri.ToUri(), Headers(message.Request.Headers)));
+        }
         return scope;
     }
+
+    private static bool DebugWanted(CallScope scope) => !(scope.Log is IDebugAwareLog aware) || aware.DebugEnabled;
 
     private static IEnumerable<KeyValuePair<string, string>> Headers(IEnumerable<HttpHeader> headers) =>
         headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value));
@@ -69,7 +75,7 @@ internal sealed class ArmCallPolicy : HttpPipelinePolicy
         }
 
         var status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
-        if (message.HasResponse)
+        if (message.HasResponse && DebugWanted(scope))
         {
             scope.Log.Debug(HttpTrace.Response(message.Response.Status, message.Response.ReasonPhrase, watch.ElapsedMilliseconds,
                 message.Request.Method.Method, message.Request.Uri.ToUri(), Headers(message.Response.Headers)));
