@@ -1,3 +1,5 @@
+using GenImage.Emulator.Faults;
+
 namespace GenImage.Cmdlets.Tests;
 
 /// <summary>The RecommendedAction of a refused ARM call is something the operator can do.</summary>
@@ -23,5 +25,40 @@ public sealed class RecommendedActionTests : IClassFixture<EmulatorFixture>
         Assert.DoesNotContain("Activity Log", action, StringComparison.Ordinal);
         Assert.Contains("Get-GenImageContext", action, StringComparison.Ordinal);
         Assert.Contains("Get-SourceVm", action, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AReadThatAzureFailedToAnswerSaysRetryNotTheActivityLog()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+        emulator.Host.Faults.Add(new FaultRule { Effect = FaultEffect.InternalServerError, Method = "GET", Path = "*/virtualMachines/vm-win2022-src" });
+
+        var r = session.Run("Get-SourceVm -ResourceGroupName rg-images -Name vm-win2022-src");
+
+        var error = Assert.Single(r.AllErrors);
+        var action = error.ErrorDetails?.RecommendedAction ?? string.Empty;
+        Assert.DoesNotContain("Activity Log", action, StringComparison.Ordinal);
+        Assert.StartsWith("Azure failed to answer; retry.", action, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AQuotaRefusalSaysToRequestAnIncreaseNotToChangeTheResourceState()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+        emulator.Host.Faults.Add(new FaultRule
+        {
+            Effect = FaultEffect.FailOperation, Method = "POST", Path = "*/deallocate", ErrorCode = "OperationNotAllowed",
+            ErrorMessage = "Operation could not be completed as it results in exceeding approved standardDSv5Family Cores quota.",
+        });
+
+        var r = session.Run("Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-win2022-src -Prepare -Force");
+
+        var error = Assert.Single(r.AllErrors);
+        var action = error.ErrorDetails?.RecommendedAction ?? string.Empty;
+        Assert.Contains("request an increase", action, StringComparison.Ordinal);
+        Assert.DoesNotContain("state", action, StringComparison.Ordinal);
+        Assert.DoesNotContain("Activity Log", action, StringComparison.Ordinal);
     }
 }

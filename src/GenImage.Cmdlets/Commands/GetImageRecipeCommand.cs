@@ -118,7 +118,7 @@ internal static class RecipeFiles
             }
             var record = new ErrorRecord(new RecipeException(d), ErrorRecords.Prefix + d.Id, d.Id == RecipeDiagnosticIds.SecretValue ? ErrorCategory.SecurityError : ErrorCategory.InvalidData, d)
             {
-                ErrorDetails = new ErrorDetails(d.ToString()) { RecommendedAction = "Fix the recipe at the given line and column; docs/recipes.md lists every key and id." },
+                ErrorDetails = new ErrorDetails(d.ToString()) { RecommendedAction = "Fix the recipe at the line and column the message gives, then check it again with Test-ImageRecipe; Get-Help about_GenImage describes the recipe file." },
             };
             cmdlet.WriteError(record);
         }

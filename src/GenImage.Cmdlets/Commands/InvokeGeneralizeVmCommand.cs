@@ -12,7 +12,7 @@ namespace GenImage.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "GeneralizeVm", DefaultParameterSetName = ByNameSet,
     SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(GeneralizeResult))]
+[OutputType(typeof(GeneralizeResult), typeof(GenImageJob))]
 public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
 {
     private const string ByNameSet = "ByName";
@@ -59,6 +59,13 @@ public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
     [ValidateRange(1, 86400)]
     public int TimeoutSec { get; set; } = 3600;
 
+    /// <summary>
+    /// Plan and confirm here, then carry out the generalize in a background job (Get-Job, Receive-Job, Stop-Job) that
+    /// uses this session's connection; returns the job.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
@@ -103,14 +110,20 @@ public sealed class InvokeGeneralizeVmCommand : GenImageCmdlet
             }
         }
 
-        try
-        {
-            var result = RunAsync((log, ct) => new Generalizer(new ArmVmOperations(connection), log).ExecuteAsync(plan, options, ct), correlationId);
-            WriteObject(result);
-        }
-        catch (GenImageException ex)
-        {
-            WriteItemError(ex, target);
-        }
+        CarryOut(AsJob.IsPresent, target,
+            $"The VM may be left stopped or deallocated, prepared but not generalized: Get-SourceVm -Id '{target}' shows its state; " +
+            "run Invoke-GeneralizeVm again to finish (with -AssumePrepared when the guest was already prepared).",
+            output =>
+            {
+                try
+                {
+                    var result = output.Run((log, ct) => new Generalizer(new ArmVmOperations(connection), log).ExecuteAsync(plan, options, ct), correlationId);
+                    output.WriteObject(result);
+                }
+                catch (GenImageException ex)
+                {
+                    output.WriteError(ErrorRecords.From(ex, target));
+                }
+            });
     }
 }

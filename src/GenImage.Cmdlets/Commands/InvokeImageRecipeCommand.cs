@@ -13,7 +13,7 @@ namespace GenImage.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ImageRecipe", DefaultParameterSetName = PathSet,
     SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(RecipeRun))]
+[OutputType(typeof(RecipeRun), typeof(GenImageJob))]
 public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
 {
     /// <summary>Continue the recipe's unfinished run from its first unfinished step; finished steps are not repeated.</summary>
@@ -39,6 +39,13 @@ public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
     /// <summary>Skip the confirmation of the irreversible steps (generalize, publish, delete); -WhatIf still holds.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// Plan and confirm here (the run and each irreversible step), then run the recipe in a background job (Get-Job,
+    /// Receive-Job, Stop-Job) that uses this session's connection; returns one job per recipe file.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -112,11 +119,20 @@ public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
             }
         }
 
+        CarryOut(AsJob.IsPresent, recipe.Path,
+            $"The run is journaled as Stopped where it stopped: Invoke-ImageRecipe -Path '{recipe.Path}' -Resume continues it.",
+            output => Execute(output, connection, plan, options, confirmed, recipe));
+    }
+
+    /// <summary>Runs the confirmed plan; on the pipeline thread, or in the job (so it reads no parameter).</summary>
+    private static void Execute(IOperationOutput output, Core.Connection.GenImageConnection connection, RecipePlan plan, RecipeRunOptions options,
+        HashSet<string> confirmed, ImageRecipe recipe)
+    {
         var runner = default(RecipeRunner);
         RecipeRun run;
         try
         {
-            run = RunAsync((log, ct) =>
+            run = output.Run((log, ct) =>
             {
                 runner = new RecipeRunner(RecipeEngines.ForConnection(connection), log);
                 return runner.RunAsync(plan, options, confirmed, ct);
@@ -124,22 +140,22 @@ public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
         }
         catch (GenImageException ex)
         {
-            WriteItemError(ex, recipe.Path);
+            output.WriteError(ErrorRecords.From(ex, recipe.Path));
             return;
         }
 
-        WriteObject(run);
+        output.WriteObject(run);
         switch (run.Status)
         {
             case RunStatus.Failed when runner?.Failure != null:
-                WriteItemError(runner.Failure, run);
+                output.WriteError(ErrorRecords.From(runner.Failure, run));
                 break;
             case RunStatus.Blocked:
-                WriteError(new ErrorRecord(new GenImageException(RecipeErrorIds.ReadinessBlocked, GenImageErrorKind.InvalidOperation, run.Message ?? "Readiness blocked the run."),
+                output.WriteError(new ErrorRecord(new GenImageException(RecipeErrorIds.ReadinessBlocked, GenImageErrorKind.InvalidOperation, run.Message ?? "Readiness blocked the run."),
                     ErrorRecords.Prefix + RecipeErrorIds.ReadinessBlocked, ErrorCategory.InvalidOperation, run));
                 break;
             case RunStatus.ValidationFailed:
-                WriteError(new ErrorRecord(new GenImageException(RecipeErrorIds.ValidationFailed, GenImageErrorKind.InvalidOperation, run.Message ?? "Validation failed."),
+                output.WriteError(new ErrorRecord(new GenImageException(RecipeErrorIds.ValidationFailed, GenImageErrorKind.InvalidOperation, run.Message ?? "Validation failed."),
                     ErrorRecords.Prefix + RecipeErrorIds.ValidationFailed, ErrorCategory.InvalidResult, run));
                 break;
         }

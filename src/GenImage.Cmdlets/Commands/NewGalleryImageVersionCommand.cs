@@ -14,7 +14,7 @@ namespace GenImage.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "GalleryImageVersion", DefaultParameterSetName = ByIncrementSet,
     SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(GalleryImageVersion))]
+[OutputType(typeof(GalleryImageVersion), typeof(GenImageJob))]
 public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
 {
     private const string ByIncrementSet = "ByIncrement";
@@ -91,6 +91,13 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
     [ValidateRange(1, 172800)]
     public int TimeoutSec { get; set; } = 10800;
 
+    /// <summary>
+    /// Run the pre-flight and confirm here, then create the version and follow its replication in a background job
+    /// (Get-Job, Receive-Job, Stop-Job) that uses this session's connection; returns the job.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
@@ -158,14 +165,20 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
             return;
         }
 
-        try
-        {
-            WriteObject(RunAsync((log, ct) => Publisher(connection, log).ExecuteAsync(plan, options, ct), correlationId));
-        }
-        catch (GenImageException ex)
-        {
-            WriteItemError(ex, plan.VersionId);
-        }
+        CarryOut(AsJob.IsPresent, plan.VersionId,
+            $"Azure goes on with a create it accepted: Get-GalleryImageVersion -Id '{plan.VersionId}' shows the version and its replication; " +
+            "Remove-GalleryImageVersion deletes it if it is not wanted.",
+            output =>
+            {
+                try
+                {
+                    output.WriteObject(output.Run((log, ct) => Publisher(connection, log).ExecuteAsync(plan, options, ct), correlationId));
+                }
+                catch (GenImageException ex)
+                {
+                    output.WriteError(ErrorRecords.From(ex, plan.VersionId));
+                }
+            });
     }
 
     private static GalleryPublisher Publisher(Core.Connection.GenImageConnection connection, Core.Logging.IGenImageLog log) =>

@@ -77,8 +77,8 @@ internal static class PublishingParameters
         var record = ErrorRecords.From(ex, target);
         record.ErrorDetails = new ErrorDetails(ex.Message)
         {
-            RecommendedAction = "Fix each blocking finding (rule ids " + string.Join(", ", ex.RuleIds) + "); the findings are in $err.Exception.Findings. " +
-                                "Test-ImageReadiness reports the same rules.",
+            RecommendedAction = "Fix each blocking finding (rule ids " + string.Join(", ", ex.RuleIds) + "); each finding says how (they are in $Error[0].Exception.Findings, " +
+                                "and Get-ImageReadinessRule -Id <id> shows the rule's remediation). Test-ImageReadiness checks the same rules again.",
         };
         return record;
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using GenImage.Cmdlets.Completion;
@@ -15,7 +16,7 @@ namespace GenImage.Cmdlets.Commands;
 /// <para type="description">Writes one ValidationResult per region. Clean-up always runs, also on failure, timeout and Ctrl+C; a failed clean-up names every resource left behind.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ImageDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(ValidationResult))]
+[OutputType(typeof(ValidationResult), typeof(GenImageJob))]
 public sealed class TestImageDeploymentCommand : GenImageCmdlet
 {
     /// <summary>The gallery image version (or managed image) to deploy; takes the Id of Get-GalleryImageVersion and New-ManagedImage output.</summary>
@@ -82,6 +83,13 @@ public sealed class TestImageDeploymentCommand : GenImageCmdlet
     [Parameter]
     public SwitchParameter FailOnError { get; set; }
 
+    /// <summary>
+    /// Confirm every region here, then deploy and check them in a background job (Get-Job, Receive-Job, Stop-Job) that
+    /// uses this session's connection; returns the job.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
@@ -111,6 +119,7 @@ public sealed class TestImageDeploymentCommand : GenImageCmdlet
             return;
         }
 
+        var confirmed = new List<DeploymentValidationOptions>();
         foreach (var region in regions)
         {
             var options = new DeploymentValidationOptions
@@ -148,32 +157,62 @@ public sealed class TestImageDeploymentCommand : GenImageCmdlet
                 continue;
             }
 
-            ValidationResult result;
-            try
+            if (AsJob.IsPresent)
             {
-                // On Ctrl+C, RunAsync returns only after the validator has cleaned up.
-                result = RunAsync((log, ct) => new DeploymentValidator(ops, log).ValidateAsync(image, options, ct), correlationId);
-            }
-            catch (GenImageException ex)
-            {
-                WriteItemError(ex, imageId);
+                // A job never asks: every region is confirmed here first, then one job deploys them in turn.
+                confirmed.Add(options);
                 continue;
             }
 
-            WriteObject(result);
-            if (!result.Succeeded)
-            {
-                WriteWarning($"Validation in {result.Region} {result.Outcome}: {result.ErrorCode}: {result.Explanation}");
-                var record = ValidationFailed(result);
-                if (FailOnError.IsPresent)
-                {
-                    ThrowTerminatingError(record);
-                }
+            ValidateRegion(new PipelineOutput(this), ops, image, options, correlationId, imageId, FailOnError.IsPresent, ErrorActionIsStop());
+        }
 
-                if (ErrorActionIsStop())
+        if (AsJob.IsPresent && confirmed.Count > 0)
+        {
+            var errorActionStop = ErrorActionIsStop();
+            var failOnError = FailOnError.IsPresent;
+            CarryOut(true, imageId,
+                "A validation stopped by Stop-Job deletes the VM it deployed before the job ends; a region it had not reached was not deployed. " +
+                "Get-SourceVm lists any validation VM (giv-*) still there.",
+                output =>
                 {
-                    WriteError(record);
-                }
+                    foreach (var options in confirmed)
+                    {
+                        ValidateRegion(output, ops, image, options, correlationId, imageId, failOnError, errorActionStop);
+                    }
+                });
+        }
+    }
+
+    /// <summary>Deploys and checks one confirmed region; runs on the pipeline thread, or in the job (so it reads no parameter).</summary>
+    private static void ValidateRegion(IOperationOutput output, ArmDeploymentOperations ops, ValidationImage image, DeploymentValidationOptions options,
+        string correlationId, string imageId, bool failOnError, bool errorActionStop)
+    {
+        ValidationResult result;
+        try
+        {
+            // On Ctrl+C or Stop-Job, Run returns only after the validator has cleaned up.
+            result = output.Run((log, ct) => new DeploymentValidator(ops, log).ValidateAsync(image, options, ct), correlationId);
+        }
+        catch (GenImageException ex)
+        {
+            output.WriteError(ErrorRecords.From(ex, imageId));
+            return;
+        }
+
+        output.WriteObject(result);
+        if (!result.Succeeded)
+        {
+            output.WriteWarning($"Validation in {result.Region} {result.Outcome}: {result.ErrorCode}: {result.Explanation}");
+            var record = ValidationFailed(result);
+            if (failOnError)
+            {
+                output.ThrowTerminatingError(record);
+            }
+
+            if (errorActionStop)
+            {
+                output.WriteError(record);
             }
         }
     }

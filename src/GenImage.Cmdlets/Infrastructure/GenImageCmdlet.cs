@@ -35,8 +35,30 @@ public abstract class GenImageCmdlet : PSCmdlet
     /// <summary>The connection this session uses, or null: its own, else the process's (see <see cref="SessionConnections"/>).</summary>
     protected GenImageConnection? CurrentConnection => SessionConnections.Find(SessionKey, RunspaceOnly);
 
+    /// <summary>
+    /// -Debug without -Verbose. PowerShell 7 (7.4 and 7.6 alike) then runs a compiled cmdlet's WriteVerbose at Inquire: one
+    /// "Continue with this operation?" per message, and an error in a non-interactive session (a runbook). The Debug
+    /// stream already carries each HTTP exchange, so the Verbose messages are left out; -Debug -Verbose shows both.
+    /// </summary>
+    private bool _debugWithoutVerbose;
+
+    /// <summary>True when this command's Debug messages are shown (-Debug, $DebugPreference).</summary>
+    internal bool DebugEnabled { get; private set; }
+
+    /// <summary>Writes a Verbose message, except under -Debug without -Verbose (see <see cref="_debugWithoutVerbose"/>).</summary>
+    public new void WriteVerbose(string text)
+    {
+        if (!_debugWithoutVerbose)
+        {
+            base.WriteVerbose(text);
+        }
+    }
+
     protected override void BeginProcessing()
     {
+        var bound = MyInvocation.BoundParameters;
+        _debugWithoutVerbose = bound.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true } && !bound.ContainsKey("Verbose");
+        DebugEnabled = StreamPreferences.Of(this).Debug;
         _ = SessionKey; // captured on the pipeline thread, where DefaultRunspace is this runspace
         RunspaceOnly = SessionConnections.IsRunspacePreference(SessionState.PSVariable.GetValue(SessionConnections.PreferenceVariable));
         base.BeginProcessing();
@@ -74,7 +96,7 @@ public abstract class GenImageCmdlet : PSCmdlet
     /// <paramref name="target"/>, so no raw .NET exception reaches the user. The work never outlives this call:
     /// when a write fails (the pipeline is stopping), the work is cancelled and waited for before the failure is rethrown.
     /// </summary>
-    protected T RunAsync<T>(Func<IGenImageLog, CancellationToken, Task<T>> work, string? correlationId = null, string? target = null)
+    protected internal T RunAsync<T>(Func<IGenImageLog, CancellationToken, Task<T>> work, string? correlationId = null, string? target = null)
     {
         using var queue = new BlockingCollection<Action>();
         var log = new QueueLog(this, queue);
@@ -136,6 +158,8 @@ public abstract class GenImageCmdlet : PSCmdlet
         writeFailed?.Throw();
         return result;
     }
+
+    private static readonly char[] PathSeparators = { '/', '\\' };
 
     private bool _yesToAll;
     private bool _noToAll;
@@ -203,10 +227,34 @@ public abstract class GenImageCmdlet : PSCmdlet
         return value != null && Enum.TryParse(value.ToString(), true, out ConfirmImpact parsed) ? parsed : ConfirmImpact.High;
     }
 
+    /// <summary>
+    /// Carries out a planned and confirmed change: here, writing to the pipeline, or (<paramref name="asJob"/>) in a
+    /// <see cref="GenImageJob"/> that is added to the session's job repository and written to the pipeline at once.
+    /// Everything that asks (ShouldProcess, ShouldContinue) must have been answered before this is called: the job
+    /// never asks. <paramref name="stopNote"/> says what a Stop-Job may leave and how to go on from there.
+    /// </summary>
+    internal void CarryOut(bool asJob, string target, string stopNote, Action<IOperationOutput> execute)
+    {
+        if (!asJob)
+        {
+            execute(new PipelineOutput(this));
+            return;
+        }
+
+        var command = MyInvocation.MyCommand.Name;
+        var trimmed = target.TrimEnd(PathSeparators);
+        var slash = trimmed.LastIndexOfAny(PathSeparators);
+        var shortName = slash >= 0 ? trimmed.Substring(slash + 1) : target;
+        var job = new GenImageJob($"{command} {target}", $"{command} {shortName}", stopNote, StreamPreferences.Of(this), execute);
+        JobRepository.Add(job);
+        job.Start();
+        WriteObject(job);
+    }
+
     /// <summary>Writes a per-item error and lets the pipeline go on.</summary>
     protected void WriteItemError(GenImageException ex, object? target) => WriteError(ErrorRecords.From(ex, target));
 
-    private sealed class QueueLog : IGenImageLog
+    private sealed class QueueLog : IGenImageLog, IDebugAwareLog
     {
         private readonly GenImageCmdlet _cmdlet;
         private readonly BlockingCollection<Action> _queue;
@@ -217,23 +265,15 @@ public abstract class GenImageCmdlet : PSCmdlet
             _queue = queue;
         }
 
+        public bool DebugEnabled => _cmdlet.DebugEnabled;
+
         public void Verbose(string message) => Post(() => _cmdlet.WriteVerbose(message));
         public void Debug(string message) => Post(() => _cmdlet.WriteDebug(message));
         public void Warning(string message) => Post(() => _cmdlet.WriteWarning(message));
 
         public void Progress(ProgressInfo progress)
         {
-            var record = new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
-            {
-                ParentActivityId = progress.ParentActivityId,
-                PercentComplete = progress.Completed ? 100 : progress.PercentComplete,
-                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-            };
-            if (progress.CurrentOperation != null)
-            {
-                record.CurrentOperation = progress.CurrentOperation;
-            }
-
+            var record = ProgressRecords.From(progress);
             Post(() => _cmdlet.WriteProgress(record));
         }
 

@@ -1,15 +1,20 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using GenImage.Core.Logging;
 
 namespace GenImage.Core.Connection;
 
 /// <summary>
 /// Per-retry pipeline policy: stamps the scope's correlation id on every request and writes one Verbose
-/// line per ARM call (method, path, status, duration). Query strings are reduced to the api-version, so a
-/// SAS or any other secret in a URL never reaches a stream; headers are never logged.
+/// line per ARM call (method, path, status, duration; query strings reduced to the api-version), and at Debug
+/// the request line and the response's status line, each with its headers (<see cref="HttpTrace"/>: credential
+/// headers and SAS signatures redacted, never a body). It runs after the SDK's authentication policy, so the
+/// Debug lines show the headers as they are sent.
 /// </summary>
 internal sealed class ArmCallPolicy : HttpPipelinePolicy
 {
@@ -50,8 +55,17 @@ internal sealed class ArmCallPolicy : HttpPipelinePolicy
         {
             message.Request.Headers.SetValue(CorrelationHeader, scope.CorrelationId);
         }
+        if (scope != null && DebugWanted(scope))
+        {
+            scope.Log.Debug(HttpTrace.Request(message.Request.Method.Method, message.Request.Uri.ToUri(), Headers(message.Request.Headers)));
+        }
         return scope;
     }
+
+    private static bool DebugWanted(CallScope scope) => !(scope.Log is IDebugAwareLog aware) || aware.DebugEnabled;
+
+    private static IEnumerable<KeyValuePair<string, string>> Headers(IEnumerable<HttpHeader> headers) =>
+        headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value));
 
     private static void After(CallScope? scope, HttpMessage message, Stopwatch watch)
     {
@@ -61,6 +75,11 @@ internal sealed class ArmCallPolicy : HttpPipelinePolicy
         }
 
         var status = message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
+        if (message.HasResponse && DebugWanted(scope))
+        {
+            scope.Log.Debug(HttpTrace.Response(message.Response.Status, message.Response.ReasonPhrase, watch.ElapsedMilliseconds,
+                message.Request.Method.Method, message.Request.Uri.ToUri(), Headers(message.Response.Headers)));
+        }
         scope.Log.Verbose($"ARM {message.Request.Method} {Describe(message.Request.Uri.ToUri())} -> {status} ({watch.ElapsedMilliseconds} ms)");
         if (scope.OperationAccepted != null && message.HasResponse && (message.Response.Status == 201 || message.Response.Status == 202) &&
             message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)

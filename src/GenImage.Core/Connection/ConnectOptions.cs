@@ -4,7 +4,7 @@ using System.Security;
 namespace GenImage.Core.Connection;
 
 /// <summary>How Connect-GenImage authenticates.</summary>
-public enum CredentialKind
+public enum CredentialKind : long
 {
     /// <summary>Azure.Identity's default chain (environment, workload identity, managed identity, Azure CLI, …).</summary>
     Default,

@@ -5,7 +5,7 @@ using Azure.ResourceManager;
 namespace GenImage.Core.Connection;
 
 /// <summary>The Azure clouds GenImage can talk to.</summary>
-public enum GenImageEnvironment
+public enum GenImageEnvironment : long
 {
     AzureCloud,
     AzureUSGovernment,

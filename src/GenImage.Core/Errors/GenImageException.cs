@@ -3,7 +3,7 @@ using System;
 namespace GenImage.Core.Errors;
 
 /// <summary>What kind of failure an error is; the cmdlets map it to a PowerShell ErrorCategory.</summary>
-public enum GenImageErrorKind
+public enum GenImageErrorKind : long
 {
     NotSpecified,
     InvalidArgument,

@@ -6,7 +6,7 @@ using GenImage.Core.Errors;
 namespace GenImage.Core.Gallery;
 
 /// <summary>What a source id points at.</summary>
-public enum SourceKind
+public enum SourceKind : long
 {
     Unknown,
     VirtualMachine,

@@ -6,7 +6,7 @@ using GenImage.Core.Errors;
 namespace GenImage.Core.Gallery;
 
 /// <summary>Which part of the version -Increment raises.</summary>
-public enum VersionIncrement
+public enum VersionIncrement : long
 {
     Patch,
     Minor,

@@ -1,7 +1,7 @@
 namespace GenImage.Core.Guest;
 
 /// <summary>The guest scripts that GenImage runs inside a VM through Run Command.</summary>
-public enum GuestScriptKind
+public enum GuestScriptKind : long
 {
     /// <summary>Prepare-Windows.ps1: Sysprep blocker checks, Sysprep generalize, scheduled shutdown.</summary>
     PrepareWindows,

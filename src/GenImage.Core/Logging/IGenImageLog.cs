@@ -22,6 +22,16 @@ public interface IGenImageLog
     void Progress(ProgressInfo progress);
 }
 
+/// <summary>
+/// Implemented by a log that knows whether anyone reads its Debug messages, so that the engine does not build the
+/// costly ones (each HTTP exchange with its headers) for nobody. A log without it gets them all.
+/// </summary>
+public interface IDebugAwareLog
+{
+    /// <summary>True when Debug messages are shown or kept.</summary>
+    bool DebugEnabled { get; }
+}
+
 /// <summary>One progress update. <see cref="ActivityId"/> is fixed per kind of operation.</summary>
 public sealed class ProgressInfo
 {

@@ -5,7 +5,7 @@ using System.Linq;
 namespace GenImage
 {
     /// <summary>How serious a recipe problem is. Errors make the recipe unusable; warnings do not.</summary>
-    public enum RecipeDiagnosticSeverity
+    public enum RecipeDiagnosticSeverity : long
     {
         Error,
         Warning,

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace GenImage;
 
 /// <summary>Where a step of a recipe run is.</summary>
-public enum StepStatus
+public enum StepStatus : long
 {
     /// <summary>Not started yet.</summary>
     Pending,
@@ -23,7 +23,7 @@ public enum StepStatus
 }
 
 /// <summary>Where a recipe run is, or how it ended.</summary>
-public enum RunStatus
+public enum RunStatus : long
 {
     Running,
     Succeeded,

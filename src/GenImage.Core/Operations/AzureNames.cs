@@ -7,7 +7,7 @@ using GenImage.Core.Gallery;
 namespace GenImage.Core.Operations;
 
 /// <summary>The kinds of names GenImage creates or looks up, each with Azure's naming rule.</summary>
-public enum AzureNameKind
+public enum AzureNameKind : long
 {
     ResourceGroup,
     Gallery,

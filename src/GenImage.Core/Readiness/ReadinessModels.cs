@@ -5,7 +5,7 @@ using GenImage.Core.Guest;
 namespace GenImage;
 
 /// <summary>How serious a failed rule is.</summary>
-public enum FindingSeverity
+public enum FindingSeverity : long
 {
     Error,
     Warning,
@@ -13,7 +13,7 @@ public enum FindingSeverity
 }
 
 /// <summary>Outcome of one rule for one target.</summary>
-public enum FindingStatus
+public enum FindingStatus : long
 {
     Pass,
     Fail,

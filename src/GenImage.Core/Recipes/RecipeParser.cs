@@ -368,7 +368,7 @@ public static class RecipeParser
         RecipeFieldKind.Map => $"Add it as a mapping with the keys: {string.Join(", ", field.Children.Select(c => c.Required ? c.Name + " (required)" : c.Name))}.",
         RecipeFieldKind.StringList => "Add it as a list, for example [westeurope=1=Standard_LRS].",
         _ when field.Allowed != null => $"Allowed: {string.Join(", ", field.Allowed)}.",
-        _ => "See docs/recipes.md.",
+        _ => "Get-Help about_GenImage describes the recipe file.",
     };
 
     // ---------------------------------------------------------------- binding and meaning

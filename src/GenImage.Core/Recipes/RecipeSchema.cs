@@ -7,7 +7,7 @@ namespace GenImage.Core.Recipes;
 /// <summary>The YAML type a recipe key expects.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name",
     Justification = "The members name the YAML / JSON Schema types of recipe keys (string, integer, boolean), which is what they mean.")]
-public enum RecipeFieldKind
+public enum RecipeFieldKind : long
 {
     String,
     Integer,

@@ -5,7 +5,7 @@ using GenImage.Core.Errors;
 namespace GenImage.Core.Validation;
 
 /// <summary>What a validation deployment says about the image.</summary>
-public enum ValidationVerdictKind
+public enum ValidationVerdictKind : long
 {
     /// <summary>The VM booted, its agent was Ready, and the probe (when there is one) said yes.</summary>
     Passed,
