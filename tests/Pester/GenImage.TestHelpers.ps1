@@ -66,6 +66,31 @@ function Invoke-GenImageTestEngine {
     $output
 }
 
+function Start-GenImageTestEngine {
+    <#
+    .SYNOPSIS
+        Starts a script file in a new process of the engine running the tests (as Invoke-GenImageTestEngine runs
+        it) without waiting for it; its output goes to -OutputPath. Returns the process.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Diagnostics.Process])]
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [Parameter(Mandatory)] [string] $OutputPath,
+        [string[]] $ArgumentList = @()
+    )
+    $processPath = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $engine = @($processPath)
+    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') {
+        $engine += [Environment]::GetCommandLineArgs()[0]
+    }
+    $arguments = @($engine | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList
+    $process = Start-Process -FilePath $engine[0] -ArgumentList (ConvertTo-GenImageArgumentLine -Argument $arguments) `
+        -RedirectStandardOutput $OutputPath -RedirectStandardError "$OutputPath.err" -NoNewWindow -PassThru
+    $null = $process.Handle
+    $process
+}
+
 function Get-GenImageBuildConfiguration {
     <#
     .SYNOPSIS
@@ -112,7 +137,9 @@ function Start-GenImageTestEmulator {
     [CmdletBinding()]
     param(
         [string] $World = 'healthy',
-        [int] $TimeoutSec = 60
+        [int] $TimeoutSec = 60,
+        # Overrides the world's clock.scale (Azure seconds x scale = real seconds), to catch a run mid-step.
+        [double] $ClockScale = 0
     )
     $root = Get-GenImageRepoRoot
     $worldFile = Join-Path $root "examples/worlds/$World.yaml"
@@ -129,6 +156,9 @@ function Start-GenImageTestEmulator {
         'run', '--project', (Join-Path $root 'src/GenImage.Emulator'), '--no-build', '--no-launch-profile', '-c', (Get-GenImageBuildConfiguration),
         '--', '--world', $worldFile, '--connection-file', $connectionFile
     )
+    if ($ClockScale -gt 0) {
+        $arguments += @('--clock-scale', $ClockScale.ToString([System.Globalization.CultureInfo]::InvariantCulture))
+    }
     $process = Start-Process -FilePath 'dotnet' -ArgumentList (ConvertTo-GenImageArgumentLine -Argument $arguments) `
         -RedirectStandardOutput $stdout -RedirectStandardError $stderr -NoNewWindow -PassThru
     # Reading the handle now keeps ExitCode available after the process ends.
