@@ -138,11 +138,11 @@ function Start-GenImageTestEmulator {
     param(
         [string] $World = 'healthy',
         [int] $TimeoutSec = 60,
-        # Overrides the world's clock.scale (Azure seconds x scale = real seconds), to catch a run mid-step.
-        [double] $ClockScale = 0
+        # A world file of the test's own instead of examples/worlds/<World>.yaml.
+        [string] $WorldPath
     )
     $root = Get-GenImageRepoRoot
-    $worldFile = Join-Path $root "examples/worlds/$World.yaml"
+    $worldFile = if ($WorldPath) { $WorldPath } else { Join-Path $root "examples/worlds/$World.yaml" }
     if (-not (Test-Path -LiteralPath $worldFile)) {
         throw "World file '$worldFile' does not exist."
     }
@@ -156,9 +156,6 @@ function Start-GenImageTestEmulator {
         'run', '--project', (Join-Path $root 'src/GenImage.Emulator'), '--no-build', '--no-launch-profile', '-c', (Get-GenImageBuildConfiguration),
         '--', '--world', $worldFile, '--connection-file', $connectionFile
     )
-    if ($ClockScale -gt 0) {
-        $arguments += @('--clock-scale', $ClockScale.ToString([System.Globalization.CultureInfo]::InvariantCulture))
-    }
     $process = Start-Process -FilePath 'dotnet' -ArgumentList (ConvertTo-GenImageArgumentLine -Argument $arguments) `
         -RedirectStandardOutput $stdout -RedirectStandardError $stderr -NoNewWindow -PassThru
     # Reading the handle now keeps ExitCode available after the process ends.
