@@ -19,9 +19,10 @@ public sealed class RecipeLeaseTests
         var recipe = folder["ubuntu2204-gen2.yaml"];
 
         var running = first.RunAsync("Invoke-ImageRecipe -Path $path -Force", new RunOptions { Variables = new Dictionary<string, object?> { ["path"] = recipe } });
-        // Wait until the first run holds the lease (its journal exists), then start the same recipe from another session.
+        // Wait until the first run holds the lease and has recorded its run id in it (the lease is taken before the
+        // run's journal, and so its id, exists), then start the same recipe from another session.
         var lease = Path.Combine(folder.Runs, "ubuntu2204-gen2", "lease.json");
-        while (!File.Exists(lease) && !running.IsCompleted)
+        while (!LeaseNamesARun(lease) && !running.IsCompleted)
         {
             await Task.Delay(20);
         }
@@ -38,6 +39,18 @@ public sealed class RecipeLeaseTests
         Assert.StartsWith("GenImage.RunInProgress", Assert.Single(resume.Errors).FullyQualifiedErrorId);
         Assert.Equal(1, emulator.RequestLog.Count(e => e.Method == "PUT" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase) && e.Status < 300));
         Assert.False(File.Exists(lease));
+    }
+
+    private static bool LeaseNamesARun(string lease)
+    {
+        try
+        {
+            return File.Exists(lease) && File.ReadAllText(lease).Contains("\"runId\"", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;   // being replaced by the heartbeat: look again
+        }
     }
 
     [Fact]
