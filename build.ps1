@@ -4,10 +4,11 @@
 
 .DESCRIPTION
     Build    dotnet build GenImage.Cmdlets.sln -c <Configuration>; stages the importable module in out/GenImage.
-    Test     Everything users rely on: builds, runs dotnet test GenImage.Cmdlets.sln (xunit), packages
+    Test     Everything users rely on: builds, starts Azurite (tests/azurite, installed by npm ci; HTTPS, --oauth basic)
+             for the blob run store, runs dotnet test GenImage.Cmdlets.sln (xunit), packages
              out/GenImage.zip, extracts it onto PSModulePath and runs tests/Pester (Pester 5.9.1, restored
              by the build) against it in pwsh 7.6 (dotnet pwsh) and in PowerShell 7.4 on .NET 8
-             (tests/GenImage.PowerShell74). Ends with one line "N passed, N failed, N skipped".
+             (tests/GenImage.PowerShell74), then stops Azurite. Ends with one line "N passed, N failed, N skipped".
     Package  Builds in Release and zips out/GenImage into out/GenImage.zip with the folder GenImage/ at
              the root of the archive, the layout Azure Automation and Install-Module expect: manifest, module
              assembly and dependencies, format file, en-US help and about topics, LICENSE.
@@ -122,6 +123,22 @@ function Invoke-TestTask {
     # "N passed, N failed, N skipped" over all of them; exits 1 when anything failed.
     Invoke-BuildTask -BuildConfiguration $Configuration
     $null = New-Item -ItemType Directory -Path $TestOutDir -Force
+    # Azurite (pinned in tests/azurite, installed there by npm ci) serves the blob run store's tests, xunit and Pester
+    # alike, over HTTPS with --oauth basic; its connection file tells the tests and the module where it is.
+    $azurite = & (Join-Path $RepoRoot 'tests/azurite/Start-Azurite.ps1') -ConnectionPath (Join-Path $OutDir 'azurite/storage-emulator.json')
+    $previousStorage = $env:GENIMAGE_STORAGE_EMULATOR_CONNECTION
+    $env:GENIMAGE_STORAGE_EMULATOR_CONNECTION = $azurite.ConnectionPath
+    try {
+        Invoke-TestRuns
+    }
+    finally {
+        $env:GENIMAGE_STORAGE_EMULATOR_CONNECTION = $previousStorage
+        & (Join-Path $RepoRoot 'tests/azurite/Stop-Azurite.ps1') -ProcessId $azurite.ProcessId -ConnectionPath $azurite.ConnectionPath
+        Write-Host "Azurite $($azurite.Version) stopped." -ForegroundColor Green
+    }
+}
+
+function Invoke-TestRuns {
     $rows = [System.Collections.Generic.List[object]]::new()
 
     Write-Host "> dotnet test $Solution -c $Configuration --no-build" -ForegroundColor Cyan
@@ -204,6 +221,8 @@ function New-ModulePackage {
         'GenImage/GenImage.Cmdlets.dll'
         'GenImage/GenImage.Loader.dll'
         'GenImage/dependencies/GenImage.Core.dll'
+        'GenImage/dependencies/Azure.Storage.Blobs.dll'
+        'GenImage/dependencies/Azure.Storage.Common.dll'
         'GenImage/GenImage.format.ps1xml'
         'GenImage/en-US/GenImage.Cmdlets.dll-Help.xml'
         'GenImage/en-US/about_GenImage.help.txt'

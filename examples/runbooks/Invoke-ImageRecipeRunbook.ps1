@@ -11,16 +11,19 @@
        variable that holds its YAML text.
     3. Test-ImageRecipe -Offline checks the file first: a recipe with a problem fails the job with its GI9xxx ids
        before any Azure call.
-    4. Invoke-ImageRecipe -Force runs the checklist (Automation cannot answer prompts). When the recipe's last run
-       is unfinished (Failed or Stopped), the module refuses a new run (GenImage.UnfinishedRun) and the job resumes
-       it with -Resume instead: starting the runbook again after a failure continues where it stopped. -NewRun
-       starts over instead.
+    4. Invoke-ImageRecipe -Force runs the checklist (Automation cannot answer prompts), with the runs kept in the
+       blob container -StorageContainerUrl names (journal, lease and evidence in Azure Storage), so that any later
+       job, on any worker, sees them. When the recipe's last run is unfinished (Failed or Stopped, or its job died),
+       the module refuses a new run (GenImage.UnfinishedRun) and the job resumes it with -Resume instead: starting
+       the runbook again after a failure continues where it stopped. While another job runs the recipe, its blob
+       lease refuses this one (GenImage.RunInProgress, naming that job's host), and a job that died leaves a lease
+       that expires within a minute, after which the next job takes the run over. -NewRun starts over instead.
     5. The run object is written to the output stream and the evidence report's summary to the verbose stream; the
        job fails (throws) unless the run succeeded, so Automation alerts fire.
 
-    Runs and evidence bundles are written under -WorkingDirectory/<recipe evidence.outputPath>. On the Azure
-    sandbox the temporary folder does not outlive the job; use a Hybrid Runbook Worker with a persistent folder (or
-    a mounted Azure Files share) so that resuming and the evidence survive, or copy the bundle to storage afterwards.
+    With -StorageContainerUrl (or the recipe's spec.evidence.store) the runs live in Azure Blob Storage and survive
+    the job; the evidence bundle is uploaded there write-once. Without either, they are written under
+    -WorkingDirectory/<recipe evidence.outputPath>, which on the Azure sandbox does not outlive the job.
 
     Permissions the managed identity needs (examples/runbooks/README.md explains each):
       - Virtual Machine Contributor on the resource group of the source VM (read, Run Command, deallocate,
@@ -28,7 +31,8 @@
       - Compute Gallery Artifacts Publisher (or Contributor) on the gallery's resource group (definitions,
         versions, promotion, old-version clean-up; Contributor also creates a missing gallery);
       - Network Contributor on the validation subnet (Microsoft.Network/virtualNetworks/subnets/join/action);
-      - Reader on the subscription (Activity Log for the evidence, role assignments at the gallery scope).
+      - Reader on the subscription (Activity Log for the evidence, role assignments at the gallery scope);
+      - Storage Blob Data Contributor on the storage container (journal, lease, evidence) of -StorageContainerUrl.
 
 .PARAMETER RecipePath
     Path of the recipe file on the worker.
@@ -39,6 +43,11 @@
 .PARAMETER WorkingDirectory
     Folder the recipe from a variable is written to; its relative paths (evidence.outputPath) resolve against it.
     Default: the job's temporary folder.
+
+.PARAMETER StorageContainerUrl
+    The blob container that keeps the recipe's runs: https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX].
+    Reached with the managed identity (Storage Blob Data Contributor); a URL with a SAS is refused. Default: the
+    recipe's spec.evidence.store, else its evidence.outputPath folder.
 
 .PARAMETER Subscription
     Subscription id or name; default: the identity's only subscription.
@@ -58,6 +67,8 @@ param(
     [string] $RecipeVariableName,
 
     [string] $WorkingDirectory = [System.IO.Path]::GetTempPath(),
+
+    [string] $StorageContainerUrl,
 
     [string] $Subscription,
 
@@ -89,15 +100,17 @@ if (-not $check.IsValid) {
 }
 
 $recipe = Get-ImageRecipe -LiteralPath $RecipePath
+$store = @{}
+if ($StorageContainerUrl) { $store.Store = $StorageContainerUrl }
 $invoke = @{ LiteralPath = $RecipePath; Force = $true }
 if ($NewRun) { $invoke.NewRun = $true }
 $problems = $null
-$run = Invoke-ImageRecipe @invoke -ErrorVariable problems -ErrorAction SilentlyContinue
+$run = Invoke-ImageRecipe @invoke @store -ErrorVariable problems -ErrorAction SilentlyContinue
 if (-not $run -and @($problems | Where-Object { $_.FullyQualifiedErrorId -like 'GenImage.UnfinishedRun*' }).Count -gt 0) {
     # The last run of this recipe failed or was stopped: continue it rather than start another.
     Write-Verbose "The last run of '$($recipe.Name)' did not finish: resuming it." -Verbose
     $problems = $null
-    $run = Invoke-ImageRecipe -LiteralPath $RecipePath -Resume -Force -ErrorVariable problems -ErrorAction SilentlyContinue
+    $run = Invoke-ImageRecipe -LiteralPath $RecipePath -Resume -Force @store -ErrorVariable problems -ErrorAction SilentlyContinue
 }
 foreach ($problem in $problems) { Write-Error -ErrorRecord $problem -ErrorAction Continue }
 if (-not $run) {
@@ -105,7 +118,11 @@ if (-not $run) {
 }
 $run
 
-if ($run.EvidencePath) {
+if ($run.EvidencePath -match '^https://') {
+    # Uploaded write-once next to the journal; Get-ImageEvidence -RunPath <run URL> reads the run back from any job.
+    Write-Verbose "Evidence bundle: $($run.EvidencePath) (journal $($run.JournalPath))." -Verbose
+}
+elseif ($run.EvidencePath) {
     $report = Join-Path $run.EvidencePath 'report.md'
     Write-Verbose ((Get-Content -LiteralPath $report -TotalCount 16) -join [Environment]::NewLine) -Verbose
 }

@@ -52,6 +52,16 @@ public sealed class ModuleLayoutTests
         Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDirectory, "dependencies", "Azure.Core.dll")), "Azure.Core is not in dependencies/.");
     }
 
+    [Theory]
+    [InlineData("Azure.Storage.Blobs.dll")]
+    [InlineData("Azure.Storage.Common.dll")]
+    [InlineData("System.IO.Hashing.dll")]
+    public void The_blob_run_store_s_assemblies_are_private_dependencies(string file)
+    {
+        Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDirectory, "dependencies", file)), $"{file} is not in dependencies/.");
+        Assert.False(File.Exists(Path.Combine(RepoPaths.ModuleDirectory, file)), $"{file} sits at the top, where PowerShell's own context would load it.");
+    }
+
     [Fact]
     public void The_engine_loads_into_the_module_private_context()
     {

@@ -67,12 +67,12 @@ Describe 'GenImage beside the Azure.Core and Azure.Identity of Az.Accounts (<_>)
     }
 
     It "runs GenImage's calls on its own Azure.Core in its private context" {
-        $report.azureSdk | Should -Be 'Azure.Core 1.53.0.0 (GenImage.Loader.PrivateLoadContext)'
+        $report.azureSdk | Should -Be 'Azure.Core 1.60.0.0 (GenImage.Loader.PrivateLoadContext)'
     }
 
     It 'leaves the other Azure.Core where Az.Accounts loaded it' {
         $report.azureCore | Should -Be @(
             '1.44.1.0 (System.Runtime.Loader.DefaultAssemblyLoadContext)'
-            '1.53.0.0 (GenImage.Loader.PrivateLoadContext)')
+            '1.60.0.0 (GenImage.Loader.PrivateLoadContext)')
     }
 }

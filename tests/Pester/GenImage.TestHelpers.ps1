@@ -66,6 +66,31 @@ function Invoke-GenImageTestEngine {
     $output
 }
 
+function Start-GenImageTestEngine {
+    <#
+    .SYNOPSIS
+        Starts a script file in a new process of the engine running the tests (as Invoke-GenImageTestEngine runs
+        it) without waiting for it; its output goes to -OutputPath. Returns the process.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Diagnostics.Process])]
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [Parameter(Mandatory)] [string] $OutputPath,
+        [string[]] $ArgumentList = @()
+    )
+    $processPath = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $engine = @($processPath)
+    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') {
+        $engine += [Environment]::GetCommandLineArgs()[0]
+    }
+    $arguments = @($engine | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList
+    $process = Start-Process -FilePath $engine[0] -ArgumentList (ConvertTo-GenImageArgumentLine -Argument $arguments) `
+        -RedirectStandardOutput $OutputPath -RedirectStandardError "$OutputPath.err" -NoNewWindow -PassThru
+    $null = $process.Handle
+    $process
+}
+
 function Get-GenImageBuildConfiguration {
     <#
     .SYNOPSIS
@@ -112,10 +137,12 @@ function Start-GenImageTestEmulator {
     [CmdletBinding()]
     param(
         [string] $World = 'healthy',
-        [int] $TimeoutSec = 60
+        [int] $TimeoutSec = 60,
+        # A world file of the test's own instead of examples/worlds/<World>.yaml.
+        [string] $WorldPath
     )
     $root = Get-GenImageRepoRoot
-    $worldFile = Join-Path $root "examples/worlds/$World.yaml"
+    $worldFile = if ($WorldPath) { $WorldPath } else { Join-Path $root "examples/worlds/$World.yaml" }
     if (-not (Test-Path -LiteralPath $worldFile)) {
         throw "World file '$worldFile' does not exist."
     }

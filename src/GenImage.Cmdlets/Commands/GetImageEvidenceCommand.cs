@@ -57,6 +57,7 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
         var connection = RequireConnection();
         EvidenceRequest request;
         RecipeRun? run = null;
+        RunJournal? runJournal = null;
         object target;
         try
         {
@@ -64,20 +65,23 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
             {
                 case RunSet:
                 case RunPathSet:
-                    var journal = ParameterSetName == RunSet ? InputObject!.JournalPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RunPath);
+                    // A run folder or journal path, or the URL of a run in a blob store (read with this session's sign-in).
+                    var journal = ParameterSetName == RunSet ? InputObject!.JournalPath
+                        : RunStores.IsUrl(RunPath) ? RunPath! : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RunPath);
                     target = journal;
-                    run = RunReader.ReadRun(journal);
+                    runJournal = RunReader.OpenJournal(journal, connection);
+                    run = RunReader.ReadRun(runJournal);
                     ImageRecipe? recipe = null;
                     if (File.Exists(run.RecipePath))
                     {
                         recipe = RecipeParser.ParseFile(run.RecipePath);
-                        var started = RunJournal.Open(run.JournalPath).Started;
+                        var started = runJournal.Started;
                         if (!string.Equals(recipe.ContentSha256, started?.RecipeSha256, StringComparison.OrdinalIgnoreCase))
                         {
                             WriteWarning($"The recipe {run.RecipePath} changed since run {run.RunId}; the evidence names the recipe as it is now.");
                         }
                     }
-                    request = RunReader.EvidenceRequestFor(run, recipe);
+                    request = RunReader.EvidenceRequestFor(run, recipe, runJournal);
                     break;
                 case VmSet:
                     target = VmId!;
@@ -117,7 +121,7 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
                 if (output != null)
                 {
                     var recipeText = run != null && File.Exists(run.RecipePath) ? File.ReadAllText(run.RecipePath) : null;
-                    var journalText = run != null ? File.ReadAllText(run.JournalPath) : null;
+                    var journalText = runJournal?.ReadText();
                     EvidenceBundleWriter.Write(e, output, new EvidenceAttachments { RecipeText = recipeText, JournalText = journalText });
                     log.Verbose($"Evidence bundle written to {output}.");
                 }

@@ -36,6 +36,15 @@ public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
 
+    /// <summary>
+    /// Keep the runs (journal, lease, evidence) in this Azure Blob Storage container instead of a folder:
+    /// https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX], reached with the session's sign-in (Storage Blob Data
+    /// Contributor on the container). Overrides the recipe's spec.evidence.store and outputPath. A URL with a SAS is refused.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>Skip the confirmation of the irreversible steps (generalize, publish, delete); -WhatIf still holds.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -70,6 +79,22 @@ public sealed class InvokeImageRecipeCommand : RecipeInputCmdlet
             if (OutputPath != null)
             {
                 recipe.Spec.Evidence.OutputPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+                recipe.Spec.Evidence.Store = null;
+            }
+            if (Store != null)
+            {
+                try
+                {
+                    recipe.Spec.Evidence.Store = RunStores.IsUrl(Store) ? RunStores.ParseUrl(Store, "-Store").ToString().TrimEnd('/') : null;
+                }
+                catch (GenImageException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.From(ex, ex.Target));   // never the URL as given: it may carry a SAS
+                }
+                if (!RunStores.IsUrl(Store))
+                {
+                    recipe.Spec.Evidence.OutputPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Store);
+                }
             }
 
             Run(recipe);

@@ -112,7 +112,9 @@ public static class Connector
         };
         var connected = new ArmClient(credential, data.SubscriptionId, clientOptions);
         log.Verbose($"Connected to {(emulator ? "the GenImage emulator" : options.Environment.ToString())} at {endpoint}, subscription {data.DisplayName} ({data.SubscriptionId}).");
-        return new GenImageConnection(connected, context, options.PollingInterval ?? (emulator ? EmulatorPolling : AzurePolling), clientOptions.Transport);
+        // Azure Storage (the blob run store) takes the same sign-in; the emulator's is a token Azurite accepts.
+        var storageCredential = emulator ? new EmulatorCredential(options.EmulatorPrincipal, tenantId!, EmulatorCredential.StorageAudience) : credential;
+        return new GenImageConnection(connected, context, options.PollingInterval ?? (emulator ? EmulatorPolling : AzurePolling), clientOptions.Transport, storageCredential);
     }
 
     /// <summary>"Azure.Core VERSION (LOAD CONTEXT)" of the Azure.Core this engine is bound to.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.ResourceManager;
 using GenImage.Core.Errors;
@@ -9,13 +10,20 @@ namespace GenImage.Core.Connection;
 /// <summary>An open connection: the ARM client, its context and its polling settings.</summary>
 public sealed class GenImageConnection
 {
-    internal GenImageConnection(ArmClient client, GenImageContext context, TimeSpan pollingInterval, HttpPipelineTransport? transport = null)
+    internal GenImageConnection(ArmClient client, GenImageContext context, TimeSpan pollingInterval, HttpPipelineTransport? transport = null, TokenCredential? storageCredential = null)
     {
         Client = client;
         Context = context;
         PollingInterval = pollingInterval;
         Transport = transport;
+        StorageCredential = storageCredential;
     }
+
+    /// <summary>
+    /// The credential the blob run store signs in to Azure Storage with: the session's own (Entra ID, managed
+    /// identity) for Azure; for the emulator, a test token Azurite's --oauth basic accepts. Null: no storage access.
+    /// </summary>
+    internal TokenCredential? StorageCredential { get; }
 
     /// <summary>
     /// The HTTP transport the ARM client uses (for the emulator: the one that pins its certificate), for

@@ -20,7 +20,7 @@ public sealed class GenImageContext
 
     /// <summary>
     /// The Azure.Core the engine's calls run on and the AssemblyLoadContext it came from, e.g.
-    /// "Azure.Core 1.53.0.0 (GenImage.Loader.PrivateLoadContext)": another module's Azure.Core (Az.Accounts)
+    /// "Azure.Core 1.60.0.0 (GenImage.Loader.PrivateLoadContext)": another module's Azure.Core (Az.Accounts)
     /// may be loaded in the same session without being used by GenImage.
     /// </summary>
     public string? AzureSdk { get; set; }

@@ -151,6 +151,11 @@ namespace GenImage
     {
         /// <summary>Full path of the folder runs and bundles are written to (resolved against the recipe's folder).</summary>
         public string OutputPath { get; set; } = string.Empty;
+        /// <summary>
+        /// A blob container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]) that keeps the runs — journal,
+        /// lease, evidence — instead of <see cref="OutputPath"/>, so that any job on any worker resumes them; null: the folder.
+        /// </summary>
+        public string? Store { get; set; }
         public int ActivityLogWindowHours { get; set; } = 24;
     }
 

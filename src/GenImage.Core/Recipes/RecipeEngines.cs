@@ -55,8 +55,11 @@ public sealed class RecipeEngines
     public TimeSpan LeaseHeartbeat { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>A lease held on another host whose heartbeat is older than this is stale and taken over.</summary>
     public TimeSpan LeaseStaleAfter { get; set; } = TimeSpan.FromMinutes(5);
-    /// <summary>Where a recipe's runs (journals, lease) live: by default the recipe's spec.evidence.outputPath folder.</summary>
-    public Func<ImageRecipe, IRunStore> RunStore { get; set; } = recipe => new LocalRunStore(recipe.Spec.Evidence.OutputPath);
+    /// <summary>
+    /// Where a recipe's runs (journals, lease, evidence) live: its spec.evidence.store blob container when set (over
+    /// a connection), else its spec.evidence.outputPath folder.
+    /// </summary>
+    public Func<ImageRecipe, IRunStore> RunStore { get; set; } = recipe => RunStores.ForRecipe(recipe, null);
     /// <summary>How long to wait between two reads of something still in progress.</summary>
     public TimeSpan PollingInterval => Galleries.PollingInterval;
     /// <summary>A validation VM needs a subnet (Azure); the emulator needs none.</summary>
@@ -76,6 +79,7 @@ public sealed class RecipeEngines
             new ArmDeploymentOperations(connection), new ArmEvidenceSource(connection, galleries, vms), new ArmOperationMonitor(connection))
         {
             RequireSubnet = !connection.Context.IsEmulator,
+            RunStore = recipe => RunStores.ForRecipe(recipe, connection),
             Permissions = new Authorization.ArmPermissionSource(connection),
             PrincipalObjectId = connection.Context.ObjectId,
         };

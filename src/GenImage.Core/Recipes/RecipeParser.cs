@@ -864,6 +864,18 @@ public static class RecipeParser
                 s.Evidence.OutputPath = c.Resolve(output);
             }
 
+            if (Str(evidence, "store") is { } store && evidence.Get("store") is { } storeNode)
+            {
+                try
+                {
+                    s.Evidence.Store = RunStores.ParseUrl(store, "spec.evidence.store").ToString().TrimEnd('/');
+                }
+                catch (Errors.GenImageException ex)
+                {
+                    c.Add(RecipeDiagnosticIds.InvalidValue, storeNode.Line, storeNode.Column, "spec.evidence.store", ex.Message);
+                }
+            }
+
             if (Int(evidence, "activityLogWindowHours") is { } hours)
             {
                 if (hours < 1 || hours > 2160)

@@ -77,7 +77,8 @@ public sealed class RecipeRunner
         // One run of a recipe at a time: take the lease, then make sure nothing changed since the plan was made.
         using var lease = RunLease.Acquire(store, recipe.Name, _engines.Principal, plan.ResumeRunId, _engines.Host, _engines.LeaseStaleAfter, _log, options.Clock);
         RecipePlanner.CheckPlanStillHolds(store, plan);
-        var journal = OpenJournal(plan, options);
+        // The journal is written through the store that holds the lease: a blob store renews its lease before each line.
+        var journal = OpenJournal(store, plan, options);
         lease.Record.RunId = journal.RunId;
         lease.Renew();
         lease.StartHeartbeat(_engines.LeaseHeartbeat);
@@ -216,11 +217,10 @@ public sealed class RecipeRunner
     }
 
     /// <summary>The journal of the run: the one resumed, or a new one (after marking an unfinished run Abandoned).</summary>
-    private RunJournal OpenJournal(RecipePlan plan, RecipeRunOptions options)
+    private RunJournal OpenJournal(IRunStore store, RecipePlan plan, RecipeRunOptions options)
     {
         var recipe = plan.Recipe;
         var now = options.Clock();
-        var store = _engines.RunStore(recipe);
         if (plan.ResumeRunId != null)
         {
             var resumed = RunJournal.Open(store, recipe.Name, plan.ResumeRunId);

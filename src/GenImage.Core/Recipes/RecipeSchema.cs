@@ -132,6 +132,7 @@ public static class RecipeSchema
                 new RecipeField("policy", RecipeFieldKind.String, false, PromotionPolicies)),
             new RecipeField("evidence", RecipeFieldKind.Map, false, null,
                 new RecipeField("outputPath", RecipeFieldKind.String),
+                new RecipeField("store", RecipeFieldKind.String),
                 new RecipeField("activityLogWindowHours", RecipeFieldKind.Integer)),
             new RecipeField("cleanup", RecipeFieldKind.Map, false, null,
                 new RecipeField("deleteSourceVm", RecipeFieldKind.Boolean),

@@ -282,4 +282,6 @@ public static class RecipeErrorIds
     public const string DefinitionMismatch = "DefinitionMismatch";
     public const string VersionConflict = "VersionConflict";
     public const string StepFailed = "RecipeStepFailed";
+    /// <summary>Someone else wrote a run's evidence during this upload: a bundle in a blob store is never overwritten.</summary>
+    public const string EvidenceExists = "EvidenceExists";
 }

@@ -122,7 +122,7 @@ public sealed class RunLease : IDisposable
     public static void ThrowIfLive(IRunStore store, string recipe, RunHost host, TimeSpan staleAfter, Func<DateTimeOffset> clock, string? runId = null)
     {
         var (current, _) = Read(store, recipe);
-        if (current != null && IsLive(current, host, staleAfter, clock()))
+        if (current != null && IsLive(store, recipe, current, host, staleAfter, clock()))
         {
             throw InProgress(store, recipe, current, runId);
         }
@@ -151,14 +151,16 @@ public sealed class RunLease : IDisposable
                 continue;   // released meanwhile, or unreadable: try again
             }
 
-            if (IsLive(current, host, staleAfter, now))
+            if (IsLive(store, recipe, current, host, staleAfter, now))
             {
                 throw InProgress(store, recipe, current, runId);
             }
 
             var why = current.Host == host.Name
                 ? $"its process {current.ProcessId} no longer runs"
-                : $"its last heartbeat is {(now - current.Heartbeat).TotalMinutes:0.#} minutes old (more than {staleAfter.TotalMinutes:0.#})";
+                : store.LeaseHeld(recipe) == false
+                    ? $"its lease in {store.Location(recipe)} expired (last heartbeat {current.Heartbeat:u}: the holder stopped renewing it)"
+                    : $"its last heartbeat is {(now - current.Heartbeat).TotalMinutes:0.#} minutes old (more than {staleAfter.TotalMinutes:0.#})";
             if (store.TryReplaceLease(recipe, raw, content))
             {
                 log.Warning($"Took over the stale lease of recipe '{recipe}' held by {current}: {why}. " +
@@ -243,11 +245,14 @@ public sealed class RunLease : IDisposable
         }
     }
 
-    /// <summary>Live: on this host, its process still runs; elsewhere, its heartbeat is recent.</summary>
-    private static bool IsLive(LeaseRecord lease, RunHost host, TimeSpan staleAfter, DateTimeOffset now) =>
+    /// <summary>
+    /// Live: on this host, its process still runs; elsewhere, the medium holds the lease (a blob lease that has not
+    /// expired) or, where the medium cannot tell (a file), its heartbeat is recent.
+    /// </summary>
+    private static bool IsLive(IRunStore store, string recipe, LeaseRecord lease, RunHost host, TimeSpan staleAfter, DateTimeOffset now) =>
         string.Equals(lease.Host, host.Name, StringComparison.OrdinalIgnoreCase)
             ? host.IsAlive(lease.ProcessId, lease.ProcessStartedAt)
-            : now - lease.Heartbeat <= staleAfter;
+            : store.LeaseHeld(recipe) ?? now - lease.Heartbeat <= staleAfter;
 
     private static GenImageException InProgress(IRunStore store, string recipe, LeaseRecord holder, string? runId) =>
         new GenImageException(RecipeErrorIds.RunInProgress, GenImageErrorKind.ResourceUnavailable,

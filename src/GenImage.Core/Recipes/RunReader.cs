@@ -30,7 +30,59 @@ public static class RunReader
                 $"{path} is not a run journal: a run's journal is its folder's {RunJournal.FileName}. Pass the run folder (OUTPUT/RECIPE/RUN-ID) or its {RunJournal.FileName}.")
             { Target = path };
         }
-        var journal = RunJournal.Open(path);
+        return ReadRun(RunJournal.Open(path));
+    }
+
+    /// <summary>
+    /// The journal of a run given as a folder path (or its journal.jsonl), or as the URL of a run in a blob store
+    /// (https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]/RECIPE/RUN-ID[/journal.jsonl]), read with the connection's sign-in.
+    /// </summary>
+    public static RunJournal OpenJournal(string location, Connection.GenImageConnection? connection)
+    {
+        if (location == null)
+        {
+            throw new ArgumentNullException(nameof(location));
+        }
+
+        if (!RunStores.IsUrl(location))
+        {
+            var path = Directory.Exists(location) ? Path.Combine(location, RunJournal.FileName) : location;
+            if (!File.Exists(path))
+            {
+                throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
+                    $"No run journal at {path}. A run folder holds {RunJournal.FileName}.")
+                { Target = path };
+            }
+            return RunJournal.Open(path);
+        }
+
+        var url = RunStores.ParseUrl(location, "the run").GetLeftPart(UriPartial.Path).TrimEnd('/');
+        if (url.EndsWith("/" + RunJournal.FileName, StringComparison.Ordinal))
+        {
+            url = url.Substring(0, url.Length - RunJournal.FileName.Length - 1);
+        }
+        var runCut = url.LastIndexOf('/');
+        var recipeCut = runCut > 0 ? url.LastIndexOf('/', runCut - 1) : -1;
+        var storeUrl = recipeCut > 0 ? url.Substring(0, recipeCut) : string.Empty;
+        if (recipeCut <= 0 || new Uri(storeUrl).AbsolutePath.Trim('/').Length == 0)
+        {
+            throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidArgument,
+                $"'{url}' is not the URL of a run: a run in a blob store is CONTAINER-URL[/PREFIX]/RECIPE-NAME/RUN-ID (or its {RunJournal.FileName}).")
+            { Target = url };
+        }
+        var store = RunStores.Open(storeUrl, connection);
+        return RunJournal.Open(store, url.Substring(recipeCut + 1, runCut - recipeCut - 1), url.Substring(runCut + 1));
+    }
+
+    /// <summary>The run as Invoke-ImageRecipe would have returned it, from its journal in any store.</summary>
+    public static RecipeRun ReadRun(RunJournal journal)
+    {
+        if (journal == null)
+        {
+            throw new ArgumentNullException(nameof(journal));
+        }
+
+        var path = journal.Path;
         var started = journal.Started ?? throw new GenImageException(RecipeErrorIds.JournalUnreadable, GenImageErrorKind.InvalidData,
             $"The journal {path} has no runStarted line.")
         { Target = path };
@@ -67,14 +119,14 @@ public static class RunReader
     }
 
     /// <summary>What to collect evidence about for a run read from its journal.</summary>
-    public static EvidenceRequest EvidenceRequestFor(RecipeRun run, ImageRecipe? recipe)
+    public static EvidenceRequest EvidenceRequestFor(RecipeRun run, ImageRecipe? recipe, RunJournal? journal = null)
     {
         if (run == null)
         {
             throw new ArgumentNullException(nameof(run));
         }
 
-        var journal = RunJournal.Open(run.JournalPath);
+        journal ??= RunJournal.Open(run.JournalPath);
         var finished = journal.FinishedSteps();
         var published = finished.TryGetValue(RecipeSteps.Publish, out var pub) && pub.StepStatus == StepStatus.Succeeded;
         return new EvidenceRequest

@@ -9,8 +9,8 @@ namespace GenImage.Core.Recipes;
 
 /// <summary>
 /// Where a recipe's runs live: their journals (JSON lines, appended durably) and, from the lease, who runs one now.
-/// The local folder (<see cref="LocalRunStore"/>) is the one store today; a store over Azure Blob Storage (append
-/// blobs, blob leases) can take its place so Automation jobs on different workers resume each other's runs.
+/// The local folder (<see cref="LocalRunStore"/>), or a blob container (<see cref="BlobRunStore"/>: append blobs, a blob
+/// lease, write-once evidence) so that Automation jobs on different workers resume each other's runs.
 /// Every member throws <see cref="GenImageException"/> for a failure, naming the location.
 /// </summary>
 public interface IRunStore
@@ -47,6 +47,31 @@ public interface IRunStore
 
     /// <summary>Removes the lease when it still is <paramref name="expected"/>.</summary>
     void DeleteLease(string recipeName, string expected);
+
+    /// <summary>
+    /// Whether the medium itself holds the lease now (a blob lease that has not expired); null when the medium does
+    /// not know (a file: then the holder's process and heartbeat tell).
+    /// </summary>
+    bool? LeaseHeld(string recipeName);
+
+    /// <summary>
+    /// Keeps the evidence bundle written to <paramref name="localFolder"/> (a folder under <see cref="RunFolder"/>) where
+    /// the store keeps the run. The folder store keeps it where it is; the blob store uploads it write-once.
+    /// </summary>
+    PublishedEvidence PublishEvidence(string recipeName, string runId, string localFolder);
+}
+
+/// <summary>Where a run's evidence bundle is kept, and whether one was there already (and was kept, not overwritten).</summary>
+public sealed class PublishedEvidence
+{
+    public PublishedEvidence(string location, bool alreadyThere)
+    {
+        Location = location;
+        AlreadyThere = alreadyThere;
+    }
+
+    public string Location { get; }
+    public bool AlreadyThere { get; }
 }
 
 /// <summary>
@@ -243,6 +268,10 @@ public sealed class LocalRunStore : IRunStore
             throw IoErrors.Translate(ex, "take over the run lease", path);
         }
     }
+
+    public bool? LeaseHeld(string recipeName) => null;
+
+    public PublishedEvidence PublishEvidence(string recipeName, string runId, string localFolder) => new PublishedEvidence(localFolder, false);
 
     public void DeleteLease(string recipeName, string expected)
     {

@@ -707,6 +707,8 @@ internal sealed class KillableRunStore : IRunStore
     public bool TryCreateLease(string recipeName, string content) => Alive(() => _inner.TryCreateLease(recipeName, content));
     public bool TryReplaceLease(string recipeName, string expected, string content) => Alive(() => _inner.TryReplaceLease(recipeName, expected, content));
     public void DeleteLease(string recipeName, string expected) => Alive(() => _inner.DeleteLease(recipeName, expected));
+    public bool? LeaseHeld(string recipeName) => Alive(() => _inner.LeaseHeld(recipeName));
+    public PublishedEvidence PublishEvidence(string recipeName, string runId, string localFolder) => Alive(() => _inner.PublishEvidence(recipeName, runId, localFolder));
 }
 
 /// <summary>Role assignments of the signed-in identity, or a failure to read them.</summary>

@@ -26,12 +26,14 @@ public sealed class EvidenceStep : RecipeStep
     {
         Name = Name,
         Target = plan.VersionId,
-        Description = $"Write the evidence bundle under {Path.Combine(plan.Recipe.Spec.Evidence.OutputPath, plan.Recipe.Name)}",
+        Description = plan.Recipe.Spec.Evidence.Store is { Length: > 0 } store
+            ? $"Write the evidence bundle and upload it, write-once, under {store}/{plan.Recipe.Name}"
+            : $"Write the evidence bundle under {Path.Combine(plan.Recipe.Spec.Evidence.OutputPath, plan.Recipe.Name)}",
     };
 
     public override IDictionary<string, string> Inputs(RecipePlan plan) => new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["outputPath"] = plan.Recipe.Spec.Evidence.OutputPath,
+        ["outputPath"] = plan.Recipe.Spec.Evidence.Store is { Length: > 0 } store ? store : plan.Recipe.Spec.Evidence.OutputPath,
         ["activityLogWindowHours"] = plan.Recipe.Spec.Evidence.ActivityLogWindowHours.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -80,8 +82,16 @@ public sealed class EvidenceStep : RecipeStep
         var evidence = await new EvidenceCollector(run.Engines.Evidence, run.Log).CollectAsync(request, cancellationToken).ConfigureAwait(false);
         var folder = Path.Combine(run.Journal.Folder, "evidence");
         EvidenceBundleWriter.Write(evidence, folder, new EvidenceAttachments { RecipeText = run.Recipe.Content, JournalText = run.Journal.ReadText() });
-        var outcome = StepOutcome.Succeeded($"Evidence bundle written to {folder} ({evidence.Gaps.Count} gap(s)).");
-        outcome.Outputs["evidencePath"] = folder;
+        // A blob store uploads it write-once; a bundle an earlier attempt of this run uploaded whole is kept as it is.
+        var kept = run.Journal.Store.PublishEvidence(run.Journal.RecipeName, run.Journal.StoredRunId, folder);
+        if (kept.AlreadyThere)
+        {
+            run.Log.Warning($"The evidence bundle of run {run.Run.RunId} is already at {kept.Location} (an earlier attempt uploaded it): it is kept, not overwritten.");
+        }
+        var outcome = StepOutcome.Succeeded(kept.AlreadyThere
+            ? $"Evidence bundle kept at {kept.Location} (uploaded by an earlier attempt; never overwritten)."
+            : $"Evidence bundle written to {kept.Location} ({evidence.Gaps.Count} gap(s)).");
+        outcome.Outputs["evidencePath"] = kept.Location;
         return outcome;
     }
 
