@@ -230,6 +230,14 @@ public static class BootSignatureCatalog
         "Read the serial log and the screenshot (boot diagnostics), the instance view's statuses and the Activity Log; if the failure is new, add the lines that identify it to a catalogue entry.");
 
     /// <summary>Every signature in id order (GI7900 last).</summary>
+    /// <summary>
+    /// One pattern matching any line a signature or the agent check looks at: a streamed serial log keeps these lines
+    /// (with their numbers), so matching it gives what matching every line would.
+    /// </summary>
+    internal static Regex AnyPattern { get; } = new Regex(
+        string.Join("|", AgentStarted.Concat(Table.Concat(new[] { UnrecognizedSignature }).SelectMany(s => s.Evidence.Concat(s.Context))).Select(r => "(?:" + r + ")").Distinct()),
+        Options | RegexOptions.Compiled);
+
     public static IReadOnlyList<BootSignature> All { get; } = Table.OrderBy(s => s.Id, StringComparer.Ordinal).Concat(new[] { UnrecognizedSignature }).ToList();
 
     /// <summary>The signature with this id; null when there is none.</summary>
