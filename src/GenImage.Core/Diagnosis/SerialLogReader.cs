@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -29,8 +30,15 @@ public static class SerialLogLimits
     /// <summary>The largest number of lines asked for as a tail (Get-VmBootDiagnosis -SerialLogTail).</summary>
     public const int MaxTailLines = 1000;
 
-    /// <summary>Lines that match a boot-failure pattern kept for the diagnosis; later matches are counted, not kept.</summary>
+    /// <summary>
+    /// Lines that prove a boot failure (or show an agent) kept for the diagnosis, the first ones; later matches are
+    /// counted, not kept. Context lines are kept around them (<see cref="ContextAround"/> before and after each) and
+    /// the last <see cref="MaxKeptLines"/> of them, at most 2 x <see cref="MaxKeptLines"/> in all.
+    /// </summary>
     public const int MaxKeptLines = 2000;
+
+    /// <summary>Context lines kept before and after each kept evidence line.</summary>
+    public const int ContextAround = 30;
 
     /// <summary>A line longer than this is checked for secrets and written in pieces of this many bytes.</summary>
     public const int PieceBytes = 64 * 1024;
@@ -68,7 +76,7 @@ public sealed class SerialLogReadOptions
     /// <summary>The last non-empty lines to keep in memory.</summary>
     public int TailLines { get; set; } = SerialLogLimits.ExcerptLines;
 
-    /// <summary>The lines to keep with their numbers (default: every pattern of the boot-failure catalogue).</summary>
+    /// <summary>The lines to keep with their numbers (default: the evidence patterns of the boot-failure catalogue, with their context).</summary>
     public Regex? Keep { get; set; }
 
     /// <summary>
@@ -117,7 +125,8 @@ public static class SerialLogReader
         }
 
         options ??= new SerialLogReadOptions();
-        var state = new State(options.ForDiagnosis ? options.Keep ?? BootSignatureCatalog.AnyPattern : null, Math.Max(0, Math.Min(options.TailLines, SerialLogLimits.MaxTailLines)));
+        var state = new State(options.ForDiagnosis ? options.Keep ?? BootSignatureCatalog.EvidencePattern : null,
+            options.ForDiagnosis && options.Keep == null ? BootSignatureCatalog.ContextPattern : null, Math.Max(0, Math.Min(options.TailLines, SerialLogLimits.MaxTailLines)));
         FileStream? file = null;
         string? path = null;
         if (options.DestinationPath != null)
@@ -174,8 +183,13 @@ public static class SerialLogReader
     private sealed class State
     {
         private readonly Regex? _keep;
+        private readonly Regex? _context;
         private readonly int _tailLines;
         private readonly List<SerialLogLine> _kept = new List<SerialLogLine>();
+        private readonly Dictionary<int, SerialLogLine> _near = new Dictionary<int, SerialLogLine>();
+        private readonly Queue<SerialLogLine> _recentContext = new Queue<SerialLogLine>();
+        private readonly Queue<SerialLogLine> _lastContext = new Queue<SerialLogLine>();
+        private int _contextAfter;
         private readonly Queue<SerialLogLine> _tail = new Queue<SerialLogLine>();
         private readonly byte[] _line = new byte[SerialLogLimits.PieceBytes];
         private int _length;
@@ -186,9 +200,10 @@ public static class SerialLogReader
         private bool _hasText;
         private int _dropped;
 
-        public State(Regex? keep, int tailLines)
+        public State(Regex? keep, Regex? context, int tailLines)
         {
             _keep = keep;
+            _context = context;
             _tailLines = tailLines;
         }
 
@@ -337,11 +352,32 @@ public static class SerialLogReader
                 if (_kept.Count < SerialLogLimits.MaxKeptLines)
                 {
                     _kept.Add(line);
+                    // The context just before it, and the next context lines after it.
+                    while (_recentContext.Count > 0)
+                    {
+                        Near(_recentContext.Dequeue());
+                    }
+
+                    _contextAfter = SerialLogLimits.ContextAround;
                 }
                 else
                 {
                     _dropped++;
                 }
+            }
+            else if (_context != null && _context.IsMatch(text))
+            {
+                if (_contextAfter > 0)
+                {
+                    _contextAfter--;
+                    Near(line);
+                }
+                else
+                {
+                    Ring(_recentContext, line, SerialLogLimits.ContextAround);
+                }
+
+                Ring(_lastContext, line, SerialLogLimits.MaxKeptLines);
             }
             if (_tailLines > 0)
             {
@@ -353,6 +389,23 @@ public static class SerialLogReader
             }
         }
 
+        private void Near(SerialLogLine line)
+        {
+            if (_near.Count < SerialLogLimits.MaxKeptLines)
+            {
+                _near[line.LineNumber] = line;
+            }
+        }
+
+        private static void Ring(Queue<SerialLogLine> ring, SerialLogLine line, int capacity)
+        {
+            ring.Enqueue(line);
+            if (ring.Count > capacity)
+            {
+                ring.Dequeue();
+            }
+        }
+
         private void Write(byte[] bytes, int count = -1)
         {
             var n = count < 0 ? bytes.Length : count;
@@ -361,7 +414,21 @@ public static class SerialLogReader
             Written += n;
         }
 
-        public SerialLogText ToText() =>
-            _bytes == 0 ? SerialLogText.Empty : new SerialLogText(_kept, _tail.ToArray(), _lineNumber, _bytes, !_hasText, _dropped);
+        public SerialLogText ToText()
+        {
+            if (_bytes == 0)
+            {
+                return SerialLogText.Empty;
+            }
+
+            // Evidence and context in log order, each line once.
+            var all = new SortedDictionary<int, SerialLogLine>();
+            foreach (var l in _lastContext.Concat(_near.Values).Concat(_kept))
+            {
+                all[l.LineNumber] = l;
+            }
+
+            return new SerialLogText(all.Values.ToList(), _tail.ToArray(), _lineNumber, _bytes, !_hasText, _dropped);
+        }
     }
 }

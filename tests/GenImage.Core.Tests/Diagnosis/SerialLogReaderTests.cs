@@ -137,6 +137,25 @@ public sealed class SerialLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Thousands_of_context_lines_do_not_crowd_out_the_evidence()
+    {
+        // 5,000 lines that are context for GI7012 (eth0) before a kernel panic: the panic is still the diagnosis.
+        var text = string.Concat(Enumerable.Range(0, 5000).Select(i => $"[  {i,10}] hv_netvsc eth0: VF slot {i % 8} added\n")) + BootLogs.KernelPanic;
+        var streamed = (await SerialLogReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), new SerialLogReadOptions(), CancellationToken.None)).Text;
+        var parsed = SerialLogText.Parse(text);
+        var facts = new BootFacts { OsType = "Linux", ProvisioningState = "Failed", ErrorCode = "OSProvisioningTimedOut", SerialLog = parsed };
+        var expected = BootSignatureCatalog.Match(facts)!;
+        facts.SerialLog = streamed;
+
+        var actual = BootSignatureCatalog.Match(facts)!;
+
+        Assert.Equal(BootSignatureCatalog.KernelPanicNoRoot, expected.Signature.Id);
+        Assert.Equal(expected.Signature.Id, actual.Signature.Id);
+        Assert.Equal(expected.Lines.Select(l => (l.LineNumber, l.Text)), actual.Lines.Select(l => (l.LineNumber, l.Text)));
+        Assert.True(streamed.Lines.Count <= 2 * SerialLogLimits.MaxKeptLines);
+    }
+
+    [Fact]
     public async Task A_line_without_end_is_written_whole_and_held_cut()
     {
         var log = new GeneratedLog(3L * 1024 * 1024, _ => "x");
