@@ -140,6 +140,9 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
             }
 
             var updated = RunAsync((log, ct) => galleries.UpdateVersionAsync(target, request, ct));
+            // The update's answer is read at the SDK's api-version: the safety profile is what was just set, or as read before.
+            updated.BlockDeletionBeforeEndOfLife = request.Safety.BlockDeletionBeforeEndOfLife ?? current.BlockDeletionBeforeEndOfLife;
+            updated.AllowDeletionOfReplicatedLocation = request.Safety.AllowDeletionOfReplicatedLocations ?? current.AllowDeletionOfReplicatedLocation;
             var address = GalleryIds.ParseVersion(target);
             var all = RunAsync((log, ct) => galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, ct));
             var latest = LatestVersion.Resolve(all);
