@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using GenImage.Emulator.World;
 using GenImage.Emulator.State;
+using GenImage.Emulator.World;
 
 namespace GenImage.Emulator.Providers.Compute.BootDiagnostics;
 
