@@ -42,6 +42,11 @@ internal static class Program
             {
                 outPath = Path.GetFullPath(args[++i]);
             }
+            else if (args[i] == SerialLogMemory.ChildFlag && i + 1 < args.Length)
+            {
+                // One recipe run in this fresh process (started by the serial-log memory case).
+                return await SerialLogMemory.RunChildAsync(long.Parse(args[i + 1], CultureInfo.InvariantCulture));
+            }
         }
 
         var results = new List<Result>();
@@ -59,8 +64,9 @@ internal static class Program
 
         results.AddRange(Recipes());
         results.Add(Readiness());
+        var memory = SerialLogMemory.Measure();
 
-        var markdown = Render(results);
+        var markdown = Render(results) + SerialLogMemory.Render(memory);
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
         await File.WriteAllTextAsync(outPath, markdown, new UTF8Encoding(false));
         Console.Out.Write(markdown);

@@ -144,6 +144,64 @@ public sealed class PublishingTests
     }
 
     [Fact]
+    public async Task Deletion_blocked_before_end_of_life_is_refused_before_the_call_until_lifted()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+        session.Run(CreateDefinitions + "; " + GeneralizeLinux).EnsureSuccess();
+        var created = session.Run("New-GalleryImageVersion rg-images gal_publish ubuntu-2204 -SourceId $vmId -Name 1.0.0 -TargetRegion westeurope, northeurope " +
+            "-EndOfLifeDate ([datetime]::UtcNow.AddDays(90)) -BlockDeletionBeforeEndOfLife -AllowDeletionOfReplicatedLocation:$false", new { vmId = VmId(Worlds.LinuxVm) });
+        Assert.True(created.Succeeded, created.Describe());
+        // The PUT carried the safety profile at the api-version that has it.
+        var put = emulator.RequestLog.Single(e => e.Method == "PUT" && e.Path.EndsWith("/versions/1.0.0", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("api-version=2024-03-03", put.Query, StringComparison.Ordinal);
+        var read = session.Run("Get-GalleryImageVersion rg-images gal_publish ubuntu-2204 1.0.0").SingleOutput();
+        Assert.True(read.Get<bool?>("BlockDeletionBeforeEndOfLife"));
+        Assert.False(read.Get<bool?>("AllowDeletionOfReplicatedLocation"));
+        Assert.True(read.Get<bool>("IsDeletionBlocked"));
+        emulator.Host.ClearRequestLog();
+
+        var refused = session.Run("Remove-GalleryImageVersion rg-images gal_publish ubuntu-2204 1.0.0 -Force");
+        var error = Assert.Single(refused.Errors);
+        Assert.StartsWith("GenImage.GalleryImageVersionDeletionBlocked", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.DoesNotContain(emulator.RequestLog, IsWrite);
+
+        // A retry of a region is refused too: removing a replicated region is not allowed.
+        var retry = session.Run("Set-GalleryImageVersion rg-images gal_publish ubuntu-2204 1.0.0 -RetryRegion northeurope -Confirm:$false");
+        Assert.StartsWith("GenImage.RetryRegionRemovalNotAllowed", Assert.Single(retry.Errors).FullyQualifiedErrorId);
+        Assert.DoesNotContain(emulator.RequestLog, IsWrite);
+
+        // Azure refuses it as well when asked directly (the emulator's answer to a blocked delete).
+        var lifted = session.Run("Set-GalleryImageVersion rg-images gal_publish ubuntu-2204 1.0.0 -BlockDeletionBeforeEndOfLife:$false -AllowDeletionOfReplicatedLocation -Confirm:$false");
+        Assert.True(lifted.Succeeded, lifted.Describe());
+        Assert.False(lifted.SingleOutput().Get<bool?>("BlockDeletionBeforeEndOfLife"));
+
+        var retried = session.Run("Set-GalleryImageVersion rg-images gal_publish ubuntu-2204 1.0.0 -RetryRegion 'North Europe' -Confirm:$false");
+        Assert.True(retried.Succeeded, retried.Describe());
+        Assert.Equal(2, emulator.RequestLog.Count(e => e.Method == "PATCH" && e.Path.EndsWith("/versions/1.0.0", StringComparison.OrdinalIgnoreCase)) - 1);
+        Assert.Contains(retried.SingleOutput().Items("Regions"), r => r.Get<string>("Region") == "northeurope");
+
+        var removed = session.Run("Remove-GalleryImageVersion rg-images gal_publish ubuntu-2204 1.0.0 -Force");
+        Assert.True(removed.Succeeded, removed.Describe());
+        Assert.Contains(emulator.RequestLog, e => e.Method == "DELETE" && e.Path.EndsWith("/versions/1.0.0", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Blocking_deletion_without_an_end_of_life_is_a_GenImage_error_before_any_call()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+        session.Run(CreateDefinitions).EnsureSuccess();
+        emulator.Host.ClearRequestLog();
+
+        var r = session.Run("New-GalleryImageVersion rg-images gal_publish ubuntu-2204 -SourceId $vmId -Name 1.0.0 -BlockDeletionBeforeEndOfLife", new { vmId = VmId(Worlds.LinuxVm) });
+
+        Assert.StartsWith("GenImage.DeletionBlockNeedsEndOfLife", Assert.Single(r.Errors).FullyQualifiedErrorId);
+        Assert.DoesNotContain(emulator.RequestLog, IsWrite);
+    }
+
+    [Fact]
     public async Task Remove_refuses_the_only_latest_version_unless_forced()
     {
         await using var emulator = await EmulatorFixture.StartAsync();

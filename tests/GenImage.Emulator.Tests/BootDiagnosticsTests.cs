@@ -51,6 +51,50 @@ public sealed class BootDiagnosticsTests
     }
 
     [Fact]
+    public async Task The_world_sets_the_size_and_lines_of_validation_VMs_serial_logs_and_the_blob_streams_with_its_length()
+    {
+        const long size = 3L * 1024 * 1024;
+        var world = GalleryWorld.Yaml.Replace("kind: World\n", $"kind: World\nserialLog: {{ sizeBytes: {size}, line: \"padding line {{n}} of the log\" }}\n", StringComparison.Ordinal);
+        Assert.NotEqual(GalleryWorld.Yaml, world);
+        await using var host = await TestSupport.StartAsync(world);
+        using var http = Http(host);
+        await PublishAsync(Sdk(host), "ubuntu-gen2", "1.0.0", "vm-linux-prepared");
+        var (_, _, statusUrl) = await CreateVmAsync(http, "val-big", "/" + VersionPath("ubuntu-gen2", "1.0.0"), "Linux");
+        await PollStatusAsync(http, statusUrl!);
+        var (_, serial) = await UrisAsync(host, "val-big", "rg-validation");
+
+        using var anonymous = Anonymous(host);
+        using var response = await anonymous.GetAsync(serial, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        var length = response.Content.Headers.ContentLength;
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(body);
+        long bytes = 0, padding = 0;
+        var last = string.Empty;
+        var afterPadding = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            bytes += System.Text.Encoding.UTF8.GetByteCount(line) + 1;
+            if (line.Contains("padding line ", StringComparison.Ordinal))
+            {
+                Assert.EndsWith($"padding line {padding} of the log", line, StringComparison.Ordinal);
+                padding++;
+                afterPadding.Clear();
+            }
+            else
+            {
+                afterPadding.Add(line);
+            }
+        }
+
+        Assert.Equal(bytes, length);
+        Assert.InRange(bytes, size, size + 4096);
+        Assert.True(padding > 50_000, $"{padding} padding lines");
+        // The boot goes on after the padding: cloud-init and the agent come last.
+        Assert.Contains(afterPadding, l => l.Contains("Guest Agent ready", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unprepared_lineages_tell_the_failed_provisioning_story()
     {
         await using var host = await GalleryWorld.StartAsync();

@@ -65,6 +65,9 @@ public sealed class WorldFileTests
     [InlineData(Header + "subscriptions:\n  - id: 00000000-0000-0000-0000-000000000001\n    resourceGroups:\n      - name: rg\n        location: westeurope\n        virtualMachines:\n          - name: vm1\n            osType: Linux\n            guest:\n              leftovers: [ sshHostKeys, bashrc ]\n", 12, 41, "unknown leftover 'bashrc'")]
     // duplicate VM names (case-insensitive)
     [InlineData(Header + "subscriptions:\n  - id: 00000000-0000-0000-0000-000000000001\n    resourceGroups:\n      - name: rg\n        location: westeurope\n        virtualMachines:\n          - { name: vm1, osType: Linux }\n          - { name: VM1, osType: Linux }\n", 10, 13, "defined twice")]
+    // a serial log beyond 256 MiB, and a padding line of two lines
+    [InlineData(Header + "serialLog: { sizeBytes: 268435457 }\nsubscriptions: []\n", 3, 25, "from 0 to 268435456")]
+    [InlineData(Header + "serialLog:\n  line: \"a\\nb\"\nsubscriptions: []\n", 4, 9, "must be one line")]
     // wrong apiVersion
     [InlineData("apiVersion: v2\nkind: World\nsubscriptions: []\n", 1, 13, "is not supported")]
     // no subscriptions

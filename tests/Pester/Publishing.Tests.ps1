@@ -91,6 +91,52 @@ Describe 'Publishing a generalized VM to three regions' {
     }
 }
 
+Describe 'Gallery guards: deletion blocked before end of life, replicated regions, retry of a region' {
+    BeforeAll {
+        $emulator = Start-GenImageTestEmulator -World 'healthy'
+        $null = Connect-GenImage -Emulator -ConnectionFile $emulator.ConnectionFile
+        New-TestDefinitions
+        $null = Invoke-GeneralizeVm -ResourceGroupName $ResourceGroup -Name vm-ubuntu2204-src -Prepare -Force
+        $guarded = New-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -SourceId $LinuxVmId -Name 1.0.0 `
+            -TargetRegion westeurope, northeurope -EndOfLifeDate ([datetime]::UtcNow.AddDays(90)) -BlockDeletionBeforeEndOfLife -AllowDeletionOfReplicatedLocation:$false
+    }
+
+    AfterAll {
+        Disconnect-GenImage -ErrorAction SilentlyContinue
+        Stop-GenImageTestEmulator -Emulator $emulator
+    }
+
+    It 'shows the safety profile on the version' {
+        $read = Get-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -Name 1.0.0
+        $read.BlockDeletionBeforeEndOfLife | Should -BeTrue
+        $read.AllowDeletionOfReplicatedLocation | Should -BeFalse
+        $read.IsDeletionBlocked | Should -BeTrue
+    }
+
+    It 'refuses to remove the version before its end of life, even with -Force' {
+        { Remove-GalleryImageVersion -Id $guarded.Id -Force -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.GalleryImageVersionDeletionBlocked,*'
+        Get-GalleryImageVersion -Id $guarded.Id | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses to retry a region the safety profile does not let it remove' {
+        { Set-GalleryImageVersion -Id $guarded.Id -RetryRegion northeurope -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.RetryRegionRemovalNotAllowed,*'
+    }
+
+    It 'refuses to block deletion without an end-of-life date' {
+        { New-GalleryImageVersion -ResourceGroupName $ResourceGroup -GalleryName $Gallery -DefinitionName ubuntu-2204 -SourceId $LinuxVmId -Name 1.0.1 -BlockDeletionBeforeEndOfLife -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GenImage.DeletionBlockNeedsEndOfLife,*'
+    }
+
+    It 'retries a region and removes the version once the guards are lifted' {
+        $lifted = Set-GalleryImageVersion -Id $guarded.Id -BlockDeletionBeforeEndOfLife:$false -AllowDeletionOfReplicatedLocation -Confirm:$false
+        $lifted.BlockDeletionBeforeEndOfLife | Should -BeFalse
+        $retried = Set-GalleryImageVersion -Id $guarded.Id -RetryRegion northeurope -Confirm:$false
+        @($retried.Regions | ForEach-Object { $_.Region }) | Should -Contain 'northeurope'
+        Remove-GalleryImageVersion -Id $guarded.Id -Force
+        { Get-GalleryImageVersion -Id $guarded.Id -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.GalleryImageVersionNotFound,*'
+    }
+}
+
 Describe 'The publishing pre-flight' {
     BeforeAll {
         $emulator = Start-GenImageTestEmulator -World 'healthy'

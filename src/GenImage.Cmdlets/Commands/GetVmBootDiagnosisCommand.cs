@@ -76,9 +76,12 @@ public sealed class GetVmBootDiagnosisCommand : GenImageCmdlet
         var piped = MyInvocation.ExpectingInput;
         var screenshot = ScreenshotPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ScreenshotPath);
         var output = OutputPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+        var bundle = output == null ? null : piped ? Path.Combine(output, vmId.Substring(vmId.LastIndexOf('/') + 1)) : output;
         var request = new BootDiagnosisRequest
         {
             VmId = vmId,
+            // With a bundle, the whole serial log streams straight into it, once; memory keeps the tail and matched lines.
+            SerialLogPath = bundle == null ? null : DiagnosisBundleWriter.SerialLogPath(bundle),
             Screenshot = screenshot != null || output != null,
             SerialLogTailLines = SerialLogTail,
             ActivityLogWindow = TimeSpan.FromHours(ActivityLogWindowHours),
@@ -97,9 +100,9 @@ public sealed class GetVmBootDiagnosisCommand : GenImageCmdlet
                     d.BootDiagnostics.ScreenshotPath = DiagnosisBundleWriter.SaveScreenshot(result.Screenshot, path);
                     log.Verbose($"Screenshot of {d.Name} saved to {d.BootDiagnostics.ScreenshotPath}.");
                 }
-                if (output != null)
+                if (bundle != null)
                 {
-                    DiagnosisBundleWriter.Write(result, piped ? Path.Combine(output, d.Name) : output);
+                    DiagnosisBundleWriter.Write(result, bundle);
                     log.Verbose($"Boot diagnosis bundle of {d.Name} written to {d.BundlePath}.");
                 }
                 return result;

@@ -75,6 +75,14 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
     [Parameter]
     public DateTime EndOfLifeDate { get; set; }
 
+    /// <summary>safetyProfile.blockDeletionBeforeEndOfLife: Azure refuses to delete the version before -EndOfLifeDate (needs it).</summary>
+    [Parameter]
+    public SwitchParameter BlockDeletionBeforeEndOfLife { get; set; }
+
+    /// <summary>safetyProfile.allowDeletionOfReplicatedLocations; -AllowDeletionOfReplicatedLocation:$false refuses taking a replicated region out of the target regions.</summary>
+    [Parameter]
+    public SwitchParameter AllowDeletionOfReplicatedLocation { get; set; }
+
     [Parameter]
     public Hashtable? Tag { get; set; }
 
@@ -118,12 +126,18 @@ public sealed class NewGalleryImageVersionCommand : GenImageCmdlet
                 StorageAccountType = TargetRegions.NormalizeStorageType(StorageAccountType),
                 ExcludeFromLatest = ExcludeFromLatest.IsPresent,
                 EndOfLifeDate = MyInvocation.BoundParameters.ContainsKey(nameof(EndOfLifeDate)) ? PublishingParameters.Date(EndOfLifeDate) : null,
+                Safety = PublishingParameters.Safety(MyInvocation.BoundParameters, BlockDeletionBeforeEndOfLife, AllowDeletionOfReplicatedLocation),
                 Tags = PublishingParameters.Tags(Tag),
                 SkipPreflight = SkipPreflight.IsPresent,
                 NoWait = NoWait.IsPresent,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 TimeoutParameterName = "-TimeoutSec",
             };
+            if (options.Safety.BlockDeletionBeforeEndOfLife == true && options.EndOfLifeDate == null)
+            {
+                throw new GenImageException(GalleryErrorIds.DeletionBlockNeedsEndOfLife, GenImageErrorKind.InvalidArgument,
+                    "-BlockDeletionBeforeEndOfLife blocks deletion until the end-of-life date, and no -EndOfLifeDate was given. Add -EndOfLifeDate (for example (Get-Date).AddMonths(6)).");
+            }
         }
         catch (GenImageException ex)
         {

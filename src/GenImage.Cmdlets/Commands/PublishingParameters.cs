@@ -13,6 +13,13 @@ namespace GenImage.Cmdlets.Commands;
 internal static class PublishingParameters
 {
     /// <summary>-Tag as a string dictionary (values converted with the invariant culture).</summary>
+    /// <summary>The safety profile the bound switches ask for; a switch not given stays null (Azure's default, or unchanged).</summary>
+    public static GallerySafetyProfile Safety(IDictionary bound, SwitchParameter blockDeletion, SwitchParameter allowRegionDeletion) => new GallerySafetyProfile
+    {
+        BlockDeletionBeforeEndOfLife = bound.Contains("BlockDeletionBeforeEndOfLife") ? blockDeletion.IsPresent : null,
+        AllowDeletionOfReplicatedLocations = bound.Contains("AllowDeletionOfReplicatedLocation") ? allowRegionDeletion.IsPresent : null,
+    };
+
     public static Dictionary<string, string> Tags(Hashtable? tags)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

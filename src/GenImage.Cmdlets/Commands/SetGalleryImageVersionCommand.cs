@@ -44,6 +44,20 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
     [Parameter]
     public Hashtable? Tag { get; set; }
 
+    /// <summary>safetyProfile.blockDeletionBeforeEndOfLife; -BlockDeletionBeforeEndOfLife:$false lifts the block.</summary>
+    [Parameter]
+    public SwitchParameter BlockDeletionBeforeEndOfLife { get; set; }
+
+    /// <summary>safetyProfile.allowDeletionOfReplicatedLocations; -AllowDeletionOfReplicatedLocation:$false refuses taking a replicated region out.</summary>
+    [Parameter]
+    public SwitchParameter AllowDeletionOfReplicatedLocation { get; set; }
+
+    /// <summary>Retries the replication of one (failed) region: removes it from the target regions, then adds it back. Given alone.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(LocationCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? RetryRegion { get; set; }
+
     protected override void ProcessRecord()
     {
         var connection = RequireConnection();
@@ -52,7 +66,16 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
         try
         {
             target = VersionId(connection);
-            var request = new VersionUpdateRequest();
+            if (RetryRegion != null)
+            {
+                Retry(connection, target, bound);
+                return;
+            }
+
+            var request = new VersionUpdateRequest
+            {
+                Safety = PublishingParameters.Safety(bound, BlockDeletionBeforeEndOfLife, AllowDeletionOfReplicatedLocation),
+            };
             if (bound.ContainsKey(nameof(ExcludeFromLatest)))
             {
                 request.ExcludeFromLatest = ExcludeFromLatest.IsPresent;
@@ -97,7 +120,7 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
             if (request.IsEmpty)
             {
                 WriteItemError(new GenImageException("NothingToChange", GenImageErrorKind.InvalidArgument,
-                    "Give at least one of -ExcludeFromLatest, -EndOfLifeDate, -TargetRegion, -ReplicaCount or -Tag."), target);
+                    "Give at least one of -ExcludeFromLatest, -EndOfLifeDate, -TargetRegion, -ReplicaCount, -Tag, -BlockDeletionBeforeEndOfLife, -AllowDeletionOfReplicatedLocation or -RetryRegion."), target);
                 return;
             }
 
@@ -117,6 +140,9 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
             }
 
             var updated = RunAsync((log, ct) => galleries.UpdateVersionAsync(target, request, ct));
+            // The update's answer is read at the SDK's api-version: the safety profile is what was just set, or as read before.
+            updated.BlockDeletionBeforeEndOfLife = request.Safety.BlockDeletionBeforeEndOfLife ?? current.BlockDeletionBeforeEndOfLife;
+            updated.AllowDeletionOfReplicatedLocation = request.Safety.AllowDeletionOfReplicatedLocations ?? current.AllowDeletionOfReplicatedLocation;
             var address = GalleryIds.ParseVersion(target);
             var all = RunAsync((log, ct) => galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, ct));
             var latest = LatestVersion.Resolve(all);
@@ -129,9 +155,42 @@ public sealed class SetGalleryImageVersionCommand : GalleryVersionCmdlet
         }
     }
 
+    /// <summary>-RetryRegion: remove the region, then add it back (two updates, each waited for).</summary>
+    private void Retry(GenImage.Core.Connection.GenImageConnection connection, string target, System.Collections.Generic.IDictionary<string, object> bound)
+    {
+        var others = bound.Keys.Where(k => k is nameof(ExcludeFromLatest) or nameof(EndOfLifeDate) or nameof(TargetRegion) or nameof(ReplicaCount) or nameof(Tag)
+            or nameof(BlockDeletionBeforeEndOfLife) or nameof(AllowDeletionOfReplicatedLocation) or nameof(StorageAccountType)).ToList();
+        if (others.Count > 0)
+        {
+            throw new GenImageException("RetryRegionWithOtherChanges", GenImageErrorKind.InvalidArgument,
+                $"-RetryRegion is given alone; run Set-GalleryImageVersion again for -{string.Join(", -", others)}.");
+        }
+
+        var galleries = new ArmGalleryOperations(connection);
+        var current = RunAsync((log, ct) => galleries.GetVersionAsync(target, true, ct)) ?? throw GalleryPublisher.VersionMissing(target);
+        var region = RegionRetry.Check(current, RetryRegion!);
+        if (!ShouldChange(target, $"retry replication in {region.Region} (now {region.State}): remove the region, which deletes its replicas, then add it back with {region.ReplicaCount} replica(s), {region.StorageAccountType}"))
+        {
+            return;
+        }
+
+        var updated = RunAsync((log, ct) => RegionRetry.RunAsync(galleries, current, RetryRegion!, log, ct));
+        WriteObject(updated);
+    }
+
     private static string Describe(GalleryImageVersion current, VersionUpdateRequest r)
     {
         var parts = new System.Collections.Generic.List<string>();
+        if (r.Safety.BlockDeletionBeforeEndOfLife != null)
+        {
+            parts.Add($"block deletion before end of life {current.BlockDeletionBeforeEndOfLife?.ToString() ?? "unknown"} -> {r.Safety.BlockDeletionBeforeEndOfLife}");
+        }
+
+        if (r.Safety.AllowDeletionOfReplicatedLocations != null)
+        {
+            parts.Add($"allow deletion of replicated locations {current.AllowDeletionOfReplicatedLocation?.ToString() ?? "unknown"} -> {r.Safety.AllowDeletionOfReplicatedLocations}");
+        }
+
         if (r.ExcludeFromLatest != null)
         {
             parts.Add($"exclude from latest {current.ExcludeFromLatest} -> {r.ExcludeFromLatest}");

@@ -38,6 +38,7 @@ public static class Connector
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Diagnostics.IsLoggingContentEnabled = false;
         clientOptions.AddPolicy(new ArmCallPolicy(), HttpPipelinePosition.PerRetry);
+        clientOptions.AddPolicy(new Gallery.GallerySafetyPolicy(), HttpPipelinePosition.PerCall);
         Uri endpoint;
         var tenantId = options.TenantId;
         string account;

@@ -24,6 +24,10 @@ internal sealed class BootDiagnosticsReader
         _connection = connection ?? throw new ArgumentNullException(nameof(connection));
     }
 
+    /// <summary>
+    /// The screenshot (read whole: a few hundred KB) and the serial log as a stream read straight from the blob (the
+    /// caller reads it once and disposes it; it is never buffered whole in memory).
+    /// </summary>
     public async Task<BootDiagnosticsBlobs> ReadAsync(string vmId, bool serialLog, bool screenshot, CancellationToken cancellationToken)
     {
         Uri? serialUri, screenshotUri;
@@ -40,19 +44,6 @@ internal sealed class BootDiagnosticsReader
         }
 
         var blobs = new BootDiagnosticsBlobs();
-        if (serialLog)
-        {
-            if (serialUri == null)
-            {
-                blobs.SerialLogProblem = "ARM returned no serial log URI.";
-            }
-            else
-            {
-                var (content, problem) = await DownloadAsync(serialUri, vmId, "serial log", cancellationToken).ConfigureAwait(false);
-                blobs.SerialLog = content?.ToString();
-                blobs.SerialLogProblem = problem;
-            }
-        }
         if (screenshot)
         {
             if (screenshotUri == null)
@@ -62,19 +53,42 @@ internal sealed class BootDiagnosticsReader
             else
             {
                 var (content, problem) = await DownloadAsync(screenshotUri, vmId, "screenshot", cancellationToken).ConfigureAwait(false);
-                blobs.Screenshot = content?.ToArray();
+                if (content != null)
+                {
+                    using (content)
+                    {
+                        var copy = new System.IO.MemoryStream();
+                        await content.CopyToAsync(copy, 81920, cancellationToken).ConfigureAwait(false);
+                        blobs.Screenshot = copy.ToArray();
+                    }
+                }
                 blobs.ScreenshotProblem = problem;
+            }
+        }
+        if (serialLog)
+        {
+            if (serialUri == null)
+            {
+                blobs.SerialLogProblem = "ARM returned no serial log URI.";
+            }
+            else
+            {
+                var (content, problem) = await DownloadAsync(serialUri, vmId, "serial log", cancellationToken).ConfigureAwait(false);
+                blobs.SerialLog = content;
+                blobs.SerialLogProblem = problem;
             }
         }
         return blobs;
     }
 
-    private async Task<(BinaryData? Content, string? Problem)> DownloadAsync(Uri uri, string vmId, string what, CancellationToken cancellationToken)
+    /// <summary>The blob's content as a stream from the network (not buffered); null with the reason when it does not exist.</summary>
+    private async Task<(System.IO.Stream? Content, string? Problem)> DownloadAsync(Uri uri, string vmId, string what, CancellationToken cancellationToken)
     {
         var pipeline = HttpPipelineBuilder.Build(new BlobFetchOptions(_connection.Transport));
         using var message = pipeline.CreateMessage();
         message.Request.Method = RequestMethod.Get;
         message.Request.Uri.Reset(uri);
+        message.BufferResponse = false;
         try
         {
             await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -97,7 +111,7 @@ internal sealed class BootDiagnosticsReader
                 $"The {what} of '{vmId}' could not be downloaded: the blob endpoint answered {response.Status}.")
             { Target = vmId, HttpStatus = response.Status };
         }
-        return (response.Content, null);
+        return (message.ExtractResponseContent() ?? new System.IO.MemoryStream(), null);
     }
 
     /// <summary>Options of the pipeline that downloads the blobs over the connection's transport.</summary>

@@ -230,6 +230,18 @@ public static class BootSignatureCatalog
         "Read the serial log and the screenshot (boot diagnostics), the instance view's statuses and the Activity Log; if the failure is new, add the lines that identify it to a catalogue entry.");
 
     /// <summary>Every signature in id order (GI7900 last).</summary>
+    /// <summary>
+    /// One pattern matching any line that proves a signature or shows an agent: a streamed serial log keeps these lines
+    /// (with their numbers), so matching it gives what matching every line would.
+    /// </summary>
+    internal static Regex EvidencePattern { get; } = Combine(AgentStarted.Concat(Table.Concat(new[] { UnrecognizedSignature }).SelectMany(s => s.Evidence)));
+
+    /// <summary>One pattern matching any line of context (lines that support a diagnosis once made).</summary>
+    internal static Regex ContextPattern { get; } = Combine(Table.Concat(new[] { UnrecognizedSignature }).SelectMany(s => s.Context));
+
+    private static Regex Combine(IEnumerable<Regex> patterns) =>
+        new Regex(string.Join("|", patterns.Select(r => "(?:" + r + ")").Distinct()), Options | RegexOptions.Compiled);
+
     public static IReadOnlyList<BootSignature> All { get; } = Table.OrderBy(s => s.Id, StringComparer.Ordinal).Concat(new[] { UnrecognizedSignature }).ToList();
 
     /// <summary>The signature with this id; null when there is none.</summary>

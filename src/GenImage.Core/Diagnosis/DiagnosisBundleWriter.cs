@@ -33,9 +33,22 @@ public static class DiagnosisBundleWriter
         var root = Path.GetFullPath(folder);
         Directory.CreateDirectory(root);
         var attachments = Path.Combine(root, AttachmentsFolder);
+        var serialTarget = SerialLogPath(root);
+        var streamedHere = outcome.SerialLogFile != null && string.Equals(Path.GetFullPath(outcome.SerialLogFile), serialTarget, StringComparison.OrdinalIgnoreCase);
         if (Directory.Exists(attachments))
         {
-            Directory.Delete(attachments, true);
+            // The diagnosis streamed the serial log straight into the bundle: it stays, an earlier bundle's files go.
+            foreach (var file in Directory.GetFiles(attachments))
+            {
+                if (!(streamedHere && string.Equals(Path.GetFullPath(file), serialTarget, StringComparison.OrdinalIgnoreCase)))
+                {
+                    File.Delete(file);
+                }
+            }
+            foreach (var dir in Directory.GetDirectories(attachments))
+            {
+                Directory.Delete(dir, true);
+            }
         }
 
         Directory.CreateDirectory(attachments);
@@ -43,9 +56,13 @@ public static class DiagnosisBundleWriter
 
         var encoding = new UTF8Encoding(false);
         var files = new List<string>();
-        if (outcome.SerialLog != null)
+        if (outcome.SerialLogFile != null && File.Exists(outcome.SerialLogFile))
         {
-            File.WriteAllText(Path.Combine(attachments, SerialLogFile), Redactor.Redact(outcome.SerialLog), encoding);
+            if (!streamedHere)
+            {
+                File.Copy(outcome.SerialLogFile, serialTarget, true);
+            }
+
             files.Add(SerialLogFile);
         }
         if (outcome.Screenshot != null)
@@ -70,6 +87,9 @@ public static class DiagnosisBundleWriter
         Sha256Sums.Write(root);
         return root;
     }
+
+    /// <summary>Where the whole serial log sits in the bundle at <paramref name="folder"/> (attachments/serial.log).</summary>
+    public static string SerialLogPath(string folder) => Path.Combine(Path.GetFullPath(folder), AttachmentsFolder, SerialLogFile);
 
     /// <summary>Saves the screenshot to <paramref name="path"/> as PNG (as it came when it cannot be converted); returns the path written.</summary>
     public static string SaveScreenshot(byte[] screenshot, string path)

@@ -33,13 +33,18 @@ public sealed class BootVmFacts
     public DateTimeOffset? TimeCreated { get; set; }
 }
 
-/// <summary>The boot diagnostics blobs of a VM; each null when it is not there (with the reason).</summary>
-public sealed class BootDiagnosticsBlobs
+/// <summary>
+/// The boot diagnostics blobs of a VM; each null when it is not there (with the reason). The serial log is a stream to
+/// read once (see <see cref="SerialLogReader"/>); whoever receives the blobs disposes it.
+/// </summary>
+public sealed class BootDiagnosticsBlobs : IDisposable
 {
-    public string? SerialLog { get; set; }
+    public System.IO.Stream? SerialLog { get; set; }
     public string? SerialLogProblem { get; set; }
     public byte[]? Screenshot { get; set; }
     public string? ScreenshotProblem { get; set; }
+
+    public void Dispose() => SerialLog?.Dispose();
 }
 
 /// <summary>

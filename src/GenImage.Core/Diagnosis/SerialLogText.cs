@@ -11,29 +11,65 @@ namespace GenImage.Core.Diagnosis;
 /// (empty ones too), so "line 412" is line 412 of the blob as downloaded. ANSI escapes and control characters are
 /// removed from each line.
 /// </summary>
+/// <remarks>
+/// A text parsed from a string (<see cref="Parse"/>) keeps every line. A log read from a stream
+/// (<see cref="SerialLogReader"/>) keeps only what memory may hold whatever the log's size (see
+/// <see cref="SerialLogLimits"/>): the lines that match a boot-failure pattern of the catalogue (their numbers kept),
+/// and the last non-empty lines; each kept line is cut at <see cref="SerialLogLimits.MaxLineChars"/> characters.
+/// Matching against the catalogue gives the same lines either way.
+/// </remarks>
 public sealed class SerialLogText
 {
     private static readonly Regex Ansi = new Regex(@"\x1B\[[0-9;?]*[A-Za-z]", RegexOptions.CultureInvariant);
 
-    private SerialLogText(IReadOnlyList<string> lines, int bytes)
+    private readonly IReadOnlyList<SerialLogLine> _kept;
+    private readonly IReadOnlyList<SerialLogLine>? _tail;
+
+    private SerialLogText(IReadOnlyList<string> lines, long bytes)
     {
         Lines = lines;
         Bytes = bytes;
+        LineCount = lines.Count;
+        IsEmpty = lines.All(l => l.Length == 0);
+        var kept = new List<SerialLogLine>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            kept.Add(new SerialLogLine { LineNumber = i + 1, Text = lines[i] });
+        }
+        _kept = kept;
+    }
+
+    internal SerialLogText(IReadOnlyList<SerialLogLine> kept, IReadOnlyList<SerialLogLine> tail, int lineCount, long bytes, bool isEmpty, int matchesDropped)
+    {
+        _kept = kept;
+        _tail = tail;
+        Lines = kept.Select(l => l.Text).ToList();
+        LineCount = lineCount;
+        Bytes = bytes;
+        IsEmpty = isEmpty;
+        MatchesDropped = matchesDropped;
     }
 
     /// <summary>An empty log (no boot diagnostics, or a blob with no text).</summary>
     public static SerialLogText Empty { get; } = new SerialLogText(Array.Empty<string>(), 0);
 
-    /// <summary>Every line, index 0 = line 1; cleaned, possibly empty.</summary>
+    /// <summary>
+    /// The lines held in memory, cleaned: every line (index 0 = line 1) for a parsed text; for a streamed log only the
+    /// lines that match a catalogue pattern (their numbers are in <see cref="Matching"/>).
+    /// </summary>
     public IReadOnlyList<string> Lines { get; }
 
-    /// <summary>The size of the text as read, in UTF-8 bytes.</summary>
-    public int Bytes { get; }
+    /// <summary>The size of the log as read, in UTF-8 bytes.</summary>
+    public long Bytes { get; }
 
     /// <summary>The number of lines of the original text.</summary>
-    public int LineCount => Lines.Count;
+    public int LineCount { get; }
 
-    public bool IsEmpty => Lines.All(l => l.Length == 0);
+    /// <summary>No line has text.</summary>
+    public bool IsEmpty { get; }
+
+    /// <summary>Lines that matched a catalogue pattern but were not kept, past <see cref="SerialLogLimits.MaxKeptLines"/>.</summary>
+    public int MatchesDropped { get; }
 
     public static SerialLogText Parse(string? text)
     {
@@ -62,6 +98,20 @@ public sealed class SerialLogText
     /// <summary>A line without ANSI escapes, control characters and trailing blanks.</summary>
     public static string Clean(string line)
     {
+        var plain = true;
+        foreach (var c in line)
+        {
+            if (char.IsControl(c) && c != '\t')
+            {
+                plain = false;
+                break;
+            }
+        }
+        if (plain)
+        {
+            return line.TrimEnd();
+        }
+
         var noEscapes = Ansi.Replace(line, string.Empty);
         var sb = new StringBuilder(noEscapes.Length);
         foreach (var c in noEscapes)
@@ -83,9 +133,9 @@ public sealed class SerialLogText
             yield break;
         }
 
-        for (var i = 0; i < Lines.Count; i++)
+        foreach (var kept in _kept)
         {
-            var line = Lines[i];
+            var line = kept.Text;
             if (line.Length == 0)
             {
                 continue;
@@ -95,22 +145,26 @@ public sealed class SerialLogText
             {
                 if (p.IsMatch(line))
                 {
-                    yield return new SerialLogLine { LineNumber = i + 1, Text = line };
+                    yield return new SerialLogLine { LineNumber = kept.LineNumber, Text = line };
                     break;
                 }
             }
         }
     }
 
-    /// <summary>The last <paramref name="count"/> non-empty lines, with their numbers.</summary>
+    /// <summary>
+    /// The last <paramref name="count"/> non-empty lines, with their numbers (a streamed log holds at most the number of
+    /// lines it was read with).
+    /// </summary>
     public IList<SerialLogLine> Tail(int count)
     {
+        var source = _tail ?? _kept;
         var result = new List<SerialLogLine>();
-        for (var i = Lines.Count - 1; i >= 0 && result.Count < count; i--)
+        for (var i = source.Count - 1; i >= 0 && result.Count < count; i--)
         {
-            if (Lines[i].Length > 0)
+            if (source[i].Text.Length > 0)
             {
-                result.Add(new SerialLogLine { LineNumber = i + 1, Text = Lines[i] });
+                result.Add(new SerialLogLine { LineNumber = source[i].LineNumber, Text = source[i].Text });
             }
         }
         result.Reverse();

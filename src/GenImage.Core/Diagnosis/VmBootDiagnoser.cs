@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,7 +18,10 @@ public sealed class BootDiagnosisRequest
     public string VmId { get; set; } = string.Empty;
     /// <summary>Read the screenshot too (for -ScreenshotPath and bundles).</summary>
     public bool Screenshot { get; set; }
+    /// <summary>The serial log's last lines kept in the diagnosis (capped at <see cref="SerialLogLimits.MaxTailLines"/> lines and <see cref="SerialLogLimits.ExcerptMaxBytes"/> bytes).</summary>
     public int SerialLogTailLines { get; set; } = 30;
+    /// <summary>The file the whole serial log is streamed to (once; a bundle's attachments/serial.log); null: read, not saved.</summary>
+    public string? SerialLogPath { get; set; }
     /// <summary>How far before the failure the Activity Log is read (and one hour after it).</summary>
     public TimeSpan ActivityLogWindow { get; set; } = TimeSpan.FromHours(24);
     public string? DiagnosedBy { get; set; }
@@ -27,15 +31,16 @@ public sealed class BootDiagnosisRequest
 /// <summary>The diagnosis and the raw boot diagnostics it was made from (for the bundle; not part of the object).</summary>
 public sealed class BootDiagnosisOutcome
 {
-    public BootDiagnosisOutcome(VmBootDiagnosis diagnosis, string? serialLog, byte[]? screenshot)
+    public BootDiagnosisOutcome(VmBootDiagnosis diagnosis, string? serialLogFile, byte[]? screenshot)
     {
         Diagnosis = diagnosis;
-        SerialLog = serialLog;
+        SerialLogFile = serialLogFile;
         Screenshot = screenshot;
     }
 
     public VmBootDiagnosis Diagnosis { get; }
-    public string? SerialLog { get; }
+    /// <summary>The file the whole serial log was streamed to (<see cref="BootDiagnosisRequest.SerialLogPath"/>); null when it was not saved.</summary>
+    public string? SerialLogFile { get; }
     public byte[]? Screenshot { get; }
 }
 
@@ -99,7 +104,7 @@ public sealed class VmBootDiagnoser
         d.FailedAt = facts.ProvisioningErrorCode != null ? facts.ProvisioningStatusTime : agentDown ? facts.AgentStatusTime : null;
 
         // Boot diagnostics.
-        var (log, serial, screenshot) = await ReadBootDiagnosticsAsync(facts, d, request, cancellationToken).ConfigureAwait(false);
+        var (log, serialFile, screenshot) = await ReadBootDiagnosticsAsync(facts, d, request, cancellationToken).ConfigureAwait(false);
 
         // The image, before the match: a Specialized image changes what a provisioning timeout means.
         await LineageAsync(facts, d, cancellationToken).ConfigureAwait(false);
@@ -119,7 +124,7 @@ public sealed class VmBootDiagnoser
         };
         var match = BootSignatureCatalog.Match(bootFacts);
         Verdict(d, match, bootFacts);
-        foreach (var line in log.Tail(request.SerialLogTailLines))
+        foreach (var line in SerialLogLimits.Cap(log.Tail(request.SerialLogTailLines)))
         {
             d.BootDiagnostics.Tail.Add(line);
         }
@@ -128,10 +133,10 @@ public sealed class VmBootDiagnoser
         Differences(d);
         await ActivityLogAsync(d, request, cancellationToken).ConfigureAwait(false);
         _log.Verbose($"Boot diagnosis of {d.Name}: {(d.DiagnosisId != null ? d.DiagnosisId + " " + d.Title : "no failure found")}; {d.Gaps.Count} gap(s).");
-        return new BootDiagnosisOutcome(d, serial, screenshot);
+        return new BootDiagnosisOutcome(d, serialFile, screenshot);
     }
 
-    private async Task<(SerialLogText Log, string? Serial, byte[]? Screenshot)> ReadBootDiagnosticsAsync(
+    private async Task<(SerialLogText Log, string? SerialFile, byte[]? Screenshot)> ReadBootDiagnosticsAsync(
         BootVmFacts facts, VmBootDiagnosis d, BootDiagnosisRequest request, CancellationToken cancellationToken)
     {
         var b = d.BootDiagnostics;
@@ -161,18 +166,42 @@ public sealed class VmBootDiagnoser
             return (SerialLogText.Empty, null, null);
         }
 
-        var log = SerialLogText.Parse(blobs.SerialLog);
-        b.SerialLogRead = blobs.SerialLog != null;
-        b.SerialLogLineCount = log.LineCount;
-        b.SerialLogBytes = log.Bytes;
-        if (blobs.SerialLog == null)
+        var log = SerialLogText.Empty;
+        string? file = null;
+        using (blobs)
         {
-            b.Gap = blobs.SerialLogProblem ?? "There is no serial log.";
-            Gap(d, "SerialLog", b.Gap);
-        }
-        else if (log.IsEmpty)
-        {
-            Gap(d, "SerialLog", "The serial log is empty: the guest wrote nothing to its serial console (a Windows guest without Emergency Management Services, or a boot that stopped in the firmware).");
+            if (blobs.SerialLog != null)
+            {
+                try
+                {
+                    var capture = await SerialLogReader.ReadAsync(blobs.SerialLog, new SerialLogReadOptions
+                    {
+                        DestinationPath = request.SerialLogPath,
+                        TailLines = request.SerialLogTailLines,
+                    }, cancellationToken).ConfigureAwait(false);
+                    log = capture.Text;
+                    file = capture.FilePath;
+                    b.SerialLogSha256 = capture.Sha256;
+                }
+                catch (Exception ex) when (ex is IOException || ex is System.Net.Http.HttpRequestException)
+                {
+                    blobs.SerialLogProblem = $"The serial log could not be read to its end ({ex.GetType().Name}).";
+                    blobs.SerialLog = null;
+                }
+            }
+            b.SerialLogRead = blobs.SerialLog != null;
+            b.SerialLogLineCount = log.LineCount;
+            b.SerialLogBytes = log.Bytes;
+            b.SerialLogPath = file;
+            if (blobs.SerialLog == null)
+            {
+                b.Gap = blobs.SerialLogProblem ?? "There is no serial log.";
+                Gap(d, "SerialLog", b.Gap);
+            }
+            else if (log.IsEmpty)
+            {
+                Gap(d, "SerialLog", "The serial log is empty: the guest wrote nothing to its serial console (a Windows guest without Emergency Management Services, or a boot that stopped in the firmware).");
+            }
         }
         if (request.Screenshot)
         {
@@ -182,7 +211,7 @@ public sealed class VmBootDiagnoser
                 Gap(d, "Screenshot", blobs.ScreenshotProblem ?? "There is no screenshot.");
             }
         }
-        return (log, blobs.SerialLog, blobs.Screenshot);
+        return (log, file, blobs.Screenshot);
     }
 
     private static void Verdict(VmBootDiagnosis d, BootSignatureMatch? match, BootFacts facts)

@@ -61,9 +61,22 @@ public static class EvidenceBundleWriter
     {
         Directory.CreateDirectory(root);
         var attachmentDir = Path.Combine(root, AttachmentsFolder);
+        // A run streams each serial log into the attachments before the bundle is written: those stay, the rest goes.
+        var inPlace = new HashSet<string>(evidence.Validation.Where(v => v.SerialLogFile != null)
+            .Select(v => Path.GetFullPath(v.SerialLogFile!)), StringComparer.OrdinalIgnoreCase);
         if (Directory.Exists(attachmentDir))
         {
-            Directory.Delete(attachmentDir, true);
+            foreach (var file in Directory.GetFiles(attachmentDir, "*", SearchOption.AllDirectories))
+            {
+                if (!inPlace.Contains(Path.GetFullPath(file)))
+                {
+                    File.Delete(file);
+                }
+            }
+            foreach (var dir in Directory.GetDirectories(attachmentDir))
+            {
+                Directory.Delete(dir, true);
+            }
         }
 
         Directory.CreateDirectory(attachmentDir);
@@ -71,15 +84,36 @@ public static class EvidenceBundleWriter
 
         var encoding = new UTF8Encoding(false);
         var attached = new List<string>();
+        // evidence.json names each serial log by its place in the bundle, with its size and SHA256; the log itself is a
+        // file (streamed there by the run, or copied from where an earlier bundle has it), never text in memory.
+        var files = evidence.Validation.Select(v => v.SerialLogFile).ToList();
         foreach (var record in evidence.Validation)
         {
-            if (string.IsNullOrEmpty(record.SerialLog))
+            if (record.SerialLogFile == null)
             {
                 continue;
             }
 
-            var name = $"serial-{Safe(record.Region)}.log";
-            File.WriteAllText(Path.Combine(attachmentDir, name), Redactor.Redact(record.SerialLog), encoding);
+            var target = SerialLogPath(root, record.Region);
+            var source = Path.GetFullPath(record.SerialLogFile);
+            if (!string.Equals(source, target, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!File.Exists(source))
+                {
+                    evidence.Gaps.Add(new EvidenceGap { Section = "SerialLog", Reason = $"The serial log of the validation in {record.Region} is no longer at {source}; evidence.json keeps its size and SHA256." });
+                    record.SerialLogFile = null;
+                    continue;
+                }
+                File.Copy(source, target, true);
+            }
+            else if (!File.Exists(target))
+            {
+                evidence.Gaps.Add(new EvidenceGap { Section = "SerialLog", Reason = $"The serial log of the validation in {record.Region} is missing from the bundle ({target}); evidence.json keeps its size and SHA256." });
+                record.SerialLogFile = null;
+                continue;
+            }
+            var name = Path.GetFileName(target);
+            record.SerialLogFile = AttachmentsFolder + "/" + name;
             attached.Add(name);
         }
         File.WriteAllText(Path.Combine(attachmentDir, "activity-log.json"), EvidenceJson.SerializeRedacted(evidence.ActivityLog), encoding);
@@ -97,28 +131,29 @@ public static class EvidenceBundleWriter
             attached.Add("journal.jsonl");
         }
 
-        // The full serial logs live in attachments; evidence.json carries the excerpts.
-        var logs = evidence.Validation.Select(v => v.SerialLog).ToList();
-        foreach (var v in evidence.Validation)
-        {
-            v.SerialLog = null;
-        }
-
         try
         {
             File.WriteAllText(Path.Combine(root, EvidenceFile), EvidenceJson.SerializeRedacted(evidence), encoding);
+            File.WriteAllText(Path.Combine(root, ReportFile), Redactor.Redact(EvidenceReport.Render(evidence, attached)), encoding);
         }
         finally
         {
-            for (var i = 0; i < logs.Count; i++)
+            // The records keep pointing at the files on disk (the bundle's, or the original when it was not copied).
+            for (var i = 0; i < files.Count; i++)
             {
-                evidence.Validation[i].SerialLog = logs[i];
+                if (evidence.Validation[i].SerialLogFile != null)
+                {
+                    evidence.Validation[i].SerialLogFile = Path.Combine(root, evidence.Validation[i].SerialLogFile!.Replace('/', Path.DirectorySeparatorChar));
+                }
             }
         }
-        File.WriteAllText(Path.Combine(root, ReportFile), Redactor.Redact(EvidenceReport.Render(evidence, attached)), encoding);
         Sha256Sums.Write(root);
         return root;
     }
+
+    /// <summary>Where the serial log of the validation in <paramref name="region"/> sits in the bundle at <paramref name="bundleFolder"/>.</summary>
+    public static string SerialLogPath(string bundleFolder, string region) =>
+        Path.Combine(Path.GetFullPath(bundleFolder), AttachmentsFolder, $"serial-{Safe(region)}.log");
 
     private static string Safe(string name)
     {
@@ -280,7 +315,9 @@ public static class EvidenceReport
 
             if (v.SerialLogExcerpt != null)
             {
-                r.AppendLine("- Serial log (last lines; full log in attachments):");
+                r.AppendLine(v.SerialLogFile != null
+                    ? $"- Serial log (last lines; the whole log, {v.SerialLogBytes} bytes, SHA256 {v.SerialLogSha256}: `{v.SerialLogFile.Replace('\\', '/')}`):"
+                    : "- Serial log (last lines; the whole log was not saved):");
                 r.AppendLine();
                 r.AppendLine("```");
                 r.AppendLine(v.SerialLogExcerpt.TrimEnd());

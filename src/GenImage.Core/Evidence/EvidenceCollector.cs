@@ -273,7 +273,7 @@ public sealed class EvidenceCollector
         }
         foreach (var v in e.Validation.Where(v => v.Source != "VersionTags"))
         {
-            if (v.SerialLogExcerpt == null && v.SerialLog == null)
+            if (v.SerialLogExcerpt == null && v.SerialLogFile == null)
             {
                 Gap(e, "SerialLog", $"No serial log for the validation in {v.Region}: boot diagnostics were not available on the test VM.");
             }

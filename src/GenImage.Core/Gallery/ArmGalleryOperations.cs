@@ -181,9 +181,13 @@ public sealed class ArmGalleryOperations : IGalleryOperations
     {
         try
         {
-            var response = await Client.GetGalleryImageVersionResource(new ResourceIdentifier(versionId))
-                .GetAsync(withReplicationStatus ? ReplicationStatusType.ReplicationStatus : (ReplicationStatusType?)null, cancellationToken).ConfigureAwait(false);
-            return GalleryMapper.Version(response.Value.Data);
+            // Read at the api-version that has the whole safety profile (GallerySafetyPolicy).
+            var (response, safety) = await GallerySafetyPolicy.Read(() => Client.GetGalleryImageVersionResource(new ResourceIdentifier(versionId))
+                .GetAsync(withReplicationStatus ? ReplicationStatusType.ReplicationStatus : (ReplicationStatusType?)null, cancellationToken)).ConfigureAwait(false);
+            var version = GalleryMapper.Version(response.Value.Data);
+            version.AllowDeletionOfReplicatedLocation = safety.AllowDeletionOfReplicatedLocations ?? version.AllowDeletionOfReplicatedLocation;
+            version.BlockDeletionBeforeEndOfLife = safety.BlockDeletionBeforeEndOfLife ?? version.BlockDeletionBeforeEndOfLife;
+            return version;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -258,8 +262,8 @@ public sealed class ArmGalleryOperations : IGalleryOperations
             }
 
             var definition = Client.GetGalleryImageResource(new ResourceIdentifier(address.DefinitionId));
-            var operation = await definition.GetGalleryImageVersions()
-                .CreateOrUpdateAsync(WaitUntil.Started, address.VersionName, data, cancellationToken).ConfigureAwait(false);
+            var operation = await GallerySafetyPolicy.Write(request.Safety, () => definition.GetGalleryImageVersions()
+                .CreateOrUpdateAsync(WaitUntil.Started, address.VersionName, data, cancellationToken)).ConfigureAwait(false);
             return RetryAfter(operation.GetRawResponse());
         }
         catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
@@ -297,8 +301,8 @@ public sealed class ArmGalleryOperations : IGalleryOperations
                     patch.Tags[tag.Key] = tag.Value;
                 }
             }
-            var operation = await Client.GetGalleryImageVersionResource(new ResourceIdentifier(versionId))
-                .UpdateAsync(WaitUntil.Started, patch, cancellationToken).ConfigureAwait(false);
+            var operation = await GallerySafetyPolicy.Write(request.Safety, () => Client.GetGalleryImageVersionResource(new ResourceIdentifier(versionId))
+                .UpdateAsync(WaitUntil.Started, patch, cancellationToken)).ConfigureAwait(false);
             var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
             return GalleryMapper.Version(result.Value.Data);
         }
@@ -513,6 +517,7 @@ internal static class GalleryMapper
             ProvisioningState = data.ProvisioningState?.ToString() ?? string.Empty,
             ExcludeFromLatest = data.PublishingProfile?.IsExcludedFromLatest ?? false,
             EndOfLifeDate = data.PublishingProfile?.EndOfLifeOn,
+            AllowDeletionOfReplicatedLocation = data.SafetyProfile?.AllowDeletionOfReplicatedLocations,
             PublishedDate = data.PublishingProfile?.PublishedOn,
             SourceId = data.StorageProfile?.GallerySource?.Id?.ToString(),
             OsDiskSizeGB = data.StorageProfile?.OSDiskImage?.SizeInGB,

@@ -17,6 +17,10 @@ public static class GalleryErrorIds
     public const string IdentifierInUse = "GalleryImageIdentifierInUse";
     public const string VersionNotFound = "GalleryImageVersionNotFound";
     public const string VersionNotReady = "GalleryImageVersionNotReady";
+    /// <summary>safetyProfile.blockDeletionBeforeEndOfLife and an end of life still ahead: Azure refuses the delete.</summary>
+    public const string VersionDeletionBlocked = "GalleryImageVersionDeletionBlocked";
+    /// <summary>-BlockDeletionBeforeEndOfLife without an end-of-life date blocks nothing.</summary>
+    public const string DeletionBlockNeedsEndOfLife = "DeletionBlockNeedsEndOfLife";
     public const string ReplicationFailed = "ReplicationFailed";
     public const string VersionProvisioningFailed = "GalleryImageVersionFailed";
     public const string LatestVersionRemoval = "LatestVersionRemoval";

@@ -30,6 +30,8 @@ public sealed class PublishOptions
     public string StorageAccountType { get; set; } = "Standard_LRS";
     public bool ExcludeFromLatest { get; set; }
     public DateTimeOffset? EndOfLifeDate { get; set; }
+    /// <summary>safetyProfile: allowDeletionOfReplicatedLocations and blockDeletionBeforeEndOfLife (null: Azure's defaults).</summary>
+    public GallerySafetyProfile Safety { get; set; } = new GallerySafetyProfile();
     public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     public bool SkipPreflight { get; set; }
     /// <summary>The release policy wants new versions excluded from latest (GI3005 warns otherwise).</summary>
@@ -284,6 +286,7 @@ public sealed class GalleryPublisher
             StorageAccountType = options.StorageAccountType,
             ExcludeFromLatest = options.ExcludeFromLatest,
             EndOfLifeDate = options.EndOfLifeDate,
+            Safety = options.Safety,
             Tags = new Dictionary<string, string>(options.Tags, StringComparer.OrdinalIgnoreCase),
         };
         // What the pre-flight found, kept on the version so that evidence and boot diagnoses read it later.

@@ -15,6 +15,8 @@ public sealed class VersionCreateRequest
     public string StorageAccountType { get; set; } = "Standard_LRS";
     public bool ExcludeFromLatest { get; set; }
     public DateTimeOffset? EndOfLifeDate { get; set; }
+    /// <summary>safetyProfile: null members are not sent (Azure's defaults).</summary>
+    public GallerySafetyProfile Safety { get; set; } = new GallerySafetyProfile();
     public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }
 
@@ -26,8 +28,10 @@ public sealed class VersionUpdateRequest
     public IList<TargetRegion>? TargetRegions { get; set; }
     public int? ReplicaCount { get; set; }
     public IDictionary<string, string>? Tags { get; set; }
+    /// <summary>safetyProfile members to change.</summary>
+    public GallerySafetyProfile Safety { get; set; } = new GallerySafetyProfile();
 
-    public bool IsEmpty => ExcludeFromLatest == null && EndOfLifeDate == null && TargetRegions == null && ReplicaCount == null && Tags == null;
+    public bool IsEmpty => ExcludeFromLatest == null && EndOfLifeDate == null && TargetRegions == null && ReplicaCount == null && Tags == null && Safety.IsEmpty;
 }
 
 /// <summary>A version as read while polling, with the Retry-After the service asked for.</summary>

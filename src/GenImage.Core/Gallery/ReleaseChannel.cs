@@ -99,6 +99,18 @@ public sealed class ReleaseChannel
                 after = versions.Select(v => v.Id == version.Id ? With(v, true) : v);
                 break;
             case Remove:
+                // The list does not carry the whole safety profile: read the version itself.
+                var current = await _galleries.GetVersionAsync(version.Id, false, cancellationToken).ConfigureAwait(false) ?? version;
+                if (current.IsDeletionBlocked)
+                {
+                    throw new GenImageException(GalleryErrorIds.VersionDeletionBlocked, GenImageErrorKind.InvalidOperation,
+                        $"Image version {version.Name} cannot be deleted before its end of life ({current.EndOfLifeDate!.Value.UtcDateTime:yyyy-MM-dd HH:mm}Z): its safety profile blocks deletion before end of life. " +
+                        $"Turn that off first (Set-GalleryImageVersion -Id '{version.Id}' -BlockDeletionBeforeEndOfLife:$false), or wait until the end of life date.")
+                    { Target = version.Id };
+                }
+
+                version.BlockDeletionBeforeEndOfLife = current.BlockDeletionBeforeEndOfLife;
+                version.AllowDeletionOfReplicatedLocation = current.AllowDeletionOfReplicatedLocation;
                 changes = true;
                 after = versions.Where(v => v.Id != version.Id);
                 break;

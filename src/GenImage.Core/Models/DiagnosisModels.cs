@@ -25,10 +25,14 @@ public sealed class BootDiagnosticsReport
     public string? Storage { get; set; }
     public bool SerialLogRead { get; set; }
     public int SerialLogLineCount { get; set; }
-    public int SerialLogBytes { get; set; }
+    public long SerialLogBytes { get; set; }
+    /// <summary>The file the whole serial log was streamed to (a bundle's attachments/serial.log); null when it was not saved.</summary>
+    public string? SerialLogPath { get; set; }
+    /// <summary>SHA256 of <see cref="SerialLogPath"/> (lowercase hex).</summary>
+    public string? SerialLogSha256 { get; set; }
     /// <summary>The lines that prove or support the diagnosis, with their line numbers.</summary>
     public IList<SerialLogLine> MatchedLines { get; set; } = new List<SerialLogLine>();
-    /// <summary>The last lines of the serial log.</summary>
+    /// <summary>The last lines of the serial log (each at most 1,024 characters; 16 KiB in all).</summary>
     public IList<SerialLogLine> Tail { get; set; } = new List<SerialLogLine>();
     public bool ScreenshotRead { get; set; }
     /// <summary>Where the screenshot was saved (-ScreenshotPath, or the bundle's attachments).</summary>

@@ -17,10 +17,20 @@ public sealed class ValidationRecord
     public string? ImageReference { get; set; }
     /// <summary>The probe script's own summary, when one ran.</summary>
     public string? ProbeResult { get; set; }
-    /// <summary>The last lines of the serial console log; null when boot diagnostics were unavailable.</summary>
+    /// <summary>
+    /// The last lines of the serial console log (at most 40 lines of at most 1,024 characters, 16 KiB in all); null
+    /// when boot diagnostics were unavailable. The whole log is a file (<see cref="SerialLogFile"/>), never held here.
+    /// </summary>
     public string? SerialLogExcerpt { get; set; }
-    /// <summary>The whole serial log (written to attachments/, not to evidence.json).</summary>
-    public string? SerialLog { get; set; }
+    /// <summary>
+    /// The file of the whole serial log: where the run streamed it to, and in evidence.json its path in the bundle
+    /// (attachments/serial-REGION.log); null when it was not saved.
+    /// </summary>
+    public string? SerialLogFile { get; set; }
+    /// <summary>The size of <see cref="SerialLogFile"/> in bytes.</summary>
+    public long? SerialLogBytes { get; set; }
+    /// <summary>SHA256 of <see cref="SerialLogFile"/> (lowercase hex).</summary>
+    public string? SerialLogSha256 { get; set; }
     public TimeSpan Duration { get; set; }
     /// <summary>When the validation ended.</summary>
     public DateTimeOffset? RecordedAt { get; set; }

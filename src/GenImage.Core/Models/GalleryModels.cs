@@ -88,6 +88,12 @@ public sealed class GalleryImageVersion
     public IList<RegionReplication> Regions { get; set; } = new List<RegionReplication>();
     public bool ExcludeFromLatest { get; set; }
     public DateTimeOffset? EndOfLifeDate { get; set; }
+    /// <summary>safetyProfile.allowDeletionOfReplicatedLocations: a replicated region may be removed from the target regions (null: not read).</summary>
+    public bool? AllowDeletionOfReplicatedLocation { get; set; }
+    /// <summary>safetyProfile.blockDeletionBeforeEndOfLife: the version cannot be deleted before <see cref="EndOfLifeDate"/> (null: not read).</summary>
+    public bool? BlockDeletionBeforeEndOfLife { get; set; }
+    /// <summary>True when Azure refuses to delete the version now: deletion is blocked and the end of life is still ahead.</summary>
+    public bool IsDeletionBlocked => BlockDeletionBeforeEndOfLife == true && EndOfLifeDate.HasValue && EndOfLifeDate.Value > DateTimeOffset.UtcNow;
     public DateTimeOffset? PublishedDate { get; set; }
     /// <summary>The VM, managed image or gallery image version the version was made from.</summary>
     public string? SourceId { get; set; }

@@ -50,8 +50,19 @@ public sealed class ValidationResult
     public IList<string> SupportingLogLines { get; set; } = new List<string>();
     /// <summary>The same lines with their line numbers in the serial log, and whether each proves the diagnosis.</summary>
     public IList<SerialLogLine> MatchedLogLines { get; set; } = new List<SerialLogLine>();
-    /// <summary>The relevant tail of the boot-diagnostics serial log; empty when it could not be fetched.</summary>
+    /// <summary>
+    /// The last lines of the boot-diagnostics serial log (at most 40 lines of at most 1,024 characters, 16 KiB in all);
+    /// empty when it could not be fetched.
+    /// </summary>
     public IList<string> SerialLogExcerpt { get; set; } = new List<string>();
+    /// <summary>The whole serial log's size in bytes, when it was read.</summary>
+    public long? SerialLogBytes { get; set; }
+    /// <summary>The whole serial log's number of lines, when it was read.</summary>
+    public int? SerialLogLineCount { get; set; }
+    /// <summary>The file the whole serial log was streamed to (a recipe run's evidence bundle); null when it was not saved.</summary>
+    public string? SerialLogPath { get; set; }
+    /// <summary>SHA256 of <see cref="SerialLogPath"/> (lowercase hex).</summary>
+    public string? SerialLogSha256 { get; set; }
     /// <summary>Why there is no serial log, when there is none.</summary>
     public string? SerialLogError { get; set; }
     /// <summary>Whether the probe script ran and reported success; null when no probe was given or it did not run.</summary>

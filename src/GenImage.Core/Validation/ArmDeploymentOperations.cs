@@ -247,7 +247,7 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
         }
     }
 
-    public async Task<string?> GetSerialLogAsync(string vmId, CancellationToken cancellationToken)
+    public async Task<System.IO.Stream?> OpenSerialLogAsync(string vmId, CancellationToken cancellationToken)
     {
         var blobs = await new Diagnosis.BootDiagnosticsReader(_connection).ReadAsync(vmId, serialLog: true, screenshot: false, cancellationToken).ConfigureAwait(false);
         return blobs.SerialLog;

@@ -41,7 +41,10 @@ public sealed class DeploymentValidationOptions
     public TimeSpan CleanupTimeout { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>The parameter that sets <see cref="ProvisionTimeout"/>, named by timeout messages.</summary>
     public string TimeoutParameterName { get; set; } = "-TimeoutSec";
-    public int SerialLogTailLines { get; set; } = 40;
+    /// <summary>The excerpt's lines (the last non-empty lines of the serial log; capped at <see cref="SerialLogLimits.ExcerptMaxBytes"/> bytes).</summary>
+    public int SerialLogTailLines { get; set; } = SerialLogLimits.ExcerptLines;
+    /// <summary>The file the whole serial log is streamed to (once); null: it is read for the excerpt and the diagnosis, not saved.</summary>
+    public string? SerialLogPath { get; set; }
     public string OsDiskStorageAccountType { get; set; } = "StandardSSD_LRS";
     public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
     /// <summary>The short id of the VM name (giv-ID); random when null.</summary>
@@ -399,19 +402,29 @@ public sealed class DeploymentValidator
     {
         try
         {
-            var log = await _ops.GetSerialLogAsync(spec.VmId, cancellationToken).ConfigureAwait(false);
-            if (log == null)
+            using var stream = await _ops.OpenSerialLogAsync(spec.VmId, cancellationToken).ConfigureAwait(false);
+            if (stream == null)
             {
                 result.SerialLogError = "the VM has no serial log yet";
                 return SerialLogText.Empty;
             }
-            var text = SerialLogText.Parse(log);
-            foreach (var line in text.Tail(options.SerialLogTailLines))
+            var capture = await SerialLogReader.ReadAsync(stream, new SerialLogReadOptions
+            {
+                DestinationPath = options.SerialLogPath,
+                TailLines = options.SerialLogTailLines,
+                // Only a failed validation is diagnosed from the log.
+                ForDiagnosis = result.Outcome != OutcomeSucceeded,
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (var line in SerialLogLimits.Cap(capture.Text.Tail(options.SerialLogTailLines)))
             {
                 result.SerialLogExcerpt.Add(line.Text);
             }
 
-            return text;
+            result.SerialLogBytes = capture.Text.Bytes;
+            result.SerialLogLineCount = capture.Text.LineCount;
+            result.SerialLogPath = capture.FilePath;
+            result.SerialLogSha256 = capture.Sha256;
+            return capture.Text;
         }
         catch (GenImageException ex)
         {

@@ -101,8 +101,11 @@ public interface IDeploymentOperations
 
     Task<ValidationVmStatus> GetVmStatusAsync(string vmId, CancellationToken cancellationToken);
 
-    /// <summary>The boot-diagnostics serial console log; null when there is none.</summary>
-    Task<string?> GetSerialLogAsync(string vmId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The boot-diagnostics serial console log as a stream from its blob, to read once (the caller disposes it); null
+    /// when there is none.
+    /// </summary>
+    Task<System.IO.Stream?> OpenSerialLogAsync(string vmId, CancellationToken cancellationToken);
 
     Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken);
 

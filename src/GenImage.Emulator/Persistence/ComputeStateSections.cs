@@ -89,6 +89,7 @@ internal sealed class GalleriesStateSection : IStateSection
         StorageAccountType = v.StorageAccountType,
         ReplicationMode = v.ReplicationMode,
         AllowDeletionOfReplicatedLocations = v.AllowDeletionOfReplicatedLocations,
+        BlockDeletionBeforeEndOfLife = v.BlockDeletionBeforeEndOfLife,
         PublishedDate = v.PublishedDate,
         Tags = new Dictionary<string, string>(v.Tags),
         Regions = v.Regions.Select(r =>
@@ -152,6 +153,7 @@ internal sealed class GalleriesStateSection : IStateSection
                         StorageAccountType = v.StorageAccountType,
                         ReplicationMode = v.ReplicationMode,
                         AllowDeletionOfReplicatedLocations = v.AllowDeletionOfReplicatedLocations,
+                        BlockDeletionBeforeEndOfLife = v.BlockDeletionBeforeEndOfLife,
                         PublishedDate = v.PublishedDate,
                         Tags = new(v.Tags, StringComparer.Ordinal),
                     };
@@ -228,6 +230,7 @@ internal sealed class GalleriesStateSection : IStateSection
         public string StorageAccountType { get; init; } = "Standard_LRS";
         public string? ReplicationMode { get; init; }
         public bool AllowDeletionOfReplicatedLocations { get; init; }
+        public bool BlockDeletionBeforeEndOfLife { get; init; }
         public DateTimeOffset PublishedDate { get; init; }
         public Dictionary<string, string> Tags { get; init; } = new();
         public List<TargetRegionRecord> Regions { get; init; } = new();

@@ -84,7 +84,10 @@ internal sealed class GalleryImageVersionState(GalleryImageState image, string n
     public int ReplicaCount { get; set; } = 1;
     public string StorageAccountType { get; set; } = "Standard_LRS";
     public string? ReplicationMode { get; set; }
-    public bool AllowDeletionOfReplicatedLocations { get; set; }
+    public bool AllowDeletionOfReplicatedLocations { get; set; } = true;
+
+    /// <summary>safetyProfile.blockDeletionBeforeEndOfLife (GalleryRP 2024-03-03 and later): no delete before the end-of-life date.</summary>
+    public bool BlockDeletionBeforeEndOfLife { get; set; }
     public DateTimeOffset PublishedDate { get; set; }
     public List<TargetRegionState> Regions { get; } = new();
     public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);

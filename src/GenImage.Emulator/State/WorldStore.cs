@@ -16,6 +16,7 @@ internal sealed class WorldStore
         Clock = clock;
         TenantId = definition.TenantId;
         Replication = definition.Replication;
+        SerialLog = definition.SerialLog;
         foreach (var subDef in definition.Subscriptions)
         {
             var sub = new SubscriptionState(subDef.Id, subDef.DisplayName, definition.TenantId);
@@ -45,6 +46,9 @@ internal sealed class WorldStore
 
     /// <summary>The world file's replication timing and failing regions (galleries).</summary>
     public ReplicationSettings Replication { get; }
+
+    /// <summary>The world file's root serialLog key: the size and line of the serial log of VMs created from an image.</summary>
+    public SerialLogPadding? SerialLog { get; }
 
     public ResourceDictionary<SubscriptionState> Subscriptions { get; } = new();
 

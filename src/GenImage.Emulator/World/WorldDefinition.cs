@@ -17,6 +17,9 @@ internal sealed class WorldDefinition
     public FrontDoorDefinition FrontDoor { get; } = new();
     public State.ReplicationSettings Replication { get; set; } = new();
 
+    /// <summary>The root <c>serialLog</c> key: the size and line of VMs created from an image (validation VMs); null: none.</summary>
+    public SerialLogPadding? SerialLog { get; set; }
+
     /// <summary>The world used when no file is given: one empty subscription.</summary>
     public static WorldDefinition CreateDefault()
     {
@@ -110,8 +113,11 @@ internal sealed class BootDefinition
     /// <summary>enabled, disabled, or blobMissing (enabled, but the blobs are gone).</summary>
     public string Diagnostics { get; set; } = "enabled";
 
-    /// <summary>Pads the serial log with ordinary boot lines (before the failure) up to this size; 0: no padding.</summary>
-    public int SerialLogSizeKB { get; set; }
+    /// <summary>Pads the serial log with ordinary boot lines (before the failure) up to this size (sizeKB or sizeBytes); 0: no padding.</summary>
+    public long SerialLogBytes { get; set; }
+
+    /// <summary>The padding lines' text (<c>{n}</c>: the line's number in the padding); null: ordinary kernel and systemd lines.</summary>
+    public string? SerialLogLine { get; set; }
 
     /// <summary>Lines appended to the serial log after what the failure prints.</summary>
     public List<string> SerialLogLines { get; set; } = new();
@@ -183,4 +189,19 @@ internal sealed class GuestDefinition
     public List<string> Leftovers { get; set; } = new();
     public bool DvdRomDisabled { get; set; }
     public string? Domain { get; set; }
+}
+
+/// <summary>
+/// Ordinary boot lines that pad a serial log up to <see cref="Bytes"/> (each line counted with its 23-character time
+/// stamp, two blanks and its newline), generated as the blob is served, never held whole.
+/// </summary>
+internal sealed class SerialLogPadding
+{
+    /// <summary>The largest serial log a world may ask for (256 MiB).</summary>
+    public const long MaxBytes = 256L * 1024 * 1024;
+
+    public long Bytes { get; set; }
+
+    /// <summary>The line's text, <c>{n}</c> replaced by the padding line's number; null: ordinary kernel and systemd lines.</summary>
+    public string? Line { get; set; }
 }

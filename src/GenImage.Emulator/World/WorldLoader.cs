@@ -8,7 +8,7 @@ namespace GenImage.Emulator.World;
 /// <summary>Parses and validates a world file. Every error is a <see cref="WorldFileException"/> with line and column.</summary>
 internal static partial class WorldLoader
 {
-    private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions", "replication", "throttling", "faults", "activityLog", "roleDefinitions", "roleAssignments", "rbac"];
+    private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions", "replication", "throttling", "faults", "activityLog", "roleDefinitions", "roleAssignments", "rbac", "serialLog"];
     private static readonly string[] ClockKeys = ["scale"];
     private static readonly string[] SubscriptionKeys = ["id", "displayName", "resourceGroups"];
     private static readonly string[] ResourceGroupKeys = ["name", "location", "tags", "virtualMachines", "galleries"];
@@ -22,7 +22,8 @@ internal static partial class WorldLoader
     private static readonly string[] ImageKeys = ["publisher", "offer", "sku", "version", "gallery", "definition", "managedImage", "id"];
     private static readonly string[] BootKeys =
         ["failure", "errorCode", "errorMessage", "agent", "failedMinutesAgo", "diagnostics", "serialLog", "screenshot"];
-    private static readonly string[] SerialLogKeys = ["sizeKB", "lines"];
+    private static readonly string[] SerialLogKeys = ["sizeKB", "sizeBytes", "line", "lines"];
+    private static readonly string[] RootSerialLogKeys = ["sizeBytes", "line"];
     public static readonly string[] DiagnosticsModes = ["enabled", "disabled", "blobMissing"];
     private static readonly string[] GuestKeys = ["agent", "prepared", "cloudInit", "sysprepBlockers", "leftovers", "dvdRomDisabled", "domain"];
     private static readonly string[] AgentKeys = ["version", "status"];
@@ -115,6 +116,16 @@ internal static partial class WorldLoader
         if (map.Has("tenantId"))
         {
             world.TenantId = map.Guid("tenantId", required: true);
+        }
+
+        if (map.Node("serialLog") is { } serialNode)
+        {
+            var log = YamlMap.Read(serialNode, "serialLog", source, RootSerialLogKeys);
+            world.SerialLog = new SerialLogPadding
+            {
+                Bytes = log.Long("sizeBytes", 0, 0, SerialLogPadding.MaxBytes),
+                Line = ReadPaddingLine(log, "serialLog"),
+            };
         }
 
         ReadFrontDoor(map, world, source);
@@ -347,12 +358,30 @@ internal static partial class WorldLoader
         if (map.Node("serialLog") is { } logNode)
         {
             var log = YamlMap.Read(logNode, $"{where}.serialLog", source, SerialLogKeys);
-            boot.SerialLogSizeKB = log.Int("sizeKB", 0, 0, 16384);
+            if (log.Has("sizeKB") && log.Has("sizeBytes"))
+            {
+                throw log.ErrorAt("sizeBytes", $"{where}.serialLog: give sizeKB or sizeBytes, not both.");
+            }
+
+            boot.SerialLogBytes = log.Has("sizeBytes") ? log.Long("sizeBytes", 0, 0, SerialLogPadding.MaxBytes) : log.Int("sizeKB", 0, 0, 16384) * 1024L;
+            boot.SerialLogLine = ReadPaddingLine(log, $"{where}.serialLog");
             boot.SerialLogLines = log.StringList("lines").Select(l => l.Value).ToList();
         }
 
         boot.Screenshot = map.Bool("screenshot", true);
         return boot;
+    }
+
+    /// <summary>A padding line pattern: one line of text (no newline), at most 4,096 characters.</summary>
+    private static string? ReadPaddingLine(YamlMap log, string where)
+    {
+        var line = log.String("line");
+        if (line is not null && (line.Length == 0 || line.Length > 4096 || line.Contains('\n') || line.Contains('\r')))
+        {
+            throw log.ErrorAt("line", $"{where}.line must be one line of 1 to 4096 characters ({{n}} is the padding line's number).");
+        }
+
+        return line;
     }
 
     /// <summary>A purchase plan: name, publisher and product are required (ARM refuses a partial plan).</summary>

@@ -163,6 +163,22 @@ internal sealed class YamlMap
         return i;
     }
 
+    public long Long(string key, long fallback, long min, long max)
+    {
+        var value = String(key);
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) || i < min || i > max)
+        {
+            throw ErrorAt(key, $"{Where}.{key} must be a whole number from {min} to {max}, not '{value}'.");
+        }
+
+        return i;
+    }
+
     public IReadOnlyList<YamlNode> Sequence(string key)
     {
         var node = Node(key);

@@ -54,7 +54,7 @@ internal sealed class FakeBootSource : IBootDiagnosisSource
             throw BootDiagnosticsFailure;
         }
 
-        return Task.FromResult(new BootDiagnosticsBlobs { SerialLog = Serial, SerialLogProblem = Serial == null ? "gone" : null, Screenshot = screenshot ? Bmp() : null });
+        return Task.FromResult(new BootDiagnosticsBlobs { SerialLog = Serial == null ? null : new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes(Serial)), SerialLogProblem = Serial == null ? "gone" : null, Screenshot = screenshot ? Bmp() : null });
     }
 
     public Task<GalleryImageVersion?> GetVersionAsync(string versionId, CancellationToken cancellationToken) =>

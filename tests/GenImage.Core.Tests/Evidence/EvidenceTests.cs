@@ -57,9 +57,12 @@ public sealed class EvidenceTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
+        foreach (var folder in new[] { _folder, _folder + "-run" })
         {
-            Directory.Delete(_folder, true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
         }
     }
 
@@ -69,7 +72,7 @@ public sealed class EvidenceTests : IDisposable
         CorrelationIds = { "c-1", "c-2" },
         CollectedBy = "operator@genimage.local",
         Readiness = { new ReadinessFinding { RuleId = "GI1001", Status = FindingStatus.Pass, Severity = FindingSeverity.Error, Target = FakeEvidenceSource.VmId, Message = "ok" } },
-        Validation = { new ValidationRecord { Region = "westeurope", Status = "Passed", Message = "Booted", SerialLogExcerpt = "login:", SerialLog = "boot\nlogin:" } },
+        Validation = { new ValidationRecord { Region = "westeurope", Status = "Passed", Message = "Booted", SerialLogExcerpt = "login:" } },
         ValidationExpected = true,
     };
 
@@ -108,7 +111,6 @@ public sealed class EvidenceTests : IDisposable
             ActivityLogFailure = new GenImageException("ArmRequestFailed", GenImageErrorKind.ResourceUnavailable, "unavailable"),
         };
         var request = Request();
-        request.Validation[0].SerialLog = null;
         request.Validation[0].SerialLogExcerpt = null;
         request.ActivityLogWindow = TimeSpan.FromDays(120);
 
@@ -132,7 +134,14 @@ public sealed class EvidenceTests : IDisposable
     [Fact]
     public async Task Bundle_has_json_report_attachments_and_a_manifest_that_verifies()
     {
-        var e = await new EvidenceCollector(new FakeEvidenceSource(), NullLogForTests.Instance).CollectAsync(Request(), CancellationToken.None);
+        // As a run does: the serial log streams straight into the bundle's attachments before the bundle is written.
+        var request = Request();
+        var log = await GenImage.Core.Diagnosis.SerialLogReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("boot\nlogin:\n")),
+            new GenImage.Core.Diagnosis.SerialLogReadOptions { DestinationPath = EvidenceBundleWriter.SerialLogPath(_folder, "westeurope") }, CancellationToken.None);
+        request.Validation[0].SerialLogFile = log.FilePath;
+        request.Validation[0].SerialLogBytes = log.FileBytes;
+        request.Validation[0].SerialLogSha256 = log.Sha256;
+        var e = await new EvidenceCollector(new FakeEvidenceSource(), NullLogForTests.Instance).CollectAsync(request, CancellationToken.None);
 
         var bundle = EvidenceBundleWriter.Write(e, _folder, new EvidenceAttachments { RecipeText = "apiVersion: genimage.dev/v1\n", JournalText = "{\"type\":\"runStarted\"}\n" });
 
@@ -149,7 +158,11 @@ public sealed class EvidenceTests : IDisposable
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "evidence.json")));
         Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("1.0.0", json.RootElement.GetProperty("version").GetProperty("name").GetString());
-        Assert.False(json.RootElement.GetProperty("validation")[0].TryGetProperty("serialLog", out _));
+        var validation = json.RootElement.GetProperty("validation")[0];
+        Assert.False(validation.TryGetProperty("serialLog", out _));
+        Assert.Equal("attachments/serial-westeurope.log", validation.GetProperty("serialLogFile").GetString());
+        Assert.Equal(12, validation.GetProperty("serialLogBytes").GetInt64());
+        Assert.Equal(Sha256Sums.HashFile(Path.Combine(bundle, "attachments", "serial-westeurope.log")), validation.GetProperty("serialLogSha256").GetString());
         var report = File.ReadAllText(Path.Combine(bundle, "report.md"));
         Assert.StartsWith("# Image evidence: gal/def/1.0.0", report);
         Assert.True(report.IndexOf("## Summary", StringComparison.Ordinal) < report.IndexOf("## Version", StringComparison.Ordinal));
@@ -169,7 +182,12 @@ public sealed class EvidenceTests : IDisposable
         source.Version.Tags["adminPassword"] = "Hunter2!Hunter2!";
         source.Events[0].OperationName = "write Authorization: Bearer " + jwt;
         var request = Request();
-        request.Validation[0].SerialLog = "boot\nexport AZURE_CLIENT_SECRET=abc123secretvalue\npassword: P@ssw0rd123\nAccountKey=" + new string('A', 86) + "==\nlogin:";
+        // The run streams the serial log to a file as it reads it; the bundle takes that file.
+        var served = "boot\nexport AZURE_CLIENT_SECRET=abc123secretvalue\npassword: P@ssw0rd123\nAccountKey=" + new string('A', 86) + "==\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\nlogin:";
+        var streamed = await GenImage.Core.Diagnosis.SerialLogReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(served)),
+            new GenImage.Core.Diagnosis.SerialLogReadOptions { DestinationPath = Path.Combine(_folder + "-run", "serial.log") }, CancellationToken.None);
+        Assert.Equal(6, streamed.RedactedLines);
+        request.Validation[0].SerialLogFile = streamed.FilePath;
         request.Validation[0].SerialLogExcerpt = "token=" + jwt;
         request.Readiness[0].Evidence["url"] = sas;
 

@@ -13,6 +13,8 @@ internal sealed class FakeGalleryOperations : IGalleryOperations
     public Dictionary<string, ImageGallery> Galleries { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, GalleryImageDefinition> Definitions { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, GalleryImageVersion> Versions { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The target regions of each PATCH that set them, in order.</summary>
+    public List<List<string>> RegionHistory { get; } = new();
     public Dictionary<string, ManagedImage> Images { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Progress added per poll and region.</summary>
     public int ProgressStep { get; set; } = 50;
@@ -141,8 +143,11 @@ internal sealed class FakeGalleryOperations : IGalleryOperations
             v.EndOfLifeDate = request.EndOfLifeDate;
         }
 
+        v.BlockDeletionBeforeEndOfLife = request.Safety.BlockDeletionBeforeEndOfLife ?? v.BlockDeletionBeforeEndOfLife;
+        v.AllowDeletionOfReplicatedLocation = request.Safety.AllowDeletionOfReplicatedLocations ?? v.AllowDeletionOfReplicatedLocation;
         if (request.TargetRegions != null)
         {
+            RegionHistory.Add(request.TargetRegions.Select(t => t.Name).ToList());
             v.Regions = request.TargetRegions.Select(t => new RegionReplication { Region = t.Name, ReplicaCount = t.ReplicaCount, StorageAccountType = t.StorageAccountType, ExcludeFromLatest = t.ExcludeFromLatest, State = "Completed", Progress = 100 }).ToList();
         }
 
@@ -172,6 +177,7 @@ internal sealed class FakeGalleryOperations : IGalleryOperations
         Id = v.Id, SubscriptionId = v.SubscriptionId, ResourceGroupName = v.ResourceGroupName, GalleryName = v.GalleryName, DefinitionName = v.DefinitionName,
         Name = v.Name, Location = v.Location, ProvisioningState = v.ProvisioningState, ReplicationState = v.ReplicationState,
         ExcludeFromLatest = v.ExcludeFromLatest, EndOfLifeDate = v.EndOfLifeDate, SourceId = v.SourceId,
+        BlockDeletionBeforeEndOfLife = v.BlockDeletionBeforeEndOfLife, AllowDeletionOfReplicatedLocation = v.AllowDeletionOfReplicatedLocation,
         Regions = v.Regions.Select(r => new RegionReplication { Region = r.Region, ReplicaCount = r.ReplicaCount, StorageAccountType = r.StorageAccountType, ExcludeFromLatest = r.ExcludeFromLatest, State = r.State, Progress = r.Progress, Details = r.Details }).ToList(),
     };
 }

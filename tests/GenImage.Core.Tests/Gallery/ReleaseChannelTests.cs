@@ -91,6 +91,49 @@ public sealed class ReleaseChannelTests
     }
 
     [Fact]
+    public async Task A_version_whose_deletion_is_blocked_before_its_end_of_life_is_refused_before_any_delete()
+    {
+        var v = _gallery.Versions[Id("1.1.0")];
+        v.BlockDeletionBeforeEndOfLife = true;
+        v.EndOfLifeDate = DateTimeOffset.UtcNow.AddDays(30);
+
+        var ex = await Assert.ThrowsAsync<GenImageException>(() => _channel.PlanAsync(ReleaseChannel.Remove, Id("1.1.0"), default));
+
+        Assert.Equal(GalleryErrorIds.VersionDeletionBlocked, ex.ErrorId);
+        Assert.Contains("-BlockDeletionBeforeEndOfLife:$false", ex.Message);
+        Assert.DoesNotContain(_gallery.Writes, w => w.StartsWith("DELETE", StringComparison.Ordinal));
+
+        // Past its end of life, or with the block lifted, the version can go.
+        v.EndOfLifeDate = DateTimeOffset.UtcNow.AddDays(-1);
+        var plan = await _channel.PlanAsync(ReleaseChannel.Remove, Id("1.1.0"), default);
+        Assert.Equal("1.1.0", plan.Version.Name);
+    }
+
+    [Fact]
+    public async Task Retrying_a_region_removes_it_then_adds_it_back_unless_the_safety_profile_forbids_removal()
+    {
+        var id = Id("1.0.0");
+        var v = _gallery.Versions[id];
+        v.Regions = new List<RegionReplication>
+        {
+            new() { Region = "westeurope", ReplicaCount = 1, StorageAccountType = "Standard_LRS", State = "Completed" },
+            new() { Region = "northeurope", ReplicaCount = 2, StorageAccountType = "Standard_ZRS", State = "Failed" },
+        };
+        v.AllowDeletionOfReplicatedLocation = false;
+
+        var refused = Assert.Throws<GenImageException>(() => RegionRetry.Check(v, "North Europe"));
+        Assert.Equal(RegionRetry.RegionRemovalNotAllowed, refused.ErrorId);
+        Assert.Equal(RegionRetry.RegionNotTargeted, Assert.Throws<GenImageException>(() => RegionRetry.Check(v, "eastus")).ErrorId);
+
+        v.AllowDeletionOfReplicatedLocation = true;
+        var result = await RegionRetry.RunAsync(_gallery, v, "North Europe", _log, default);
+
+        Assert.Equal(new[] { new List<string> { "westeurope" }, new List<string> { "westeurope", "northeurope" } }, _gallery.RegionHistory);
+        var back = result.Regions.Single(r => r.Region == "northeurope");
+        Assert.Equal((2, "Standard_ZRS"), (back.ReplicaCount, back.StorageAccountType));
+    }
+
+    [Fact]
     public async Task A_missing_version_lists_the_existing_ones()
     {
         var ex = await Assert.ThrowsAsync<GenImageException>(() => _channel.PlanAsync(ReleaseChannel.Promote, Id("9.9.9"), default));

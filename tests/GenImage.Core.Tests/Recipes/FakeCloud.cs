@@ -579,8 +579,9 @@ internal sealed class FakeCloud : IVmOperations, IGalleryOperations, IDeployment
         }
     }
 
-    public Task<string?> GetSerialLogAsync(string vmId, CancellationToken cancellationToken) =>
-        Task.FromResult<string?>(ValidationBoots ? "[    0.000000] Linux version 5.15\ncloud-init: provisioning finished\nlogin:\n" : "waiting for provisioning\n");
+    public Task<System.IO.Stream?> OpenSerialLogAsync(string vmId, CancellationToken cancellationToken) =>
+        Task.FromResult<System.IO.Stream?>(new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            ValidationBoots ? "[    0.000000] Linux version 5.15\ncloud-init: provisioning finished\nlogin:\n" : "waiting for provisioning\n")));
 
     public Task DeleteVmAsync(string vmId, CancellationToken cancellationToken)
     {

@@ -26,6 +26,8 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
     public string AgentStatus { get; set; } = "Ready";
     public string? SerialLog { get; set; } = "[    0.000000] Linux version 5.15\n[   12.1] cloud-init: provisioning finished\n";
     public bool SerialLogFails { get; set; }
+    /// <summary>Serves the serial log from this stream instead of <see cref="SerialLog"/> (large logs).</summary>
+    public Func<System.IO.Stream>? SerialLogStream { get; set; }
     public string ProbeStdOut { get; set; } = "ok\n";
     public GenImageException? ProbeFailure { get; set; }
     /// <summary>How many deletes answer 409 Conflict before one succeeds.</summary>
@@ -116,7 +118,7 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
         return Task.FromResult(new ValidationVmStatus { Exists = exists, AgentStatus = exists ? AgentStatus : null, ProvisioningState = "Succeeded" });
     }
 
-    public Task<string?> GetSerialLogAsync(string vmId, CancellationToken cancellationToken)
+    public Task<System.IO.Stream?> OpenSerialLogAsync(string vmId, CancellationToken cancellationToken)
     {
         Call("serial");
         if (SerialLogFails)
@@ -124,7 +126,7 @@ internal sealed class FakeDeploymentOperations : IDeploymentOperations
             throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.OperationStopped, "boot diagnostics unavailable");
         }
 
-        return Task.FromResult(SerialLog);
+        return Task.FromResult<System.IO.Stream?>(SerialLogStream?.Invoke() ?? (SerialLog == null ? null : new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes(SerialLog))));
     }
 
     public Task<RunCommandOutput> RunCommandAsync(string vmId, string commandId, IReadOnlyList<string> script, CancellationToken cancellationToken)

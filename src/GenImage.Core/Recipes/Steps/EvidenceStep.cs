@@ -19,6 +19,9 @@ namespace GenImage.Core.Recipes;
 /// </summary>
 public sealed class EvidenceStep : RecipeStep
 {
+    /// <summary>The bundle's folder inside the run folder.</summary>
+    public const string BundleFolder = "evidence";
+
     public override string Name => RecipeSteps.Evidence;
     public override int Order => 700;
 
@@ -80,7 +83,7 @@ public sealed class EvidenceStep : RecipeStep
             CollectedBy = run.Engines.Principal,
         };
         var evidence = await new EvidenceCollector(run.Engines.Evidence, run.Log).CollectAsync(request, cancellationToken).ConfigureAwait(false);
-        var folder = Path.Combine(run.Journal.Folder, "evidence");
+        var folder = Path.Combine(run.Journal.Folder, BundleFolder);
         EvidenceBundleWriter.Write(evidence, folder, new EvidenceAttachments { RecipeText = run.Recipe.Content, JournalText = run.Journal.ReadText() });
         // A blob store uploads it write-once; a bundle an earlier attempt of this run uploaded whole is kept as it is.
         var kept = run.Journal.Store.PublishEvidence(run.Journal.RecipeName, run.Journal.StoredRunId, folder);

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GenImage.Core.Errors;
+using GenImage.Core.Evidence;
 using GenImage.Core.Validation;
 
 namespace GenImage.Core.Recipes;
@@ -168,6 +169,8 @@ public sealed class ValidateStep : RecipeStep
                 ShortId = ValidationCredentials.ShortId(),
                 // The run records every region's outcome on the version at its Evidence step, in one update.
                 RecordOnImage = false,
+                // The whole serial log is streamed once, straight into the run's evidence bundle; memory keeps the excerpt.
+                SerialLogPath = EvidenceBundleWriter.SerialLogPath(Path.Combine(run.Journal.Folder, EvidenceStep.BundleFolder), region),
             };
             if (spec.Validation.VmSize != null)
             {
@@ -318,7 +321,9 @@ public sealed class ValidateStep : RecipeStep
             ImageReference = result.ImageId,
             ProbeResult = result.ProbeSucceeded == null ? null : (result.ProbeSucceeded.Value ? "succeeded" : "failed") + (string.IsNullOrEmpty(result.ProbeOutput) ? string.Empty : ": " + LastLine(result.ProbeOutput!)),
             SerialLogExcerpt = excerpt,
-            SerialLog = excerpt,
+            SerialLogFile = result.SerialLogPath,
+            SerialLogBytes = result.SerialLogPath != null ? result.SerialLogBytes : null,
+            SerialLogSha256 = result.SerialLogSha256,
             Duration = result.Duration,
             RecordedAt = result.StartedAt + result.Duration,
             CorrelationId = result.CorrelationId,

@@ -83,8 +83,9 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
             }
 
             var profile = Body.Obj(p, "publishingProfile", "publishingProfile");
+            RequireRegionRemovalAllowed(existing, profile);
             ApplyPublishing(existing, profile, existing.Location, replaceRegions: true);
-            existing.AllowDeletionOfReplicatedLocations = Body.Bool(Body.Obj(p, "safetyProfile", "safetyProfile"), "allowDeletionOfReplicatedLocations", "safetyProfile.allowDeletionOfReplicatedLocations") ?? existing.AllowDeletionOfReplicatedLocations;
+            ApplySafety(existing, p);
             existing.Tags = Body.Tags(body) ?? new(StringComparer.Ordinal);
             existing.BusyState = "Updating";
             return Lro(request, 200, existing, "updateGalleryImageVersion");
@@ -98,7 +99,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
             PublishedDate = Now,
             Tags = Body.Tags(body) ?? new(StringComparer.Ordinal),
         };
-        version.AllowDeletionOfReplicatedLocations = Body.Bool(Body.Obj(p, "safetyProfile", "safetyProfile"), "allowDeletionOfReplicatedLocations", "safetyProfile.allowDeletionOfReplicatedLocations") ?? false;
+        ApplySafety(version, p);
         ApplyPublishing(version, Body.Obj(p, "publishingProfile", "publishingProfile"), location, replaceRegions: true);
         if (version.Region(sourceRegion) is null)
         {
@@ -122,7 +123,13 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
         }
 
         var profile = Body.Obj(p, "publishingProfile", "publishingProfile");
+        if (profile?.ContainsKey("targetRegions") == true)
+        {
+            RequireRegionRemovalAllowed(version, profile);
+        }
+
         ApplyPublishing(version, profile, version.Location, replaceRegions: profile?.ContainsKey("targetRegions") == true);
+        ApplySafety(version, p);
         version.Tags = Body.Tags(body) ?? version.Tags;
         version.BusyState = "Updating";
         return Lro(request, 200, version, "updateGalleryImageVersion");
@@ -161,10 +168,51 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
             return ArmResult.NoContent();
         }
 
+        // safetyProfile.blockDeletionBeforeEndOfLife: refused before the end-of-life date. The spec documents the property, not
+        // the error Azure answers with; this is ARM's generic refusal of an operation in the resource's state.
+        if (version.BlockDeletionBeforeEndOfLife && EndOfLife(version) is { } endOfLife && endOfLife > Now)
+        {
+            throw new ArmException(409, "OperationNotAllowed",
+                $"The gallery image version '{version.Name}' cannot be deleted before its end of life date ({endOfLife.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}): safetyProfile.blockDeletionBeforeEndOfLife is true. Set it to false, or wait until the end of life date.");
+        }
+
         version.Deleting = true;
         return operations.Begin(request, image.Gallery.Group.Subscription.Id, version.Location, version.ResourceId, "deleteGalleryImageVersion",
             Durations.GalleryImageVersionDelete, _ => image.Versions.Remove(version.Name), LroHeaders.Location | LroHeaders.RetryAfter, OperationKind.Gallery);
     }
+
+    // ---- safety profile -----------------------------------------------------------------------------------------
+
+    private static void ApplySafety(GalleryImageVersionState version, JsonObject properties)
+    {
+        var safety = Body.Obj(properties, "safetyProfile", "safetyProfile");
+        version.AllowDeletionOfReplicatedLocations = Body.Bool(safety, "allowDeletionOfReplicatedLocations", "safetyProfile.allowDeletionOfReplicatedLocations") ?? version.AllowDeletionOfReplicatedLocations;
+        version.BlockDeletionBeforeEndOfLife = Body.Bool(safety, "blockDeletionBeforeEndOfLife", "safetyProfile.blockDeletionBeforeEndOfLife") ?? version.BlockDeletionBeforeEndOfLife;
+    }
+
+    /// <summary>
+    /// safetyProfile.allowDeletionOfReplicatedLocations false (the default): a region the version is replicated to cannot be
+    /// taken out of its target regions.
+    /// </summary>
+    private static void RequireRegionRemovalAllowed(GalleryImageVersionState version, JsonObject? profile)
+    {
+        if (version.AllowDeletionOfReplicatedLocations || Body.Arr(profile, "targetRegions", RegionsTarget) is not { } items)
+        {
+            return;
+        }
+
+        var requested = items.OfType<JsonObject>().Select(i => i["name"]?.GetValue<string>()).Where(n => n is not null && Locations.IsKnown(n))
+            .Select(n => Locations.Normalize(n!)).ToHashSet(StringComparer.Ordinal);
+        var removed = version.Regions.Where(r => !requested.Contains(r.Name)).Select(r => Locations.Display(r.Name)).ToList();
+        if (removed.Count > 0)
+        {
+            throw new ArmException(409, "OperationNotAllowed",
+                $"Removing the replicated region(s) {string.Join(", ", removed)} from gallery image version '{version.Name}' is not allowed: safetyProfile.allowDeletionOfReplicatedLocations is false. Set it to true to remove a region.");
+        }
+    }
+
+    private static DateTimeOffset? EndOfLife(GalleryImageVersionState version) =>
+        DateTimeOffset.TryParse(version.EndOfLifeDate, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
     // ---- source -------------------------------------------------------------------------------------------------
 

@@ -139,6 +139,7 @@ internal static class GalleryJson
             ["safetyProfile"] = new JsonObject
             {
                 ["allowDeletionOfReplicatedLocations"] = v.AllowDeletionOfReplicatedLocations,
+                ["blockDeletionBeforeEndOfLife"] = v.BlockDeletionBeforeEndOfLife,
                 ["reportedForPolicyViolation"] = false,
             },
         };

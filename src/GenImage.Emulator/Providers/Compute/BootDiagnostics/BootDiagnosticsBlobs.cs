@@ -52,10 +52,22 @@ internal sealed class BootDiagnosticsBlobs(WorldStore store)
         var (status, contentType, body, errorCode) = store.Enter(() => Answer(request));
         response.StatusCode = status;
         response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        if (request.Method != "HEAD")
+        if (body.Log is { } log)
         {
-            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+            // The serial log is generated as it is written, outside the world lock: a log of any size streams.
+            response.ContentLength = log.Length;
+            if (request.Method != "HEAD")
+            {
+                await log.WriteToAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            response.ContentLength = body.Bytes!.Length;
+            if (request.Method != "HEAD")
+            {
+                await response.Body.WriteAsync(body.Bytes, context.RequestAborted).ConfigureAwait(false);
+            }
         }
 
         stopwatch.Stop();
@@ -64,7 +76,7 @@ internal sealed class BootDiagnosticsBlobs(WorldStore store)
             stopwatch.Elapsed, null, requestId, errorCode));
     }
 
-    private (int Status, string ContentType, byte[] Body, string? ErrorCode) Answer(HttpRequest request)
+    private (int Status, string ContentType, (byte[]? Bytes, SerialLogBody? Log) Body, string? ErrorCode) Answer(HttpRequest request)
     {
         if (request.Method is not ("GET" or "HEAD"))
         {
@@ -110,11 +122,11 @@ internal sealed class BootDiagnosticsBlobs(WorldStore store)
         }
 
         return parts[1] == SerialLog
-            ? (200, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(SerialConsoleLog.Build(vm, store.Clock)), null)
-            : (200, "image/bmp", Screenshot.Of(vm), null);
+            ? (200, "text/plain; charset=utf-8", (null, SerialConsoleLog.Compose(vm, store.Clock, store.SerialLog)), null)
+            : (200, "image/bmp", (Screenshot.Of(vm), null), null);
     }
 
-    private static (int, string, byte[], string?) StorageError(int status, string code, string message, string? detail)
+    private static (int, string, (byte[]?, SerialLogBody?), string?) StorageError(int status, string code, string message, string? detail)
     {
         var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>").Append(code).Append("</Code><Message>")
             .Append(System.Security.SecurityElement.Escape(message)).Append("</Message>");
@@ -124,6 +136,6 @@ internal sealed class BootDiagnosticsBlobs(WorldStore store)
         }
 
         xml.Append("</Error>");
-        return (status, "application/xml", Encoding.UTF8.GetBytes(xml.ToString()), code);
+        return (status, "application/xml", (Encoding.UTF8.GetBytes(xml.ToString()), null), code);
     }
 }

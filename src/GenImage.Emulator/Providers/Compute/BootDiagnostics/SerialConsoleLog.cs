@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GenImage.Emulator.State;
+using GenImage.Emulator.World;
 
 namespace GenImage.Emulator.Providers.Compute.BootDiagnostics;
 
@@ -10,13 +11,26 @@ namespace GenImage.Emulator.Providers.Compute.BootDiagnostics;
 /// </summary>
 internal static class SerialConsoleLog
 {
-    public static string Build(VirtualMachineState vm, ScaledClock clock)
+    /// <summary>The log as text (small logs; tests). Large logs are served with <see cref="Compose"/>.</summary>
+    public static string Build(VirtualMachineState vm, ScaledClock clock, SerialLogPadding? worldPadding = null)
+    {
+        using var memory = new MemoryStream();
+        Compose(vm, clock, worldPadding).WriteToAsync(memory, CancellationToken.None).GetAwaiter().GetResult();
+        return Encoding.UTF8.GetString(memory.ToArray());
+    }
+
+    /// <summary>
+    /// The log as of now: its few story lines, and the padding the world asks for (the VM's boot.serialLog, else the
+    /// root serialLog for a VM made from an image), generated as it is written.
+    /// </summary>
+    public static SerialLogBody Compose(VirtualMachineState vm, ScaledClock clock, SerialLogPadding? worldPadding = null)
     {
         var now = clock.Now;
         var lines = new List<(DateTimeOffset Time, string Text)>();
         if (vm.BootFailure is { } key)
         {
-            return Render(FailureLines(vm, clock, BootFailures.Get(key)), now);
+            var (failureLines, padding) = FailureLines(vm, clock, BootFailures.Get(key), worldPadding);
+            return new SerialLogBody(failureLines, padding, now, vm.IsWindows);
         }
 
         var start = vm.Lineage is null ? vm.StatusTime : vm.TimeCreated;
@@ -38,18 +52,19 @@ internal static class SerialConsoleLog
             lines.Add((vm.StatusTime, "The virtual machine is deallocated; this is the log of its last boot."));
         }
 
-        return Render(lines, now);
+        var pad = Padding(vm, worldPadding);
+        return new SerialLogBody(lines, pad is null ? null : (start + clock.ToReal(0.5), pad), now, vm.IsWindows);
     }
 
-    private static string Render(IEnumerable<(DateTimeOffset Time, string Text)> lines, DateTimeOffset now)
+    /// <summary>The padding of the VM's log: its own boot.serialLog, else the world's for a VM made from an image.</summary>
+    private static SerialLogPadding? Padding(VirtualMachineState vm, SerialLogPadding? worldPadding)
     {
-        var sb = new StringBuilder();
-        foreach (var (time, text) in lines.Where(l => l.Time <= now).OrderBy(l => l.Time))
+        if (vm.WorldBoot is { SerialLogBytes: > 0 } boot)
         {
-            sb.Append(time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)).Append("  ").Append(text).Append('\n');
+            return new SerialLogPadding { Bytes = boot.SerialLogBytes, Line = boot.SerialLogLine };
         }
 
-        return sb.ToString();
+        return vm.Lineage is not null && worldPadding is { Bytes: > 0 } ? worldPadding : null;
     }
 
     private static void Windows(VirtualMachineState vm, Action<double, string> at, bool generalized, double boot)
@@ -139,7 +154,8 @@ internal static class SerialConsoleLog
     /// the words on its console screen). Padding lines of an ordinary boot come before the failure when the world asks
     /// for a log of a given size; the world's own lines come last.
     /// </summary>
-    private static List<(DateTimeOffset Time, string Text)> FailureLines(VirtualMachineState vm, ScaledClock clock, BootFailure failure)
+    private static (List<(DateTimeOffset Time, string Text)> Lines, (DateTimeOffset At, SerialLogPadding Padding)? Padding) FailureLines(
+        VirtualMachineState vm, ScaledClock clock, BootFailure failure, SerialLogPadding? worldPadding)
     {
         var lines = new List<(DateTimeOffset Time, string Text)>();
         var boot = vm.BootAzureSeconds ?? (vm.IsWindows ? Durations.BootGeneralizedWindows : Durations.BootGeneralizedLinux);
@@ -259,7 +275,6 @@ internal static class SerialConsoleLog
 
         if (vm.WorldBoot is { } world)
         {
-            Pad(lines, world.SerialLogSizeKB * 1024, start + clock.ToReal(0.5), vm.IsWindows);
             var end = start + clock.ToReal(failAfter);
             for (var i = 0; i < world.SerialLogLines.Count; i++)
             {
@@ -267,7 +282,8 @@ internal static class SerialConsoleLog
             }
         }
 
-        return lines;
+        var pad = Padding(vm, worldPadding);
+        return (lines, pad is null ? null : (start + clock.ToReal(0.5), pad));
     }
 
     /// <summary>A Linux boot as far as the root file system and systemd.</summary>
@@ -289,26 +305,108 @@ internal static class SerialConsoleLog
         at(boot * 0.6, "EVENT: The CMD command is now available.");
         at(boot * 0.61, "SAC>");
     }
+}
 
-    /// <summary>
-    /// Ordinary boot lines (kernel messages, systemd units) until the log reaches <paramref name="bytes"/>, all at one
-    /// moment early in the boot so that they sit between the first lines and the failure.
-    /// </summary>
-    private static void Pad(List<(DateTimeOffset Time, string Text)> lines, int bytes, DateTimeOffset at, bool windows)
+/// <summary>
+/// A serial log ready to serve: its story lines (sorted, up to now) and the padding, at its moment in the boot, written
+/// line by line through a 64 KiB buffer so that a log of hundreds of MiB never exists whole in memory.
+/// </summary>
+internal sealed class SerialLogBody
+{
+    /// <summary>Each line's time stamp, two blanks and newline, counted with its text.</summary>
+    private const int Overhead = 26;
+
+    private readonly List<string> _before = new();
+    private readonly List<string> _after = new();
+    private readonly string? _padStamp;
+    private readonly SerialLogPadding? _padding;
+    private readonly long _padTarget;
+    private readonly bool _windows;
+
+    public SerialLogBody(List<(DateTimeOffset Time, string Text)> lines, (DateTimeOffset At, SerialLogPadding Padding)? padding, DateTimeOffset now, bool windows)
     {
-        var size = lines.Sum(l => Encoding.UTF8.GetByteCount(l.Text) + 26);
-        for (var i = 0; size < bytes; i++)
+        _windows = windows;
+        var size = lines.Sum(l => (long)Encoding.UTF8.GetByteCount(l.Text) + Overhead);
+        var shown = lines.Where(l => l.Time <= now).OrderBy(l => l.Time).ToList();
+        if (padding is { } p && p.At <= now)
         {
-            var text = windows
-                ? string.Create(CultureInfo.InvariantCulture, $"EVENT: A new channel has been created.  Use \"ch -?\" for channel help. Channel: Cmd{i:D4}")
-                : (i % 3) switch
-                {
-                    0 => string.Create(CultureInfo.InvariantCulture, $"[  {i / 100.0,10:0.000000}] hv_netvsc 000d3a1b-{i:x4} eth0: VF slot {i % 8} added"),
-                    1 => string.Create(CultureInfo.InvariantCulture, $"[  OK  ] Started Journal Service (instance {i})."),
-                    _ => string.Create(CultureInfo.InvariantCulture, $"[  {i / 100.0,10:0.000000}] audit: type=1400 audit({i}.{i % 1000:D3}:{i}): apparmor=\"STATUS\" operation=\"profile_load\" name=\"snap-update-ns.lxd\""),
-                };
-            lines.Add((at, text));
-            size += Encoding.UTF8.GetByteCount(text) + 26;
+            _padding = p.Padding;
+            _padStamp = Stamp(p.At);
+            _padTarget = p.Padding.Bytes - size;
+            // Padding lines come after the lines of the same moment (as a stable sort of them added last would).
+            _before.AddRange(shown.Where(l => l.Time <= p.At).Select(l => Stamp(l.Time) + "  " + l.Text + "\n"));
+            _after.AddRange(shown.Where(l => l.Time > p.At).Select(l => Stamp(l.Time) + "  " + l.Text + "\n"));
+        }
+        else
+        {
+            _before.AddRange(shown.Select(l => Stamp(l.Time) + "  " + l.Text + "\n"));
         }
     }
+
+    /// <summary>The size in bytes (the padding counted without building it).</summary>
+    public long Length
+    {
+        get
+        {
+            var length = _before.Sum(l => (long)Encoding.UTF8.GetByteCount(l)) + _after.Sum(l => (long)Encoding.UTF8.GetByteCount(l));
+            foreach (var line in PaddingLines())
+            {
+                length += Encoding.UTF8.GetByteCount(line) + _padStamp!.Length + 3;
+            }
+
+            return length;
+        }
+    }
+
+    public async Task WriteToAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+        foreach (var line in _before)
+        {
+            await writer.WriteAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var line in PaddingLines())
+        {
+            await writer.WriteAsync(_padStamp.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync("  ".AsMemory(), cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync("\n".AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var line in _after)
+        {
+            await writer.WriteAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ordinary boot lines (kernel messages, systemd units), or the world's line, until the log reaches its size.</summary>
+    private IEnumerable<string> PaddingLines()
+    {
+        if (_padding is null)
+        {
+            yield break;
+        }
+
+        long size = 0;
+        for (var i = 0; size < _padTarget; i++)
+        {
+            var text = _padding.Line is { } line
+                ? line.Replace("{n}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                : _windows
+                    ? string.Create(CultureInfo.InvariantCulture, $"EVENT: A new channel has been created.  Use \"ch -?\" for channel help. Channel: Cmd{i:D4}")
+                    : (i % 3) switch
+                    {
+                        0 => string.Create(CultureInfo.InvariantCulture, $"[  {i / 100.0,10:0.000000}] hv_netvsc 000d3a1b-{i:x4} eth0: VF slot {i % 8} added"),
+                        1 => string.Create(CultureInfo.InvariantCulture, $"[  OK  ] Started Journal Service (instance {i})."),
+                        _ => string.Create(CultureInfo.InvariantCulture, $"[  {i / 100.0,10:0.000000}] audit: type=1400 audit({i}.{i % 1000:D3}:{i}): apparmor=\"STATUS\" operation=\"profile_load\" name=\"snap-update-ns.lxd\""),
+                    };
+            yield return text;
+            size += Encoding.UTF8.GetByteCount(text) + Overhead;
+        }
+    }
+
+    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
 }
