@@ -72,6 +72,18 @@ public sealed class ReleaseChannel
     {
         var address = GalleryIds.ParseVersion(versionId);
         var versions = await _galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false);
+        return Plan(action, versionId, versions);
+    }
+
+    /// <summary>Works out the plan from a list of the definition's versions the caller has just read. Sends nothing.</summary>
+    public static ReleasePlan Plan(string action, string versionId, IReadOnlyList<GalleryImageVersion> versions)
+    {
+        if (versions == null)
+        {
+            throw new ArgumentNullException(nameof(versions));
+        }
+
+        var address = GalleryIds.ParseVersion(versionId);
         var version = versions.FirstOrDefault(v => string.Equals(v.Name, address.VersionName, StringComparison.OrdinalIgnoreCase))
             ?? throw new GenImageException(GalleryErrorIds.VersionNotFound, GenImageErrorKind.ObjectNotFound,
                 $"Image version '{address.VersionName}' does not exist under {address.GalleryName}/{address.DefinitionName}" +
