@@ -21,15 +21,15 @@ internal static partial class CallCounts
     /// <summary>The flows measured, with the minimum of each (the calls are listed in docs/arm-calls.md).</summary>
     public static readonly IReadOnlyList<Flow> Flows = new[]
     {
-        new Flow("Invoke-ImageRecipe ubuntu2204-gen2", "", "Invoke-ImageRecipe -Path $examples/recipes/ubuntu2204-gen2.yaml -OutputPath $output -Force | Out-Null", 1),
-        new Flow("Invoke-ImageRecipe windows2022-gen2-tl", "", "Invoke-ImageRecipe -Path $examples/recipes/windows2022-gen2-tl.yaml -OutputPath $output -Force | Out-Null", 1),
-        new Flow("Invoke-GeneralizeVm -Prepare (Linux)", "", "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src -Prepare -Force | Out-Null", 1),
+        new Flow("Invoke-ImageRecipe ubuntu2204-gen2", "", "Invoke-ImageRecipe -Path $examples/recipes/ubuntu2204-gen2.yaml -OutputPath $output -Force | Out-Null", 33),
+        new Flow("Invoke-ImageRecipe windows2022-gen2-tl", "", "Invoke-ImageRecipe -Path $examples/recipes/windows2022-gen2-tl.yaml -OutputPath $output -Force | Out-Null", 31),
+        new Flow("Invoke-GeneralizeVm -Prepare (Linux)", "", "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src -Prepare -Force | Out-Null", 7),
         new Flow("New-GalleryImageVersion to two regions",
             "Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src -Prepare -Force | Out-Null",
-            $"New-GalleryImageVersion rg-images gal_images ubuntu-2204-gen2 -SourceId '{VmId}vm-ubuntu2204-src' -Name 1.0.0 -TargetRegion westeurope,northeurope | Out-Null", 1),
+            $"New-GalleryImageVersion rg-images gal_images ubuntu-2204-gen2 -SourceId '{VmId}vm-ubuntu2204-src' -Name 1.0.0 -TargetRegion westeurope,northeurope | Out-Null", 5),
         new Flow("Test-ImageDeployment",
             $"Invoke-GeneralizeVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src -Prepare -Force | Out-Null; New-GalleryImageVersion rg-images gal_images ubuntu-2204-gen2 -SourceId '{VmId}vm-ubuntu2204-src' -Name 1.0.0 -TargetRegion westeurope | Out-Null",
-            $"Test-ImageDeployment -ImageId '{Versions}ubuntu-2204-gen2/versions/1.0.0' | Out-Null", 1),
+            $"Test-ImageDeployment -ImageId '{Versions}ubuntu-2204-gen2/versions/1.0.0' | Out-Null", 13),
     };
 
     internal sealed record Counted(Flow Flow, int Requests, IReadOnlyList<(string Call, int Count)> Calls);
@@ -79,6 +79,75 @@ internal static partial class CallCounts
         }
 
         return results;
+    }
+
+    internal sealed record RetentionFigure(int Deleted, double Seconds, double ModelledSeconds, int Requests, int Throttled, double ClockScale);
+
+    /// <summary>
+    /// Retention: the Windows recipe (keepVersions: 5) on the healthy world whose definition holds 100 older versions, at
+    /// clock scale 0.001. Time from the first version DELETE to the last request of the run, against the deletes' modelled
+    /// time one after another (30 Azure seconds each); requests and 429s of the retention from the emulator's log.
+    /// </summary>
+    public static async Task<RetentionFigure> RetentionAsync()
+    {
+        const double scale = 0.001;
+        const int existing = 100;
+        var world = File.ReadAllText(RepoPaths.World("healthy"));
+        var anchor = "                sku: 2022-datacenter-g2\n";
+        var at = world.IndexOf(anchor, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new InvalidOperationException("the healthy world no longer has the win2022-datacenter-g2 definition");
+        }
+
+        var versions = new StringBuilder("                versions:\n");
+        for (var i = 1; i <= existing; i++)
+        {
+            versions.Append(CultureInfo.InvariantCulture, $"                  - {{ name: 0.0.{i}, source: vm-win2022-src, publishedDaysAgo: 1 }}\n");
+        }
+
+        world = world.Insert(at + anchor.Length, versions.ToString());
+        await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = world, ClockScale = scale });
+        using var session = ScriptRunner.Open();
+        var output = Path.Combine(Path.GetTempPath(), "genimage-bench-retention-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            session.SetVariable("endpoint", host.Endpoint);
+            session.SetVariable("thumbprint", host.CertificateThumbprint);
+            session.SetVariable("output", output);
+            session.SetVariable("examples", Path.Combine(RepoPaths.Root, "examples"));
+            Ensure(session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null"), "Connect-GenImage");
+            host.ClearRequestLog();
+            Ensure(session.Run("Invoke-ImageRecipe -Path $examples/recipes/windows2022-gen2-tl.yaml -OutputPath $output -Force | Out-Null"), "Invoke-ImageRecipe (retention)");
+            var log = host.RequestLog.OrderBy(e => e.Time).ToList();
+            var first = log.FindIndex(e => e.Method == "DELETE" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase));
+            if (first < 0)
+            {
+                throw new InvalidOperationException("retention deleted no version");
+            }
+
+            var retention = log.Skip(first).ToList();
+            var deleted = retention.Count(e => e.Method == "DELETE" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase) && e.Status < 300);
+            var end = retention.Max(e => e.Time + e.Duration);
+            return new RetentionFigure(deleted, (end - retention[0].Time).TotalSeconds, deleted * 30 * scale, retention.Count, retention.Count(e => e.Status == 429), scale);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, true);
+            }
+        }
+    }
+
+    public static string Render(RetentionFigure r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("| Retention (keepVersions: 5 over 100 versions) | Deleted | Time (s) | Modelled, one after another (s) | Time / modelled | Requests | 429s |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine(inv, $"| Invoke-ImageRecipe windows2022-gen2-tl, clock scale {r.ClockScale} | {r.Deleted} | {r.Seconds:0.00} | {r.ModelledSeconds:0.00} | {r.Seconds / r.ModelledSeconds:0.00}x | {r.Requests} | {r.Throttled} |");
+        return sb.ToString();
     }
 
     /// <summary>A request path with subscription ids, GUIDs and operation ids folded, so the same call groups together.</summary>

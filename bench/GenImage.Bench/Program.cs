@@ -29,6 +29,12 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         var outPath = Path.Combine(RepoPaths.Root, "bench", "results.md");
+        if (args.Contains("--retention"))
+        {
+            Console.Out.Write(CallCounts.Render(await CallCounts.RetentionAsync()));
+            return 0;
+        }
+
         if (args.Contains("--calls"))
         {
             // Every request of each flow, to compare with docs/arm-calls.md.
@@ -65,8 +71,13 @@ internal static class Program
         results.AddRange(Recipes());
         results.Add(Readiness());
         var memory = SerialLogMemory.Measure();
+        var calls = await CallCounts.RunAsync(CallCounts.Flows, null);
+        var retention = await CallCounts.RetentionAsync();
 
-        var markdown = Render(results) + SerialLogMemory.Render(memory);
+        var markdown = Render(results) + SerialLogMemory.Render(memory) + Environment.NewLine +
+            "## ARM requests per flow (`--calls` lists them; the minimum is docs/arm-calls.md)" + Environment.NewLine + Environment.NewLine +
+            CallCounts.Render(calls) + Environment.NewLine +
+            "## Retention" + Environment.NewLine + Environment.NewLine + CallCounts.Render(retention);
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
         await File.WriteAllTextAsync(outPath, markdown, new UTF8Encoding(false));
         Console.Out.Write(markdown);

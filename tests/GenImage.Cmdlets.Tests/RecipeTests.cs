@@ -109,6 +109,12 @@ public sealed class RecipeTests
         var validation = Assert.Single(run.Items("Validation"));
         Assert.Equal("Passed", validation.Get<string>("Status"));
 
+        // The call economy (docs/arm-calls.md): one Activity Log query for the evidence, the test VM's disk read once
+        // (the VM's delete took it with it), and the serial log readable through its SAS.
+        Assert.Single(emulator.RequestLog, e => e.Method == "GET" && e.Path.EndsWith("/providers/Microsoft.Insights/eventtypes/management/values", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(emulator.RequestLog, e => e.Method == "GET" && e.Path.Contains("/disks/", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(emulator.RequestLog, e => e.Path.EndsWith("/serial.log", StringComparison.OrdinalIgnoreCase) && e.Status == 200);
+
         // Each step's writes carry that step's correlation id; one bar for the run, one for the step.
         var steps = run.Items("Steps");
         var publish = steps.Single(s => s.Get<string>("Name") == "Publish");

@@ -149,6 +149,20 @@ public sealed class BootDiagnosticsTests
     }
 
     [Fact]
+    public async Task At_clock_scale_zero_a_sas_uri_is_still_valid_for_its_lifetime()
+    {
+        // Scale 0 makes Azure's work instant; the SAS lifetime is the caller's budget and must not shrink to nothing.
+        await using var host = await TestSupport.StartAsync(new EmulatorOptions { WorldYaml = GalleryWorld.Yaml, ClockScale = 0 });
+        using var anonymous = Anonymous(host);
+
+        var (screenshot, serial) = await UrisAsync(host, "vm-linux-running", Rg, minutes: 1);
+        var log = await anonymous.GetAsync(serial);
+        Assert.Equal(200, (int)log.StatusCode);
+        Assert.Contains("Linux version", await log.Content.ReadAsStringAsync());
+        Assert.Equal(200, (int)(await anonymous.GetAsync(screenshot)).StatusCode);
+    }
+
+    [Fact]
     public async Task Boot_diagnostics_must_be_enabled_and_the_expiry_in_range()
     {
         await using var host = await GalleryWorld.StartAsync();

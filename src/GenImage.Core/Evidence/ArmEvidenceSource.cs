@@ -70,10 +70,17 @@ public sealed class ArmEvidenceSource : IEvidenceSource
             throw new ArgumentNullException(nameof(query));
         }
 
+        // The Activity Log's $filter takes one resource condition and no 'or'. One query per resource group of the
+        // resources (one for a run: its gallery, source and test VMs share it), paged by nextLink, and the events kept
+        // are those of the resources or of the correlation ids; a query by correlation id only when no resource is given.
         var window = TimeWindowFilter(query.From, query.To);
-        var filters = query.ResourceIds.Select(r => $"{window} and resourceUri eq '{r}'")
-            .Concat(query.CorrelationIds.Select(c => $"{window} and correlationId eq '{c}'"))
-            .ToList();
+        var groups = query.ResourceIds.Select(ResourceGroupOf).Where(g => g != null).Select(g => g!)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var filters = groups.Count > 0
+            ? groups.Select(g => $"{window} and resourceGroupName eq '{g}'").ToList()
+            : query.CorrelationIds.Select(c => $"{window} and correlationId eq '{c}'").ToList();
+        var resources = new HashSet<string>(query.ResourceIds, StringComparer.OrdinalIgnoreCase);
+        var correlations = new HashSet<string>(query.CorrelationIds, StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var entries = new List<ActivityLogEntry>();
         foreach (var filter in filters)
@@ -86,6 +93,11 @@ public sealed class ArmEvidenceSource : IEvidenceSource
                 foreach (var item in Items(doc))
                 {
                     var key = Str(item, "eventDataId") ?? Str(item, "id") ?? Guid.NewGuid().ToString();
+                    if (groups.Count > 0 && !resources.Contains(Str(item, "resourceId") ?? string.Empty) && !correlations.Contains(Str(item, "correlationId") ?? string.Empty))
+                    {
+                        continue;
+                    }
+
                     if (!seen.Add(key))
                     {
                         continue;
@@ -106,6 +118,23 @@ public sealed class ArmEvidenceSource : IEvidenceSource
             }
         }
         return entries.OrderBy(e => e.Timestamp).ToList();
+    }
+
+    private static readonly char[] PathSeparator = { '/' };
+
+    /// <summary>The resource group named in an ARM resource id, or null when the id names none.</summary>
+    internal static string? ResourceGroupOf(string resourceId)
+    {
+        var parts = (resourceId ?? string.Empty).Split(PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i + 1 < parts.Length; i++)
+        {
+            if (parts[i].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase))
+            {
+                return parts[i + 1];
+            }
+        }
+
+        return null;
     }
 
     public async Task<IReadOnlyList<RoleAssignmentEntry>> GetRoleAssignmentsAsync(string scope, CancellationToken cancellationToken)

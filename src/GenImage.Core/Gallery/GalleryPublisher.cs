@@ -71,6 +71,8 @@ public sealed class PublishPlan
     /// <summary>What the operator must know before confirming (pre-flight warnings, the added source region).</summary>
     public IReadOnlyList<string> Warnings { get; }
     public bool PreflightSkipped { get; }
+    /// <summary>The versions the pre-flight listed; with the new one they say whether it is latest, without listing again.</summary>
+    internal IReadOnlyList<GalleryImageVersion>? ExistingVersions { get; set; }
 
     /// <summary>One line for ShouldProcess and -WhatIf.</summary>
     public string Describe() =>
@@ -201,7 +203,10 @@ public sealed class GalleryPublisher
                              $"Azure requires the source region among the target regions, so {source}={options.ReplicaCount}={options.StorageAccountType} was added.");
             }
         }
-        return new PublishPlan(definition, versionName, options.SourceId, kind, sourceLocation, regions, findings, warnings, options.SkipPreflight);
+        return new PublishPlan(definition, versionName, options.SourceId, kind, sourceLocation, regions, findings, warnings, options.SkipPreflight)
+        {
+            ExistingVersions = existing,
+        };
     }
 
     private async Task<string?> ReadSourceAsync(SourceKind kind, string sourceId, ReadinessInput input, bool skipPreflight, CancellationToken ct)
@@ -350,7 +355,10 @@ public sealed class GalleryPublisher
             CompleteProgress(activity, plan, regionBars);
         }
 
-        var versions = await _galleries.ListVersionsAsync(plan.Definition.ResourceGroupName, plan.Definition.GalleryName, plan.Definition.Name, cancellationToken).ConfigureAwait(false);
+        // Latest from the pre-flight's list plus the version just written: listing again would only read back our own write.
+        var versions = plan.ExistingVersions != null
+            ? (IReadOnlyList<GalleryImageVersion>)plan.ExistingVersions.Where(v => !string.Equals(v.Id, last.Id, StringComparison.OrdinalIgnoreCase)).Append(last).ToList()
+            : await _galleries.ListVersionsAsync(plan.Definition.ResourceGroupName, plan.Definition.GalleryName, plan.Definition.Name, cancellationToken).ConfigureAwait(false);
         var latest = LatestVersion.Resolve(versions);
         last.IsLatest = latest != null && string.Equals(latest.Id, last.Id, StringComparison.OrdinalIgnoreCase);
         _log.Verbose($"Image version {plan.VersionName} replicated to {last.Regions.Count} region(s) in {watch.Elapsed.TotalSeconds:0.#} s; latest resolves to {latest?.Name ?? "no version"}.");

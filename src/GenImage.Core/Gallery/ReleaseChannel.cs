@@ -72,6 +72,48 @@ public sealed class ReleaseChannel
     {
         var address = GalleryIds.ParseVersion(versionId);
         var versions = await _galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false);
+        var plan = Plan(action, versionId, versions);
+        if (action == Remove)
+        {
+            await CheckDeletionAllowedAsync(plan.Version, cancellationToken).ConfigureAwait(false);
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Refuses, before any delete, a version whose safety profile blocks deletion before its end of life. The list
+    /// does not carry the whole safety profile, so the version itself is read.
+    /// </summary>
+    public async Task CheckDeletionAllowedAsync(GalleryImageVersion version, CancellationToken cancellationToken)
+    {
+        if (version == null)
+        {
+            throw new ArgumentNullException(nameof(version));
+        }
+
+        var current = await _galleries.GetVersionAsync(version.Id, false, cancellationToken).ConfigureAwait(false) ?? version;
+        if (current.IsDeletionBlocked)
+        {
+            throw new GenImageException(GalleryErrorIds.VersionDeletionBlocked, GenImageErrorKind.InvalidOperation,
+                $"Image version {version.Name} cannot be deleted before its end of life ({current.EndOfLifeDate!.Value.UtcDateTime:yyyy-MM-dd HH:mm}Z): its safety profile blocks deletion before end of life. " +
+                $"Turn that off first (Set-GalleryImageVersion -Id '{version.Id}' -BlockDeletionBeforeEndOfLife:$false), or wait until the end of life date.")
+            { Target = version.Id };
+        }
+
+        version.BlockDeletionBeforeEndOfLife = current.BlockDeletionBeforeEndOfLife;
+        version.AllowDeletionOfReplicatedLocation = current.AllowDeletionOfReplicatedLocation;
+    }
+
+    /// <summary>Works out the plan from a list of the definition's versions the caller has just read. Sends nothing.</summary>
+    public static ReleasePlan Plan(string action, string versionId, IReadOnlyList<GalleryImageVersion> versions)
+    {
+        if (versions == null)
+        {
+            throw new ArgumentNullException(nameof(versions));
+        }
+
+        var address = GalleryIds.ParseVersion(versionId);
         var version = versions.FirstOrDefault(v => string.Equals(v.Name, address.VersionName, StringComparison.OrdinalIgnoreCase))
             ?? throw new GenImageException(GalleryErrorIds.VersionNotFound, GenImageErrorKind.ObjectNotFound,
                 $"Image version '{address.VersionName}' does not exist under {address.GalleryName}/{address.DefinitionName}" +
@@ -99,18 +141,6 @@ public sealed class ReleaseChannel
                 after = versions.Select(v => v.Id == version.Id ? With(v, true) : v);
                 break;
             case Remove:
-                // The list does not carry the whole safety profile: read the version itself.
-                var current = await _galleries.GetVersionAsync(version.Id, false, cancellationToken).ConfigureAwait(false) ?? version;
-                if (current.IsDeletionBlocked)
-                {
-                    throw new GenImageException(GalleryErrorIds.VersionDeletionBlocked, GenImageErrorKind.InvalidOperation,
-                        $"Image version {version.Name} cannot be deleted before its end of life ({current.EndOfLifeDate!.Value.UtcDateTime:yyyy-MM-dd HH:mm}Z): its safety profile blocks deletion before end of life. " +
-                        $"Turn that off first (Set-GalleryImageVersion -Id '{version.Id}' -BlockDeletionBeforeEndOfLife:$false), or wait until the end of life date.")
-                    { Target = version.Id };
-                }
-
-                version.BlockDeletionBeforeEndOfLife = current.BlockDeletionBeforeEndOfLife;
-                version.AllowDeletionOfReplicatedLocation = current.AllowDeletionOfReplicatedLocation;
                 changes = true;
                 after = versions.Where(v => v.Id != version.Id);
                 break;

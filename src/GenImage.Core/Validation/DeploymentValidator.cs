@@ -536,14 +536,15 @@ public sealed class DeploymentValidator
 
             foreach (var id in created.Skip(1))
             {
+                // One read when the VM's delete took the resource with it; after our own delete, one more to prove it gone.
                 if (await _ops.ResourceExistsAsync(id, token).ConfigureAwait(false))
                 {
                     await _ops.DeleteResourceAsync(id, token).ConfigureAwait(false);
                     _log.Verbose($"Deleted '{id}'.");
-                }
-                if (await _ops.ResourceExistsAsync(id, token).ConfigureAwait(false))
-                {
-                    throw new GenImageException(ValidationErrorIds.CleanupFailed, GenImageErrorKind.InvalidOperation, $"'{id}' still exists after it was deleted.");
+                    if (await _ops.ResourceExistsAsync(id, token).ConfigureAwait(false))
+                    {
+                        throw new GenImageException(ValidationErrorIds.CleanupFailed, GenImageErrorKind.InvalidOperation, $"'{id}' still exists after it was deleted.");
+                    }
                 }
 
                 remaining.Remove(id);

@@ -18,6 +18,9 @@ public sealed class CleanupStep : RecipeStep
 {
     public override string Name => RecipeSteps.Cleanup;
     public override int Order => 800;
+
+    /// <summary>Old versions deleted at the same time by retention (cleanup.keepVersions).</summary>
+    internal const int RetentionConcurrency = 8;
     public override bool RunsAfterFailedValidation => false;
 
     public override RecipePlanStep Describe(RecipePlan plan)
@@ -96,18 +99,31 @@ public sealed class CleanupStep : RecipeStep
             var versions = (await run.Engines.Galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false)).ToList();
             var latest = LatestVersion.Resolve(versions);
             var ordered = versions.OrderByDescending(v => ImageVersionNumber.TryParse(v.Name, out var n) ? n : default).ToList();
-            var deleted = new List<string>();
             var channel = new ReleaseChannel(run.Engines.Galleries, run.Log);
-            foreach (var v in ordered.Skip(spec.Cleanup.KeepVersions))
-            {
-                if (string.Equals(v.Name, plan.VersionName, StringComparison.Ordinal) || (latest != null && string.Equals(latest.Name, v.Name, StringComparison.Ordinal)))
-                {
-                    continue;
-                }
+            var doomed = ordered.Skip(spec.Cleanup.KeepVersions)
+                .Where(v => !string.Equals(v.Name, plan.VersionName, StringComparison.Ordinal) && !(latest != null && string.Equals(latest.Name, v.Name, StringComparison.Ordinal)))
+                .ToList();
 
-                var removal = await channel.PlanAsync(ReleaseChannel.Remove, v.Id, cancellationToken).ConfigureAwait(false);
-                await channel.RemoveAsync(removal, cancellationToken).ConfigureAwait(false);
-                deleted.Add(v.Name);
+            // Each removal is planned from the list just read (no list per version), and the deletes run side by side,
+            // at most RetentionConcurrency at a time: each waits for its own operation, and the SDK's retry policy waits
+            // out a 429's Retry-After, so the write budget paces them without an error reaching the run.
+            var deleted = new List<string>();
+            using (var gate = new SemaphoreSlim(RetentionConcurrency))
+            {
+                var removals = doomed.Select(async v =>
+                {
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await channel.RemoveAsync(ReleaseChannel.Plan(ReleaseChannel.Remove, v.Id, versions), cancellationToken).ConfigureAwait(false);
+                        return v.Name;
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToList();
+                deleted.AddRange(await Task.WhenAll(removals).ConfigureAwait(false));
             }
             done.Add(deleted.Count == 0 ? $"no version beyond the newest {spec.Cleanup.KeepVersions}" : $"deleted old versions {string.Join(", ", deleted)}");
             if (deleted.Count > 0)

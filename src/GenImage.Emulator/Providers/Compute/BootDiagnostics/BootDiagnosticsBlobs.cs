@@ -30,8 +30,10 @@ internal sealed class BootDiagnosticsBlobs(WorldStore store)
     /// <summary>Issues SAS URIs for a VM's screenshot and serial log. Call under the world lock.</summary>
     public (string Screenshot, string Serial) Issue(VirtualMachineState vm, Uri baseUri, int expiryMinutes)
     {
+        // A SAS lifetime is the holder's wall-clock budget, not work Azure does: the clock scale never shortens it
+        // (at scale 0 a scaled expiry was the issuing instant, so every URI was refused before it could be read).
         var now = store.Clock.Now;
-        var expiry = now + store.Clock.ToReal(expiryMinutes * 60.0);
+        var expiry = now + TimeSpan.FromMinutes(expiryMinutes);
         var sig = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _issued[sig] = (vm.VmId, now, expiry);
         var query = $"?sv={SasVersion}&se={Uri.EscapeDataString(expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))}&sr=b&sp=r&sig={Uri.EscapeDataString(sig)}";
