@@ -363,6 +363,7 @@ internal sealed class DisksStateSection : IStateSection
                     ManagedBy = managedBy,
                     UniqueId = d.UniqueId,
                     DetachedGuest = detachedGuest,
+                    Tags = new Dictionary<string, string>(d.Tags),
                 });
             }
         }
@@ -393,6 +394,7 @@ internal sealed class DisksStateSection : IStateSection
                 ManagedBy = d.ManagedBy,
                 UniqueId = d.UniqueId,
                 DetachedGuest = d.DetachedGuest,
+                Tags = new Dictionary<string, string>(d.Tags ?? new(), StringComparer.Ordinal),
             });
         }
     }
@@ -413,6 +415,7 @@ internal sealed class DisksStateSection : IStateSection
         public string? ManagedBy { get; init; }
         public string UniqueId { get; init; } = "";
         public ImageLineage? DetachedGuest { get; init; }
+        public Dictionary<string, string>? Tags { get; init; }
     }
 }
 
