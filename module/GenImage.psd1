@@ -41,6 +41,7 @@
         'Get-ImageEvidence'
         'Get-VmBootDiagnosis'
         'Test-GenImagePermission'
+        'Get-ImageInventory'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

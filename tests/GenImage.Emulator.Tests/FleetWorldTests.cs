@@ -32,7 +32,7 @@ public sealed class FleetWorldTests
         Assert.Equal("Failed", versions["1.2.0"]["properties"]!["provisioningState"]!.GetValue<string>());
         Assert.Equal("Succeeded", versions["1.1.0"]["properties"]!["provisioningState"]!.GetValue<string>());
         Assert.True(versions["1.3.0"]["properties"]!["publishingProfile"]!["excludeFromLatest"]!.GetValue<bool>());
-        Assert.Equal("Succeeded", versions["1.1.0"]["tags"]!["genimage-validated"]!.GetValue<string>());
+        Assert.StartsWith("v1;outcome=Passed;", versions["1.1.0"]["tags"]!["genimage.validation.westeurope"]!.GetValue<string>());
 
         var published = DateTimeOffset.Parse(versions["1.1.0"]["properties"]!["publishingProfile"]!["publishedDate"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange((DateTimeOffset.UtcNow - published).TotalDays, 59.9, 60.1);
