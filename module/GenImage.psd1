@@ -42,6 +42,7 @@
         'Get-VmBootDiagnosis'
         'Test-GenImagePermission'
         'Get-ImageInventory'
+        'Remove-ImageLeftover'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

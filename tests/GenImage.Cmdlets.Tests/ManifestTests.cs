@@ -34,6 +34,7 @@ public sealed class ManifestTests
         "Get-VmBootDiagnosis",
         "Test-GenImagePermission",
         "Get-ImageInventory",
+        "Remove-ImageLeftover",
     };
 
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>

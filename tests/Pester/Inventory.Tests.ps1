@@ -17,7 +17,7 @@ AfterAll {
 }
 
 Describe 'The fleet cmdlets' {
-    It 'are exported: <_>' -ForEach @('Get-ImageInventory') {
+    It 'are exported: <_>' -ForEach @('Get-ImageInventory', 'Remove-ImageLeftover') {
         $command = Get-Command -Module GenImage -Name $_ -ErrorAction SilentlyContinue
 
         $command | Should -Not -BeNullOrEmpty
@@ -91,5 +91,46 @@ Describe 'An inventory of the fleet' {
 
     It 'refuses a gallery without its resource group' {
         { Get-ImageInventory -GalleryName gal_win -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.InvalidInventoryScope,*'
+    }
+}
+
+Describe 'Removing leftovers' {
+    BeforeAll {
+        $emulator = Start-GenImageTestEmulator -World 'fleet'
+        $null = Connect-GenImage -Emulator -ConnectionFile $emulator.ConnectionFile
+        $ProgressPreference = 'SilentlyContinue'
+    }
+
+    AfterAll {
+        Disconnect-GenImage -ErrorAction SilentlyContinue
+        Stop-GenImageTestEmulator -Emulator $emulator
+    }
+
+    It 'removes nothing with -WhatIf, even with -Force' {
+        $null = Get-ImageInventory -Leftover | Remove-ImageLeftover -WhatIf -Force
+
+        @(Get-ImageInventory -Leftover).Count | Should -Be 8
+    }
+
+    It 'binds nothing that the inventory did not make' {
+        $forged = [pscustomobject]@{ Kind = 'ValidationDisk'; Id = "/subscriptions/$SubscriptionId/resourceGroups/rg-images/providers/Microsoft.Compute/disks/data-archive-01" }
+
+        { $forged | Remove-ImageLeftover -Force -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound,*'
+    }
+
+    It 'removes the validation leftovers a runbook cleans up, and reports each' {
+        $results = @(Get-ImageInventory -Leftover | Where-Object Kind -Like 'Validation*' | Remove-ImageLeftover -Force -Confirm:$false)
+
+        @($results | ForEach-Object { "$($_.Kind) $($_.Status)" }) | Should -Be @('ValidationVm Removed', 'ValidationDisk Removed', 'ValidationNic Removed')
+        @(Get-ImageInventory -Leftover | ForEach-Object Kind) | Should -Not -Contain 'ValidationVm'
+        @(Get-ImageInventory -Leftover).Count | Should -Be 5
+    }
+
+    It 'removes the rest, and leaves what nothing marked' {
+        $results = @(Get-ImageInventory -Leftover | Remove-ImageLeftover -Force -Confirm:$false)
+
+        @($results | Where-Object Status -NE 'Removed').Count | Should -Be 0
+        @(Get-ImageInventory -Leftover).Count | Should -Be 0
+        (Get-ImageInventory -Version | Where-Object { $_.DefinitionName -eq 'win2022-web' }).Name | Should -Be @('1.0.0', '1.1.0', '1.3.0')
     }
 }

@@ -8,4 +8,7 @@ public static class FleetEngines
 {
     public static ImageInventory Inventory(GenImageConnection connection, IGenImageLog log) =>
         new ImageInventory(new ArmFleetOperations(connection), log);
+
+    public static LeftoverRemover Remover(GenImageConnection connection, IGenImageLog log) =>
+        new LeftoverRemover(new ArmFleetOperations(connection), log);
 }
