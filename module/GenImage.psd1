@@ -43,6 +43,7 @@
         'Test-GenImagePermission'
         'Get-ImageInventory'
         'Remove-ImageLeftover'
+        'Get-ImageConsumer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

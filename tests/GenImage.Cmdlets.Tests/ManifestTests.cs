@@ -35,6 +35,7 @@ public sealed class ManifestTests
         "Test-GenImagePermission",
         "Get-ImageInventory",
         "Remove-ImageLeftover",
+        "Get-ImageConsumer",
     };
 
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>

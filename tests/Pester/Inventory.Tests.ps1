@@ -17,7 +17,7 @@ AfterAll {
 }
 
 Describe 'The fleet cmdlets' {
-    It 'are exported: <_>' -ForEach @('Get-ImageInventory', 'Remove-ImageLeftover') {
+    It 'are exported: <_>' -ForEach @('Get-ImageInventory', 'Remove-ImageLeftover', 'Get-ImageConsumer') {
         $command = Get-Command -Module GenImage -Name $_ -ErrorAction SilentlyContinue
 
         $command | Should -Not -BeNullOrEmpty
@@ -132,5 +132,52 @@ Describe 'Removing leftovers' {
         @($results | Where-Object Status -NE 'Removed').Count | Should -Be 0
         @(Get-ImageInventory -Leftover).Count | Should -Be 0
         (Get-ImageInventory -Version | Where-Object { $_.DefinitionName -eq 'win2022-web' }).Name | Should -Be @('1.0.0', '1.1.0', '1.3.0')
+    }
+}
+
+Describe 'Who consumes an image' {
+    BeforeAll {
+        $emulator = Start-GenImageTestEmulator -World 'fleet'
+        $null = Connect-GenImage -Emulator -ConnectionFile $emulator.ConnectionFile
+        $ProgressPreference = 'SilentlyContinue'
+        $templates = Join-Path ([System.IO.Path]::GetTempPath()) ('genimage-pester-templates-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $templates
+        Set-Content -LiteralPath (Join-Path $templates 'web.bicep') -Value @(
+            "resource web 'Microsoft.Compute/galleries/images/versions@2022-03-03' existing = {"
+            "  name: 'gal_win/win2022-web/1.1.0'"
+            '}'
+        )
+    }
+
+    AfterAll {
+        Remove-Item -LiteralPath $templates -Recurse -Force -ErrorAction SilentlyContinue
+        Disconnect-GenImage -ErrorAction SilentlyContinue
+        Stop-GenImageTestEmulator -Emulator $emulator
+    }
+
+    It 'finds the scale set that pins a version, the VM on latest and the template' {
+        $consumers = @(Get-GalleryImageVersion -ResourceGroupName rg-images -GalleryName gal_win -DefinitionName win2022-web -Name 1.1.0 |
+            Get-ImageConsumer -TemplatePath $templates)
+
+        @($consumers | ForEach-Object { "$($_.Kind) $($_.Name) $($_.Via)" }) |
+            Should -Be @('VirtualMachine vm-web-01 Latest', 'ScaleSet vmss-web Version', 'Template web.bicep Version')
+        ($consumers | Where-Object Kind -EQ 'Template').Line | Should -Be 1
+    }
+
+    It 'names who is hit when it rolls a version back' {
+        # ShouldProcess writes its action text as a verbose message when it goes ahead.
+        $verbose = Undo-GalleryImageVersion -ResourceGroupName rg-images -GalleryName gal_win -DefinitionName win2022-web -Name 1.1.0 -Confirm:$false -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+
+        ($verbose -join "`n") | Should -BeLike '*pinned by scale set vmss-web; VM vm-web-01 on latest get 1.0.0 instead of 1.1.0*'
+        (Get-ImageInventory rg-images gal_win | Where-Object Name -EQ 'win2022-web').LatestVersion | Should -Be '1.0.0'
+    }
+
+    It 'refuses to remove a version a scale set pins, unless -Force' {
+        { Remove-GalleryImageVersion -ResourceGroupName rg-images -GalleryName gal_win -DefinitionName win2022-web -Name 1.1.0 -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GenImage.ScaleSetPinsVersion,*' -ExpectedMessage '*scale set vmss-web*'
+
+        Remove-GalleryImageVersion -ResourceGroupName rg-images -GalleryName gal_win -DefinitionName win2022-web -Name 1.1.0 -Force -WarningAction SilentlyContinue -ErrorAction Stop
+        @(Get-ImageInventory rg-images gal_win -Version | Where-Object Name -EQ '1.1.0').Count | Should -Be 0
     }
 }

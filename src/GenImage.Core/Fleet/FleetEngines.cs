@@ -11,4 +11,10 @@ public static class FleetEngines
 
     public static LeftoverRemover Remover(GenImageConnection connection, IGenImageLog log) =>
         new LeftoverRemover(new ArmFleetOperations(connection), log);
+
+    public static ImageConsumers Consumers(GenImageConnection connection, IGenImageLog log) =>
+        new ImageConsumers(new ArmFleetOperations(connection), log);
+
+    public static ReleaseImpactReader ReleaseImpact(GenImageConnection connection, IGenImageLog log) =>
+        new ReleaseImpactReader(new ArmFleetOperations(connection), log);
 }

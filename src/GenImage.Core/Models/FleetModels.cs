@@ -194,3 +194,28 @@ public static class LeftoverKinds
     public const string FailedVersion = "FailedVersion";
     public const string UnreferencedImage = "UnreferencedImage";
 }
+
+/// <summary>A VM, scale set or template that references an image: who is hit when the image is promoted, rolled back or removed.</summary>
+public sealed class ImageConsumer
+{
+    /// <summary>VirtualMachine, ScaleSet or Template.</summary>
+    public string Kind { get; set; } = string.Empty;
+    public string Name { get; set; } = string.Empty;
+    /// <summary>The VM's or scale set's resource group; empty for a template.</summary>
+    public string ResourceGroupName { get; set; } = string.Empty;
+    /// <summary>The VM's or scale set's id, or the template file's full path.</summary>
+    public string Id { get; set; } = string.Empty;
+    /// <summary>Version (pinned to a version), Latest (the definition, or version "latest") or ManagedImage.</summary>
+    public string Via { get; set; } = string.Empty;
+    /// <summary>The reference as the consumer has it: an image id, or the template's text.</summary>
+    public string Reference { get; set; } = string.Empty;
+    /// <summary>The version or definition id the reference names (for a template, when its parts are literal).</summary>
+    public string? ReferencedId { get; set; }
+    /// <summary>A VM on latest: the version it was created from (imageReference.exactVersion).</summary>
+    public string? ExactVersion { get; set; }
+    /// <summary>Template: line and column of the reference (1-based).</summary>
+    public int? Line { get; set; }
+    public int? Column { get; set; }
+    /// <summary>The image asked about.</summary>
+    public string ImageId { get; set; } = string.Empty;
+}
