@@ -41,6 +41,9 @@
         'Get-ImageEvidence'
         'Get-VmBootDiagnosis'
         'Test-GenImagePermission'
+        'Get-ImageInventory'
+        'Remove-ImageLeftover'
+        'Get-ImageConsumer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

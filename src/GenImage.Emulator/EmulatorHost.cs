@@ -186,6 +186,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             new GalleryImageVersionsProvider(store, operations),
             new ImagesProvider(store, operations),
             new DisksProvider(store, operations),
+            new ScaleSetsProvider(store),
+            new Providers.Network.NetworkInterfacesProvider(store),
             new OperationsProvider(store, operations),
         ];
         foreach (var provider in providers)

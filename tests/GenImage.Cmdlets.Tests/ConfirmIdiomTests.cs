@@ -63,6 +63,8 @@ public sealed class ConfirmIdiomTests : IClassFixture<PublishedWorldFixture>
         ["Undo-GalleryImageVersion"] = $"Undo-GalleryImageVersion {Version100}",
         ["New-ManagedImage"] = "New-ManagedImage rg-images img-ubuntu -SourceId $vm",
         ["Test-ImageDeployment"] = "Test-ImageDeployment -ImageId $version",
+        // The generalized Linux VM versions were made from is a kept source VM once no age is required.
+        ["Remove-ImageLeftover"] = "Get-ImageInventory -Leftover -LeftoverAgeDays 0 | Remove-ImageLeftover -Force",
     };
 
     public static IEnumerable<object[]> Cases() =>

@@ -33,6 +33,9 @@ public sealed class ManifestTests
         "Get-ImageEvidence",
         "Get-VmBootDiagnosis",
         "Test-GenImagePermission",
+        "Get-ImageInventory",
+        "Remove-ImageLeftover",
+        "Get-ImageConsumer",
     };
 
     /// <summary>Reads a .psd1 as a data file (no code runs), as Import-PowerShellDataFile would.</summary>

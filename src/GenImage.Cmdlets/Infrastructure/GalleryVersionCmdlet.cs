@@ -3,6 +3,7 @@ using GenImage.Cmdlets.Commands;
 using GenImage.Cmdlets.Completion;
 using GenImage.Core.Connection;
 using GenImage.Core.Errors;
+using GenImage.Core.Fleet;
 using GenImage.Core.Gallery;
 
 namespace GenImage.Cmdlets.Infrastructure;
@@ -63,9 +64,14 @@ public abstract class ReleaseChannelCmdlet : GalleryVersionCmdlet
         {
             target = VersionId(connection);
             var plan = RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).PlanAsync(Action, target, ct));
-            if (plan.Changes && !ShouldChange(target, plan.Describe()))
+            if (plan.Changes)
             {
-                return;
+                // Who is hit goes into the -WhatIf and confirmation text (one VM list and one scale set list).
+                var impact = RunAsync((log, ct) => FleetEngines.ReleaseImpact(connection, log).AssessAsync(plan, ct));
+                if (!ShouldChange(target, impact.Describe()))
+                {
+                    return;
+                }
             }
 
             WriteObject(RunAsync((log, ct) => new ReleaseChannel(new ArmGalleryOperations(connection), log).ExecuteAsync(plan, ct)));

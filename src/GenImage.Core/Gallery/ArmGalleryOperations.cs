@@ -576,6 +576,7 @@ internal static class GalleryMapper
             OsState = data.StorageProfile?.OSDisk?.OSState.ToString(),
             HyperVGeneration = data.HyperVGeneration?.ToString(),
             OsDiskSizeGB = data.StorageProfile?.OSDisk?.DiskSizeGB,
+            OsDiskId = data.StorageProfile?.OSDisk?.ManagedDiskId?.ToString(),
             ProvisioningState = data.ProvisioningState,
         };
         foreach (var tag in data.Tags)

@@ -31,6 +31,8 @@ public sealed class ManagedImage
     public string? OsState { get; set; }
     public string? HyperVGeneration { get; set; }
     public int? OsDiskSizeGB { get; set; }
+    /// <summary>The managed disk the image was captured from (storageProfile.osDisk.managedDisk.id), when ARM reports it.</summary>
+    public string? OsDiskId { get; set; }
     public string? ProvisioningState { get; set; }
     public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }

@@ -13,7 +13,7 @@ namespace GenImage.Emulator.Arm;
 /// </summary>
 internal sealed class ArmDispatcher(RouteTable routes, WorldStore store, RequestLog log, Func<Uri> baseUri, Authorization.FrontDoor? frontDoor = null)
 {
-    private static readonly HashSet<string> KnownNamespaces = new(StringComparer.OrdinalIgnoreCase) { "Microsoft.Compute", "Microsoft.Resources", "Microsoft.Authorization", "Microsoft.Insights" };
+    private static readonly HashSet<string> KnownNamespaces = new(StringComparer.OrdinalIgnoreCase) { "Microsoft.Compute", "Microsoft.Network", "Microsoft.Resources", "Microsoft.Authorization", "Microsoft.Insights" };
 
     public async Task HandleAsync(HttpContext context)
     {

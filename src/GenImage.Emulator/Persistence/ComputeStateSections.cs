@@ -366,6 +366,7 @@ internal sealed class DisksStateSection : IStateSection
                     ManagedBy = managedBy,
                     UniqueId = d.UniqueId,
                     DetachedGuest = detachedGuest,
+                    Tags = new Dictionary<string, string>(d.Tags),
                 });
             }
         }
@@ -396,6 +397,7 @@ internal sealed class DisksStateSection : IStateSection
                 ManagedBy = d.ManagedBy,
                 UniqueId = d.UniqueId,
                 DetachedGuest = d.DetachedGuest,
+                Tags = new Dictionary<string, string>(d.Tags ?? new(), StringComparer.Ordinal),
             });
         }
     }
@@ -416,6 +418,7 @@ internal sealed class DisksStateSection : IStateSection
         public string? ManagedBy { get; init; }
         public string UniqueId { get; init; } = "";
         public ImageLineage? DetachedGuest { get; init; }
+        public Dictionary<string, string>? Tags { get; init; }
     }
 }
 

@@ -70,6 +70,7 @@ internal sealed class CoreStateSection : IStateSection
             vm.ImageReferenceId = v.WorldImageReferenceId;
             vm.ResolvedImageVersionId = v.WorldResolvedImageVersionId;
             vm.HasOsProfile = v.WorldHasOsProfile ?? true;
+            vm.NetworkProfile = v.WorldNetworkProfile?.DeepClone().AsObject();
             vm.ApplyWorldBoot(v.WorldBoot, v.WorldBootFailure, vm.StatusTime, v.FailedAt);
             return;
         }
@@ -185,6 +186,7 @@ internal sealed class CoreStateSection : IStateSection
         OsDiskSizeGB = vm.OsDiskSizeGB,
         OsDiskStorageAccountType = vm.OsDiskStorageAccountType,
         Image = new ImageRecord(vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku, vm.Image.Version),
+        OsDiskDeleteOption = vm.OsDiskDeleteOption,
         Plan = vm.Plan,
         Tags = new Dictionary<string, string>(vm.Tags),
         AgentVersion = vm.Guest.AgentVersion,
@@ -201,6 +203,7 @@ internal sealed class CoreStateSection : IStateSection
         WorldImageReferenceId = vm.Lineage is null ? vm.ImageReferenceId : null,
         WorldResolvedImageVersionId = vm.Lineage is null ? vm.ResolvedImageVersionId : null,
         WorldHasOsProfile = vm.Lineage is null && !vm.HasOsProfile ? false : null,
+        WorldNetworkProfile = vm.Lineage is null ? vm.NetworkProfile?.DeepClone().AsObject() : null,
     };
 
     private static VirtualMachineDefinition ToDefinition(VmRecord v) => new()
@@ -221,6 +224,7 @@ internal sealed class CoreStateSection : IStateSection
         OsDiskSizeGB = v.OsDiskSizeGB,
         OsDiskStorageAccountType = v.OsDiskStorageAccountType,
         Image = v.Image is null ? null : new ImageReferenceDefinition { Publisher = v.Image.Publisher, Offer = v.Image.Offer, Sku = v.Image.Sku, Version = v.Image.Version },
+        OsDiskDeleteOption = v.OsDiskDeleteOption ?? "Delete",
         Plan = v.Plan,
         Tags = new Dictionary<string, string>(v.Tags),
         Guest = GuestOf(v),
@@ -263,6 +267,9 @@ internal sealed class CoreStateSection : IStateSection
         public int OsDiskSizeGB { get; init; }
         public string OsDiskStorageAccountType { get; init; } = "Premium_LRS";
         public ImageRecord? Image { get; init; }
+
+        /// <summary>World VMs: what deleting the VM does to its OS disk (Delete or Detach).</summary>
+        public string? OsDiskDeleteOption { get; init; }
         public PlanDefinition? Plan { get; init; }
         public Dictionary<string, string> Tags { get; init; } = new();
         public string AgentVersion { get; init; } = "";
@@ -287,6 +294,9 @@ internal sealed class CoreStateSection : IStateSection
         public string? WorldImageReferenceId { get; init; }
         public string? WorldResolvedImageVersionId { get; init; }
         public bool? WorldHasOsProfile { get; init; }
+
+        /// <summary>World VMs: the network interfaces of the world they use.</summary>
+        public JsonObject? WorldNetworkProfile { get; init; }
 
         /// <summary>Set for VMs created through PUT from an image.</summary>
         public CreatedVmRecord? Created { get; init; }

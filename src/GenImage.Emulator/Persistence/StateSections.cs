@@ -34,6 +34,7 @@ internal sealed class StateSections
         new ManagedImagesStateSection(),
         new DisksStateSection(),
         new RunCommandsStateSection(),
+        new FleetStateSection(),
     ];
 
     public IReadOnlyList<IStateSection> All => _sections;

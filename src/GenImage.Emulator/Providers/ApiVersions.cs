@@ -38,6 +38,13 @@ internal static class ApiVersions
         "2019-03-01", "2019-07-01", "2019-11-01", "2020-05-01", "2020-06-30", "2020-09-30", "2020-12-01", "2021-04-01", "2021-08-01", "2021-12-01",
         "2022-03-02", "2022-07-02", "2023-01-02", "2023-10-02", "2024-03-02", "2025-01-02", "2026-03-02");
 
+    /// <summary>
+    /// Microsoft.Network network interfaces: GenImage sends 2023-09-01; the others are stable folders of
+    /// <c>specification/network/resource-manager/Microsoft.Network/stable</c> around it.
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> Network = Set("2023-09-01",
+        "2023-04-01", "2023-05-01", "2023-06-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01");
+
     /// <summary>The operation status URLs are polled with the api-version of the request that started the operation.</summary>
     public static readonly IReadOnlyCollection<string> Operations = Set(Compute.Concat(Gallery).Concat(Disks).ToArray());
 
@@ -52,7 +59,7 @@ internal static class ApiVersions
     {
         var slash = resourceType.IndexOf('/', StringComparison.Ordinal);
         var ns = slash < 0 ? resourceType : resourceType[..slash];
-        if (!ns.Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase))
+        if (!ns.Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase) && !ns.Equals("Microsoft.Network", StringComparison.OrdinalIgnoreCase))
         {
             return ArmErrors.InvalidApiVersion(apiVersion, supported);
         }

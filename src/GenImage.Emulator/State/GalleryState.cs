@@ -212,6 +212,7 @@ internal sealed class DiskState(ResourceGroupState group, string name, string lo
     public ImageLineage? DetachedGuest { get; set; }
 
     public bool Deleting { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
     public string UniqueId { get; init; } = Guid.NewGuid().ToString("D");
     public string ResourceId => $"{Group.ResourceId}/providers/Microsoft.Compute/disks/{Name}";
     public string AttachState => ManagedBy is null ? "Unattached" : "Attached";

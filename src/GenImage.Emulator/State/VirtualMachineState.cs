@@ -26,10 +26,11 @@ internal sealed class VirtualMachineState
         OsDiskSizeGB = def.OsDiskSizeGB;
         OsDiskStorageAccountType = def.OsDiskStorageAccountType;
         Image = def.Image ?? DefaultImage(def);
+        OsDiskDeleteOption = def.OsDiskDeleteOption;
         Plan = def.Plan;
         Tags = new Dictionary<string, string>(def.Tags, StringComparer.Ordinal);
         VmId = Guid.NewGuid().ToString("D");
-        TimeCreated = now.AddDays(-14);
+        TimeCreated = now.AddDays(-def.AgeDays);
         StatusTime = now;
         Guest = new GuestState(def.Guest);
         if (OsState is not null)
@@ -45,6 +46,7 @@ internal sealed class VirtualMachineState
             StorageAccountType = OsDiskStorageAccountType,
             TimeCreated = TimeCreated,
             SecurityType = SecurityType == "Standard" ? null : SecurityType,
+            ImageReferenceId = def.Image?.Id,
             ManagedBy = ResourceId,
         });
     }

@@ -4,7 +4,8 @@ using GenImage.Emulator.World;
 namespace GenImage.Emulator.State;
 
 /// <summary>
-/// The world file's image versions (published before the emulator started, replication completed) and the images of
+/// The world file's image versions (published before the emulator started, replication completed or failed where the
+/// world says) and the images of
 /// its VMs: a VM made from a gallery version, from "latest" of a definition (with the version it got) or from a
 /// managed image, which fails as its <c>boot</c> key says or as the version it came from does.
 /// </summary>
@@ -34,11 +35,26 @@ internal static class WorldImages
                         Lineage = Lineage(image, sourceVm, sourceId, v.Boot),
                         ExcludeFromLatest = v.ExcludeFromLatest,
                         PublishedDate = published,
+                        StorageAccountType = v.StorageAccountType,
+                        EndOfLifeDate = v.EndOfLifeInDays is { } days ? Json.Time(now.AddDays(days)) : null,
                         Tags = new Dictionary<string, string>(v.Tags, StringComparer.Ordinal),
                     };
-                    foreach (var region in v.Regions.Count > 0 ? v.Regions : [gallery.Location])
+                    if (v.OsDiskSizeGB is { } size)
                     {
-                        version.Regions.Add(new TargetRegionState { Name = region, Start = published, Due = published });
+                        version.Lineage = version.Lineage with { OsDiskSizeGB = size };
+                    }
+
+                    foreach (var (region, replicas, storage) in v.Regions.Count > 0 ? v.Regions : [(gallery.Location, 1, v.StorageAccountType)])
+                    {
+                        version.Regions.Add(new TargetRegionState
+                        {
+                            Name = region,
+                            RegionalReplicaCount = replicas,
+                            StorageAccountType = storage,
+                            Start = published,
+                            Due = published,
+                            Fails = v.FailedRegions.Contains(region),
+                        });
                     }
 
                     image.Versions.Add(version.Name, version);

@@ -28,8 +28,10 @@ internal sealed class WorldStore
                     rg.VirtualMachines.Add(vmDef.Name, VirtualMachineState.FromDefinition(rg, vmDef, clock.Now));
                 }
 
+                FleetLoader.AddImages(rg, rgDef.Images, clock.Now);
                 GalleryLoader.AddGalleries(rg, rgDef.Galleries, clock.Now);
                 WorldImages.AddVersions(rg, rgDef.Galleries, clock.Now);
+                FleetLoader.AddResources(rg, rgDef, clock.Now);
 
                 sub.ResourceGroups.Add(rg.Name, rg);
             }
@@ -38,6 +40,7 @@ internal sealed class WorldStore
         }
 
         WorldImages.ApplyVmImagesAndBoot(this, definition, clock.Now);
+        FleetLoader.Link(this);
     }
 
     public ScaledClock Clock { get; }
@@ -131,4 +134,6 @@ internal sealed class ResourceGroupState(SubscriptionState subscription, string 
     public ResourceDictionary<GalleryState> Galleries { get; } = new();
     public ResourceDictionary<ManagedImageState> Images { get; } = new();
     public ResourceDictionary<DiskState> Disks { get; } = new();
+    public ResourceDictionary<NetworkInterfaceState> NetworkInterfaces { get; } = new();
+    public ResourceDictionary<ScaleSetState> ScaleSets { get; } = new();
 }

@@ -43,6 +43,12 @@ internal sealed class ResourceGroupDefinition
     public Dictionary<string, string> Tags { get; set; } = new();
     public List<VirtualMachineDefinition> VirtualMachines { get; } = new();
     public List<GalleryDefinition> Galleries { get; } = new();
+
+    /// <summary>Managed disks besides the VMs' own OS disks (e.g. disks left behind); see WorldLoader.Fleet.</summary>
+    public List<DiskDefinition> Disks { get; } = new();
+    public List<NetworkInterfaceDefinition> NetworkInterfaces { get; } = new();
+    public List<ManagedImageDefinition> Images { get; } = new();
+    public List<ScaleSetDefinition> ScaleSets { get; } = new();
 }
 
 internal sealed class GalleryDefinition
@@ -73,7 +79,10 @@ internal sealed class GalleryImageDefinition
     public List<GalleryVersionDefinition> Versions { get; } = new();
 }
 
-/// <summary>A gallery image version of the world file: published before the emulator started, replication Completed.</summary>
+/// <summary>
+/// A gallery image version of the world file: published <see cref="PublishedDaysAgo"/> days before the emulator
+/// started, replication finished (Completed, or Failed in <see cref="FailedRegions"/>).
+/// </summary>
 internal sealed class GalleryVersionDefinition
 {
     public string Name { get; set; } = "";
@@ -84,10 +93,20 @@ internal sealed class GalleryVersionDefinition
     /// <summary>How VMs made from the version boot: a key of <c>State.BootFailures</c>, or null when they provision.</summary>
     public string? Boot { get; set; }
 
-    /// <summary>Target regions (normalized); empty: the gallery's region.</summary>
-    public List<string> Regions { get; } = new();
+    /// <summary>Target regions (normalized) with replica count and storage type; empty: the gallery's region.</summary>
+    public List<(string Name, int Replicas, string StorageAccountType)> Regions { get; } = new();
+
+    /// <summary>Regions whose replication ended Failed.</summary>
+    public List<string> FailedRegions { get; } = new();
     public bool ExcludeFromLatest { get; set; }
     public double PublishedDaysAgo { get; set; } = 1;
+
+    /// <summary><c>publishingProfile.endOfLifeDate</c> in days from now (negative: in the past); null for none.</summary>
+    public double? EndOfLifeInDays { get; set; }
+    public string StorageAccountType { get; set; } = "Standard_LRS";
+
+    /// <summary>Size of the OS disk image; default the source VM's disk, else 127 (Windows) or 30 (Linux).</summary>
+    public int? OsDiskSizeGB { get; set; }
     public Dictionary<string, string> Tags { get; set; } = new();
 }
 
@@ -143,7 +162,13 @@ internal sealed class VirtualMachineDefinition
     public int OsDiskSizeGB { get; set; }
     public string OsDiskStorageAccountType { get; set; } = "Premium_LRS";
     public string? OsDiskName { get; set; }
+
+    /// <summary>What deleting the VM does to its OS disk: Delete (default for world VMs) or Detach.</summary>
+    public string OsDiskDeleteOption { get; set; } = "Delete";
     public ImageReferenceDefinition? Image { get; set; }
+
+    /// <summary>How many days ago the VM was created (<c>timeCreated</c>); default 14.</summary>
+    public double AgeDays { get; set; } = 14;
 
     /// <summary>The marketplace purchase plan (ARM's top-level <c>plan</c>); null for images without one.</summary>
     public PlanDefinition? Plan { get; set; }
@@ -204,4 +229,66 @@ internal sealed class SerialLogPadding
 
     /// <summary>The line's text, <c>{n}</c> replaced by the padding line's number; null: ordinary kernel and systemd lines.</summary>
     public string? Line { get; set; }
+}
+
+/// <summary>A managed disk that exists on its own (unattached), e.g. the OS disk of a deleted VM.</summary>
+internal sealed class DiskDefinition
+{
+    public string Name { get; set; } = "";
+    public string? Location { get; set; }
+    public string OsType { get; set; } = "Windows";
+    public string HyperVGeneration { get; set; } = "V2";
+    public int SizeGB { get; set; }
+    public string StorageAccountType { get; set; } = "Premium_LRS";
+    public double AgeDays { get; set; }
+
+    /// <summary><c>creationData</c>'s image id (gallery version or managed image); null when unknown.</summary>
+    public string? ImageId { get; set; }
+    public YamlDotNet.RepresentationModel.YamlNode? ImageIdNode { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+/// <summary>A network interface (Microsoft.Network/networkInterfaces), attached to a VM of the same group or not.</summary>
+internal sealed class NetworkInterfaceDefinition
+{
+    public string Name { get; set; } = "";
+    public string? Location { get; set; }
+
+    /// <summary>The VM (same resource group) the NIC is attached to; null when it is not attached.</summary>
+    public string? VirtualMachine { get; set; }
+    public YamlDotNet.RepresentationModel.YamlNode? VirtualMachineNode { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+/// <summary>A managed image (Microsoft.Compute/images) captured from a VM that may no longer exist.</summary>
+internal sealed class ManagedImageDefinition
+{
+    public string Name { get; set; } = "";
+    public string? Location { get; set; }
+
+    /// <summary>The source VM: a resource id or the name of a VM of the same resource group.</summary>
+    public string SourceVm { get; set; } = "";
+
+    /// <summary>The name of the source's OS disk (same resource group); default the source VM's, else "{vm}_OsDisk_1".</summary>
+    public string? OsDisk { get; set; }
+    public string OsType { get; set; } = "Windows";
+    public string HyperVGeneration { get; set; } = "V1";
+    public int OsDiskSizeGB { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+/// <summary>A virtual machine scale set (Microsoft.Compute/virtualMachineScaleSets) and the image its model uses.</summary>
+internal sealed class ScaleSetDefinition
+{
+    public string Name { get; set; } = "";
+    public string? Location { get; set; }
+    public string Size { get; set; } = "Standard_D2s_v5";
+    public int Capacity { get; set; } = 2;
+    public string OsType { get; set; } = "Windows";
+
+    /// <summary><c>virtualMachineProfile.storageProfile.imageReference.id</c>: a gallery definition, a version or a managed image.</summary>
+    public string ImageId { get; set; } = "";
+    public YamlDotNet.RepresentationModel.YamlNode? ImageIdNode { get; set; }
+    public double AgeDays { get; set; } = 30;
+    public Dictionary<string, string> Tags { get; set; } = new();
 }

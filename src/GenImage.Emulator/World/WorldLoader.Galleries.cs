@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using GenImage.Emulator.Providers.Compute;
 using GenImage.Emulator.State;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +12,8 @@ internal static partial class WorldLoader
     private static readonly string[] GalleryKeys = ["name", "location", "description", "images"];
     private static readonly string[] GalleryImageKeys =
         ["name", "osType", "osState", "hyperVGeneration", "publisher", "offer", "sku", "securityType", "architecture", "description", "purchasePlan", "versions"];
-    private static readonly string[] GalleryVersionKeys = ["name", "source", "boot", "regions", "excludeFromLatest", "publishedDaysAgo", "tags"];
+    private static readonly string[] GalleryVersionKeys =
+        ["name", "source", "boot", "regions", "failedRegions", "excludeFromLatest", "publishedDaysAgo", "endOfLifeInDays", "storageAccountType", "osDiskSizeGB", "tags"];
     private static readonly string[] PurchasePlanKeys = ["name", "publisher", "product"];
     private static readonly string[] ReplicationKeys = ["secondsPerGB", "slowFactor", "failRegions"];
 
@@ -129,7 +131,8 @@ internal static partial class WorldLoader
             Name = map.String("name", required: true)!,
             Source = map.String("source"),
             ExcludeFromLatest = map.Bool("excludeFromLatest", false),
-            PublishedDaysAgo = map.Double("publishedDaysAgo", 1, 0, 3650),
+            PublishedDaysAgo = map.Double("publishedDaysAgo", 1, 0, 36500),
+            StorageAccountType = map.Enum("storageAccountType", GalleryImageVersionsProvider.StorageAccountTypes, "Standard_LRS"),
             Tags = map.StringMap("tags"),
         };
         if (!VersionName().IsMatch(version.Name))
@@ -153,14 +156,54 @@ internal static partial class WorldLoader
             }
         }
 
-        foreach (var (itemNode, value) in map.StringList("regions"))
+        if (map.Has("endOfLifeInDays"))
         {
-            if (!Locations.IsKnown(value))
+            version.EndOfLifeInDays = map.Double("endOfLifeInDays", 0, -36500, 36500);
+        }
+
+        if (map.Has("osDiskSizeGB"))
+        {
+            version.OsDiskSizeGB = map.Int("osDiskSizeGB", 30, 1, 32767);
+        }
+
+        foreach (var (itemNode, text) in map.StringList("regions"))
+        {
+            var parts = text.Split('=');
+            var region = parts[0].Trim();
+            if (!Locations.IsKnown(region))
             {
-                throw YamlMap.Error(source, itemNode, $"{where}.regions: unknown region '{value}'; use an Azure location name such as westeurope or eastus.");
+                throw YamlMap.Error(source, itemNode, $"{where}.regions: unknown region '{region}'; use an Azure location name such as westeurope or eastus.");
             }
 
-            version.Regions.Add(Locations.Normalize(value));
+            var replicas = 1;
+            if (parts.Length > 1 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out replicas) || replicas is < 1 or > 100))
+            {
+                throw YamlMap.Error(source, itemNode, $"{where}.regions: '{text}' has a replica count that is not 1-100; write region[=replicas[=storageAccountType]].");
+            }
+
+            var storage = parts.Length > 2 ? parts[2].Trim() : version.StorageAccountType;
+            if (parts.Length > 3 || !GalleryImageVersionsProvider.StorageAccountTypes.Contains(storage))
+            {
+                throw YamlMap.Error(source, itemNode,
+                    $"{where}.regions: '{text}' is not region[=replicas[=storageAccountType]] with a storage type of {string.Join(", ", GalleryImageVersionsProvider.StorageAccountTypes)}.");
+            }
+
+            if (version.Regions.Any(r => r.Name == Locations.Normalize(region)))
+            {
+                throw YamlMap.Error(source, itemNode, $"{where}.regions lists '{region}' twice.");
+            }
+
+            version.Regions.Add((Locations.Normalize(region), replicas, storage));
+        }
+
+        foreach (var (itemNode, region) in map.StringList("failedRegions"))
+        {
+            if (!version.Regions.Any(r => r.Name == Locations.Normalize(region)))
+            {
+                throw YamlMap.Error(source, itemNode, $"{where}.failedRegions: '{region}' is not one of the version's regions (list it under regions).");
+            }
+
+            version.FailedRegions.Add(Locations.Normalize(region));
         }
 
         return version;

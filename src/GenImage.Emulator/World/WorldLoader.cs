@@ -11,14 +11,15 @@ internal static partial class WorldLoader
     private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions", "replication", "throttling", "faults", "activityLog", "roleDefinitions", "roleAssignments", "rbac", "serialLog"];
     private static readonly string[] ClockKeys = ["scale"];
     private static readonly string[] SubscriptionKeys = ["id", "displayName", "resourceGroups"];
-    private static readonly string[] ResourceGroupKeys = ["name", "location", "tags", "virtualMachines", "galleries"];
+    private static readonly string[] ResourceGroupKeys =
+        ["name", "location", "tags", "virtualMachines", "galleries", "disks", "networkInterfaces", "images", "virtualMachineScaleSets"];
     private static readonly string[] VmKeys =
     [
         "name", "location", "size", "powerState", "osState", "osType", "osName", "osVersion", "computerName",
-        "hyperVGeneration", "securityType", "adminUsername", "osDisk", "image", "plan", "tags", "guest", "boot",
+        "hyperVGeneration", "securityType", "adminUsername", "osDisk", "image", "plan", "tags", "guest", "boot", "ageDays",
     ];
     private static readonly string[] VmPlanKeys = ["name", "publisher", "product", "promotionCode"];
-    private static readonly string[] OsDiskKeys = ["name", "sizeGB", "storageAccountType"];
+    private static readonly string[] OsDiskKeys = ["name", "sizeGB", "storageAccountType", "deleteOption"];
     private static readonly string[] ImageKeys = ["publisher", "offer", "sku", "version", "gallery", "definition", "managedImage", "id"];
     private static readonly string[] BootKeys =
         ["failure", "errorCode", "errorMessage", "agent", "failedMinutesAgo", "diagnostics", "serialLog", "screenshot"];
@@ -147,6 +148,7 @@ internal static partial class WorldLoader
             world.Subscriptions.Add(sub);
         }
 
+        CheckReferences(world, source);
         return world;
     }
 
@@ -200,6 +202,7 @@ internal static partial class WorldLoader
         }
 
         ReadGalleries(map, where, source, rg);
+        ReadFleet(map, where, source, rg);
         return rg;
     }
 
@@ -249,8 +252,10 @@ internal static partial class WorldLoader
             vm.OsDiskName = disk.String("name");
             vm.OsDiskSizeGB = disk.Int("sizeGB", vm.OsDiskSizeGB, 1, 32767);
             vm.OsDiskStorageAccountType = disk.Enum("storageAccountType", StorageAccountTypes, "Premium_LRS");
+            vm.OsDiskDeleteOption = disk.Enum("deleteOption", ["Delete", "Detach"], "Delete");
         }
 
+        vm.AgeDays = map.Double("ageDays", vm.AgeDays, 0, 36500);
         if (map.Node("image") is { } imageNode)
         {
             vm.Image = ReadImageReference(imageNode, $"{where}.image", source, groupId);

@@ -68,6 +68,11 @@ internal sealed class DisksProvider(WorldStore store, OperationStore operations)
             ["type"] = Type,
             ["location"] = disk.Location,
         };
+        if (disk.Tags.Count > 0)
+        {
+            json["tags"] = Json.Tags(disk.Tags);
+        }
+
         if (disk.ManagedBy is not null)
         {
             json["managedBy"] = disk.ManagedBy;

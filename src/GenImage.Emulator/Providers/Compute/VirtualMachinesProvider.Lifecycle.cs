@@ -501,6 +501,12 @@ internal sealed partial class VirtualMachinesProvider
         return operations.Begin(request, rg.Subscription.Id, vm.Location, vm.ResourceId, "deleteVirtualMachine", Durations.VmDelete, _ =>
         {
             rg.VirtualMachines.Remove(vm.Name);
+            foreach (var nic in rg.NetworkInterfaces.All.Where(n => string.Equals(n.VirtualMachineId, vm.ResourceId, StringComparison.OrdinalIgnoreCase)))
+            {
+                // A NIC of the world stays when its VM is deleted, no longer attached (as a NIC without deleteOption Delete).
+                nic.VirtualMachineId = null;
+            }
+
             if (rg.Disks.Get(vm.OsDiskName) is { } disk && string.Equals(disk.ManagedBy, vm.ResourceId, StringComparison.OrdinalIgnoreCase))
             {
                 if (vm.OsDiskDeleteOption == "Delete")
