@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace GenImage.Emulator.State;
 
@@ -21,9 +22,17 @@ internal abstract class TimedResource
 }
 
 /// <summary>An Azure Compute Gallery (Microsoft.Compute/galleries).</summary>
-internal sealed class GalleryState(ResourceGroupState group, string name, string location) : TimedResource
+internal sealed class GalleryState(ResourceGroupState group, string name, string location) : TimedResource, IJsonOnDeserialized
 {
-    public ResourceGroupState Group { get; } = group;
+    [JsonConstructor]
+    private GalleryState()
+        : this(null!, "", "")
+    {
+    }
+
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public ResourceGroupState Group { get; internal set; } = group;
     public string Name { get; } = name;
     public string Location { get; } = location;
     public string? Description { get; set; }
@@ -32,12 +41,28 @@ internal sealed class GalleryState(ResourceGroupState group, string name, string
     public bool Deleting { get; set; }
     public string ResourceId => $"{Group.ResourceId}/providers/Microsoft.Compute/galleries/{Name}";
     public string UniqueName => $"{Group.Subscription.Id}-{Name.ToUpperInvariant()}";
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        foreach (var image in Images.All)
+        {
+            image.Gallery = this;
+        }
+    }
 }
 
 /// <summary>A gallery image definition (Microsoft.Compute/galleries/images).</summary>
-internal sealed class GalleryImageState(GalleryState gallery, string name, string location) : TimedResource
+internal sealed class GalleryImageState(GalleryState gallery, string name, string location) : TimedResource, IJsonOnDeserialized
 {
-    public GalleryState Gallery { get; } = gallery;
+    [JsonConstructor]
+    private GalleryImageState()
+        : this(null!, "", "")
+    {
+    }
+
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public GalleryState Gallery { get; internal set; } = gallery;
     public string Name { get; } = name;
     public string Location { get; } = location;
     public required string OsType { get; set; }
@@ -65,18 +90,38 @@ internal sealed class GalleryImageState(GalleryState gallery, string name, strin
     public string? SecurityType => Features.FirstOrDefault(f => string.Equals(f.Key, "SecurityType", StringComparison.OrdinalIgnoreCase)).Value;
 
     public string ResourceId => $"{Gallery.ResourceId}/images/{Name}";
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        foreach (var version in Versions.All)
+        {
+            version.Image = this;
+        }
+    }
 }
 
 /// <summary>A gallery image version (Microsoft.Compute/galleries/images/versions) and its replication.</summary>
-internal sealed class GalleryImageVersionState(GalleryImageState image, string name, string location, (int, int, int) number)
+internal sealed class GalleryImageVersionState(GalleryImageState image, string name, string location, (int, int, int) number) : IJsonOnDeserialized
 {
+    [JsonConstructor]
+    private GalleryImageVersionState()
+        : this(null!, "", "", default)
+    {
+    }
+
     /// <summary>Creating (first replication) or Updating (after a PATCH), shown while a region replicates.</summary>
     public string BusyState { get; set; } = "Creating";
 
-    public GalleryImageState Image { get; } = image;
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public GalleryImageState Image { get; internal set; } = image;
+
     public string Name { get; } = name;
     public string Location { get; } = location;
-    public (int Major, int Minor, int Patch) Number { get; } = number;
+
+    /// <summary>The parsed <see cref="Name"/>; parsed again on load.</summary>
+    [JsonIgnore]
+    public (int Major, int Minor, int Patch) Number { get; private set; } = number;
     public required string SourceId { get; set; }
     public required ImageLineage Lineage { get; set; }
     public bool ExcludeFromLatest { get; set; }
@@ -123,6 +168,10 @@ internal sealed class GalleryImageVersionState(GalleryImageState image, string n
 
     public TargetRegionState? Region(string location)
         => Regions.FirstOrDefault(r => string.Equals(r.Name, Locations.Normalize(location), StringComparison.OrdinalIgnoreCase));
+
+    void IJsonOnDeserialized.OnDeserialized()
+        => Number = Providers.Compute.ImageSources.ParseVersion(Name)
+            ?? throw new InvalidDataException($"The state file has an image version named '{Name}', which is not Major.Minor.Patch.");
 }
 
 /// <summary>One target region of a version: replication Replicating → Completed (or Failed) over scaled time.</summary>
@@ -165,7 +214,15 @@ internal sealed class TargetRegionState
 /// <summary>A managed image (Microsoft.Compute/images).</summary>
 internal sealed class ManagedImageState(ResourceGroupState group, string name, string location) : TimedResource
 {
-    public ResourceGroupState Group { get; } = group;
+    [JsonConstructor]
+    private ManagedImageState()
+        : this(null!, "", "")
+    {
+    }
+
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public ResourceGroupState Group { get; internal set; } = group;
     public string Name { get; } = name;
     public string Location { get; } = location;
     /// <summary>The VM the image was captured from (for an image made from a managed disk: the VM the disk belonged to, if known).</summary>
@@ -186,7 +243,15 @@ internal sealed class ManagedImageState(ResourceGroupState group, string name, s
 /// <summary>A managed disk (Microsoft.Compute/disks): the OS disks of VMs, kept after a VM is deleted unless deleted with it.</summary>
 internal sealed class DiskState(ResourceGroupState group, string name, string location)
 {
-    public ResourceGroupState Group { get; } = group;
+    [JsonConstructor]
+    private DiskState()
+        : this(null!, "", "")
+    {
+    }
+
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public ResourceGroupState Group { get; internal set; } = group;
     public string Name { get; } = name;
     public string Location { get; } = location;
     public required string OsType { get; init; }

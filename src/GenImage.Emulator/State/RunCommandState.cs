@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using GenImage.Emulator.Operations;
 
 namespace GenImage.Emulator.State;
@@ -6,7 +7,15 @@ namespace GenImage.Emulator.State;
 /// <summary>A managed run command (Microsoft.Compute/virtualMachines/runCommands) and its execution.</summary>
 internal sealed class RunCommandState(VirtualMachineState vm, string name, string location)
 {
-    public VirtualMachineState Vm { get; } = vm;
+    [JsonConstructor]
+    private RunCommandState()
+        : this(null!, "", "")
+    {
+    }
+
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public VirtualMachineState Vm { get; internal set; } = vm;
     public string Name { get; } = name;
     public string Location { get; } = location;
 
@@ -36,6 +45,7 @@ internal sealed class RunCommandState(VirtualMachineState vm, string name, strin
     public DateTimeOffset? EndTime { get; set; }
 
     /// <summary>The execution in progress (shared with the VM's Run Command slot, so power actions preempt it).</summary>
+    [JsonIgnore]
     public AsyncOperation? Execution { get; set; }
 
     public string ResourceId => $"{Vm.ResourceId}/runCommands/{Name}";

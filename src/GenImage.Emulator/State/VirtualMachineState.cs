@@ -1,11 +1,19 @@
+using System.Text.Json.Serialization;
 using GenImage.Emulator.World;
 
 namespace GenImage.Emulator.State;
 
 /// <summary>One emulated virtual machine: its ARM model plus the power state and the guest behind it.</summary>
-internal sealed class VirtualMachineState
+internal sealed class VirtualMachineState : IJsonOnDeserialized
 {
     private static readonly string[] WindowsServerYears = ["2016", "2019", "2022", "2025"];
+
+#pragma warning disable CS8618 // The state file sets every stored property (see Persistence/StateJson).
+    [JsonConstructor]
+    private VirtualMachineState()
+    {
+    }
+#pragma warning restore CS8618
 
     private VirtualMachineState(ResourceGroupState group, VirtualMachineDefinition def, DateTimeOffset now)
     {
@@ -95,7 +103,10 @@ internal sealed class VirtualMachineState
         });
     }
 
-    public ResourceGroupState Group { get; }
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public ResourceGroupState Group { get; internal set; }
+
     public string Name { get; }
     public string Location { get; }
 
@@ -138,9 +149,11 @@ internal sealed class VirtualMachineState
     public GuestState Guest { get; internal set; }
 
     /// <summary>The power operation in progress (deallocate, powerOff, start, restart), if any.</summary>
+    [JsonIgnore]
     public string? PendingPowerOperation { get; set; }
 
     /// <summary>The Run Command in progress, if any.</summary>
+    [JsonIgnore]
     public Operations.AsyncOperation? PendingRunCommand { get; set; }
 
     public bool IsRunning => PowerState is "running";
@@ -152,7 +165,7 @@ internal sealed class VirtualMachineState
     public string? Lifecycle { get; set; }
 
     /// <summary>The error that failed provisioning (OSProvisioningTimedOut, VMAgentStatusCommunicationError), if any.</summary>
-    public (string Code, string Message)? ProvisioningError { get; set; }
+    public ProvisioningFailure? ProvisioningError { get; set; }
 
     /// <summary>For a VM created from an image: the image's lineage; null for VMs from the world file.</summary>
     public ImageLineage? Lineage { get; }
@@ -255,7 +268,15 @@ internal sealed class VirtualMachineState
         if (code is not null)
         {
             Lifecycle = "Failed";
-            ProvisioningError = (code, boot?.ErrorMessage ?? (failure is not null && failure.ArmCode == code ? failure.Message(this) : $"VM '{Name}' failed: {code}."));
+            ProvisioningError = new(code, boot?.ErrorMessage ?? (failure is not null && failure.ArmCode == code ? failure.Message(this) : $"VM '{Name}' failed: {code}."));
+        }
+    }
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        foreach (var rc in RunCommands.All)
+        {
+            rc.Vm = this;
         }
     }
 
@@ -310,9 +331,18 @@ internal sealed class VirtualMachineState
     }
 }
 
+/// <summary>The error that failed a VM's provisioning (OSProvisioningTimedOut, VMAgentStatusCommunicationError, ...).</summary>
+internal sealed record ProvisioningFailure(string Code, string Message);
+
 /// <summary>What is inside the VM: the agent, whether it was prepared for imaging, and what would block or spoil an image.</summary>
 internal sealed class GuestState(GuestDefinition def)
 {
+    [JsonConstructor]
+    private GuestState()
+        : this(new GuestDefinition())
+    {
+    }
+
     public string AgentVersion { get; } = def.AgentVersion;
 
     /// <summary>Ready | NotReady | Missing, as reported while the VM runs.</summary>

@@ -312,7 +312,7 @@ internal sealed partial class VirtualMachinesProvider
 
             var (code, message) = (failure.ArmCode, failure.Message(vm));
             vm.Lifecycle = "Failed";
-            vm.ProvisioningError = (code, message);
+            vm.ProvisioningError = new(code, message);
             vm.StatusTime = op.DueTime;
             vm.FailedAt = op.DueTime;
             op.Fail(op.DueTime, code, message);
