@@ -1,7 +1,10 @@
+using System.Collections;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using GenImage.Emulator.Persistence;
 using GenImage.Emulator.State;
+using GenImage.Emulator.World;
 using static GenImage.Emulator.Tests.TestSupport;
 
 namespace GenImage.Emulator.Tests;
@@ -143,6 +146,48 @@ public sealed class StateFileFormatTests : IDisposable
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>
+    /// What a new property on a state type gets with no persistence edit: every stored property of every object in a
+    /// world (VMs and guests, galleries, definitions, versions and regions, managed images, disks, run commands, image
+    /// lineages) is set to a value of its own, and a save loaded into an empty store gives back each of those values.
+    /// </summary>
+    [Fact]
+    public void Every_stored_property_of_every_resource_survives_a_save_and_a_load()
+    {
+        var clock = new ScaledClock(1);
+        var store = new WorldStore(WorldLoader.LoadFile(Path.Combine(WorldFileTests.RepoRoot(), "examples", "worlds", "boot-failures.yaml")), clock);
+        var rg = store.Subscriptions.All[0].ResourceGroups.All.First(g => g.VirtualMachines.Count > 0 && g.Galleries.Count > 0);
+        var vm = rg.VirtualMachines.All[0];
+        rg.Images.Add("img-probe", new ManagedImageState(rg, "img-probe", rg.Location)
+        {
+            SourceVmId = vm.ResourceId,
+            Lineage = ImageLineage.FromVm(vm),
+            HyperVGeneration = "V2",
+            OsDiskId = vm.OsDiskId,
+        });
+        vm.RunCommands.Add("rc-probe", new RunCommandState(vm, "rc-probe", vm.Location) { Source = new JsonObject { ["script"] = "echo" } });
+        Assert.NotEmpty(rg.Galleries.All.SelectMany(g => g.Images.All).SelectMany(i => i.Versions.All).SelectMany(v => v.Regions));
+
+        var probe = new Probe(clock.Now.AddDays(-1));
+        foreach (var sub in store.Subscriptions.All)
+        {
+            probe.Set(sub);
+        }
+
+        var section = new WorldStateSection();
+        var saved = section.Save(store)!;
+        var loaded = new WorldStore(new WorldDefinition { TenantId = store.TenantId }, clock);
+        section.Load(loaded, saved);
+
+        var differences = new List<string>();
+        var compared = Compare(store.Subscriptions.All, loaded.Subscriptions.All, "world", differences);
+        Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences));
+        Assert.True(compared >= probe.Count, $"{compared} values compared, {probe.Count} set");
+        Assert.True(probe.Count > 200, $"only {probe.Count} values were set");
+        Assert.Same(loaded.Subscriptions.All[0].ResourceGroups.Get(rg.Name), loaded.Subscriptions.All[0].ResourceGroups.Get(rg.Name)!.VirtualMachines.Get(vm.Name)!.Group);
+        Assert.Equal(vm.Name, loaded.Subscriptions.All[0].ResourceGroups.Get(rg.Name)!.VirtualMachines.Get(vm.Name)!.RunCommands.Get("rc-probe")!.Vm.Name);
+    }
+
     [Fact]
     public async Task A_state_file_of_the_earlier_format_is_refused_with_what_to_do()
     {
@@ -179,5 +224,162 @@ public sealed class StateFileFormatTests : IDisposable
         }
 
         return found.Where(t => !t.IsGenericType);
+    }
+
+    private static bool IsRuntimeOnly(PropertyInfo property) => property.GetCustomAttribute<JsonIgnoreAttribute>() is not null;
+
+    private static IEnumerable<PropertyInfo> Persisted(Type type)
+        => type.GetProperties(BindingFlags.Instance | BindingFlags.Public).Where(p => StateJson.IsStored(p) && !IsRuntimeOnly(p));
+
+    private static bool IsValue(Type type)
+        => type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(DateTimeOffset) || type == typeof(decimal)
+           || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>));
+
+    /// <summary>Compares what the state file must carry; returns how many values were compared.</summary>
+    private static int Compare(object? expected, object? actual, string path, List<string> differences)
+    {
+        if (expected is null || actual is null)
+        {
+            if (expected is not null || actual is not null)
+            {
+                differences.Add($"{path}: {expected ?? "null"} became {actual ?? "null"}");
+            }
+
+            return 1;
+        }
+
+        var type = expected.GetType();
+        if (IsValue(type))
+        {
+            if (!Equals(expected, actual))
+            {
+                differences.Add($"{path}: {expected} became {actual}");
+            }
+
+            return 1;
+        }
+
+        if (expected is JsonNode node)
+        {
+            if (!JsonNode.DeepEquals(node, actual as JsonNode))
+            {
+                differences.Add($"{path}: {node.ToJsonString()} became {(actual as JsonNode)?.ToJsonString()}");
+            }
+
+            return 1;
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ResourceDictionary<>))
+        {
+            expected = type.GetProperty("All")!.GetValue(expected);
+            actual = type.GetProperty("All")!.GetValue(actual);
+        }
+
+        if (expected is IEnumerable items)
+        {
+            var left = items.Cast<object?>().ToList();
+            var right = ((IEnumerable?)actual ?? Array.Empty<object>()).Cast<object?>().ToList();
+            if (left.Count != right.Count)
+            {
+                differences.Add($"{path}: {left.Count} items became {right.Count}");
+                return 1;
+            }
+
+            return left.Zip(right).Select((pair, i) => Compare(pair.First, pair.Second, $"{path}[{i}]", differences)).Sum();
+        }
+
+        var count = 0;
+        foreach (var property in Persisted(type))
+        {
+            count += Compare(property.GetValue(expected), property.GetValue(actual), $"{path}.{property.Name}", differences);
+        }
+
+        return count;
+    }
+
+    /// <summary>Sets every stored property of a state tree to a value of its own (names, which are keys, and deletion flags excepted).</summary>
+    private sealed class Probe(DateTimeOffset past)
+    {
+        private static readonly HashSet<string> Kept = ["Name", "Id", "Deleting"];
+        private readonly HashSet<object> _visited = new(ReferenceEqualityComparer.Instance);
+
+        public int Count { get; private set; }
+
+        public void Set(object target)
+        {
+            if (!_visited.Add(target))
+            {
+                return;
+            }
+
+            var type = target.GetType();
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ResourceDictionary<>))
+            {
+                foreach (var item in (IEnumerable)type.GetProperty("All")!.GetValue(target)!)
+                {
+                    Set(item);
+                }
+
+                return;
+            }
+
+            foreach (var property in Persisted(type).Where(p => !Kept.Contains(p.Name)))
+            {
+                var value = property.GetValue(target);
+                var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                object? probe = propertyType switch
+                {
+                    _ when propertyType == typeof(string) => $"probe-{property.Name}-{Count}",
+                    _ when propertyType == typeof(bool) => !(value is true),
+                    _ when propertyType == typeof(int) => 4000 + Count,
+                    _ when propertyType == typeof(double) => 0.5 + Count,
+                    _ when propertyType == typeof(DateTimeOffset) => past.AddSeconds(Count),
+                    _ when propertyType == typeof(JsonObject) => new JsonObject { ["probe"] = property.Name },
+                    _ when propertyType == typeof(JsonArray) => new JsonArray(property.Name),
+                    _ when propertyType == typeof(IReadOnlyList<string>) => new[] { "probe-" + property.Name },
+                    _ => null,
+                };
+                if (probe is not null)
+                {
+                    Write(target, property, probe);
+                    Count++;
+                    continue;
+                }
+
+                switch (value)
+                {
+                    case Dictionary<string, string> map:
+                        map["probe"] = property.Name;
+                        Count++;
+                        break;
+                    case List<string> list:
+                        list.Add("probe-" + property.Name);
+                        Count++;
+                        break;
+                    case IEnumerable<object> children:
+                        foreach (var child in children.ToList())
+                        {
+                            Set(child);
+                        }
+
+                        break;
+                    case not null when value.GetType().Assembly == typeof(StateJson).Assembly:
+                        Set(value);
+                        break;
+                }
+            }
+        }
+
+        private static void Write(object target, PropertyInfo property, object value)
+        {
+            if (property.GetSetMethod(nonPublic: true) is { } setter)
+            {
+                setter.Invoke(target, [value]);
+            }
+            else
+            {
+                StateJson.BackingField(property)!.SetValue(target, value);
+            }
+        }
     }
 }
