@@ -3,24 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace GenImage.Emulator.State;
 
-/// <summary>
-/// A resource whose provisioning state is a function of time: <see cref="BusyState"/> (Creating, Updating, Deleting)
-/// until <see cref="BusyUntil"/>, then Succeeded.
-/// </summary>
-internal abstract class TimedResource
-{
-    public string BusyState { get; set; } = "Creating";
-    public DateTimeOffset BusyUntil { get; set; }
-
-    public string ProvisioningStateAt(DateTimeOffset now) => now < BusyUntil ? BusyState : "Succeeded";
-
-    public void MarkBusy(string state, DateTimeOffset until)
-    {
-        BusyState = state;
-        BusyUntil = until;
-    }
-}
-
 /// <summary>An Azure Compute Gallery (Microsoft.Compute/galleries).</summary>
 internal sealed class GalleryState(ResourceGroupState group, string name, string location) : TimedResource, IJsonOnDeserialized
 {
@@ -209,74 +191,6 @@ internal sealed class TargetRegionState
     public string DetailsAt(DateTimeOffset now) => StateAt(now) == "Failed"
         ? $"Replication to region '{Locations.Display(Name)}' failed: the copy of the image to the region's storage did not complete. Update the version's target regions to retry."
         : "";
-}
-
-/// <summary>A managed image (Microsoft.Compute/images).</summary>
-internal sealed class ManagedImageState(ResourceGroupState group, string name, string location) : TimedResource
-{
-    [JsonConstructor]
-    private ManagedImageState()
-        : this(null!, "", "")
-    {
-    }
-
-    /// <summary>The parent; set again on load.</summary>
-    [JsonIgnore]
-    public ResourceGroupState Group { get; internal set; } = group;
-    public string Name { get; } = name;
-    public string Location { get; } = location;
-    /// <summary>The VM the image was captured from (for an image made from a managed disk: the VM the disk belonged to, if known).</summary>
-    public required string SourceVmId { get; init; }
-
-    /// <summary>True when created with <c>sourceVirtualMachine</c>; false when created from a managed disk (<c>storageProfile.osDisk.managedDisk</c>).</summary>
-    public bool CapturedFromVm { get; init; } = true;
-
-    public required ImageLineage Lineage { get; init; }
-    public required string HyperVGeneration { get; init; }
-    public required string OsDiskId { get; init; }
-    public string? StorageAccountType { get; init; }
-    public bool ZoneResilient { get; init; }
-    public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
-    public string ResourceId => $"{Group.ResourceId}/providers/Microsoft.Compute/images/{Name}";
-}
-
-/// <summary>A managed disk (Microsoft.Compute/disks): the OS disks of VMs, kept after a VM is deleted unless deleted with it.</summary>
-internal sealed class DiskState(ResourceGroupState group, string name, string location)
-{
-    [JsonConstructor]
-    private DiskState()
-        : this(null!, "", "")
-    {
-    }
-
-    /// <summary>The parent; set again on load.</summary>
-    [JsonIgnore]
-    public ResourceGroupState Group { get; internal set; } = group;
-    public string Name { get; } = name;
-    public string Location { get; } = location;
-    public required string OsType { get; init; }
-    public required string HyperVGeneration { get; init; }
-    public required int SizeGB { get; init; }
-    public required string StorageAccountType { get; init; }
-    public required DateTimeOffset TimeCreated { get; init; }
-    public string? SecurityType { get; init; }
-
-    /// <summary>FromImage (a VM's OS disk) with the image it came from, if known.</summary>
-    public string? ImageReferenceId { get; init; }
-
-    /// <summary>The VM the disk is attached to; null when unattached.</summary>
-    public string? ManagedBy { get; set; }
-
-    /// <summary>
-    /// The guest of the VM the disk belonged to, captured when the VM was deleted and the disk detached; what a managed
-    /// image made from the unattached disk inherits. Null while attached (the VM's guest is used) or when unknown.
-    /// </summary>
-    public ImageLineage? DetachedGuest { get; set; }
-
-    public bool Deleting { get; set; }
-    public string UniqueId { get; init; } = Guid.NewGuid().ToString("D");
-    public string ResourceId => $"{Group.ResourceId}/providers/Microsoft.Compute/disks/{Name}";
-    public string AttachState => ManagedBy is null ? "Unattached" : "Attached";
 }
 
 /// <summary>The world file's <c>replication</c> section: how long replication takes per GB and region, and where it fails.</summary>
