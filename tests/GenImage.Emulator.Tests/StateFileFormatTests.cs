@@ -3,6 +3,8 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using GenImage.Emulator.Persistence;
+using GenImage.Emulator.Resources.Images;
+using GenImage.Emulator.Resources.RunCommands;
 using GenImage.Emulator.State;
 using GenImage.Emulator.World;
 using static GenImage.Emulator.Tests.TestSupport;

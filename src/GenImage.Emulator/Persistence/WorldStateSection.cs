@@ -1,5 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenImage.Emulator.Resources.Disks;
+using GenImage.Emulator.Resources.Galleries;
+using GenImage.Emulator.Resources.Images;
+using GenImage.Emulator.Resources.VirtualMachines;
 using GenImage.Emulator.State;
 
 namespace GenImage.Emulator.Persistence;

@@ -1,4 +1,8 @@
 using System.Text.Json.Serialization;
+using GenImage.Emulator.Resources.Disks;
+using GenImage.Emulator.Resources.Galleries;
+using GenImage.Emulator.Resources.Images;
+using GenImage.Emulator.Resources.VirtualMachines;
 using GenImage.Emulator.World;
 
 namespace GenImage.Emulator.State;

@@ -1,6 +1,7 @@
+using GenImage.Emulator.Persistence;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Persistence;
+namespace GenImage.Emulator.Resources.Disks;
 
 /// <summary>
 /// Managed disks at save: a disk being deleted is saved deleted; the OS disk of a VM being deleted is saved as that

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.State;
+namespace GenImage.Emulator.Resources.Disks;
 
 /// <summary>A managed disk (Microsoft.Compute/disks): the OS disks of VMs, kept after a VM is deleted unless deleted with it.</summary>
 internal sealed class DiskState(ResourceGroupState group, string name, string location)

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.Disks;
 
 /// <summary>
 /// Microsoft.Compute/disks (2023-04-02), minimal: the OS disks of VMs can be read, listed and (when unattached)

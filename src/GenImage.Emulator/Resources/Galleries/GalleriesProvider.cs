@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.Galleries;
 
 /// <summary>Microsoft.Compute/galleries (2022-03-03): create or update, get, list, update, delete.</summary>
 internal sealed partial class GalleriesProvider(WorldStore store, OperationStore operations) : IResourceProvider

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.Galleries;
 
 /// <summary>
 /// Microsoft.Compute/galleries/images/versions (2022-03-03). A version is captured from a VM, a managed image or another

@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
 using GenImage.Emulator.State;
 using GenImage.Emulator.World;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.Galleries;
 
 /// <summary>
 /// Microsoft.Compute/galleries/images (2022-03-03): image definitions. Publisher/offer/SKU are unique per gallery;

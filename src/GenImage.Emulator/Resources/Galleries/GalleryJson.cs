@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.Galleries;
 
 /// <summary>The 2022-03-03 JSON shapes of galleries, image definitions and image versions.</summary>
 internal static class GalleryJson

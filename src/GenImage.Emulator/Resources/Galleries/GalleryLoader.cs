@@ -1,6 +1,7 @@
+using GenImage.Emulator.State;
 using GenImage.Emulator.World;
 
-namespace GenImage.Emulator.State;
+namespace GenImage.Emulator.Resources.Galleries;
 
 /// <summary>Creates the galleries and image definitions a world file declares (already provisioned).</summary>
 internal static class GalleryLoader

@@ -1,6 +1,7 @@
+using GenImage.Emulator.Persistence;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Persistence;
+namespace GenImage.Emulator.Resources.Galleries;
 
 /// <summary>
 /// Galleries, image definitions and image versions at save. A version that is still replicating is saved as its

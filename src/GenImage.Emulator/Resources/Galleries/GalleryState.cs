@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.State;
+namespace GenImage.Emulator.Resources.Galleries;
 
 /// <summary>An Azure Compute Gallery (Microsoft.Compute/galleries).</summary>
 internal sealed class GalleryState(ResourceGroupState group, string name, string location) : TimedResource, IJsonOnDeserialized

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.Images;
 
 /// <summary>
 /// Microsoft.Compute/images (2023-07-01): managed images captured from a generalized VM. They can back gallery image

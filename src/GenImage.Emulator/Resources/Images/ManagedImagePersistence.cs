@@ -1,6 +1,7 @@
+using GenImage.Emulator.Persistence;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Persistence;
+namespace GenImage.Emulator.Resources.Images;
 
 /// <summary>Managed images (Microsoft.Compute/images) at save: an image being created is saved as created; one being deleted as deleted.</summary>
 internal static class ManagedImagePersistence

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.State;
+namespace GenImage.Emulator.Resources.Images;
 
 /// <summary>A managed image (Microsoft.Compute/images).</summary>
 internal sealed class ManagedImageState(ResourceGroupState group, string name, string location) : TimedResource

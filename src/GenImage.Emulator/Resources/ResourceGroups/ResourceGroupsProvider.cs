@@ -3,10 +3,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
 using GenImage.Emulator.State;
 using GenImage.Emulator.World;
 
-namespace GenImage.Emulator.Providers;
+namespace GenImage.Emulator.Resources.ResourceGroups;
 
 /// <summary>
 /// Microsoft.Resources/resourceGroups: list, get, check existence (HEAD), create or update, delete (with ARM's

@@ -1,6 +1,7 @@
-using GenImage.Emulator.State;
+using GenImage.Emulator.Persistence;
+using GenImage.Emulator.Resources.VirtualMachines;
 
-namespace GenImage.Emulator.Persistence;
+namespace GenImage.Emulator.Resources.RunCommands;
 
 /// <summary>
 /// Managed run commands at save. An execution still running is saved Canceled (its effect never happens, as with a Run

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Resources.VirtualMachines;
 
-namespace GenImage.Emulator.State;
+namespace GenImage.Emulator.Resources.RunCommands;
 
 /// <summary>A managed run command (Microsoft.Compute/virtualMachines/runCommands) and its execution.</summary>
 internal sealed class RunCommandState(VirtualMachineState vm, string name, string location)

@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
-using GenImage.Emulator.Providers.Compute.GuestScripts;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
+using GenImage.Emulator.Resources.VirtualMachines;
+using GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.RunCommands;
 
 /// <summary>
 /// Microsoft.Compute/virtualMachines/runCommands (2023-07-01): managed run commands. The script is recognised by the

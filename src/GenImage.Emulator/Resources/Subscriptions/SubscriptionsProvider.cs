@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using GenImage.Emulator.Arm;
+using GenImage.Emulator.Providers;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers;
+namespace GenImage.Emulator.Resources.Subscriptions;
 
 /// <summary>Microsoft.Resources: subscriptions and tenants.</summary>
 internal sealed class SubscriptionsProvider(WorldStore store) : IResourceProvider

@@ -1,6 +1,6 @@
 using GenImage.Emulator.Providers.Compute;
 
-namespace GenImage.Emulator.State;
+namespace GenImage.Emulator.Resources.VirtualMachines;
 
 /// <summary>
 /// One way a VM fails to boot: what ARM ends its creation with, when, what the agent reports afterwards and what the

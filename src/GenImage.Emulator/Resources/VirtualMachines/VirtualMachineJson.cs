@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.VirtualMachines;
 
 /// <summary>The 2023-07-01 JSON shapes of a virtual machine and its instance view.</summary>
 internal static class VirtualMachineJson

@@ -1,6 +1,8 @@
+using GenImage.Emulator.Persistence;
+using GenImage.Emulator.Resources.RunCommands;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Persistence;
+namespace GenImage.Emulator.Resources.VirtualMachines;
 
 /// <summary>
 /// Virtual machines at save. A VM saved during a power operation is saved as that operation would leave it

@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
+using GenImage.Emulator.Resources.Disks;
+using GenImage.Emulator.Resources.RunCommands;
+using GenImage.Emulator.State;
 using GenImage.Emulator.World;
 
-namespace GenImage.Emulator.State;
+namespace GenImage.Emulator.Resources.VirtualMachines;
 
 /// <summary>One emulated virtual machine: its ARM model plus the power state and the guest behind it.</summary>
 internal sealed class VirtualMachineState : IJsonOnDeserialized

@@ -2,9 +2,12 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
+using GenImage.Emulator.Resources.Disks;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.VirtualMachines;
 
 /// <summary>
 /// Virtual machine create (from a gallery image version, a gallery image definition = latest, a managed image or a

@@ -2,10 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
-using GenImage.Emulator.Providers.Compute.GuestScripts;
+using GenImage.Emulator.Providers;
+using GenImage.Emulator.Providers.Compute;
+using GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute;
+namespace GenImage.Emulator.Resources.VirtualMachines;
 
 /// <summary>
 /// Microsoft.Compute/virtualMachines: get, list, instance view, and the actions deallocate, powerOff, start, restart,

@@ -6,7 +6,7 @@ using GenImage.Emulator.Arm;
 using GenImage.Emulator.State;
 using Microsoft.AspNetCore.Http;
 
-namespace GenImage.Emulator.Providers.Compute.BootDiagnostics;
+namespace GenImage.Emulator.Resources.VirtualMachines.BootDiagnostics;
 
 /// <summary>
 /// Serves boot diagnostics blobs on the emulator's own endpoint, as Azure Storage serves them behind a read-only SAS:

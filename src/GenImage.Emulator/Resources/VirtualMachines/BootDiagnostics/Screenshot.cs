@@ -1,4 +1,4 @@
-namespace GenImage.Emulator.Providers.Compute.BootDiagnostics;
+namespace GenImage.Emulator.Resources.VirtualMachines.BootDiagnostics;
 
 /// <summary>
 /// A tiny valid 24-bit BMP standing in for the console screenshot (Azure serves the screenshot as a .bmp blob): blue while
@@ -12,8 +12,8 @@ internal static class Screenshot
     public static byte[] Bmp(bool failed) => Bmp(failed ? ((byte)0x10, (byte)0x10, (byte)0x80) : ((byte)0xA0, (byte)0x50, (byte)0x00));
 
     /// <summary>The screen of a VM: the colour its failure shows (a stop error's blue, a Linux console's black, …).</summary>
-    public static byte[] Of(State.VirtualMachineState vm) =>
-        vm.BootFailure is { } key ? Bmp(State.BootFailures.Get(key).Screen) : Bmp(vm.ProvisioningState == "Failed");
+    public static byte[] Of(VirtualMachineState vm) =>
+        vm.BootFailure is { } key ? Bmp(BootFailures.Get(key).Screen) : Bmp(vm.ProvisioningState == "Failed");
 
     public static byte[] Bmp((byte B, byte G, byte R) colour)
     {

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using GenImage.Emulator.Providers.Compute;
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute.BootDiagnostics;
+namespace GenImage.Emulator.Resources.VirtualMachines.BootDiagnostics;
 
 /// <summary>
 /// The serial console log of a VM: the boot story so far, in the words an operator knows from real boot diagnostics.

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>
 /// Writes JSON exactly as the module's guest scripts do: compact, keys in order, non-ASCII as is. inspect-linux.sh

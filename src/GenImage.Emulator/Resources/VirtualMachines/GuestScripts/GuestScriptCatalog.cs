@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>The table of recognised guest scripts, keyed by the marker name.</summary>
 internal static partial class GuestScriptCatalog

@@ -1,4 +1,4 @@
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>A guest that shuts itself down: the VM ends up stopped but still allocated (PowerState/stopped).</summary>
 internal static class GuestShutdown

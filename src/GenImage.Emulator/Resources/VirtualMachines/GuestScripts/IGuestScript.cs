@@ -1,6 +1,6 @@
 using GenImage.Emulator.State;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>
 /// A guest script the emulator recognises by its marker line (<c># genimage-script: NAME/VERSION</c>) and answers

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using GenImage.Emulator.Providers.Compute;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>
 /// <c>inspect-linux</c>: read-only. Answers with the result line inspect-linux.sh prints, built from the guest model:

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using GenImage.Emulator.Providers.Compute;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>
 /// <c>inspect-windows</c>: read-only. Answers with the result line Inspect-Windows.ps1 prints, built from the guest

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using GenImage.Emulator.Providers.Compute;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>
 /// <c>prepare-linux</c>: <c>waagent -force -deprovision+user</c>, <c>cloud-init clean --logs --seed</c> where cloud-init

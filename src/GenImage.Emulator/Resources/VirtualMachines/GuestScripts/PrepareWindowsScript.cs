@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using GenImage.Emulator.Providers.Compute;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>
 /// <c>prepare-windows</c>: checks Sysprep blockers, runs Sysprep (/oobe /generalize /quit /mode:vm) and schedules a

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>Builds the <c>GENIMAGE-RESULT {json}</c> line every guest script ends its output with.</summary>
 internal static class ResultLine

@@ -1,4 +1,4 @@
-namespace GenImage.Emulator.Providers.Compute.GuestScripts;
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 
 /// <summary>
 /// Things inside a Windows guest that make Sysprep refuse to generalize, written <c>kind:detail</c> in the world file.
