@@ -4,7 +4,16 @@ using GenImage.Emulator.Arm;
 using GenImage.Emulator.Hosting;
 using GenImage.Emulator.Operations;
 using GenImage.Emulator.Providers;
-using GenImage.Emulator.Providers.Compute;
+using GenImage.Emulator.Resources.Disks;
+using GenImage.Emulator.Resources.Galleries;
+using GenImage.Emulator.Resources.Images;
+using GenImage.Emulator.Resources.NetworkInterfaces;
+using GenImage.Emulator.Resources.ResourceGroups;
+using GenImage.Emulator.Resources.RunCommands;
+using GenImage.Emulator.Resources.ScaleSets;
+using GenImage.Emulator.Resources.Subscriptions;
+using GenImage.Emulator.Resources.VirtualMachines;
+using GenImage.Emulator.Resources.VirtualMachines.BootDiagnostics;
 using GenImage.Emulator.State;
 using GenImage.Emulator.World;
 using Microsoft.AspNetCore.Builder;
@@ -174,7 +183,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var store = new WorldStore(Authorization.FrontDoorSetup.StartingDefinition(world, state), clock);
         var operations = new OperationStore(store);
         var routes = new RouteTable();
-        var blobs = new Providers.Compute.BootDiagnostics.BootDiagnosticsBlobs(store);
+        var blobs = new BootDiagnosticsBlobs(store);
         IResourceProvider[] providers =
         [
             new SubscriptionsProvider(store),
@@ -187,7 +196,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             new ImagesProvider(store, operations),
             new DisksProvider(store, operations),
             new ScaleSetsProvider(store),
-            new Providers.Network.NetworkInterfacesProvider(store),
+            new NetworkInterfacesProvider(store),
             new OperationsProvider(store, operations),
         ];
         foreach (var provider in providers)
@@ -219,7 +228,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.Run(context => Providers.Compute.BootDiagnostics.BootDiagnosticsBlobs.IsBlobPath(context.Request.Path)
+        app.Run(context => BootDiagnosticsBlobs.IsBlobPath(context.Request.Path)
             ? blobs.HandleAsync(context)
             : dispatcher.HandleAsync(context));
         try

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.ResourceManager.Compute.Models;
-using GenImage.Emulator.Providers.Compute.GuestScripts;
+using GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 using static GenImage.Emulator.Tests.TestSupport;
 
 namespace GenImage.Emulator.Tests;

@@ -35,7 +35,7 @@ public sealed class PersistenceTests : IDisposable
 
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
         var saved = JsonNode.Parse(File.ReadAllText(StatePath))!;
-        Assert.Equal("genimage.dev/emulator-state/v1", saved["format"]!.GetValue<string>());
+        Assert.Equal("genimage.dev/emulator-state/v2", saved["format"]!.GetValue<string>());
         Assert.DoesNotContain(TestSupport.Token, File.ReadAllText(StatePath));
 
         // The second start names no world: the resources come from the state file.

@@ -6,18 +6,18 @@ namespace GenImage.Emulator.Persistence;
 
 /// <summary>
 /// Persistent mode: the whole live world in one JSON file, written atomically (temporary file, then rename) after each
-/// accepted write, every few seconds while requests arrive, and at stop. Operations in flight are not saved: each
-/// section saves resources as their operations would leave them, and polling URLs from before a restart answer 404.
+/// accepted write, every few seconds while requests arrive, and at stop. Operations in flight are not saved: the
+/// world section saves resources as their operations would leave them, and polling URLs from before a restart answer 404.
 /// </summary>
 internal sealed class StateFile
 {
-    public const string Format = "genimage.dev/emulator-state/v1";
+    /// <summary>The format this version writes and reads. v2 serialises the state types directly (see <see cref="StateJson"/>).</summary>
+    public const string Format = "genimage.dev/emulator-state/v2";
 
-    internal static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-    };
+    /// <summary>The formats earlier versions wrote, which this one refuses with a message that says what to do.</summary>
+    private static readonly string[] OldFormats = ["genimage.dev/emulator-state/v1"];
+
+    internal static JsonSerializerOptions JsonOptions => StateJson.Options;
 
     private readonly WorldStore _store;
     private readonly Lock _fileGate = new();
@@ -88,16 +88,28 @@ internal sealed class StateFile
             return null;
         }
 
+        string? format = null;
         try
         {
-            if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject doc && doc["format"]?.GetValue<string>() == Format && doc["sections"] is JsonObject)
+            if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject doc)
             {
-                return doc;
+                format = doc["format"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+                if (format == Format && doc["sections"] is JsonObject)
+                {
+                    return doc;
+                }
             }
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"The state file '{path}' is not valid JSON: {ex.Message}", ex);
+        }
+
+        if (format is not null && OldFormats.Contains(format))
+        {
+            throw new InvalidDataException(
+                $"The state file '{path}' was written by an earlier version of the emulator (format '{format}'); this version reads only '{Format}'. " +
+                "Delete the file (or name another one) to start again from the world file.");
         }
 
         throw new InvalidDataException($"The state file '{path}' is not a GenImage emulator state file (format '{Format}').");

@@ -21,20 +21,14 @@ internal interface IStateSection
 }
 
 /// <summary>
-/// The registered sections, in order: the core section (subscriptions, resource groups, VMs) is always first, then the
-/// Compute resources that live under them (galleries with definitions and versions, managed images, disks, managed run
-/// commands); sections registered at start (the Activity Log) follow.
+/// The registered sections, in order: the world section (subscriptions, resource groups and every resource in them,
+/// serialised from the state types) is always first; sections registered at start (the Activity Log) follow.
 /// </summary>
 internal sealed class StateSections
 {
     private readonly List<IStateSection> _sections =
     [
-        new CoreStateSection(),
-        new GalleriesStateSection(),
-        new ManagedImagesStateSection(),
-        new DisksStateSection(),
-        new RunCommandsStateSection(),
-        new FleetStateSection(),
+        new WorldStateSection(),
     ];
 
     public IReadOnlyList<IStateSection> All => _sections;

@@ -1,3 +1,7 @@
+using GenImage.Emulator.Resources.Disks;
+using GenImage.Emulator.Resources.Images;
+using GenImage.Emulator.Resources.NetworkInterfaces;
+using GenImage.Emulator.Resources.ScaleSets;
 using GenImage.Emulator.World;
 
 namespace GenImage.Emulator.State;

@@ -1,3 +1,5 @@
+using GenImage.Emulator.Resources.VirtualMachines;
+
 namespace GenImage.Emulator.State;
 
 /// <summary>

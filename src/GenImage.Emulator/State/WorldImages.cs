@@ -1,4 +1,6 @@
 using GenImage.Emulator.Providers.Compute;
+using GenImage.Emulator.Resources.Galleries;
+using GenImage.Emulator.Resources.VirtualMachines;
 using GenImage.Emulator.World;
 
 namespace GenImage.Emulator.State;

@@ -1,3 +1,10 @@
+using System.Text.Json.Serialization;
+using GenImage.Emulator.Resources.Disks;
+using GenImage.Emulator.Resources.Galleries;
+using GenImage.Emulator.Resources.Images;
+using GenImage.Emulator.Resources.NetworkInterfaces;
+using GenImage.Emulator.Resources.ScaleSets;
+using GenImage.Emulator.Resources.VirtualMachines;
 using GenImage.Emulator.World;
 
 namespace GenImage.Emulator.State;
@@ -80,9 +87,13 @@ internal sealed class ResourceDictionary<T>
 {
     private readonly Dictionary<string, T> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<T> _ordered = new();
+    private readonly List<string> _names = new();
 
     public int Count => _ordered.Count;
     public IReadOnlyList<T> All => _ordered;
+
+    /// <summary>Each resource with the name it was added under, in insertion order.</summary>
+    public IEnumerable<KeyValuePair<string, T>> Entries => _names.Zip(_ordered, (name, value) => new KeyValuePair<string, T>(name, value));
 
     public T? Get(string name) => _byName.TryGetValue(name, out var value) ? value : null;
 
@@ -90,12 +101,14 @@ internal sealed class ResourceDictionary<T>
     {
         _byName.Add(name, value);
         _ordered.Add(value);
+        _names.Add(name);
     }
 
     public void Clear()
     {
         _byName.Clear();
         _ordered.Clear();
+        _names.Clear();
     }
 
     public bool Remove(string name)
@@ -105,23 +118,47 @@ internal sealed class ResourceDictionary<T>
             return false;
         }
 
-        _ordered.Remove(value);
+        var index = _ordered.IndexOf(value);
+        _ordered.RemoveAt(index);
+        _names.RemoveAt(index);
         return true;
     }
 }
 
-internal sealed class SubscriptionState(string id, string displayName, string tenantId)
+internal sealed class SubscriptionState(string id, string displayName, string tenantId) : IJsonOnDeserialized
 {
+    [JsonConstructor]
+    private SubscriptionState()
+        : this("", "", "")
+    {
+    }
+
     public string Id { get; } = id;
     public string DisplayName { get; } = displayName;
     public string TenantId { get; } = tenantId;
     public string ResourceId => $"/subscriptions/{Id}";
     public ResourceDictionary<ResourceGroupState> ResourceGroups { get; } = new();
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        foreach (var rg in ResourceGroups.All)
+        {
+            rg.Subscription = this;
+        }
+    }
 }
 
-internal sealed class ResourceGroupState(SubscriptionState subscription, string name, string location, Dictionary<string, string> tags)
+internal sealed class ResourceGroupState(SubscriptionState subscription, string name, string location, Dictionary<string, string> tags) : IJsonOnDeserialized
 {
-    public SubscriptionState Subscription { get; } = subscription;
+    [JsonConstructor]
+    private ResourceGroupState()
+        : this(null!, "", "", [])
+    {
+    }
+
+    /// <summary>The parent; set again on load.</summary>
+    [JsonIgnore]
+    public SubscriptionState Subscription { get; internal set; } = subscription;
     public string Name { get; } = name;
     public string Location { get; } = location;
     public Dictionary<string, string> Tags { get; set; } = new(tags, StringComparer.Ordinal);
@@ -136,4 +173,37 @@ internal sealed class ResourceGroupState(SubscriptionState subscription, string 
     public ResourceDictionary<DiskState> Disks { get; } = new();
     public ResourceDictionary<NetworkInterfaceState> NetworkInterfaces { get; } = new();
     public ResourceDictionary<ScaleSetState> ScaleSets { get; } = new();
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        foreach (var vm in VirtualMachines.All)
+        {
+            vm.Group = this;
+        }
+
+        foreach (var gallery in Galleries.All)
+        {
+            gallery.Group = this;
+        }
+
+        foreach (var image in Images.All)
+        {
+            image.Group = this;
+        }
+
+        foreach (var disk in Disks.All)
+        {
+            disk.Group = this;
+        }
+
+        foreach (var nic in NetworkInterfaces.All)
+        {
+            nic.Group = this;
+        }
+
+        foreach (var scaleSet in ScaleSets.All)
+        {
+            scaleSet.Group = this;
+        }
+    }
 }

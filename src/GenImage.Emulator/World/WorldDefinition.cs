@@ -1,3 +1,5 @@
+using GenImage.Emulator.Resources.Galleries;
+
 namespace GenImage.Emulator.World;
 
 /// <summary>The parsed, validated world file (no state; see <c>State.WorldStore</c> for the live world).</summary>
@@ -15,7 +17,7 @@ internal sealed class WorldDefinition
 
     /// <summary>Throttling, faults, Activity Log, roles and RBAC (see FrontDoorDefinition).</summary>
     public FrontDoorDefinition FrontDoor { get; } = new();
-    public State.ReplicationSettings Replication { get; set; } = new();
+    public ReplicationSettings Replication { get; set; } = new();
 
     /// <summary>The root <c>serialLog</c> key: the size and line of VMs created from an image (validation VMs); null: none.</summary>
     public SerialLogPadding? SerialLog { get; set; }
@@ -90,7 +92,7 @@ internal sealed class GalleryVersionDefinition
     /// <summary>A VM of the same resource group (by name) or any resource id; null: a source that no longer exists.</summary>
     public string? Source { get; set; }
 
-    /// <summary>How VMs made from the version boot: a key of <c>State.BootFailures</c>, or null when they provision.</summary>
+    /// <summary>How VMs made from the version boot: a key of <c>BootFailures</c>, or null when they provision.</summary>
     public string? Boot { get; set; }
 
     /// <summary>Target regions (normalized) with replica count and storage type; empty: the gallery's region.</summary>
@@ -116,7 +118,7 @@ internal sealed class GalleryVersionDefinition
 /// </summary>
 internal sealed class BootDefinition
 {
-    /// <summary>A key of <c>State.BootFailures</c>; null: the VM booted (or it inherits the failure of its image version).</summary>
+    /// <summary>A key of <c>BootFailures</c>; null: the VM booted (or it inherits the failure of its image version).</summary>
     public string? Failure { get; set; }
 
     /// <summary>Overrides the failure's ARM error code (or gives one to a VM without a failure key).</summary>

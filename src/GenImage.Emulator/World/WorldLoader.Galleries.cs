@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using GenImage.Emulator.Providers.Compute;
+using GenImage.Emulator.Resources.Galleries;
+using GenImage.Emulator.Resources.VirtualMachines;
 using GenImage.Emulator.State;
 using YamlDotNet.RepresentationModel;
 
@@ -145,8 +146,8 @@ internal static partial class WorldLoader
             var key = map.String("boot", required: true)!;
             if (!string.Equals(key, "provisions", StringComparison.OrdinalIgnoreCase))
             {
-                var failure = State.BootFailures.Find(key)
-                    ?? throw map.ErrorAt("boot", $"{where}.boot: unknown failure '{key}'; expected provisions or one of: {string.Join(", ", State.BootFailures.Keys)}.");
+                var failure = BootFailures.Find(key)
+                    ?? throw map.ErrorAt("boot", $"{where}.boot: unknown failure '{key}'; expected provisions or one of: {string.Join(", ", BootFailures.Keys)}.");
                 if (failure.OsType is { } os && os != osType)
                 {
                     throw map.ErrorAt("boot", $"{where}.boot: '{failure.Key}' happens to {os} guests only; the definition is {osType}.");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using GenImage.Emulator.Providers.Compute.GuestScripts;
+using GenImage.Emulator.Resources.VirtualMachines;
+using GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -336,8 +337,8 @@ internal static partial class WorldLoader
         if (map.Has("failure"))
         {
             var key = map.String("failure", required: true)!;
-            var failure = State.BootFailures.Find(key)
-                ?? throw map.ErrorAt("failure", $"{where}.failure: unknown failure '{key}'; expected one of: {string.Join(", ", State.BootFailures.Keys)}.");
+            var failure = BootFailures.Find(key)
+                ?? throw map.ErrorAt("failure", $"{where}.failure: unknown failure '{key}'; expected one of: {string.Join(", ", BootFailures.Keys)}.");
             if (failure.OsType is { } os && os != osType)
             {
                 throw map.ErrorAt("failure", $"{where}.failure: '{failure.Key}' happens to {os} guests only; this VM is {osType}.");

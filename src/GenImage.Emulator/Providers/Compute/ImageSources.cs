@@ -1,4 +1,7 @@
 using GenImage.Emulator.Arm;
+using GenImage.Emulator.Resources.Galleries;
+using GenImage.Emulator.Resources.Images;
+using GenImage.Emulator.Resources.VirtualMachines;
 using GenImage.Emulator.State;
 
 namespace GenImage.Emulator.Providers.Compute;

@@ -1,0 +1,19 @@
+namespace GenImage.Emulator.Resources.VirtualMachines.GuestScripts;
+
+/// <summary>A guest that shuts itself down: the VM ends up stopped but still allocated (PowerState/stopped).</summary>
+internal static class GuestShutdown
+{
+    public static void Schedule(GuestScriptContext context, double azureSeconds)
+    {
+        var vm = context.Vm;
+        var due = context.Now + context.Store.Clock.ToReal(azureSeconds);
+        context.Store.Scheduler.At(due, () =>
+        {
+            // Only a guest that is still running can shut itself down; an ARM power operation in between wins.
+            if (vm.PowerState == "running" && vm.PendingPowerOperation is null)
+            {
+                vm.SetPowerState("stopped", due);
+            }
+        });
+    }
+}
