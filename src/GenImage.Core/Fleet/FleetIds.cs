@@ -4,7 +4,7 @@ using System.Linq;
 namespace GenImage.Core.Fleet;
 
 /// <summary>What an image reference names, read from its resource id.</summary>
-public enum ImageReferenceKind
+public enum ImageReferenceKind : long
 {
     Unknown,
     GalleryDefinition,

@@ -127,7 +127,13 @@ public sealed class ImageConsumersTests : IDisposable
         public Task<GalleryImageDefinition?> GetDefinitionAsync(string resourceGroup, string gallery, string definition, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<GalleryImageDefinition>> ListDefinitionsAsync(string resourceGroup, string gallery, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<GalleryImageDefinition> CreateDefinitionAsync(GalleryImageDefinition definition, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<GalleryImageVersion?> GetVersionAsync(string versionId, bool withReplicationStatus, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public async Task<GalleryImageVersion?> GetVersionAsync(string versionId, bool withReplicationStatus, CancellationToken cancellationToken)
+        {
+            // Removal reads the version itself for its safety profile.
+            var address = GalleryIds.ParseVersion(versionId);
+            var versions = await fleet.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken);
+            return versions.FirstOrDefault(v => string.Equals(v.Name, address.VersionName, StringComparison.OrdinalIgnoreCase));
+        }
         public Task<VersionPoll> PollVersionAsync(string versionId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<TimeSpan?> BeginCreateVersionAsync(string versionId, VersionCreateRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<GalleryImageVersion> UpdateVersionAsync(string versionId, VersionUpdateRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
