@@ -30,7 +30,7 @@ public sealed class RunListingCmdletTests
         Assert.Equal(ok.SingleOutput().Get<DateTimeOffset>("StartedAt"), done.Get<DateTimeOffset>("Started"));
         Assert.NotNull(done.Get<string>("Owner"));
         Assert.False(done.Get<bool>("HoldsLease"));
-        var unfinished = r.Output.Single(o => o.Get<string>("RecipeName") == "windows2022-gen2-tl");
+        var unfinished = r.Output.Single(o => o.Get<string>("RecipeName") == "win2022-gen2-tl");
         Assert.Equal("Failed", unfinished.Get<object>("Status").ToString());
         Assert.Equal(failed.SingleOutput().Get<string>("RunId"), unfinished.Get<string>("RunId"));
 
