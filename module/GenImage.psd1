@@ -39,6 +39,7 @@
         'Test-ImageRecipe'
         'Invoke-ImageRecipe'
         'Get-ImageEvidence'
+        'Get-ImageRun'
         'Get-VmBootDiagnosis'
         'Test-GenImagePermission'
         'Get-ImageInventory'

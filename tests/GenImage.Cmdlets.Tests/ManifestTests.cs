@@ -31,6 +31,7 @@ public sealed class ManifestTests
         "Test-ImageRecipe",
         "Invoke-ImageRecipe",
         "Get-ImageEvidence",
+        "Get-ImageRun",
         "Get-VmBootDiagnosis",
         "Test-GenImagePermission",
         "Get-ImageInventory",

@@ -32,8 +32,8 @@ public sealed class GetImageEvidenceCommand : GenImageCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = RunSet)]
     public RecipeRun? InputObject { get; set; }
 
-    /// <summary>A run folder (or its journal.jsonl).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = RunPathSet)]
+    /// <summary>A run folder (or its journal.jsonl), or the URL of a run in a blob store; Get-ImageRun output binds by its RunPath.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RunPathSet)]
     [ValidateNotNullOrEmpty]
     public string? RunPath { get; set; }
 

@@ -92,3 +92,35 @@ public sealed class RecipeRun
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
 }
+
+/// <summary>
+/// One run kept in a run store, as Get-ImageRun lists it: how it stands, what it publishes, when it started and last
+/// showed it was alive, and who runs (or ran) it. Pipe it to Get-ImageEvidence (by its RunPath).
+/// </summary>
+public sealed class ImageRun
+{
+    public string RecipeName { get; set; } = string.Empty;
+    /// <summary>Sortable id of the run (20261123T210000Z-1a2b3c).</summary>
+    public string RunId { get; set; } = string.Empty;
+    /// <summary>How the run ended; Running while its journal has no end (it runs now, or its process ended and -Resume continues it).</summary>
+    public RunStatus Status { get; set; } = RunStatus.Running;
+    public string? Message { get; set; }
+    public string? VersionName { get; set; }
+    public string? DefinitionId { get; set; }
+    public DateTimeOffset Started { get; set; }
+    public DateTimeOffset? Finished { get; set; }
+    /// <summary>The lease's heartbeat when the recipe's lease names this run, else the time of the journal's last record.</summary>
+    public DateTimeOffset LastHeartbeat { get; set; }
+    /// <summary>True when the recipe's lease names this run (it runs now, or its process ended without releasing the lease).</summary>
+    public bool HoldsLease { get; set; }
+    /// <summary>Who started (or, holding the lease, runs) it: the signed-in principal.</summary>
+    public string? Owner { get; set; }
+    /// <summary>The machine of the lease holder; null when the lease does not name this run.</summary>
+    public string? Host { get; set; }
+    /// <summary>The process of the lease holder; null when the lease does not name this run.</summary>
+    public int? ProcessId { get; set; }
+    /// <summary>The run folder, or the URL of the run in a blob store (what Get-ImageEvidence -RunPath takes).</summary>
+    public string RunPath { get; set; } = string.Empty;
+    /// <summary>The journal's path or URL.</summary>
+    public string JournalPath { get; set; } = string.Empty;
+}

@@ -21,6 +21,9 @@ public interface IRunStore
     /// <summary>The run ids of a recipe, newest first (run ids sort by their start time).</summary>
     IReadOnlyList<string> ListRuns(string recipeName);
 
+    /// <summary>The names of the recipes with a folder in this store, in ordinal order.</summary>
+    IReadOnlyList<string> ListRecipes();
+
     /// <summary>Creates an empty journal for a new run; fails when the run exists.</summary>
     void CreateRun(string recipeName, string runId);
 
@@ -132,6 +135,27 @@ public sealed class LocalRunStore : IRunStore
         catch (Exception ex) when (IoErrors.IsIoFailure(ex))
         {
             throw IoErrors.Translate(ex, "list the runs", folder);
+        }
+    }
+
+    public IReadOnlyList<string> ListRecipes()
+    {
+        try
+        {
+            if (!Directory.Exists(OutputPath))
+            {
+                return Array.Empty<string>();
+            }
+
+            return Directory.GetDirectories(OutputPath)
+                .Select(Path.GetFileName)
+                .Select(n => n!)
+                .OrderBy(n => n, StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception ex) when (IoErrors.IsIoFailure(ex))
+        {
+            throw IoErrors.Translate(ex, "list the recipes", OutputPath);
         }
     }
 

@@ -699,6 +699,7 @@ internal sealed class KillableRunStore : IRunStore
 
     public string Location(string recipeName) => _inner.Location(recipeName);
     public IReadOnlyList<string> ListRuns(string recipeName) => Alive(() => _inner.ListRuns(recipeName));
+    public IReadOnlyList<string> ListRecipes() => Alive(() => _inner.ListRecipes());
     public void CreateRun(string recipeName, string runId) => Alive(() => _inner.CreateRun(recipeName, runId));
     public IReadOnlyList<string> ReadLines(string recipeName, string runId) => Alive(() => _inner.ReadLines(recipeName, runId));
     public void AppendLine(string recipeName, string runId, string line) => Alive(() => _inner.AppendLine(recipeName, runId, line));
