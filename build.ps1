@@ -66,8 +66,12 @@ function Get-XunitCounts {
     # The summary line dotnet test prints per test assembly:
     #   Passed!  - Failed:     0, Passed:   539, Skipped:     0, Total:   539, Duration: 5 s - GenImage.Core.Tests.dll (net10.0)
     param([string[]] $Lines)
-    $counts = [ordered]@{ passed = 0; failed = 0; skipped = 0; assemblies = 0 }
+    # and, per failed test, a line "  Failed Namespace.Class.Method [12 ms]" whose name is kept for the summary.
+    $counts = [ordered]@{ passed = 0; failed = 0; skipped = 0; assemblies = 0; failedNames = [System.Collections.Generic.List[string]]::new() }
     foreach ($line in $Lines) {
+        if ($line -match '^\s+Failed\s+(.+?)\s+\[[^\]]*\]\s*$') {
+            $counts.failedNames.Add($Matches[1])
+        }
         if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)') {
             $counts.failed += [int] $Matches[2]
             $counts.passed += [int] $Matches[3]
@@ -154,7 +158,7 @@ function Invoke-TestRuns {
         Write-Host "dotnet test exited $xunitExit without a failed test; see above." -ForegroundColor Red
         $xunit.failed = 1
     }
-    $rows.Add([pscustomobject]@{ engine = "xunit ($($xunit.assemblies) assemblies)"; passed = $xunit.passed; failed = $xunit.failed; skipped = $xunit.skipped })
+    $rows.Add([pscustomobject]@{ engine = "xunit ($($xunit.assemblies) assemblies)"; passed = $xunit.passed; failed = $xunit.failed; skipped = $xunit.skipped; failedNames = $xunit.failedNames })
 
     $zip = New-ModulePackage
     $moduleRoot = Join-Path $TestOutDir 'psmodules'
@@ -172,6 +176,11 @@ function Invoke-TestRuns {
     Write-Host ''
     foreach ($row in $rows) {
         Write-Host ('{0,-28} {1,5} passed, {2} failed, {3} skipped' -f $row.engine, $row.passed, $row.failed, $row.skipped)
+        # The failed tests by name, here at the end where a truncated log still shows them.
+        $names = if ($row.PSObject.Properties['failedNames']) { @($row.failedNames) } else { @() }
+        foreach ($name in $names) {
+            Write-Host "    failed: $name" -ForegroundColor Red
+        }
     }
     $passed = ($rows | Measure-Object -Property passed -Sum).Sum
     $failed = ($rows | Measure-Object -Property failed -Sum).Sum

@@ -11,7 +11,8 @@
 .PARAMETER ModuleRoot
     A folder that holds the module folder GenImage/ (default: out/, which holds the build's out/GenImage).
 .PARAMETER ResultPath
-    Writes the counts as JSON here: engine, passed, failed, skipped, notRun, total, duration in seconds.
+    Writes the counts as JSON here: engine, passed, failed, skipped, notRun, total, duration in seconds, and the
+    names of the failed tests, blocks and files (failedNames).
 .PARAMETER Path
     Test files or folders (default: tests/Pester).
 .EXAMPLE
@@ -83,6 +84,10 @@ if ($ResultPath) {
         notRun   = $result.NotRunCount
         total    = $result.TotalCount
         duration = [math]::Round($result.Duration.TotalSeconds, 1)
+        # The names build.ps1 repeats at the end of its output, so that a failure is found without the whole log.
+        failedNames = @(@($result.Failed | ForEach-Object { $_.ExpandedPath }) +
+            @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) +
+            @($result.FailedContainers | ForEach-Object { "$($_.Item) (file)" }))
     } | ConvertTo-Json | Set-Content -LiteralPath $ResultPath -Encoding utf8
 }
 if ($null -eq $result -or $result.Result -ne 'Passed' -or $result.PassedCount -eq 0) {
