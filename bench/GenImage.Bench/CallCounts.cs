@@ -157,7 +157,7 @@ internal static partial class CallCounts
     [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex GuidPattern();
 
-    private static void Ensure(ScriptResult r, string what)
+    internal static void Ensure(ScriptResult r, string what)
     {
         if (r.HadErrors || r.TerminatingException is not null)
         {

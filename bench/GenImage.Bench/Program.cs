@@ -35,6 +35,12 @@ internal static class Program
             return 0;
         }
 
+        if (args.Contains("--overhead"))
+        {
+            Console.Out.Write(Overhead.Render(await Overhead.MeasureAsync()));
+            return 0;
+        }
+
         if (args.Contains("--calls"))
         {
             // Every request of each flow, to compare with docs/arm-calls.md.
@@ -73,11 +79,13 @@ internal static class Program
         var memory = SerialLogMemory.Measure();
         var calls = await CallCounts.RunAsync(CallCounts.Flows, null);
         var retention = await CallCounts.RetentionAsync();
+        var overhead = await Overhead.MeasureAsync();
 
         var markdown = Render(results) + SerialLogMemory.Render(memory) + Environment.NewLine +
             "## ARM requests per flow (`--calls` lists them; the minimum is docs/arm-calls.md)" + Environment.NewLine + Environment.NewLine +
             CallCounts.Render(calls) + Environment.NewLine +
-            "## Retention" + Environment.NewLine + Environment.NewLine + CallCounts.Render(retention);
+            "## Retention" + Environment.NewLine + Environment.NewLine + CallCounts.Render(retention) + Environment.NewLine +
+            "## Overhead outside Azure's own work (`--overhead`)" + Environment.NewLine + Environment.NewLine + Overhead.Render(overhead);
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
         await File.WriteAllTextAsync(outPath, markdown, new UTF8Encoding(false));
         Console.Out.Write(markdown);

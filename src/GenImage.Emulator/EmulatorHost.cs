@@ -68,6 +68,13 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>The clock scale in effect (real seconds per Azure second).</summary>
     public double ClockScale => _store.Clock.Scale;
 
+    /// <summary>
+    /// The real time within [<paramref name="from"/>, <paramref name="to"/>] during which Azure itself was busy with
+    /// something the emulator models (an operation, a replication, a boot, a guest shutdown, a resource busy), overlaps
+    /// counted once. A run's wall time minus this is the time the client spent outside Azure's own work: its overhead.
+    /// </summary>
+    public TimeSpan ModelledTime(DateTimeOffset from, DateTimeOffset to) => _store.Clock.ModelledTime(from, to);
+
     /// <summary>The path of the connection file this host wrote, if any.</summary>
     public string? ConnectionFilePath => _connectionFile;
 

@@ -115,6 +115,32 @@ public sealed class LroTests
     }
 
     [Fact]
+    public async Task On_a_scaled_clock_retry_after_ms_says_what_whole_seconds_cannot()
+    {
+        // Scale 0.01: deallocate's 60 Azure seconds are 0.6 s; Retry-After can only say 1, retry-after-ms says 600.
+        await using var host = await StartAsync(scale: 0.01, time: new TestClock(frozen: true));
+        using var http = Http(host);
+        var (accepted, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
+
+        Assert.Equal("1", Header(accepted, "Retry-After"));
+        var ms = int.Parse(Header(accepted, "retry-after-ms"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(ms, 100, 999);
+        var (status, _) = await GetAsync(http, Header(accepted, "Azure-AsyncOperation"));
+        Assert.True(status.Headers.Contains("retry-after-ms"));
+    }
+
+    [Fact]
+    public async Task At_real_time_an_operation_says_Retry_After_alone_as_ARM_does()
+    {
+        await using var host = await StartAsync(scale: 1, time: new TestClock(frozen: true));
+        using var http = Http(host);
+        var (accepted, _) = await PostAsync(http, VmPath("vm-win") + "/deallocate?api-version=2023-07-01");
+
+        Assert.True(accepted.Headers.Contains("Retry-After"));
+        Assert.False(accepted.Headers.Contains("retry-after-ms"));
+    }
+
+    [Fact]
     public async Task Retry_after_is_scaled_azure_time()
     {
         // Scale 1: deallocate takes 60 seconds and says so; the clock stands still, and nothing waits for it.

@@ -270,7 +270,8 @@ public sealed class ArmFleetOperations : IFleetOperations
                 { Target = resourceId };
             }
 
-            await operation.WaitForCompletionResponseAsync(_connection.PollingInterval, cancellationToken).ConfigureAwait(false);
+            // LroPolling: the SDK's WaitForCompletionResponseAsync(TimeSpan) would raise the interval to 1 s.
+            await operation.WaitAsync(_connection.PollingInterval, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

@@ -388,10 +388,27 @@ public sealed class ArmGalleryOperations : IGalleryOperations
         return sdk;
     }
 
-    /// <summary>The Retry-After header of a response (seconds or an HTTP date), when there is one.</summary>
+    /// <summary>
+    /// How long a response asks the client to wait, read as Azure.Core reads it: <c>retry-after-ms</c>, then
+    /// <c>x-ms-retry-after-ms</c> (milliseconds), then <c>Retry-After</c> (seconds or an HTTP date); null when none.
+    /// </summary>
     internal static TimeSpan? RetryAfter(Response? response)
     {
-        if (response == null || !response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
+        if (response == null)
+        {
+            return null;
+        }
+
+        foreach (var name in new[] { "retry-after-ms", "x-ms-retry-after-ms" })
+        {
+            if (response.Headers.TryGetValue(name, out var ms)
+                && long.TryParse(ms?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+            {
+                return TimeSpan.FromMilliseconds(milliseconds);
+            }
+        }
+
+        if (!response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
         {
             return null;
         }

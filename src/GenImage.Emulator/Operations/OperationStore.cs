@@ -71,7 +71,7 @@ internal sealed class OperationStore(WorldStore store)
             ResourceId = resourceId,
             Caller = request.Caller,
             StartTime = now,
-            DueTime = now + store.Clock.ToReal(azureSeconds),
+            DueTime = store.Clock.After(azureSeconds, now),
         };
         _operations[op.Id] = op;
         store.Scheduler.At(op.DueTime, () =>
@@ -111,7 +111,24 @@ internal sealed class OperationStore(WorldStore store)
         if (headers.HasFlag(LroHeaders.RetryAfter))
         {
             op.InitialRetryAfter = true;
-            result.Headers["Retry-After"] = RetryAfter(op).ToString(CultureInfo.InvariantCulture);
+            SetRetryAfter(result, op);
+        }
+    }
+
+    /// <summary>
+    /// <c>Retry-After</c> as ARM sends it (whole seconds of the scaled remaining time). On a clock scaled below real time
+    /// (0 &lt; scale &lt; 1), whole seconds are too coarse: a 60-second deallocate at scale 0.01 is 0.6 s, which
+    /// <c>Retry-After</c> can only say as 1 s. The answer then also carries <c>retry-after-ms</c>, the exact scaled
+    /// remaining time, which Azure.Core (and the other Azure SDKs) read before <c>Retry-After</c>. At scale 1 the
+    /// answer is ARM's: <c>Retry-After</c> alone.
+    /// </summary>
+    public void SetRetryAfter(ArmResult result, AsyncOperation op)
+    {
+        result.Headers["Retry-After"] = RetryAfter(op).ToString(CultureInfo.InvariantCulture);
+        if (store.Clock.Scale is > 0 and < 1)
+        {
+            var remaining = Math.Max(0, (op.DueTime - store.Clock.Now).TotalMilliseconds);
+            result.Headers["retry-after-ms"] = ((long)Math.Ceiling(remaining)).ToString(CultureInfo.InvariantCulture);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GenImage.Emulator.Arm;
 using GenImage.Emulator.Operations;
 using GenImage.Emulator.State;
@@ -40,7 +39,7 @@ internal sealed class OperationsProvider(WorldStore store, OperationStore operat
             var status = ArmResult.Ok(op.ToStatusBody());
             if (!op.IsTerminal && RetryAfterOnPoll(op))
             {
-                status.Headers["Retry-After"] = operations.RetryAfter(op).ToString(CultureInfo.InvariantCulture);
+                operations.SetRetryAfter(status, op);
             }
 
             return status;
@@ -50,7 +49,7 @@ internal sealed class OperationsProvider(WorldStore store, OperationStore operat
         {
             var running = new ArmResult(202);
             running.Headers["Location"] = OperationStore.MonitorUrl(request.BaseUri, op, request.ApiVersion);
-            running.Headers["Retry-After"] = operations.RetryAfter(op).ToString(CultureInfo.InvariantCulture);
+            operations.SetRetryAfter(running, op);
             return running;
         }
 

@@ -24,6 +24,38 @@ public class LroPollingTests
         Assert.Equal(["wait 00:00:07", "poll"], events);
     }
 
+    [Fact]
+    public async Task The_first_poll_waits_for_retry_after_ms_when_the_answer_has_it()
+    {
+        // The emulator on a scaled clock says 0.6 s as retry-after-ms: 600 beside Retry-After: 1, as Azure.Core reads it.
+        var events = new List<string>();
+        var operation = new FakeOperation(new FakeResponse(202, ("Location", "https://h/op"), ("Retry-After", "1"), ("retry-after-ms", "600")), events, pollsUntilDone: 1);
+
+        await LroPolling.WaitAsync(operation, Interval, (wait, _) =>
+        {
+            events.Add($"wait {wait.TotalMilliseconds} ms");
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Equal(["wait 600 ms", "poll"], events);
+    }
+
+    [Theory]
+    [InlineData("retry-after-ms", "600", 600)]
+    [InlineData("x-ms-retry-after-ms", "250", 250)]
+    [InlineData("Retry-After", "3", 3000)]
+    public void The_gallery_polls_read_the_wait_as_Azure_Core_does(string header, string value, int expectedMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), GenImage.Core.Gallery.ArmGalleryOperations.RetryAfter(new FakeResponse(200, (header, value))));
+    }
+
+    [Fact]
+    public void Milliseconds_win_over_whole_seconds_and_no_header_is_no_wait()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(600), GenImage.Core.Gallery.ArmGalleryOperations.RetryAfter(new FakeResponse(200, ("Retry-After", "1"), ("retry-after-ms", "600"))));
+        Assert.Null(GenImage.Core.Gallery.ArmGalleryOperations.RetryAfter(new FakeResponse(200)));
+    }
+
     [Theory]
     [InlineData(202, "Location")]
     [InlineData(201, "Azure-AsyncOperation")]

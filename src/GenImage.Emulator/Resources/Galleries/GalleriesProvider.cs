@@ -86,12 +86,12 @@ internal sealed partial class GalleriesProvider(WorldStore store, OperationStore
             gallery.Description = description;
             gallery.Tags = tags ?? gallery.Tags;
             status = 200;
-            gallery.MarkBusy("Updating", Now + store.Clock.ToReal(Durations.GalleryWrite));
+            gallery.MarkBusy("Updating", store.Clock.After(Durations.GalleryWrite));
         }
         else
         {
             gallery = new GalleryState(rg, name, location) { Description = description, Tags = tags ?? new(StringComparer.Ordinal) };
-            gallery.MarkBusy("Creating", Now + store.Clock.ToReal(Durations.GalleryWrite));
+            gallery.MarkBusy("Creating", store.Clock.After(Durations.GalleryWrite));
             rg.Galleries.Add(name, gallery);
             status = 201;
         }
@@ -110,7 +110,7 @@ internal sealed partial class GalleriesProvider(WorldStore store, OperationStore
         }
 
         gallery.Tags = Body.Tags(body) ?? gallery.Tags;
-        gallery.MarkBusy("Updating", Now + store.Clock.ToReal(Durations.GalleryWrite));
+        gallery.MarkBusy("Updating", store.Clock.After(Durations.GalleryWrite));
         return Lro(request, 200, gallery, Durations.GalleryWrite, "updateGallery");
     }
 

@@ -144,7 +144,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
         {
             // An update is an operation of its own even when no region replicates (the recorded one took minutes).
             seconds = Math.Max(seconds, Durations.GalleryImageVersionUpdate);
-            version.UpdatingUntil = Now + store.Clock.ToReal(Durations.GalleryImageVersionUpdate);
+            version.UpdatingUntil = store.Clock.After(Durations.GalleryImageVersionUpdate);
         }
 
         var op = operations.Start(request, version.Image.Gallery.Group.Subscription.Id, version.Location, version.ResourceId, name, seconds, op =>
@@ -426,7 +426,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
         }
 
         region.Start = now;
-        region.Due = now + store.Clock.ToReal(azureSeconds);
+        region.Due = store.Clock.After(azureSeconds, now);
         region.Fails = fails;
     }
 }

@@ -106,7 +106,7 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
 
         if (existing is null)
         {
-            requested.MarkBusy("Creating", Now + store.Clock.ToReal(Durations.GalleryImageWrite));
+            requested.MarkBusy("Creating", store.Clock.After(Durations.GalleryImageWrite));
             gallery.Images.Add(name, requested);
             return Lro(request, 201, requested, "createGalleryImage");
         }
@@ -117,7 +117,7 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
         ApplyMutable(existing, p);
         existing.Features = requested.Features;
         existing.Tags = requested.Tags;
-        existing.MarkBusy("Updating", Now + store.Clock.ToReal(Durations.GalleryImageWrite));
+        existing.MarkBusy("Updating", store.Clock.After(Durations.GalleryImageWrite));
         return Lro(request, 200, existing, "updateGalleryImage");
     }
 
@@ -146,7 +146,7 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
         }
 
         image.Tags = Body.Tags(body) ?? image.Tags;
-        image.MarkBusy("Updating", Now + store.Clock.ToReal(Durations.GalleryImageWrite));
+        image.MarkBusy("Updating", store.Clock.After(Durations.GalleryImageWrite));
         return Lro(request, 200, image, "updateGalleryImage");
     }
 

@@ -147,7 +147,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
             ZoneResilient = Body.Bool(Body.Obj(p, "storageProfile", "properties.storageProfile"), "zoneResilient", "properties.storageProfile.zoneResilient") ?? false,
             Tags = Body.Tags(body) ?? new(StringComparer.Ordinal),
         };
-        image.MarkBusy("Creating", Now + store.Clock.ToReal(Durations.ManagedImageCreate));
+        image.MarkBusy("Creating", store.Clock.After(Durations.ManagedImageCreate));
         rg.Images.Add(name, image);
         var op = operations.Start(request, rg.Subscription.Id, location, image.ResourceId, "createImage", Durations.ManagedImageCreate, _ => { });
         var result = ArmResult.Created(ToJson(image));
@@ -217,7 +217,7 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
             ZoneResilient = Body.Bool(storage, "zoneResilient", "properties.storageProfile.zoneResilient") ?? false,
             Tags = Body.Tags(body) ?? new(StringComparer.Ordinal),
         };
-        image.MarkBusy("Creating", Now + store.Clock.ToReal(Durations.ManagedImageCreate));
+        image.MarkBusy("Creating", store.Clock.After(Durations.ManagedImageCreate));
         rg.Images.Add(name, image);
         var op = operations.Start(request, rg.Subscription.Id, location, image.ResourceId, "createImage", Durations.ManagedImageCreate, _ => { });
         var result = ArmResult.Created(ToJson(image));

@@ -283,7 +283,7 @@ internal sealed partial class VirtualMachinesProvider
         };
         vm.BootAzureSeconds = boot;
         var start = Now;
-        var bootDue = start + store.Clock.ToReal(boot);
+        var bootDue = store.Clock.After(boot, start);
         bool Alive() => ReferenceEquals(rg.VirtualMachines.Get(vm.Name), vm) && vm.Lifecycle == "Creating";
         store.Scheduler.At(bootDue, () =>
         {

@@ -6,7 +6,7 @@ internal static class GuestShutdown
     public static void Schedule(GuestScriptContext context, double azureSeconds)
     {
         var vm = context.Vm;
-        var due = context.Now + context.Store.Clock.ToReal(azureSeconds);
+        var due = context.Store.Clock.After(azureSeconds, context.Now);
         context.Store.Scheduler.At(due, () =>
         {
             // Only a guest that is still running can shut itself down; an ARM power operation in between wins.
