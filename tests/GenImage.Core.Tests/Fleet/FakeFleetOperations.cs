@@ -200,7 +200,9 @@ internal sealed class FakeFleetOperations : IFleetOperations
 
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(2);
+            // A generous deadline: on a loaded machine the thread pool may take seconds to start the next delete; only a
+            // remover that never overlaps its deletes waits it out (and then fails the concurrency assertion).
+            var deadline = DateTime.UtcNow.AddSeconds(30);
             while (Volatile.Read(ref _running) < DeleteRendezvous && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(5, cancellationToken);
