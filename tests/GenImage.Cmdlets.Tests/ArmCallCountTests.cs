@@ -1,4 +1,5 @@
 using GenImage.Emulator;
+using GenImage.Emulator.Faults;
 
 namespace GenImage.Cmdlets.Tests;
 
@@ -88,6 +89,30 @@ public sealed class ArmCallCountTests
         Count(2, log, e => IsVersionList(e, "win2022-datacenter-g2"), "versions lists");
         Count(2, log, e => IsVersionRead(e, "win2022-datacenter-g2"), "version reads");
         Count(6, log, IsOperationRead, "operation polls");
+    }
+
+    [Fact]
+    public async Task Recipe_reads_the_source_again_before_preparing_when_the_guest_did_not_answer_the_inspection()
+    {
+        using var folder = new RecipeFolder();
+        await using var emulator = await EmulatorFixture.StartAsync(clockScale: 0);
+        using var session = emulator.Connect();
+        // The readiness inspection's Run Command fails: nothing shows the VM still ran after the plan read it.
+        emulator.Host.Faults.Add(new FaultRule { Name = "inspection fails", Effect = FaultEffect.FailOperation, ErrorCode = "VMAgentStatusCommunicationError", Method = "POST", Path = "*/virtualMachines/" + Worlds.LinuxVm + "/runCommand", Count = 1 });
+        emulator.Host.ClearRequestLog();
+
+        var r = session.Run("Invoke-ImageRecipe -Path $path -Force", new { path = folder["ubuntu2204-gen2.yaml"] });
+
+        Assert.True(r.Succeeded, r.Describe());
+        Assert.Equal("Succeeded", r.SingleOutput().Get<string>("Status"));
+        Assert.Contains(r.WarningMessages, w => w.Contains("could not be inspected", StringComparison.Ordinal));
+        var log = emulator.RequestLog.ToList();
+        // The plan, Generalize's own read before it prepares the guest, before deallocate, before the delete.
+        Count(4, log, e => IsVmRead(e, Worlds.LinuxVm), "source VM reads");
+        var prepare = log.FindIndex(e => e.Method == "POST" && e.Status == 202 && e.Path.EndsWith(Worlds.LinuxVm + "/runCommand", StringComparison.OrdinalIgnoreCase) &&
+            log.Take(log.IndexOf(e)).Any(p => p.Method == "POST" && p.Path.EndsWith("/runCommand", StringComparison.OrdinalIgnoreCase)));
+        Assert.True(prepare > 0, Dump(log));
+        Assert.True(IsVmRead(log[prepare - 1], Worlds.LinuxVm), $"the preparation follows a read of the VM:\n{Dump(log)}");
     }
 
     [Fact]
