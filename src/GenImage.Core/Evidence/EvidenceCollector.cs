@@ -53,6 +53,10 @@ public sealed class EvidenceRequest
     public string? GeneralizeCorrelationId { get; set; }
     public string? CollectedBy { get; set; }
     public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>The version's definition as the caller (a recipe run) read or created it; null: it is read.</summary>
+    public GalleryImageDefinition? KnownDefinition { get; set; }
+    /// <summary>The source VM as the caller (a recipe run) knows it; null, or another VM than the source: it is read.</summary>
+    public SourceVm? KnownSourceVm { get; set; }
 }
 
 /// <summary>Collects the evidence for an image version; every source it cannot read becomes an explicit gap.</summary>
@@ -136,7 +140,9 @@ public sealed class EvidenceCollector
 
             resources.Add(request.VersionId);
             var definitionId = DefinitionOf(request.VersionId);
-            e.Definition = await Read(e, "Definition", () => _source.GetDefinitionAsync(definitionId, cancellationToken)).ConfigureAwait(false);
+            e.Definition = request.KnownDefinition != null && string.Equals(request.KnownDefinition.Id, definitionId, StringComparison.OrdinalIgnoreCase)
+                ? request.KnownDefinition
+                : await Read(e, "Definition", () => _source.GetDefinitionAsync(definitionId, cancellationToken)).ConfigureAwait(false);
             resources.Add(definitionId);
             if (e.Version != null)
             {
@@ -162,7 +168,9 @@ public sealed class EvidenceCollector
             resources.Add(sourceId);
             if (sourceId.IndexOf("/virtualMachines/", StringComparison.OrdinalIgnoreCase) >= 0)
             {
-                e.Source.Vm = await Read(e, "SourceVm", () => _source.GetVmAsync(sourceId, cancellationToken)).ConfigureAwait(false);
+                e.Source.Vm = request.KnownSourceVm != null && string.Equals(request.KnownSourceVm.Id, sourceId, StringComparison.OrdinalIgnoreCase)
+                    ? request.KnownSourceVm
+                    : await Read(e, "SourceVm", () => _source.GetVmAsync(sourceId, cancellationToken)).ConfigureAwait(false);
                 if (e.Source.Vm == null && !e.Gaps.Any(g => g.Section == "SourceVm"))
                 {
                     Gap(e, "SourceVm", vmSubject

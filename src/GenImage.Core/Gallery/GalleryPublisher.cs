@@ -39,6 +39,12 @@ public sealed class PublishOptions
     public bool NoWait { get; set; }
     public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(3);
     public string TimeoutParameterName { get; set; } = "-TimeoutSec";
+    /// <summary>The definition as the caller read it moments ago (a recipe run); null: the pre-flight reads it.</summary>
+    public GalleryImageDefinition? KnownDefinition { get; set; }
+    /// <summary>The source VM as the caller knows it (a recipe run: as its generalize left it); null: the pre-flight reads it.</summary>
+    public SourceVm? KnownSourceVm { get; set; }
+    /// <summary>The definition's versions as the caller listed them in this run; null: the pre-flight lists them.</summary>
+    public IReadOnlyList<GalleryImageVersion>? KnownVersions { get; set; }
 }
 
 /// <summary>What a publish run will do, worked out (and pre-flighted) before anything is written.</summary>
@@ -125,7 +131,8 @@ public sealed class GalleryPublisher
             throw new ArgumentNullException(nameof(options));
         }
 
-        var definition = await _galleries.GetDefinitionAsync(options.ResourceGroupName, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false)
+        var definition = options.KnownDefinition
+            ?? await _galleries.GetDefinitionAsync(options.ResourceGroupName, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false)
             ?? throw DefinitionMissing(options.ResourceGroupName, options.GalleryName, options.DefinitionName);
 
         var input = new ReadinessInput
@@ -138,9 +145,12 @@ public sealed class GalleryPublisher
             RequireExcludeFromLatest = options.RequireExcludeFromLatest,
         };
         var kind = GalleryIds.KindOf(options.SourceId);
-        var sourceLocation = await ReadSourceAsync(kind, options.SourceId, input, options.SkipPreflight, cancellationToken).ConfigureAwait(false);
+        var sourceLocation = kind == SourceKind.VirtualMachine && options.KnownSourceVm is { } knownVm
+            ? UseVm(knownVm, input)
+            : await ReadSourceAsync(kind, options.SourceId, input, options.SkipPreflight, cancellationToken).ConfigureAwait(false);
 
-        var existing = await _galleries.ListVersionsAsync(options.ResourceGroupName, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false);
+        var existing = options.KnownVersions
+            ?? await _galleries.ListVersionsAsync(options.ResourceGroupName, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false);
         foreach (var v in existing)
         {
             input.ExistingVersions.Add(v);
@@ -209,6 +219,14 @@ public sealed class GalleryPublisher
         };
     }
 
+    private static string UseVm(SourceVm vm, ReadinessInput input)
+    {
+        input.SourceVm = vm;
+        input.SourceResolved = true;
+        input.SourcePurchasePlan = vm.PurchasePlan ?? string.Empty;
+        return vm.Location;
+    }
+
     private async Task<string?> ReadSourceAsync(SourceKind kind, string sourceId, ReadinessInput input, bool skipPreflight, CancellationToken ct)
     {
         try
@@ -216,11 +234,7 @@ public sealed class GalleryPublisher
             switch (kind)
             {
                 case SourceKind.VirtualMachine:
-                    var vm = await _vms.GetAsync(sourceId, ct).ConfigureAwait(false);
-                    input.SourceVm = vm;
-                    input.SourceResolved = true;
-                    input.SourcePurchasePlan = vm.PurchasePlan ?? string.Empty;
-                    return vm.Location;
+                    return UseVm(await _vms.GetAsync(sourceId, ct).ConfigureAwait(false), input);
                 case SourceKind.ManagedImage:
                     var image = await _galleries.GetManagedImageAsync(sourceId, ct).ConfigureAwait(false);
                     if (image == null)

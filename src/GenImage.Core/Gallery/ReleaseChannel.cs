@@ -150,8 +150,16 @@ public sealed class ReleaseChannel
         return new ReleasePlan(action, version, versions, before, LatestVersion.Resolve(after), changes);
     }
 
-    /// <summary>Carries out a promote or roll back (no write when nothing changes) and reports "latest".</summary>
-    public async Task<GalleryReleaseResult> ExecuteAsync(ReleasePlan plan, CancellationToken cancellationToken)
+    /// <summary>Carries out a promote or roll back (no write when nothing changes) and reports "latest", listing the versions after the write.</summary>
+    public Task<GalleryReleaseResult> ExecuteAsync(ReleasePlan plan, CancellationToken cancellationToken) =>
+        ExecuteAsync(plan, listAfter: true, cancellationToken);
+
+    /// <summary>
+    /// Carries out a promote or roll back (no write when nothing changes) and reports "latest": from a list read after
+    /// the write, or (<paramref name="listAfter"/> false) from the plan's list with the version as the write answered
+    /// (a caller that read the list itself moments ago and owns the version: a recipe run).
+    /// </summary>
+    public async Task<GalleryReleaseResult> ExecuteAsync(ReleasePlan plan, bool listAfter, CancellationToken cancellationToken)
     {
         if (plan == null)
         {
@@ -179,9 +187,9 @@ public sealed class ReleaseChannel
         }
 
         var address = GalleryIds.ParseVersion(version.Id);
-        var versions = plan.Changes
-            ? await _galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false)
-            : plan.Versions;
+        var versions = !plan.Changes ? plan.Versions
+            : listAfter ? await _galleries.ListVersionsAsync(address.ResourceGroupName, address.GalleryName, address.DefinitionName, cancellationToken).ConfigureAwait(false)
+            : plan.Versions.Select(v => string.Equals(v.Id, version.Id, StringComparison.OrdinalIgnoreCase) ? updated : v).ToList();
         var latest = LatestVersion.Resolve(versions);
         updated.IsLatest = latest != null && string.Equals(latest.Id, updated.Id, StringComparison.OrdinalIgnoreCase);
         if (latest == null)

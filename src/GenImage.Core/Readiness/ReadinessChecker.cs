@@ -43,6 +43,12 @@ public sealed class ReadinessCheckOptions
     public bool ForScaleSet { get; set; }
     public ReadinessSelection Selection { get; set; } = new ReadinessSelection();
     public DateTimeOffset? Now { get; set; }
+    /// <summary>The VM (<see cref="VmId"/>) as the caller has just read it; null: the checker reads it.</summary>
+    public SourceVm? KnownVm { get; set; }
+    /// <summary>The definition as the caller has just read it; null: the checker reads it.</summary>
+    public GalleryImageDefinition? KnownDefinition { get; set; }
+    /// <summary>The definition's versions as the caller has just listed them; null: the checker lists them.</summary>
+    public IReadOnlyList<GalleryImageVersion>? KnownVersions { get; set; }
 }
 
 /// <summary>The findings for one target and what was read to produce them.</summary>
@@ -125,7 +131,7 @@ public sealed class ReadinessChecker
         {
             target = options.VmId;
             input.SourceId = options.VmId;
-            var vm = await ReadVmAsync(options.VmId, input, cancellationToken).ConfigureAwait(false);
+            var vm = await ReadVmAsync(options.VmId, options.KnownVm, input, cancellationToken).ConfigureAwait(false);
             if (vm != null)
             {
                 galleryGroup ??= vm.ResourceGroupName;
@@ -186,12 +192,17 @@ public sealed class ReadinessChecker
                     "A definition needs its gallery: give -GalleryName (and -GalleryResourceGroupName when the gallery is not in the VM's resource group).");
             }
 
-            _log.Verbose($"Reading the image definition '{options.DefinitionName}' of gallery '{options.GalleryName}' in '{galleryGroup}'.");
-            input.Definition = await _sources.GetDefinitionAsync(galleryGroup, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false)
+            if (options.KnownDefinition == null)
+            {
+                _log.Verbose($"Reading the image definition '{options.DefinitionName}' of gallery '{options.GalleryName}' in '{galleryGroup}'.");
+            }
+
+            input.Definition = options.KnownDefinition
+                ?? await _sources.GetDefinitionAsync(galleryGroup, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false)
                 ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound,
                     $"The image definition '{options.DefinitionName}' was not found in gallery '{options.GalleryName}' (resource group '{galleryGroup}').")
                 { Target = $"{galleryGroup}/{options.GalleryName}/{options.DefinitionName}" };
-            foreach (var v in await _sources.ListVersionsAsync(galleryGroup, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false))
+            foreach (var v in options.KnownVersions ?? await _sources.ListVersionsAsync(galleryGroup, options.GalleryName, options.DefinitionName, cancellationToken).ConfigureAwait(false))
             {
                 input.ExistingVersions.Add(v);
             }
@@ -206,12 +217,16 @@ public sealed class ReadinessChecker
         return new ReadinessReport(target, input, findings, inspection);
     }
 
-    private async Task<SourceVm?> ReadVmAsync(string vmId, ReadinessInput input, CancellationToken cancellationToken)
+    private async Task<SourceVm?> ReadVmAsync(string vmId, SourceVm? known, ReadinessInput input, CancellationToken cancellationToken)
     {
-        _log.Verbose($"Reading the VM '{vmId}' with its instance view.");
+        if (known == null)
+        {
+            _log.Verbose($"Reading the VM '{vmId}' with its instance view.");
+        }
+
         try
         {
-            var vm = await _vms.GetAsync(vmId, cancellationToken).ConfigureAwait(false);
+            var vm = known ?? await _vms.GetAsync(vmId, cancellationToken).ConfigureAwait(false);
             input.SourceVm = vm;
             input.SourceId = vm.Id;
             // The VM read succeeded, so its plan is known: "" says it has none (GI2007 then passes).

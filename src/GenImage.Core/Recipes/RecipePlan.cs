@@ -42,6 +42,8 @@ namespace GenImage.Core.Recipes
         public string VersionId { get; set; } = string.Empty;
         /// <summary>The source VM as the plan read it; null when it was not read (already generalized in the run, Specialized).</summary>
         public SourceVm? SourceVm { get; set; }
+        /// <summary>The definition's versions as the plan listed them to name the version; null when it did not list them.</summary>
+        internal IReadOnlyList<GalleryImageVersion>? Versions { get; set; }
         public IList<RecipePlanStep> Steps { get; set; } = new List<RecipePlanStep>();
         /// <summary>The identity's permissions for the steps still to run (checked while planning).</summary>
         public PermissionCheck? Permissions { get; set; }

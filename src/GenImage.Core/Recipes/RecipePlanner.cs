@@ -93,9 +93,14 @@ internal sealed class RecipePlanner
         }
 
         // A resumed run keeps the version name it started with, so no second version is created.
-        plan.VersionName = resumed?.Started?.Inputs is { } started && started.TryGetValue("versionName", out var recorded)
-            ? recorded
-            : await VersionNameAsync(recipe, plan.DefinitionId, cancellationToken).ConfigureAwait(false);
+        if (resumed?.Started?.Inputs is { } started && started.TryGetValue("versionName", out var recorded))
+        {
+            plan.VersionName = recorded;
+        }
+        else
+        {
+            (plan.VersionName, plan.Versions) = await VersionNameAsync(recipe, plan.DefinitionId, cancellationToken).ConfigureAwait(false);
+        }
         plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
         CheckNames(plan);
 
@@ -143,8 +148,9 @@ internal sealed class RecipePlanner
 
         var spec = recipe.Spec;
         var definitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name);
-        var versionName = await VersionNameAsync(recipe, definitionId, cancellationToken).ConfigureAwait(false);
-        return await ReadinessStep.EvaluateAsync(_engines, recipe, SourceVmId(recipe), versionName, _log, warnUnusedSuppressions: false, cancellationToken).ConfigureAwait(false);
+        var (versionName, versions) = await VersionNameAsync(recipe, definitionId, cancellationToken).ConfigureAwait(false);
+        return await ReadinessStep.EvaluateAsync(_engines, recipe, SourceVmId(recipe), versionName, _log, warnUnusedSuppressions: false,
+            new RunFacts { Versions = versions }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The newest run of the recipe that did not finish (Failed, Stopped, or cut off), or null.</summary>
@@ -170,7 +176,7 @@ internal sealed class RecipePlanner
             SourceVmId = SourceVmId(recipe),
             DefinitionId = GalleryIds.Definition(_engines.SubscriptionId, spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name),
         };
-        plan.VersionName = await VersionNameAsync(recipe, plan.DefinitionId, cancellationToken).ConfigureAwait(false);
+        (plan.VersionName, plan.Versions) = await VersionNameAsync(recipe, plan.DefinitionId, cancellationToken).ConfigureAwait(false);
         plan.VersionId = plan.DefinitionId + "/versions/" + plan.VersionName;
         if (!spec.Definition.IsSpecialized)
         {
@@ -201,12 +207,13 @@ internal sealed class RecipePlanner
     private string SourceVmId(ImageRecipe recipe) =>
         recipe.Spec.Source.VmId ?? Vm.ResourceIds.VirtualMachine(_engines.SubscriptionId, recipe.Spec.Source.ResourceGroup!, recipe.Spec.Source.VmName!);
 
-    private async Task<string> VersionNameAsync(ImageRecipe recipe, string definitionId, CancellationToken cancellationToken)
+    /// <summary>The version name: the recipe's, or the next after the definition's versions (then also the list read, for readiness to use).</summary>
+    private async Task<(string Name, IReadOnlyList<GalleryImageVersion>? Versions)> VersionNameAsync(ImageRecipe recipe, string definitionId, CancellationToken cancellationToken)
     {
         var spec = recipe.Spec;
         if (spec.Version.Name != null)
         {
-            return spec.Version.Name;
+            return (spec.Version.Name, null);
         }
 
         IReadOnlyList<GalleryImageVersion> versions;
@@ -216,16 +223,18 @@ internal sealed class RecipePlanner
         }
         catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound || ex.ErrorId == GalleryErrorIds.DefinitionNotFound)
         {
-            versions = Array.Empty<GalleryImageVersion>();
+            // No definition (yet): nothing to hand on, readiness reads what exists when it runs.
+            return (ImageVersionNumber.Next(Array.Empty<string>(), Increment(spec)).ToString(), null);
         }
-        var part = (spec.Version.Increment ?? "patch").ToLowerInvariant() switch
-        {
-            "major" => VersionIncrement.Major,
-            "minor" => VersionIncrement.Minor,
-            _ => VersionIncrement.Patch,
-        };
-        return ImageVersionNumber.Next(versions.Select(v => v.Name), part).ToString();
+        return (ImageVersionNumber.Next(versions.Select(v => v.Name), Increment(spec)).ToString(), versions);
     }
+
+    private static VersionIncrement Increment(RecipeSpec spec) => (spec.Version.Increment ?? "patch").ToLowerInvariant() switch
+    {
+        "major" => VersionIncrement.Major,
+        "minor" => VersionIncrement.Minor,
+        _ => VersionIncrement.Patch,
+    };
 
     private async Task<SourceVm?> ReadSourceAsync(string vmId, CancellationToken cancellationToken)
     {

@@ -25,6 +25,39 @@ public sealed class StepOutcome
 }
 
 /// <summary>
+/// The facts a run's steps read from Azure, or wrote, handed on to the next steps so that a fact Azure cannot have
+/// changed meanwhile is not read again (docs/arm-calls.md: each fact once per step where Azure cannot have changed it).
+/// Held in memory by the process that runs the steps: a resumed run starts with none and reads what it needs. The reads
+/// that guard an irreversible step against a changed world (the source VM before deallocate and before its delete, the
+/// versions before retention deletes) are made regardless.
+/// </summary>
+public sealed class RunFacts
+{
+    /// <summary>The source VM as last read, or as the run's own generalize left it (deallocated, generalized).</summary>
+    public SourceVm? SourceVm { get; set; }
+    /// <summary>
+    /// The source's guest answered the readiness inspection (a Run Command) in this run: the VM was running, its agent
+    /// Ready, after the plan read it and after the run was confirmed.
+    /// </summary>
+    public bool GuestAnswered { get; set; }
+    /// <summary>True once the image definition was read or created in this run; <see cref="Definition"/> null then means it did not exist.</summary>
+    public bool DefinitionKnown { get; private set; }
+    /// <summary>The image definition as read or created in this run.</summary>
+    public GalleryImageDefinition? Definition { get; private set; }
+    /// <summary>The definition's versions as read before the run published (without the run's version).</summary>
+    public IReadOnlyList<GalleryImageVersion>? Versions { get; set; }
+    /// <summary>The run's version as Azure last answered (the replication read that ended the publish, a PATCH's answer).</summary>
+    public GalleryImageVersion? Version { get; set; }
+
+    /// <summary>Records the definition as read (null: it does not exist) or as created.</summary>
+    public void KnowDefinition(GalleryImageDefinition? definition)
+    {
+        Definition = definition;
+        DefinitionKnown = true;
+    }
+}
+
+/// <summary>
 /// What a run knows while it runs: the plan, the engines, the journal, and everything the steps of this and earlier
 /// attempts recorded (rebuilt from the journal on -Resume).
 /// </summary>
@@ -39,6 +72,8 @@ public sealed class RunContext
         Log = log;
         Clock = clock;
         Policy = ReadinessPolicy.From(plan.Recipe);
+        // A new run starts from what its plan read moments ago; a resumed run reconciles first, so it reads anew.
+        Facts = plan.ResumeRunId == null ? new RunFacts { SourceVm = plan.SourceVm, Versions = plan.Versions } : new RunFacts();
     }
 
     public RecipePlan Plan { get; }
@@ -51,6 +86,9 @@ public sealed class RunContext
     public Func<DateTimeOffset> Clock { get; }
     /// <summary>The recipe's readiness policy: the same for the Readiness step and the pre-flight, on every attempt.</summary>
     public ReadinessPolicy Policy { get; }
+
+    /// <summary>What this process read from or wrote to Azure during the run, handed from step to step (not journaled).</summary>
+    public RunFacts Facts { get; }
 
     public List<ReadinessFinding> Findings { get; } = new List<ReadinessFinding>();
     public List<StepRecord> GeneralizeSteps { get; } = new List<StepRecord>();

@@ -50,30 +50,10 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
                 ?? throw NotFound(imageId, "image version");
             var definition = await _galleries.GetDefinitionAsync(version.ResourceGroupName, version.GalleryName, version.DefinitionName, cancellationToken).ConfigureAwait(false)
                 ?? throw NotFound(version.DefinitionId, "image definition");
-            var image = new ValidationImage
-            {
-                Id = version.Id,
-                Kind = "GalleryImageVersion",
-                Name = version.Name,
-                ResourceGroupName = version.ResourceGroupName,
-                Location = TargetRegions.NormalizeName(version.Location),
-                OsType = definition.OsType,
-                OsState = definition.OsState,
-                HyperVGeneration = definition.HyperVGeneration,
-                SecurityType = definition.SecurityType,
-            };
-            var plan = definition.PurchasePlan ?? string.Empty;
+            var image = ValidationImage.FromVersion(version, definition);
+            var plan = image.PurchasePlan ?? string.Empty;
             _purchasePlans[imageId] = plan;
             _purchasePlans[version.Id] = plan;
-            foreach (var region in version.Regions)
-            {
-                var name = TargetRegions.NormalizeName(region.Region);
-                image.RegionStates[name] = region.State;
-                if (string.Equals(region.State, "Completed", StringComparison.OrdinalIgnoreCase))
-                {
-                    image.AvailableRegions.Add(name);
-                }
-            }
             return image;
         }
         if (string.Equals(type, "Microsoft.Compute/images", StringComparison.OrdinalIgnoreCase))
@@ -163,7 +143,7 @@ public sealed class ArmDeploymentOperations : IDeploymentOperations
             data.Tags[tag.Key] = tag.Value;
         }
         // ARM refuses a VM from an image whose definition has a purchase plan unless the request carries that plan.
-        data.Plan = PlanOf(await PurchasePlanAsync(spec.ImageId, cancellationToken).ConfigureAwait(false));
+        data.Plan = PlanOf(spec.PurchasePlan ?? await PurchasePlanAsync(spec.ImageId, cancellationToken).ConfigureAwait(false));
 
         var group = _connection.Client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(spec.SubscriptionId, spec.ResourceGroupName));
         try

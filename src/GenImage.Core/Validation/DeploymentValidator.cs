@@ -97,6 +97,7 @@ public sealed class DeploymentValidator
             Location = KnownRegions.Normalize(options.Region),
             VmSize = options.VmSize,
             ImageId = image.Id,
+            PurchasePlan = image.PurchasePlan,
             OsType = image.OsType,
             WithOsProfile = !string.Equals(image.OsState, "Specialized", StringComparison.OrdinalIgnoreCase),
             ComputerName = name,

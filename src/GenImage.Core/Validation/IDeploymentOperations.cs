@@ -27,6 +27,46 @@ public sealed class ValidationImage
     public IList<string> AvailableRegions { get; set; } = new List<string>();
     /// <summary>Regions the image targets, with their replication state, for messages.</summary>
     public IDictionary<string, string> RegionStates { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The definition's purchase plan ("publisher/product/name", "" for none); null when not known (it is read at the VM's create).</summary>
+    public string? PurchasePlan { get; set; }
+
+    /// <summary>A gallery image version as the validation sees it, from the version and its definition as they were read.</summary>
+    public static ValidationImage FromVersion(GalleryImageVersion version, GalleryImageDefinition definition)
+    {
+        if (version == null)
+        {
+            throw new ArgumentNullException(nameof(version));
+        }
+
+        if (definition == null)
+        {
+            throw new ArgumentNullException(nameof(definition));
+        }
+
+        var image = new ValidationImage
+        {
+            Id = version.Id,
+            Kind = "GalleryImageVersion",
+            Name = version.Name,
+            ResourceGroupName = version.ResourceGroupName,
+            Location = Gallery.TargetRegions.NormalizeName(version.Location),
+            OsType = definition.OsType,
+            OsState = definition.OsState,
+            HyperVGeneration = definition.HyperVGeneration,
+            SecurityType = definition.SecurityType,
+            PurchasePlan = definition.PurchasePlan ?? string.Empty,
+        };
+        foreach (var region in version.Regions)
+        {
+            var name = Gallery.TargetRegions.NormalizeName(region.Region);
+            image.RegionStates[name] = region.State;
+            if (string.Equals(region.State, "Completed", StringComparison.OrdinalIgnoreCase))
+            {
+                image.AvailableRegions.Add(name);
+            }
+        }
+        return image;
+    }
 }
 
 /// <summary>Everything the create request of a validation VM carries. Holds the admin password only in memory.</summary>
@@ -38,6 +78,8 @@ public sealed class ValidationVmSpec
     public string Location { get; set; } = string.Empty;
     public string VmSize { get; set; } = "Standard_D2s_v5";
     public string ImageId { get; set; } = string.Empty;
+    /// <summary>The image's purchase plan when the image says it (<see cref="ValidationImage.PurchasePlan"/>); null: read at the create.</summary>
+    public string? PurchasePlan { get; set; }
     public string OsType { get; set; } = string.Empty;
     /// <summary>False for a Specialized image, which is created without an osProfile.</summary>
     public bool WithOsProfile { get; set; } = true;

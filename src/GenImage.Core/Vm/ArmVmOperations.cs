@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure;
@@ -42,8 +44,22 @@ public sealed class ArmVmOperations : IVmOperations
     public Task StartAsync(string vmId, CancellationToken cancellationToken) =>
         Lro(vmId, "start", ct => Vm(vmId).PowerOnAsync(WaitUntil.Started, ct), cancellationToken);
 
-    public Task DeallocateAsync(string vmId, CancellationToken cancellationToken) =>
-        Lro(vmId, "deallocate", ct => Vm(vmId).DeallocateAsync(WaitUntil.Started, null, ct), cancellationToken);
+    public async Task DeallocateAsync(string vmId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var operation = await Vm(vmId).DeallocateAsync(WaitUntil.Started, null, cancellationToken).ConfigureAwait(false);
+            // Followed by its status URL alone: deallocate has no result to read from Location afterwards.
+            if (await StatusPolling.WaitAsync(_connection.Client, operation, PollingInterval, cancellationToken).ConfigureAwait(false) == null)
+            {
+                await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
+        {
+            throw ArmErrors.TranslateAny(ex, "deallocate", vmId);
+        }
+    }
 
     public async Task GeneralizeAsync(string vmId, CancellationToken cancellationToken)
     {
@@ -68,27 +84,45 @@ public sealed class ArmVmOperations : IVmOperations
             }
 
             var operation = await Vm(vmId).RunCommandAsync(WaitUntil.Started, input, cancellationToken).ConfigureAwait(false);
-            var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
-            string stdout = string.Empty, stderr = string.Empty;
-            foreach (var status in result.Value.Value)
+            // The final status body carries the output (properties.output): no read of the Location URL after it.
+            var final = await StatusPolling.WaitAsync(_connection.Client, operation, PollingInterval, cancellationToken).ConfigureAwait(false);
+            if (final is { } body && body.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object &&
+                properties.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.Object &&
+                output.TryGetProperty("value", out var values) && values.ValueKind == JsonValueKind.Array)
             {
-                var code = status.Code ?? string.Empty;
-                if (code.IndexOf("StdOut", StringComparison.OrdinalIgnoreCase) >= 0)
-                {
-                    stdout += status.Message ?? string.Empty;
-                }
-                else if (code.IndexOf("StdErr", StringComparison.OrdinalIgnoreCase) >= 0)
-                {
-                    stderr += status.Message ?? string.Empty;
-                }
+                return Output(values.EnumerateArray().Select(v => (Str(v, "code"), Str(v, "message"))));
             }
-            return new RunCommandOutput(stdout, stderr);
+
+            // No status URL, or a status body without the output: the SDK reads the result as before.
+            var result = await operation.WaitAsync(PollingInterval, cancellationToken).ConfigureAwait(false);
+            return Output(result.Value.Value.Select(v => ((string?)v.Code, (string?)v.Message)));
         }
         catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
         {
             throw ArmErrors.TranslateAny(ex, "run a command on", vmId);
         }
     }
+
+    /// <summary>Standard output and error of a Run Command's result statuses (codes ComponentStatus/StdOut/…, …/StdErr/…).</summary>
+    private static RunCommandOutput Output(IEnumerable<(string? Code, string? Message)> statuses)
+    {
+        string stdout = string.Empty, stderr = string.Empty;
+        foreach (var (code, message) in statuses)
+        {
+            if ((code ?? string.Empty).IndexOf("StdOut", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                stdout += message ?? string.Empty;
+            }
+            else if ((code ?? string.Empty).IndexOf("StdErr", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                stderr += message ?? string.Empty;
+            }
+        }
+        return new RunCommandOutput(stdout, stderr);
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private async Task Lro(string vmId, string action, Func<CancellationToken, Task<ArmOperation>> start, CancellationToken cancellationToken)
     {

@@ -33,6 +33,12 @@ public sealed class GeneralizeOptions
     public string AssumeParameterName { get; set; } = "-AssumePrepared";
     /// <summary>How long a guest may take to shut down by itself after a preparation Run Command whose answer was lost to a transient error.</summary>
     public TimeSpan PreparationGrace { get; set; } = TimeSpan.FromMinutes(20);
+    /// <summary>
+    /// Read the VM after generalize to show OSState/generalized as Azure reports it (the Verify OSState step; default).
+    /// Off, ARM's synchronous 200 to generalize is taken as the answer and nothing is read back (a recipe run: its
+    /// publish names the VM as the source, which Azure refuses unless it is generalized).
+    /// </summary>
+    public bool ReadBackOsState { get; set; } = true;
     /// <summary>Called after each step of the plan succeeded (a journal records it), on the engine's thread.</summary>
     public Action<StepRecord>? StepDone { get; set; }
 }
@@ -158,7 +164,11 @@ public sealed class Generalizer
                 { Target = vm.Id };
         }
         steps.Add(StepGeneralize);
-        steps.Add(StepVerify);
+        if (options.ReadBackOsState)
+        {
+            steps.Add(StepVerify);
+        }
+
         return new GeneralizePlan(vm, steps, false, warnings);
     }
 
@@ -282,6 +292,12 @@ public sealed class Generalizer
                 return null;
             case StepGeneralize:
                 await _vms.GeneralizeAsync(vm.Id, ct).ConfigureAwait(false);
+                if (!options.ReadBackOsState)
+                {
+                    // Generalize is synchronous: its 200 says the OS state is generalized now.
+                    result.OsStateAfter = "generalized";
+                }
+
                 return null;
             case StepVerify:
                 var after = await _vms.GetAsync(vm.Id, ct).ConfigureAwait(false);

@@ -41,6 +41,31 @@ public sealed class GalleryPublisherTests
     };
 
     [Fact]
+    public async Task The_preflight_reads_nothing_the_caller_knows()
+    {
+        var definition = _gallery.Definitions.Values.Single();
+        var existing = _gallery.AddVersion(Def, "1.0.0");
+        var known = new[] { existing };
+        var vm = await _vms.GetAsync(_vms.Vm.Id, default);
+        _vms.Calls.Clear();
+        // What the caller read moments ago; the fake no longer holds it, so a read would find neither definition nor versions.
+        _gallery.Definitions.Clear();
+        _gallery.Versions.Clear();
+        var options = Options("westeurope");
+        options.KnownDefinition = definition;
+        options.KnownSourceVm = vm;
+        options.KnownVersions = known;
+
+        var plan = await Publisher().PlanAsync(options, default);
+
+        Assert.Equal("1.0.1", plan.VersionName);
+        Assert.Same(vm, _seen!.SourceVm);
+        Assert.Equal(new[] { "1.0.0" }, _seen.ExistingVersions.Select(v => v.Name));
+        Assert.Equal(definition.Id + "/versions/1.0.1", plan.VersionId);
+        Assert.Empty(_vms.Calls);
+    }
+
+    [Fact]
     public async Task Publishes_to_every_region_and_follows_replication_to_completed()
     {
         var publisher = Publisher();

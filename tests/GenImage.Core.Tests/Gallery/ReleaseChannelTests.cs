@@ -41,6 +41,23 @@ public sealed class ReleaseChannelTests
     }
 
     [Fact]
+    public async Task Promote_without_listing_after_resolves_latest_from_the_plans_list_and_the_patch_answer()
+    {
+        var plan = await _channel.PlanAsync(ReleaseChannel.Promote, Id("1.1.0"), default);
+        // A version published after the caller's list: a list read after the PATCH would name it latest.
+        _gallery.AddVersion(Def, "9.0.0");
+
+        var result = await _channel.ExecuteAsync(plan, listAfter: false, default);
+
+        Assert.True(result.Changed);
+        Assert.Equal(("1.0.0", "1.1.0"), (result.PreviousLatestVersion, result.LatestVersion));
+        Assert.False(result.ExcludeFromLatest);
+        Assert.True(result.Version!.IsLatest);
+        Assert.False(_gallery.Versions[Id("1.1.0")].ExcludeFromLatest);
+        Assert.Equal("9.0.0", (await _channel.ExecuteAsync(await _channel.PlanAsync(ReleaseChannel.Promote, Id("1.1.0"), default), default)).LatestVersion);
+    }
+
+    [Fact]
     public async Task Rollback_excludes_the_version_and_reports_the_new_latest()
     {
         await _channel.ExecuteAsync(await _channel.PlanAsync(ReleaseChannel.Promote, Id("1.1.0"), default), default);

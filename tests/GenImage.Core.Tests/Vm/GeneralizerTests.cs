@@ -32,6 +32,22 @@ public class GeneralizerTests
     }
 
     [Fact]
+    public async Task Without_read_back_the_synchronous_generalize_is_the_answer_and_the_vm_is_not_read_after_it()
+    {
+        var fake = new FakeVmOperations("running");
+        var options = new GeneralizeOptions { Prepare = true, ReadBackOsState = false };
+        var generalizer = new Generalizer(fake, new RecordingLog());
+
+        var result = await generalizer.ExecuteAsync(Generalizer.Plan(fake.Vm, options), options, CancellationToken.None);
+
+        // The read before the irreversible deallocate stays; none before the preparation (the caller's VM) nor after generalize.
+        Assert.Equal(new[] { "runCommand", "GET", "deallocate", "generalize" }, fake.Calls);
+        Assert.Equal(new[] { Generalizer.StepPrepare, Generalizer.StepWaitForShutdown, Generalizer.StepDeallocate, Generalizer.StepGeneralize }, result.Steps.Select(s => s.Name));
+        Assert.Equal(("Generalized", "generalized", "deallocated"), (result.Status, result.OsStateAfter, result.PowerStateAfter));
+        Assert.Equal("generalized", fake.Vm.OsState);
+    }
+
+    [Fact]
     public async Task Linux_vm_gets_the_shell_script()
     {
         var fake = new FakeVmOperations("running", osType: "Linux")

@@ -53,7 +53,11 @@ public sealed class DefinitionStep : RecipeStep
         var spec = run.Spec;
         var d = spec.Definition;
         var catalog = new DefinitionCatalog(run.Engines.Galleries, run.Log);
-        var existing = await run.Engines.Galleries.GetDefinitionAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, d.Name, cancellationToken).ConfigureAwait(false);
+        // Readiness read the definition in this run; a definition it found missing is looked for again by the create's plan.
+        var existing = run.Facts.DefinitionKnown
+            ? run.Facts.Definition
+            : await run.Engines.Galleries.GetDefinitionAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, d.Name, cancellationToken).ConfigureAwait(false);
+        run.Facts.KnowDefinition(existing);
         var outcome = new StepOutcome();
         outcome.Outputs["definitionId"] = plan.DefinitionId;
         if (existing != null)
@@ -96,6 +100,7 @@ public sealed class DefinitionStep : RecipeStep
         intended.Add(new JournalResource { Kind = "galleryImageDefinition", Id = plan.DefinitionId, Purpose = "publish" });
         run.Intend(Name, intended.ToArray());
         var created = await catalog.CreateAsync(create, cancellationToken).ConfigureAwait(false);
+        run.Facts.KnowDefinition(created);
         outcome.Created.Add(string.IsNullOrEmpty(created.Id) ? plan.DefinitionId : created.Id);
         outcome.Message = $"Created definition {d.Name} ({created.OsType}, {created.OsState}, {created.HyperVGeneration}, {created.SecurityType}).";
         return outcome;

@@ -59,7 +59,7 @@ public sealed class EvidenceStep : RecipeStep
             // Kept on the version too, where Get-ImageEvidence -VersionId and Get-VmBootDiagnosis find it without this journal.
             try
             {
-                await RecordValidationsAsync(run.Engines.Galleries, plan.VersionId, run.Run.Validation.ToList(), cancellationToken).ConfigureAwait(false);
+                run.Facts.Version = await RecordValidationsAsync(run.Engines.Galleries, plan.VersionId, run.Facts.Version, run.Run.Validation.ToList(), cancellationToken).ConfigureAwait(false);
             }
             catch (GenImageException ex)
             {
@@ -81,6 +81,9 @@ public sealed class EvidenceStep : RecipeStep
             GeneralizeSteps = run.GeneralizeSteps.ToList(),
             GeneralizeCorrelationId = run.GeneralizeCorrelationId,
             CollectedBy = run.Engines.Principal,
+            // Known to the run, not read again: the definition as read or created, the source as its generalize left it.
+            KnownDefinition = run.Facts.Definition,
+            KnownSourceVm = run.Facts.SourceVm,
         };
         var evidence = await new EvidenceCollector(run.Engines.Evidence, run.Log).CollectAsync(request, cancellationToken).ConfigureAwait(false);
         var folder = Path.Combine(run.Journal.Folder, BundleFolder);
@@ -98,10 +101,16 @@ public sealed class EvidenceStep : RecipeStep
         return outcome;
     }
 
-    /// <summary>Records the run's validation outcomes on the version's tags (genimage.validation.REGION) in one update.</summary>
-    private static async Task RecordValidationsAsync(IGalleryOperations galleries, string versionId, IReadOnlyList<ValidationRecord> records, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the run's validation outcomes on the version's tags (genimage.validation.REGION) in one update. The tags
+    /// are replaced whole, so they are merged into the tags as Azure last answered them to this run (its publish or
+    /// promotion, <paramref name="known"/>), or as read now when the run holds none (a resumed run). Returns the version
+    /// as the update answered.
+    /// </summary>
+    private static async Task<GalleryImageVersion> RecordValidationsAsync(IGalleryOperations galleries, string versionId, GalleryImageVersion? known,
+        IReadOnlyList<ValidationRecord> records, CancellationToken cancellationToken)
     {
-        var version = await galleries.GetVersionAsync(versionId, false, cancellationToken).ConfigureAwait(false)
+        var version = known ?? await galleries.GetVersionAsync(versionId, false, cancellationToken).ConfigureAwait(false)
             ?? throw new GenImageException(ErrorIds.ResourceNotFound, GenImageErrorKind.ObjectNotFound, $"The image version '{versionId}' was not found.") { Target = versionId };
         var tags = version.Tags;
         foreach (var record in records)
@@ -114,6 +123,6 @@ public sealed class EvidenceStep : RecipeStep
             tags = ValidationTags.Merge(tags, tag, out var refused)
                 ?? throw new GenImageException(ErrorIds.ArmRequestFailed, GenImageErrorKind.LimitsExceeded, $"The validation outcomes were not recorded on '{versionId}': {refused}.") { Target = versionId };
         }
-        await galleries.UpdateVersionAsync(versionId, new VersionUpdateRequest { Tags = tags }, cancellationToken).ConfigureAwait(false);
+        return await galleries.UpdateVersionAsync(versionId, new VersionUpdateRequest { Tags = tags }, cancellationToken).ConfigureAwait(false);
     }
 }

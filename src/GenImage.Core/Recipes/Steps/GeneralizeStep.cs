@@ -86,9 +86,19 @@ public sealed class GeneralizeStep : RecipeStep
             Type = JournalEventTypes.StepProgress, Step = Name, Attempt = attempt,
             CorrelationId = CallScope.Current?.CorrelationId, GeneralizeSteps = new List<StepRecord> { s },
         });
-        var plan = await generalizer.PlanAsync(run.Plan.SourceVmId, options, cancellationToken).ConfigureAwait(false);
+        // The VM as the plan read it, when the guest answered readiness's Run Command since (so it was running after the
+        // run was confirmed): the guest is prepared from it, and the read before the irreversible deallocate (Wait for
+        // shutdown) follows. Otherwise (no inspection, a VM not running: it would go straight to deallocate) it is read now.
+        var known = run.Facts.GuestAnswered ? run.Facts.SourceVm : null;
+        var plan = known != null ? Generalizer.Plan(known, options) : null;
+        if (plan == null || !plan.Steps.Contains(Generalizer.StepWaitForShutdown))
+        {
+            plan = await generalizer.PlanAsync(run.Plan.SourceVmId, options, cancellationToken).ConfigureAwait(false);
+        }
+
         if (plan.AlreadyGeneralized)
         {
+            run.Facts.SourceVm = plan.Vm;
             return StepOutcome.Succeeded($"VM {plan.Vm.Name} is already generalized; nothing was done.");
         }
         foreach (var warning in plan.Warnings)
@@ -97,6 +107,8 @@ public sealed class GeneralizeStep : RecipeStep
         }
 
         var result = await generalizer.ExecuteAsync(plan, options, cancellationToken).ConfigureAwait(false);
+        // What the publish pre-flight and the evidence know of the source: the VM as generalize left it.
+        run.Facts.SourceVm = After(plan.Vm, result);
         var outcome = new StepOutcome
         {
             Message = $"VM {result.Name}: {result.Status} ({result.PowerStateBefore} -> {result.PowerStateAfter}, OS state {result.OsStateAfter})" +
@@ -105,6 +117,25 @@ public sealed class GeneralizeStep : RecipeStep
         };
         outcome.Outputs["generalized"] = "true";
         return outcome;
+    }
+
+    /// <summary>The VM read before generalizing, in the power and OS state generalize left it.</summary>
+    private static SourceVm After(SourceVm vm, GeneralizeResult result)
+    {
+        var after = new SourceVm
+        {
+            Id = vm.Id, Name = vm.Name, ResourceGroupName = vm.ResourceGroupName, SubscriptionId = vm.SubscriptionId, Location = vm.Location,
+            VmSize = vm.VmSize, OsType = vm.OsType, OsName = vm.OsName, HyperVGeneration = vm.HyperVGeneration, SecurityType = vm.SecurityType,
+            PowerState = result.PowerStateAfter, OsState = result.OsStateAfter, ProvisioningState = vm.ProvisioningState,
+            AgentStatus = vm.AgentStatus, AgentVersion = vm.AgentVersion, OsDiskId = vm.OsDiskId, OsDiskSizeGB = vm.OsDiskSizeGB,
+            OsDiskStorageAccountType = vm.OsDiskStorageAccountType, PurchasePlan = vm.PurchasePlan,
+        };
+        foreach (var tag in vm.Tags)
+        {
+            after.Tags[tag.Key] = tag.Value;
+        }
+
+        return after;
     }
 
     /// <summary>
@@ -243,6 +274,8 @@ public sealed class GeneralizeStep : RecipeStep
         AssumePrepared = spec.Source.AssumePrepared,
         AssumedBy = spec.Source.AssumePrepared ? $"approved by {spec.Source.Approver}: {spec.Source.Justification}" : null,
         AssumeParameterName = "spec.source.prepare: assumed (with an approver and a justification)",
+        // The publish that follows names the VM as its source, which Azure refuses unless it is generalized.
+        ReadBackOsState = false,
         PreparedProof = journal == null ? null : PreparedProof(journal),
     };
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GenImage.Core.Gallery;
@@ -66,8 +67,25 @@ public sealed class PromoteStep : RecipeStep
             run.Log.Warning($"{plan.VersionName} is promoted without a validation deployment (spec.validation.enabled: false).");
         }
         var channel = new ReleaseChannel(run.Engines.Galleries, run.Log);
-        var release = await channel.PlanAsync(ReleaseChannel.Promote, plan.VersionId, cancellationToken).ConfigureAwait(false);
-        var result = await channel.ExecuteAsync(release, cancellationToken).ConfigureAwait(false);
+        GalleryReleaseResult result;
+        if (run.Facts.Versions is { } before && run.Facts.Version is { } published)
+        {
+            // The versions this run listed before it published, with its version as the publish left it: what latest
+            // resolves to before and after, without listing the definition again.
+            var versions = before.Where(v => !string.Equals(v.Name, published.Name, StringComparison.OrdinalIgnoreCase)).Append(published).ToList();
+            result = await channel.ExecuteAsync(ReleaseChannel.Plan(ReleaseChannel.Promote, plan.VersionId, versions), listAfter: false, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var release = await channel.PlanAsync(ReleaseChannel.Promote, plan.VersionId, cancellationToken).ConfigureAwait(false);
+            result = await channel.ExecuteAsync(release, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (result.Version != null)
+        {
+            run.Facts.Version = result.Version;
+        }
+
         outcome = StepOutcome.Succeeded($"{plan.VersionName} is included in latest" + (result.LatestVersion != null ? $" (latest resolves to {result.LatestVersion})." : "."));
         outcome.Outputs["excludedFromLatest"] = result.ExcludeFromLatest ? "true" : "false";
         outcome.Outputs["promoted"] = result.ExcludeFromLatest ? "false" : "true";

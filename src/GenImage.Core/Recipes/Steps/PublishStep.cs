@@ -56,7 +56,11 @@ public sealed class PublishStep : RecipeStep
         var galleries = run.Engines.Galleries;
         var outcome = new StepOutcome();
         outcome.Outputs["versionId"] = plan.VersionId;
-        var existing = await galleries.GetVersionAsync(plan.VersionId, true, cancellationToken).ConfigureAwait(false);
+        // Whether the version exists already: an earlier attempt of this run may have created it (it named it in the
+        // journal before its PUT). With no such attempt, the versions this run listed say it did not exist.
+        var known = run.Facts.Versions;
+        var fresh = run.Intents(Name).Count == 0 && known != null && !known.Any(v => string.Equals(v.Name, plan.VersionName, StringComparison.OrdinalIgnoreCase));
+        var existing = fresh ? null : await galleries.GetVersionAsync(plan.VersionId, true, cancellationToken).ConfigureAwait(false);
         GalleryImageVersion version;
         if (existing != null)
         {
@@ -66,6 +70,10 @@ public sealed class PublishStep : RecipeStep
         else
         {
             var options = Options(plan, run.Run.RunId);
+            // The pre-flight reads nothing this run already knows: the definition, the source as generalize left it, the versions.
+            options.KnownDefinition = run.Facts.Definition;
+            options.KnownSourceVm = run.Facts.SourceVm;
+            options.KnownVersions = known;
             // The pre-flight applies the recipe's policy, the same on a -Resume that skipped Readiness.
             var publisher = new GalleryPublisher(galleries, run.Engines.Vms, run.Log, run.Policy.Preflight);
             var publish = await publisher.PlanAsync(options, cancellationToken).ConfigureAwait(false);
@@ -80,6 +88,7 @@ public sealed class PublishStep : RecipeStep
             outcome.Message = $"Published {plan.VersionName} ({version.ReplicationState}) to {string.Join(", ", version.Regions.Select(r => $"{r.Region} {r.State}"))}" +
                 (version.ExcludeFromLatest ? ", excluded from latest." : ".");
         }
+        run.Facts.Version = version;
         outcome.Outputs["excludedFromLatest"] = version.ExcludeFromLatest ? "true" : "false";
         return outcome;
     }

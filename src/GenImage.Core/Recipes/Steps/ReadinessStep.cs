@@ -65,7 +65,7 @@ public sealed class ReadinessStep : RecipeStep
     public override async Task<StepOutcome> ExecuteAsync(RunContext run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;
-        var findings = (await EvaluateAsync(run.Engines, run.Recipe, plan.SourceVmId, plan.VersionName, run.Log, warnUnusedSuppressions: true, cancellationToken).ConfigureAwait(false)).ToList();
+        var findings = (await EvaluateAsync(run.Engines, run.Recipe, plan.SourceVmId, plan.VersionName, run.Log, warnUnusedSuppressions: true, run.Facts, cancellationToken).ConfigureAwait(false)).ToList();
         var outcome = new StepOutcome { Findings = findings };
         outcome.Outputs["sourceVmId"] = plan.SourceVmId;
         outcome.Outputs["versionName"] = plan.VersionName;
@@ -87,17 +87,20 @@ public sealed class ReadinessStep : RecipeStep
 
     /// <summary>
     /// The recipe's readiness findings against the live resources, with its policy applied; reads only (the guest
-    /// of a running VM is inspected through Run Command, which only reads). Test-ImageRecipe uses it too.
+    /// of a running VM is inspected through Run Command, which only reads). Test-ImageRecipe uses it too. What
+    /// <paramref name="facts"/> holds (the plan's reads) is not read again; what is read is recorded in it for the later steps.
     /// </summary>
     public static async Task<IReadOnlyList<ReadinessFinding>> EvaluateAsync(RecipeEngines engines, ImageRecipe recipe, string sourceVmId, string versionName,
-        IGenImageLog log, bool warnUnusedSuppressions, CancellationToken cancellationToken)
+        IGenImageLog log, bool warnUnusedSuppressions, RunFacts? facts, CancellationToken cancellationToken)
     {
         var spec = recipe.Spec;
         var policy = ReadinessPolicy.From(recipe);
+        facts ??= new RunFacts();
         SourceVm vm;
         try
         {
-            vm = await engines.Vms.GetAsync(sourceVmId, cancellationToken).ConfigureAwait(false);
+            vm = facts.SourceVm ?? await engines.Vms.GetAsync(sourceVmId, cancellationToken).ConfigureAwait(false);
+            facts.SourceVm = vm;
         }
         catch (GenImageException ex) when (ex.ErrorId == ErrorIds.ResourceNotFound)
         {
@@ -124,11 +127,23 @@ public sealed class ReadinessStep : RecipeStep
         }
 
         var checker = new ReadinessChecker(engines.Vms, engines.ReadinessSources, log);
-        var existing = await engines.Galleries.GetDefinitionAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name, cancellationToken).ConfigureAwait(false);
+        if (!facts.DefinitionKnown)
+        {
+            facts.KnowDefinition(await engines.Galleries.GetDefinitionAsync(spec.Gallery.ResourceGroup, spec.Gallery.Name, spec.Definition.Name, cancellationToken).ConfigureAwait(false));
+        }
+
+        var existing = facts.Definition;
+        // The checker reads nothing the run has read already: the VM, the definition, the versions the plan listed.
+        options.KnownVm = vm;
+        options.KnownDefinition = existing;
         IReadOnlyList<ReadinessFinding> findings;
         if (existing != null)
         {
-            findings = (await checker.CheckAsync(options, cancellationToken).ConfigureAwait(false)).Findings;
+            options.KnownVersions = facts.Versions;
+            var report = await checker.CheckAsync(options, cancellationToken).ConfigureAwait(false);
+            findings = report.Findings;
+            facts.Versions = report.Input.ExistingVersions.ToList();
+            facts.GuestAnswered = report.Inspection?.Facts != null;
         }
         else
         {
@@ -138,6 +153,7 @@ public sealed class ReadinessStep : RecipeStep
             options.DefinitionName = null;
             options.VersionName = null;
             var report = await checker.CheckAsync(options, cancellationToken).ConfigureAwait(false);
+            facts.GuestAnswered = report.Inspection?.Facts != null;
             var input = report.Input;
             input.Definition = DefinitionStep.Intended(recipe, engines.SubscriptionId);
             input.VersionName = versionName;

@@ -104,7 +104,11 @@ public sealed class ValidateStep : RecipeStep
         }
 
         var validator = new DeploymentValidator(run.Engines.Deployments, run.Log);
-        var image = await validator.GetImageAsync(plan.VersionId, cancellationToken).ConfigureAwait(false);
+        // The version as this run's publish last read it (replication done) and the definition as the run read it;
+        // a resumed run reads them.
+        var image = run.Facts.Version is { } published && run.Facts.Definition is { } definition
+            ? ValidationImage.FromVersion(published, definition)
+            : await validator.GetImageAsync(plan.VersionId, cancellationToken).ConfigureAwait(false);
         var records = new List<ValidationRecord>();
         var unjudged = new List<string>();
         foreach (var region in Regions(spec))
