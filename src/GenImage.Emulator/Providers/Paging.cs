@@ -29,12 +29,15 @@ internal static class Paging
     public const int GalleryPageSize = 50;
     public const int NetworkPageSize = 50;
 
-    /// <summary>One page of <paramref name="items"/> for <paramref name="request"/>, with <c>nextLink</c> when more follow.</summary>
-    public static ArmResult Page(ArmRequest request, IEnumerable<JsonNode> items, int pageSize)
+    /// <summary>
+    /// One page of <paramref name="items"/> for <paramref name="request"/>, with <c>nextLink</c> when more follow. Only the
+    /// page's items are turned into JSON, so a list read page by page costs each page once.
+    /// </summary>
+    public static ArmResult Page<T>(ArmRequest request, IEnumerable<T> items, Func<T, JsonNode> toJson, int pageSize)
     {
         var skip = Skip(request, pageSize);
-        var all = items as IList<JsonNode> ?? items.ToList();
-        var body = Json.List(all.Skip(skip).Take(pageSize));
+        var all = items as IReadOnlyList<T> ?? items.ToList();
+        var body = Json.List(Enumerable.Range(skip, Math.Max(0, Math.Min(pageSize, all.Count - skip))).Select(i => toJson(all[i])));
         if (skip + pageSize < all.Count)
         {
             var next = Convert.ToBase64String(Encoding.UTF8.GetBytes((skip + pageSize).ToString(CultureInfo.InvariantCulture)));

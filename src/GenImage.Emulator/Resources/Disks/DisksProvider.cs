@@ -29,11 +29,11 @@ internal sealed class DisksProvider(WorldStore store, OperationStore operations)
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
-        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.Disks.All).Select(ToJson), Paging.ComputePageSize);
+        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.Disks.All), ToJson, Paging.ComputePageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
-        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).Disks.All.Select(ToJson), Paging.ComputePageSize);
+        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).Disks.All, ToJson, Paging.ComputePageSize);
 
     private ArmResult Get(ArmRequest request)
     {

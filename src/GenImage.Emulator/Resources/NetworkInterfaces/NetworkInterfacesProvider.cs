@@ -26,11 +26,11 @@ internal sealed class NetworkInterfacesProvider(WorldStore store) : IResourcePro
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
-        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.NetworkInterfaces.All).Select(ToJson), Paging.NetworkPageSize);
+        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.NetworkInterfaces.All), ToJson, Paging.NetworkPageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
-        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).NetworkInterfaces.All.Select(ToJson), Paging.NetworkPageSize);
+        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).NetworkInterfaces.All, ToJson, Paging.NetworkPageSize);
 
     private ArmResult Get(ArmRequest request)
     {
