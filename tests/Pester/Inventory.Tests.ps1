@@ -89,6 +89,15 @@ Describe 'An inventory of the fleet' {
         ($summary | Out-String) | Should -BeLike '*No prices are shown*'
     }
 
+    It 'lists versions in one call and reads replication per region only when asked' {
+        $listed = Get-GalleryImageVersion -ResourceGroupName rg-images -GalleryName gal_win -DefinitionName win2022-web -Name 1.2.0
+        $expanded = Get-GalleryImageVersion -ResourceGroupName rg-images -GalleryName gal_win -DefinitionName win2022-web -Name 1.2.0 -ExpandReplicationStatus
+
+        $listed.ReplicationState | Should -Be 'Failed'
+        @($listed.Regions | ForEach-Object State) | Should -Be @('Unknown', 'Unknown')
+        @($expanded.Regions | Where-Object State -EQ 'Failed' | ForEach-Object Region) | Should -Be @('eastus')
+    }
+
     It 'refuses a gallery without its resource group' {
         { Get-ImageInventory -GalleryName gal_win -ErrorAction Stop } | Should -Throw -ErrorId 'GenImage.InvalidInventoryScope,*'
     }

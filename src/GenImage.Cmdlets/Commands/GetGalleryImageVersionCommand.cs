@@ -9,7 +9,7 @@ using GenImage.Core.Gallery;
 namespace GenImage.Cmdlets.Commands;
 
 /// <summary>
-/// <para type="synopsis">Gets gallery image versions with their replication status per region and whether "latest" resolves to them.</para>
+/// <para type="synopsis">Gets gallery image versions and whether "latest" resolves to them, in one list call; with -ExpandReplicationStatus, each version's replication per region.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "GalleryImageVersion", DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(GalleryImageVersion))]
@@ -46,6 +46,10 @@ public sealed class GetGalleryImageVersionCommand : GenImageCmdlet
     [Alias("ResourceId")]
     [ValidateNotNullOrEmpty]
     public string? Id { get; set; }
+
+    /// <summary>Read each version again with its replication status per region (one more GET per version).</summary>
+    [Parameter]
+    public SwitchParameter ExpandReplicationStatus { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -95,7 +99,9 @@ public sealed class GetGalleryImageVersionCommand : GenImageCmdlet
             {
                 try
                 {
-                    var version = RunAsync((log, ct) => galleries.GetVersionAsync(listed.Id, true, ct)) ?? listed;
+                    // The list answer has everything but the replication status: read a version again only when asked for it.
+                    var version = ExpandReplicationStatus.IsPresent ? RunAsync((log, ct) => galleries.GetVersionAsync(listed.Id, true, ct)) ?? listed : listed;
+                    version.ReplicationState = ReplicationStates.Of(version);
                     version.IsLatest = latest != null && string.Equals(latest.Id, version.Id, StringComparison.OrdinalIgnoreCase);
                     WriteObject(version);
                 }

@@ -265,31 +265,8 @@ public sealed class ImageInventory
             item.ValidationResult = string.Join(", ", validations.Select(r => $"{r.Region}: {r.Status}" + (r.DiagnosisId != null ? $" ({r.DiagnosisId})" : string.Empty)));
         }
         item.FailedRegions = version.Regions.Where(r => IsFailed(r.State)).Select(r => r.Region).ToList();
-        item.ReplicationState = ReplicationState(version, item.FailedRegions.Count > 0);
+        item.ReplicationState = item.FailedRegions.Count > 0 ? ReplicationStates.Failed : ReplicationStates.Of(version);
         return item;
-    }
-
-    /// <summary>From the replication status when it was read (Failed versions), else from the provisioning state.</summary>
-    private static string ReplicationState(GalleryImageVersion version, bool anyFailedRegion)
-    {
-        if (anyFailedRegion)
-        {
-            return "Failed";
-        }
-
-        if (!string.Equals(version.ReplicationState, "Unknown", StringComparison.OrdinalIgnoreCase) && version.ReplicationState.Length > 0)
-        {
-            return version.ReplicationState;
-        }
-
-        switch ((version.ProvisioningState ?? string.Empty).ToUpperInvariant())
-        {
-            case "SUCCEEDED": return "Completed";
-            case "CREATING":
-            case "UPDATING": return "InProgress";
-            case "FAILED": return "Failed";
-            default: return "Unknown";
-        }
     }
 
     // ---- leftovers ---------------------------------------------------------------------------------------------

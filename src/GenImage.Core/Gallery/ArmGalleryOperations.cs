@@ -219,9 +219,23 @@ public sealed class ArmGalleryOperations : IGalleryOperations
         var list = new List<GalleryImageVersion>();
         try
         {
-            await foreach (var version in Client.GetGalleryImageResource(id).GetGalleryImageVersions().GetAllAsync(cancellationToken).ConfigureAwait(false))
+            // One list call and its pages (nextLink), at the api-version that has the whole safety profile (GallerySafetyPolicy).
+            var (_, safety) = await GallerySafetyPolicy.ReadList(async () =>
             {
-                list.Add(GalleryMapper.Version(version.Data));
+                await foreach (var version in Client.GetGalleryImageResource(id).GetGalleryImageVersions().GetAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    list.Add(GalleryMapper.Version(version.Data));
+                }
+
+                return list;
+            }).ConfigureAwait(false);
+            foreach (var version in list)
+            {
+                if (safety.TryGetValue(version.Id, out var profile))
+                {
+                    version.AllowDeletionOfReplicatedLocation = profile.AllowDeletionOfReplicatedLocations ?? version.AllowDeletionOfReplicatedLocation;
+                    version.BlockDeletionBeforeEndOfLife = profile.BlockDeletionBeforeEndOfLife ?? version.BlockDeletionBeforeEndOfLife;
+                }
             }
         }
         catch (Exception ex) when (ArmErrors.IsArmFailure(ex))

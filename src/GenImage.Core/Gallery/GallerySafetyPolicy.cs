@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,8 +29,8 @@ public sealed class GallerySafetyProfile
 
 /// <summary>
 /// Adds the safety profile of the current call (<see cref="Write"/>) to a version's PUT or PATCH body, and reads it back
-/// from a version's GET (<see cref="Read"/>), at <see cref="ApiVersion"/>. Registered once on the ARM client; does
-/// nothing to any other request.
+/// from a version's GET (<see cref="Read"/>) and from the pages of a version list (<see cref="ReadList"/>), at
+/// <see cref="ApiVersion"/>. Registered once on the ARM client; does nothing to any other request.
 /// </summary>
 internal sealed class GallerySafetyPolicy : HttpPipelinePolicy
 {
@@ -38,6 +39,7 @@ internal sealed class GallerySafetyPolicy : HttpPipelinePolicy
 
     private static readonly AsyncLocal<GallerySafetyProfile?> Writing = new AsyncLocal<GallerySafetyProfile?>();
     private static readonly AsyncLocal<GallerySafetyProfile?> Reading = new AsyncLocal<GallerySafetyProfile?>();
+    private static readonly AsyncLocal<Dictionary<string, GallerySafetyProfile>?> Listing = new AsyncLocal<Dictionary<string, GallerySafetyProfile>?>();
 
     /// <summary>Sends <paramref name="profile"/> with the version PUT or PATCH made inside <paramref name="call"/>.</summary>
     public static async Task<T> Write<T>(GallerySafetyProfile? profile, Func<Task<T>> call)
@@ -73,6 +75,28 @@ internal sealed class GallerySafetyPolicy : HttpPipelinePolicy
         }
     }
 
+    /// <summary>
+    /// The safety profiles of the versions listed inside <paramref name="call"/> (every page of a version list), by version
+    /// id: the list is sent at <see cref="ApiVersion"/> too, so listing versions needs no GET per version for them.
+    /// </summary>
+    public static async Task<(T Result, IReadOnlyDictionary<string, GallerySafetyProfile> Profiles)> ReadList<T>(Func<Task<T>> call)
+    {
+        var profiles = new Dictionary<string, GallerySafetyProfile>(StringComparer.OrdinalIgnoreCase);
+        Listing.Value = profiles;
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            lock (profiles)
+            {
+                return (result, new Dictionary<string, GallerySafetyProfile>(profiles, StringComparer.OrdinalIgnoreCase));
+            }
+        }
+        finally
+        {
+            Listing.Value = null;
+        }
+    }
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
         ProcessAsync(message, pipeline, false).AsTask().GetAwaiter().GetResult();
 
@@ -84,6 +108,7 @@ internal sealed class GallerySafetyPolicy : HttpPipelinePolicy
         var isVersion = IsVersion(request.Uri.Path);
         var writing = Writing.Value;
         var reading = Reading.Value;
+        var listing = request.Method == RequestMethod.Get && IsVersionList(request.Uri.Path) ? Listing.Value : null;
         if (isVersion && writing != null && (request.Method == RequestMethod.Put || request.Method == RequestMethod.Patch) && request.Content != null)
         {
             using var buffer = new MemoryStream();
@@ -110,7 +135,7 @@ internal sealed class GallerySafetyPolicy : HttpPipelinePolicy
             request.Content = RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(body));
             SetApiVersion(request);
         }
-        else if (isVersion && reading != null && request.Method == RequestMethod.Get)
+        else if ((isVersion && reading != null && request.Method == RequestMethod.Get) || listing != null)
         {
             SetApiVersion(request);
         }
@@ -140,6 +165,45 @@ internal sealed class GallerySafetyPolicy : HttpPipelinePolicy
                 // Not a version body: the profile stays unknown.
             }
         }
+
+        if (listing != null && message.Response.Status == 200)
+        {
+            ReadPage(message.Response.Content.ToMemory(), listing);
+        }
+    }
+
+    /// <summary>Each listed version's safety profile, by id.</summary>
+    private static void ReadPage(ReadOnlyMemory<byte> content, Dictionary<string, GallerySafetyProfile> profiles)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(content);
+            if (!doc.RootElement.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String &&
+                    item.TryGetProperty("properties", out var p) && p.TryGetProperty("safetyProfile", out var s))
+                {
+                    var profile = new GallerySafetyProfile
+                    {
+                        AllowDeletionOfReplicatedLocations = Bool(s, "allowDeletionOfReplicatedLocations"),
+                        BlockDeletionBeforeEndOfLife = Bool(s, "blockDeletionBeforeEndOfLife"),
+                    };
+                    lock (profiles)
+                    {
+                        profiles[id.GetString()!] = profile;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a list body: the profiles stay unknown.
+        }
     }
 
     private static bool? Bool(JsonElement e, string name) =>
@@ -151,6 +215,15 @@ internal sealed class GallerySafetyPolicy : HttpPipelinePolicy
         var parts = path.Trim('/').Split('/');
         return parts.Length >= 4 && string.Equals(parts[parts.Length - 2], "versions", StringComparison.OrdinalIgnoreCase)
                && string.Equals(parts[parts.Length - 4], "images", StringComparison.OrdinalIgnoreCase)
+               && path.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+
+    /// <summary>.../galleries/G/images/D/versions (a definition's version list, any page of it).</summary>
+    private static bool IsVersionList(string path)
+    {
+        var parts = path.Trim('/').Split('/');
+        return parts.Length >= 3 && string.Equals(parts[parts.Length - 1], "versions", StringComparison.OrdinalIgnoreCase)
+               && string.Equals(parts[parts.Length - 3], "images", StringComparison.OrdinalIgnoreCase)
                && path.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase) >= 0;
     }
 

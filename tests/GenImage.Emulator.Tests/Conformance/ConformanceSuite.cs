@@ -201,7 +201,7 @@ internal static class ConformanceSuite
     };
 
     private static (string Key, string Value) NoPaging => ("nextLink",
-        "ARM returns nextLink only when there is a further page; the example was recorded mid-paging, and every emulator list fits in one page");
+        "ARM returns nextLink only when there is a further page; the example was recorded mid-paging, and the conformance world's lists are shorter than a page (50; ListPagingTests covers paging)");
 
     private static (string Key, string Value) RunCommandSource => ("properties.source.script",
         "the run command is created with the CreateOrUpdate example's body, whose source is a scriptUri; the source is echoed as given");

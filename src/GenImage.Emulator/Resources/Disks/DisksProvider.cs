@@ -29,11 +29,11 @@ internal sealed class DisksProvider(WorldStore store, OperationStore operations)
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
-        return ArmResult.Ok(Json.List(sub.ResourceGroups.All.SelectMany(rg => rg.Disks.All).Select(ToJson)));
+        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.Disks.All), ToJson, Paging.ComputePageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
-        => ArmResult.Ok(Json.List(Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).Disks.All.Select(ToJson)));
+        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).Disks.All, ToJson, Paging.ComputePageSize);
 
     private ArmResult Get(ArmRequest request)
     {

@@ -44,13 +44,13 @@ internal sealed partial class GalleriesProvider(WorldStore store, OperationStore
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
-        return ArmResult.Ok(Json.List(sub.ResourceGroups.All.SelectMany(rg => rg.Galleries.All).Select(g => GalleryJson.Gallery(g, Now))));
+        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.Galleries.All), g => GalleryJson.Gallery(g, Now), Paging.GalleryPageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
     {
         var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
-        return ArmResult.Ok(Json.List(rg.Galleries.All.Select(g => GalleryJson.Gallery(g, Now))));
+        return Paging.Page(request, rg.Galleries.All, g => GalleryJson.Gallery(g, Now), Paging.GalleryPageSize);
     }
 
     private ArmResult Get(ArmRequest request)

@@ -47,7 +47,7 @@ internal sealed class GalleryImageVersionsProvider(WorldStore store, OperationSt
     private ArmResult List(ArmRequest request)
     {
         var image = GalleryImagesProvider.Find(store, request, asParent: true);
-        return ArmResult.Ok(Json.List(image.Versions.All.Select(v => GalleryJson.Version(v, false, Now))));
+        return Paging.Page(request, image.Versions.All, v => GalleryJson.Version(v, false, Now), Paging.GalleryPageSize);
     }
 
     private ArmResult Get(ArmRequest request) => ArmResult.Ok(GalleryJson.Version(Find(request), ExpandsReplication(request), Now));

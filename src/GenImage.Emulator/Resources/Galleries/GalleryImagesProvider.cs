@@ -54,7 +54,7 @@ internal sealed partial class GalleryImagesProvider(WorldStore store, OperationS
     private ArmResult List(ArmRequest request)
     {
         var gallery = GalleriesProvider.FindParent(store, request["subscriptionId"], request["resourceGroupName"], request["galleryName"]);
-        return ArmResult.Ok(Json.List(gallery.Images.All.Select(i => GalleryJson.Image(i, Now))));
+        return Paging.Page(request, gallery.Images.All, i => GalleryJson.Image(i, Now), Paging.GalleryPageSize);
     }
 
     private ArmResult Get(ArmRequest request) => ArmResult.Ok(GalleryJson.Image(Find(store, request), Now));

@@ -35,11 +35,11 @@ internal sealed class ImagesProvider(WorldStore store, OperationStore operations
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
-        return ArmResult.Ok(Json.List(sub.ResourceGroups.All.SelectMany(rg => rg.Images.All).Select(ToJson)));
+        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.Images.All), ToJson, Paging.ComputePageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
-        => ArmResult.Ok(Json.List(Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).Images.All.Select(ToJson)));
+        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).Images.All, ToJson, Paging.ComputePageSize);
 
     private ArmResult Get(ArmRequest request)
     {

@@ -26,11 +26,11 @@ internal sealed class NetworkInterfacesProvider(WorldStore store) : IResourcePro
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
-        return ArmResult.Ok(Json.List(sub.ResourceGroups.All.SelectMany(rg => rg.NetworkInterfaces.All).Select(ToJson)));
+        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.NetworkInterfaces.All), ToJson, Paging.NetworkPageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
-        => ArmResult.Ok(Json.List(Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).NetworkInterfaces.All.Select(ToJson)));
+        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).NetworkInterfaces.All, ToJson, Paging.NetworkPageSize);
 
     private ArmResult Get(ArmRequest request)
     {

@@ -26,11 +26,11 @@ internal sealed class ScaleSetsProvider(WorldStore store) : IResourceProvider
     private ArmResult ListBySubscription(ArmRequest request)
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
-        return ArmResult.Ok(Json.List(sub.ResourceGroups.All.SelectMany(rg => rg.ScaleSets.All).Select(ToJson)));
+        return Paging.Page(request, sub.ResourceGroups.All.SelectMany(rg => rg.ScaleSets.All), ToJson, Paging.ComputePageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
-        => ArmResult.Ok(Json.List(Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).ScaleSets.All.Select(ToJson)));
+        => Paging.Page(request, Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]).ScaleSets.All, ToJson, Paging.ComputePageSize);
 
     private ArmResult Get(ArmRequest request)
     {

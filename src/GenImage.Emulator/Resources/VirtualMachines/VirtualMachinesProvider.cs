@@ -54,13 +54,13 @@ internal sealed partial class VirtualMachinesProvider(WorldStore store, Operatio
     {
         var sub = Lookup.Subscription(store, request["subscriptionId"]);
         var vms = sub.ResourceGroups.All.SelectMany(rg => rg.VirtualMachines.All);
-        return ArmResult.Ok(Json.List(vms.Select(vm => VirtualMachineJson.Resource(vm, ExpandsInstanceView(request), Now))));
+        return Paging.Page(request, vms, vm => VirtualMachineJson.Resource(vm, ExpandsInstanceView(request), Now), Paging.ComputePageSize);
     }
 
     private ArmResult ListByGroup(ArmRequest request)
     {
         var rg = Lookup.ResourceGroup(store, request["subscriptionId"], request["resourceGroupName"]);
-        return ArmResult.Ok(Json.List(rg.VirtualMachines.All.Select(vm => VirtualMachineJson.Resource(vm, ExpandsInstanceView(request), Now))));
+        return Paging.Page(request, rg.VirtualMachines.All, vm => VirtualMachineJson.Resource(vm, ExpandsInstanceView(request), Now), Paging.ComputePageSize);
     }
 
     private ArmResult Get(ArmRequest request)
