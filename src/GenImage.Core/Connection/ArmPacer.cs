@@ -31,24 +31,33 @@ namespace GenImage.Core.Connection;
 /// each group has a 3-minute and a 30-minute window (Compute's "Troubleshooting API throttling errors",
 /// https://learn.microsoft.com/troubleshoot/azure/virtual-machines/windows/troubleshooting-throttling-errors). Compute
 /// publishes no refill rate; a window of N minutes whose budget is B (learned as above) is taken to refill B tokens over
-/// N minutes. Which groups a request counts against is learned per route (method and resource type path, names left
+/// N minutes, and at least <see cref="MinWindowRefillPerSecond"/> a second. Which groups a request counts against is learned per route (method and resource type path, names left
 /// out) from the answers to earlier requests of that route.
 /// </para>
 /// <para>
 /// <b>Pacing.</b> Each budget is a token-bucket estimate: tokens refill at the budget's rate on the pacer's clock,
 /// each request reserves one token when it is let go (so concurrent requests queue behind each other: the estimate may
-/// go below zero, and each later request waits its turn), and each answer lowers the estimate to the header's value
-/// when the header shows fewer (never raises it above what refill gives, since requests still in flight are not in the
-/// header yet). A request is let go at once while its budgets keep more than <see cref="ReserveFraction"/> of their
-/// size (at least one token) after it; otherwise it waits just until they do. With the budgets full nothing waits; once
-/// they run low, requests go at the refill rate. A 429 that still comes (another client drawing on the same budget) is
-/// waited out by the SDK's retry policy (Retry-After) and empties the estimate, so the requests after it slow down.
+/// go below zero, and each later request waits its turn), and each answer corrects the estimate: to the header's value
+/// when no other request of the connection is in flight on that budget (the header is then exact), otherwise only down
+/// to it when it shows fewer (requests still in flight are not in the header yet). Exact readings also raise the assumed
+/// refill rate when they show more came back than assumed (a lower bound: what came back since the first exact
+/// reading, less one for the headers' rounding down). A request is let go at once while its budgets keep more than
+/// <see cref="ReserveFraction"/> of their size (at least one token) after it; otherwise it waits just until they do.
+/// With the budgets full nothing waits; once they run low, requests go at the refill rate. A 429 that still comes
+/// (another client drawing on the same budget) is waited out by the SDK's retry policy (Retry-After); its header (0
+/// left), or the 429 itself when it names no budget, empties the estimate, so the requests after it slow down.
 /// </para>
 /// </remarks>
 internal sealed class ArmPacer
 {
     /// <summary>Share of a budget's size (at least one token) the pacer keeps in hand for other callers.</summary>
     public const double ReserveFraction = 0.02;
+
+    /// <summary>
+    /// The least refill a Compute window is assumed to have without evidence (Compute publishes none): one request a
+    /// second. Beyond it, Compute's own 429 with Retry-After is the authority, and exact readings raise the estimate.
+    /// </summary>
+    public const double MinWindowRefillPerSecond = 1;
 
     /// <summary>ARM's subscription and tenant token buckets (request-limits-and-throttling, regional token bucket table).</summary>
     public static readonly IReadOnlyDictionary<string, (int Bucket, double RefillPerSecond)> ArmBuckets =
@@ -155,21 +164,24 @@ internal sealed class ArmPacer
                 budget.Take(now);
             }
 
+            var reserved = budgets.Select(b => b.Key).ToArray();
             if (wait > TimeSpan.Zero)
             {
                 _paced++;
                 _waited += wait;
-                return new PaceDecision(wait, binding!.Name, binding.TokensAt(now) + 1, binding.RefillPerSecond);
+                return new PaceDecision(wait, binding!.Name, binding.TokensAt(now) + 1, binding.RefillPerSecond, reserved);
             }
 
-            return PaceDecision.None;
+            return new PaceDecision(TimeSpan.Zero, null, 0, 0, reserved);
         }
     }
 
     /// <summary>
-    /// Reads the budgets an answer reports. <paramref name="header"/> returns a response header's value or null.
+    /// Reads the budgets an answer reports. <paramref name="header"/> returns a response header's value or null;
+    /// <paramref name="reserved"/> is what <see cref="Reserve"/> decided for this request (it is no longer in flight).
+    /// A request that got no answer is observed with status 0 and no headers.
     /// </summary>
-    public void Observe(string method, Uri uri, int status, Func<string, string?> header)
+    public void Observe(string method, Uri uri, int status, Func<string, string?> header, PaceDecision reserved = default)
     {
         if (method == null)
         {
@@ -211,8 +223,29 @@ internal sealed class ArmPacer
                 _throttled++;
             }
 
+            foreach (var key in reserved.Reserved ?? Array.Empty<string>())
+            {
+                if (_budgets.TryGetValue(key, out var budget))
+                {
+                    budget.Answered();
+                }
+            }
+
             if (seen.Count == 0)
             {
+                if (status == 429)
+                {
+                    // A 429 that names no budget: the budgets this request drew on are taken to be empty.
+                    var at = _now();
+                    foreach (var key in reserved.Reserved ?? Array.Empty<string>())
+                    {
+                        if (_budgets.TryGetValue(key, out var budget))
+                        {
+                            budget.Empty(at);
+                        }
+                    }
+                }
+
                 return;
             }
 
@@ -221,15 +254,11 @@ internal sealed class ArmPacer
             {
                 if (!_budgets.TryGetValue(key, out var budget))
                 {
-                    budget = new Budget(name, rate, window);
+                    budget = new Budget(key, name, rate, window);
                     _budgets[key] = budget;
                 }
 
-                budget.Observe(now, remaining);
-                if (status == 429)
-                {
-                    budget.Empty(now);
-                }
+                budget.Observe(now, remaining, refused: status == 429 && remaining == 0);
             }
 
             _routeBudgets[Route(method, uri.AbsolutePath)] = seen.Select(s => s.Key).ToArray();
@@ -336,22 +365,36 @@ internal sealed class ArmPacer
     /// <summary>One budget's token-bucket estimate.</summary>
     private sealed class Budget
     {
-        private readonly double? _fixedRate;
         private readonly double? _windowSeconds;
+        private double _rate;
         private double _tokens;
         private TimeSpan _at;
         private int _size;
+        private int _inFlight;
 
-        public Budget(string name, double? fixedRate, double? windowSeconds)
+        // The first exact reading (no request of this pacer in flight) and the tokens taken since: later exact readings
+        // give a lower bound of the refill rate (what came back, less one for the headers' rounding down).
+        private TimeSpan? _baseAt;
+        private int _baseTokens;
+        private long _takenSinceBase;
+
+        public Budget(string key, string name, double? fixedRate, double? windowSeconds)
         {
+            Key = key;
             Name = name;
-            _fixedRate = fixedRate;
+            _rate = fixedRate ?? 0;
             _windowSeconds = windowSeconds;
         }
 
+        public string Key { get; }
+
         public string Name { get; }
 
-        public double RefillPerSecond => _fixedRate ?? (_size / _windowSeconds!.Value);
+        /// <summary>
+        /// ARM's documented rate; for a Compute window, the budget over the window but at least
+        /// <see cref="MinWindowRefillPerSecond"/>; either raised to what exact readings have shown.
+        /// </summary>
+        public double RefillPerSecond => _windowSeconds is { } window ? Math.Max(_rate, Math.Max(MinWindowRefillPerSecond, _size / window)) : _rate;
 
         private double Reserve => Math.Max(1, _size * ReserveFraction);
 
@@ -363,7 +406,6 @@ internal sealed class ArmPacer
             var tokens = TokensAt(now);
             // A budget too small to keep a reserve (a bucket of one) keeps nothing back: it waits for one token only.
             var missing = (_size < Reserve + 1 ? 1 : Reserve + 1) - tokens;
-
             return missing <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)Math.Ceiling(missing / RefillPerSecond * TimeSpan.TicksPerSecond));
         }
 
@@ -371,13 +413,50 @@ internal sealed class ArmPacer
         {
             _tokens = TokensAt(now) - 1;
             _at = now;
+            _inFlight++;
+            _takenSinceBase++;
         }
 
-        public void Observe(TimeSpan now, int remaining)
+        public void Answered() => _inFlight = Math.Max(0, _inFlight - 1);
+
+        /// <summary>
+        /// An answer's remaining tokens. With no other request of this pacer in flight the header is exact and replaces
+        /// the estimate (up or down); otherwise it only lowers it (requests still in flight are not in it yet).
+        /// </summary>
+        public void Observe(TimeSpan now, int remaining, bool refused)
         {
-            var first = _size == 0;
+            if (refused)
+            {
+                // The budget that refused the request took no token for it.
+                _takenSinceBase = Math.Max(0, _takenSinceBase - 1);
+            }
+
             _size = Math.Max(_size, remaining + 1);
-            _tokens = first ? remaining : Math.Min(TokensAt(now), remaining);
+            if (_inFlight == 0)
+            {
+                if (_baseAt is { } baseAt)
+                {
+                    var seconds = (now - baseAt).TotalSeconds;
+                    var refilled = remaining - _baseTokens + _takenSinceBase - 1;
+                    if (seconds > 0 && refilled > 0)
+                    {
+                        _rate = Math.Max(_rate, refilled / seconds);
+                    }
+                }
+                else
+                {
+                    _baseAt = now;
+                    _baseTokens = remaining;
+                    _takenSinceBase = 0;
+                }
+
+                _tokens = remaining;
+            }
+            else
+            {
+                _tokens = Math.Min(TokensAt(now), remaining);
+            }
+
             _at = now;
         }
 
@@ -392,15 +471,17 @@ internal sealed class ArmPacer
 /// <summary>What the pacer decided for one request: how long it waits, and the budget that made it wait.</summary>
 internal readonly struct PaceDecision
 {
-    public static readonly PaceDecision None;
-
-    public PaceDecision(TimeSpan wait, string budget, double tokensLeft, double refillPerSecond)
+    public PaceDecision(TimeSpan wait, string? budget, double tokensLeft, double refillPerSecond, string[]? reserved = null)
     {
         Wait = wait;
         Budget = budget;
         TokensLeft = tokensLeft;
         RefillPerSecond = refillPerSecond;
+        Reserved = reserved;
     }
+
+    /// <summary>The budgets the request took a token of (the keys the pacer gave it back to when answered).</summary>
+    internal string[]? Reserved { get; }
 
     public TimeSpan Wait { get; }
 

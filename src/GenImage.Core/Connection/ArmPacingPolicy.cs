@@ -29,29 +29,41 @@ internal sealed class ArmPacingPolicy : HttpPipelinePolicy
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        var wait = Before(message);
-        if (wait > TimeSpan.Zero)
+        var decision = Before(message);
+        try
         {
-            _delay(wait, message.CancellationToken).GetAwaiter().GetResult();
-        }
+            if (decision.Wait > TimeSpan.Zero)
+            {
+                _delay(decision.Wait, message.CancellationToken).GetAwaiter().GetResult();
+            }
 
-        ProcessNext(message, pipeline);
-        After(message);
+            ProcessNext(message, pipeline);
+        }
+        finally
+        {
+            After(message, decision);
+        }
     }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        var wait = Before(message);
-        if (wait > TimeSpan.Zero)
+        var decision = Before(message);
+        try
         {
-            await _delay(wait, message.CancellationToken).ConfigureAwait(false);
-        }
+            if (decision.Wait > TimeSpan.Zero)
+            {
+                await _delay(decision.Wait, message.CancellationToken).ConfigureAwait(false);
+            }
 
-        await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-        After(message);
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+        finally
+        {
+            After(message, decision);
+        }
     }
 
-    private TimeSpan Before(HttpMessage message)
+    private PaceDecision Before(HttpMessage message)
     {
         var method = message.Request.Method.Method;
         var uri = message.Request.Uri.ToUri();
@@ -63,18 +75,20 @@ internal sealed class ArmPacingPolicy : HttpPipelinePolicy
                 method, ArmCallPolicy.Describe(uri), decision.Wait.TotalMilliseconds, decision.Budget, Math.Max(0, decision.TokensLeft), decision.RefillPerSecond));
         }
 
-        return decision.Wait;
+        return decision;
     }
 
-    private void After(HttpMessage message)
+    /// <summary>Hands the answer's budgets to the pacer; a request that got no answer only gives its reservation back.</summary>
+    private void After(HttpMessage message, PaceDecision decision)
     {
         if (!message.HasResponse)
         {
+            Pacer.Observe(message.Request.Method.Method, message.Request.Uri.ToUri(), 0, _ => null, decision);
             return;
         }
 
         var response = message.Response;
         Pacer.Observe(message.Request.Method.Method, message.Request.Uri.ToUri(), response.Status,
-            name => response.Headers.TryGetValue(name, out var value) ? value : null);
+            name => response.Headers.TryGetValue(name, out var value) ? value : null, decision);
     }
 }

@@ -24,6 +24,8 @@ public class ArmPacerTests
     private static Func<string, string?> Headers(params (string Name, string Value)[] headers) =>
         name => headers.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
 
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static Func<string, string?> Reads(int remaining) => Headers(("x-ms-ratelimit-remaining-subscription-reads", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
@@ -160,17 +162,131 @@ public class ArmPacerTests
     }
 
     [Fact]
-    public void A_429_empties_the_estimate()
+    public void A_429_that_names_no_budget_empties_the_estimate_of_the_budgets_the_request_drew_on()
     {
         var pacer = Pacer();
         pacer.Observe("GET", Version1, 200, Reads(249));
         pacer.Observe("GET", Version1, 200, Reads(100));
-        Assert.Equal(TimeSpan.Zero, pacer.Reserve("GET", Version2).Wait);
+        var sent = pacer.Reserve("GET", Version2);
+        Assert.Equal(TimeSpan.Zero, sent.Wait);
 
-        pacer.Observe("GET", Version1, 429, Reads(100));
+        pacer.Observe("GET", Version2, 429, Headers(), sent);
 
         Assert.Equal(6.0 / 25, pacer.Reserve("GET", Version2).Wait.TotalSeconds, 6);
         Assert.Equal(1, pacer.Throttled);
+    }
+
+    [Fact]
+    public void An_exact_reading_raises_the_estimate_and_one_taken_with_requests_in_flight_does_not()
+    {
+        var pacer = Pacer();
+        pacer.Observe("GET", Version1, 200, Reads(249));
+        pacer.Observe("GET", Version1, 200, Reads(0));
+        var first = pacer.Reserve("GET", Version2);
+        var second = pacer.Reserve("GET", Version2);
+        Assert.True(second.Wait > first.Wait);
+
+        // The first answers while the second is still in flight: 50 left does not count the second, so it cannot raise.
+        pacer.Observe("GET", Version2, 200, Reads(50), first);
+        Assert.True(pacer.Reserve("GET", Version2).Wait > TimeSpan.Zero);
+
+        // Once nothing else is in flight the answer is exact: 50 left, nothing waits.
+        var quiet = Pacer();
+        quiet.Observe("GET", Version1, 200, Reads(249));
+        quiet.Observe("GET", Version1, 200, Reads(0));
+        var only = quiet.Reserve("GET", Version2);
+        quiet.Observe("GET", Version2, 200, Reads(50), only);
+        Assert.Equal(TimeSpan.Zero, quiet.Reserve("GET", Version2).Wait);
+    }
+
+    /// <summary>
+    /// Drives the pacer against a simulated server bucket on a simulated clock: <paramref name="workers"/> callers, each
+    /// sending its next request as soon as the last is answered, <paramref name="latency"/> per round trip.
+    /// </summary>
+    private (int Served, int Refused, double Seconds) Simulate(ArmPacer pacer, Func<int, (string Name, string Value)> header, Uri uri, string method,
+        int size, double refill, int workers, double latency, int requests)
+    {
+        var start = _now;
+        var tokens = (double)size;
+        var at = 0.0;
+        int served = 0, refused = 0, sent = 0;
+        var events = new PriorityQueue<(int Kind, PaceDecision Decision, int Remaining, bool Ok), double>();
+        for (var w = 0; w < workers; w++)
+        {
+            events.Enqueue((0, default, 0, false), 0);
+        }
+
+        var last = 0.0;
+        while (events.TryDequeue(out var e, out var t))
+        {
+            _now = start + TimeSpan.FromSeconds(t);
+            last = t;
+            switch (e.Kind)
+            {
+                case 0 when sent < requests:
+                    sent++;
+                    var decision = pacer.Reserve(method, uri);
+                    events.Enqueue((1, decision, 0, false), t + decision.Wait.TotalSeconds + (latency / 2));
+                    break;
+                case 1:
+                    tokens = Math.Min(size, tokens + ((t - at) * refill));
+                    at = t;
+                    var ok = tokens >= 1;
+                    if (ok)
+                    {
+                        tokens -= 1;
+                    }
+
+                    events.Enqueue((2, e.Decision, (int)Math.Floor(tokens), ok), t + (latency / 2));
+                    break;
+                case 2:
+                    served += e.Ok ? 1 : 0;
+                    refused += e.Ok ? 0 : 1;
+                    var answer = header(e.Remaining);
+                    pacer.Observe(method, uri, e.Ok ? 200 : 429, name => name == answer.Name ? answer.Value : null, e.Decision);
+                    events.Enqueue((0, default, 0, false), t);
+                    break;
+            }
+        }
+
+        return (served, refused, last);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public void Paced_against_ARMs_read_bucket_a_long_listing_sustains_the_refill_rate_without_a_429(int workers)
+    {
+        var (served, refused, seconds) = Simulate(Pacer(), r => ("x-ms-ratelimit-remaining-subscription-reads", Text(r)), Version1, "GET",
+            size: 250, refill: 25, workers, latency: 0.02, requests: 2000);
+
+        Assert.Equal(0, refused);
+        Assert.Equal(2000, served);
+        // Beyond the first 250, the reads go at no less than 90 % of ARM's 25 a second.
+        Assert.True((served - 250) / seconds >= 0.9 * 25, $"{(served - 250) / seconds:0.00} reads/s");
+    }
+
+    [Fact]
+    public void Paced_deletes_eight_at_a_time_stay_within_the_delete_budget()
+    {
+        var (served, refused, seconds) = Simulate(Pacer(), r => ("x-ms-ratelimit-remaining-subscription-deletes", Text(r)), Version1, "DELETE",
+            size: 10, refill: 10, workers: 8, latency: 0.03, requests: 96);
+
+        Assert.Equal(0, refused);
+        Assert.Equal(96, served);
+        Assert.True((served - 10) / seconds >= 0.9 * 10, $"{(served - 10) / seconds:0.00} deletes/s");
+    }
+
+    [Fact]
+    public void A_compute_window_that_refills_faster_than_assumed_is_learned_from_exact_readings()
+    {
+        // Compute's window of 5 over 3 minutes would be assumed to refill at 1 a second (the floor); the server gives 4.
+        const string window = "Microsoft.Compute/GetGalleryImageVersion3Min";
+        var (served, refused, seconds) = Simulate(Pacer(), r => (ArmPacer.ResourceHeader, window + ";" + Text(r)), Version1, "GET",
+            size: 5, refill: 4, workers: 1, latency: 0.02, requests: 400);
+
+        Assert.Equal(0, refused);
+        Assert.True((served - 5) / seconds >= 0.75 * 4, $"{(served - 5) / seconds:0.00} reads/s");
     }
 
     [Fact]
