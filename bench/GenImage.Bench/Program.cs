@@ -31,7 +31,7 @@ internal static class Program
         var outPath = Path.Combine(RepoPaths.Root, "bench", "results.md");
         if (args.Contains("--retention"))
         {
-            Console.Out.Write(CallCounts.Render(await CallCounts.RetentionAsync()));
+            Console.Out.Write(CallCounts.Render(await CallCounts.RetentionAsync(armBudgets: args.Contains("--arm-budgets"))));
             return 0;
         }
 
