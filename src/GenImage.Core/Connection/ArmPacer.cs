@@ -261,7 +261,11 @@ internal sealed class ArmPacer
                 budget.Observe(now, remaining, refused: status == 429 && remaining == 0);
             }
 
-            _routeBudgets[Route(method, uri.AbsolutePath)] = seen.Select(s => s.Key).ToArray();
+            // Union with what the route showed before: an answer ARM gives before Compute sees the request (ARM's own
+            // 429) names no Compute window, which the route still counts against.
+            var route = Route(method, uri.AbsolutePath);
+            var keys = seen.Select(s => s.Key);
+            _routeBudgets[route] = _routeBudgets.TryGetValue(route, out var known) ? known.Union(keys, StringComparer.OrdinalIgnoreCase).ToArray() : keys.ToArray();
         }
     }
 
