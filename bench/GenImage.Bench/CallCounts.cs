@@ -81,14 +81,16 @@ internal static partial class CallCounts
         return results;
     }
 
-    internal sealed record RetentionFigure(int Deleted, double Seconds, double ModelledSeconds, int Requests, int Throttled, double ClockScale);
+    internal sealed record RetentionFigure(int Deleted, double Seconds, double ModelledSeconds, int Requests, int Throttled, double ClockScale, bool ArmBudgets = false);
 
     /// <summary>
     /// Retention: the Windows recipe (keepVersions: 5) on the healthy world whose definition holds 100 older versions, at
     /// clock scale 0.001. Time from the first version DELETE to the last request of the run, against the deletes' modelled
     /// time one after another (30 Azure seconds each); requests and 429s of the retention from the emulator's log.
+    /// <paramref name="armBudgets"/>: with the world's throttling section on at ARM's rates (reads 250 / 25 a second,
+    /// writes and deletes 200 / 10), so the run's reads and deletes draw on enforced budgets (the module paces by them).
     /// </summary>
-    public static async Task<RetentionFigure> RetentionAsync()
+    public static async Task<RetentionFigure> RetentionAsync(bool armBudgets = false)
     {
         const double scale = 0.001;
         const int existing = 100;
@@ -107,6 +109,12 @@ internal static partial class CallCounts
         }
 
         world = world.Insert(at + anchor.Length, versions.ToString());
+        if (armBudgets)
+        {
+            world += "\nthrottling:\n  enabled: true\n  reads: { bucket: 250, refillPerSecond: 25 }\n" +
+                "  writes: { bucket: 200, refillPerSecond: 10 }\n  deletes: { bucket: 200, refillPerSecond: 10 }\n";
+        }
+
         await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = world, ClockScale = scale });
         using var session = ScriptRunner.Open();
         var output = Path.Combine(Path.GetTempPath(), "genimage-bench-retention-" + Guid.NewGuid().ToString("N"));
@@ -129,7 +137,7 @@ internal static partial class CallCounts
             var retention = log.Skip(first).ToList();
             var deleted = retention.Count(e => e.Method == "DELETE" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase) && e.Status < 300);
             var end = retention.Max(e => e.Time + e.Duration);
-            return new RetentionFigure(deleted, (end - retention[0].Time).TotalSeconds, deleted * 30 * scale, retention.Count, retention.Count(e => e.Status == 429), scale);
+            return new RetentionFigure(deleted, (end - retention[0].Time).TotalSeconds, deleted * 30 * scale, retention.Count, retention.Count(e => e.Status == 429), scale, armBudgets);
         }
         finally
         {
@@ -146,7 +154,7 @@ internal static partial class CallCounts
         var sb = new StringBuilder();
         sb.AppendLine("| Retention (keepVersions: 5 over 100 versions) | Deleted | Time (s) | Modelled, one after another (s) | Time / modelled | Requests | 429s |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        sb.AppendLine(inv, $"| Invoke-ImageRecipe windows2022-gen2-tl, clock scale {r.ClockScale} | {r.Deleted} | {r.Seconds:0.00} | {r.ModelledSeconds:0.00} | {r.Seconds / r.ModelledSeconds:0.00}x | {r.Requests} | {r.Throttled} |");
+        sb.AppendLine(inv, $"| Invoke-ImageRecipe windows2022-gen2-tl, clock scale {r.ClockScale}{(r.ArmBudgets ? ", ARM budgets enforced" : "")} | {r.Deleted} | {r.Seconds:0.00} | {r.ModelledSeconds:0.00} | {r.Seconds / r.ModelledSeconds:0.00}x | {r.Requests} | {r.Throttled} |");
         return sb.ToString();
     }
 

@@ -37,6 +37,9 @@ public static class Connector
         clientOptions.Retry.MaxRetries = 4;
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Diagnostics.IsLoggingContentEnabled = false;
+        // One pacer per connection: every request of it (retention's parallel deletes included) draws on the same
+        // estimate of the subscription's throttling budgets. Before ArmCallPolicy, so a call's logged time excludes its wait.
+        clientOptions.AddPolicy(new ArmPacingPolicy(ArmPacer.RealTime()), HttpPipelinePosition.PerRetry);
         clientOptions.AddPolicy(new ArmCallPolicy(), HttpPipelinePosition.PerRetry);
         clientOptions.AddPolicy(new Gallery.GallerySafetyPolicy(), HttpPipelinePosition.PerCall);
         Uri endpoint;

@@ -105,8 +105,11 @@ public sealed class CleanupStep : RecipeStep
                 .ToList();
 
             // Each removal is planned from the list just read (no list per version), and the deletes run side by side,
-            // at most RetentionConcurrency at a time: each waits for its own operation, and the SDK's retry policy waits
-            // out a 429's Retry-After, so the write budget paces them without an error reaching the run.
+            // at most RetentionConcurrency at a time: each waits for its own operation. The connection's pacer
+            // (ArmPacingPolicy) lets each DELETE go only while the subscription's delete budget and Compute's
+            // DeleteGalleryImageVersion windows (x-ms-ratelimit-remaining-*) have tokens to spare, so once the budget
+            // runs low the deletes go at its refill rate instead of running into 429s; a 429 that still comes (another
+            // client on the same budget) is waited out by the SDK's retry policy, so no error reaches the run.
             var deleted = new List<string>();
             using (var gate = new SemaphoreSlim(RetentionConcurrency))
             {
