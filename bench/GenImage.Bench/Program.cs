@@ -95,13 +95,20 @@ internal static class Program
         var memory = SerialLogMemory.Measure();
         var calls = await CallCounts.RunAsync(CallCounts.Flows, null);
         var retention = await CallCounts.RetentionAsync();
+        var retentionBudgets = await CallCounts.RetentionAsync(armBudgets: true);
         var overhead = await Overhead.MeasureAsync();
+        var listing = await Listing.RunAsync();
+        // Real time: about 6.5 minutes for 10,000 versions at ARM's 25 reads a second.
+        var throttled = await ThrottledListing.RunAsync(10_000);
 
         var markdown = Render(results) + SerialLogMemory.Render(memory) + Environment.NewLine +
             "## ARM requests per flow (`--calls` lists them; the minimum is docs/arm-calls.md)" + Environment.NewLine + Environment.NewLine +
             CallCounts.Render(calls) + Environment.NewLine +
-            "## Retention" + Environment.NewLine + Environment.NewLine + CallCounts.Render(retention) + Environment.NewLine +
-            "## Overhead outside Azure's own work (`--overhead`)" + Environment.NewLine + Environment.NewLine + Overhead.Render(overhead);
+            "## Retention (`--retention`, `--retention --arm-budgets`)" + Environment.NewLine + Environment.NewLine + CallCounts.Render(retention) +
+            CallCounts.Render(retentionBudgets).Split(Environment.NewLine)[2] + Environment.NewLine + Environment.NewLine +
+            "## Overhead outside Azure's own work (`--overhead`)" + Environment.NewLine + Environment.NewLine + Overhead.Render(overhead) + Environment.NewLine +
+            listing + Environment.NewLine +
+            "## Listing 10,000 versions under ARM's read budget (`--throttled-listing`)" + Environment.NewLine + Environment.NewLine + ThrottledListing.Render(throttled);
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
         await File.WriteAllTextAsync(outPath, markdown, new UTF8Encoding(false));
         Console.Out.Write(markdown);

@@ -16,19 +16,24 @@ public sealed class RecipeReconcileTests
         var recipe = folder.Write("win-novalidation.yaml", File.ReadAllText(folder["windows2022-gen2-tl.yaml"])
             .Replace("  validation:\n    enabled: true\n", "  validation:\n    enabled: false\n"));
         // Sysprep (the second Run Command; the first is the readiness inspection) is certainly still running in the
-        // guest when the stop arrives and when the resume starts at once: the emulator's clock freezes as its POST is
-        // answered, and thaws only once the resume has found it running. Ctrl+C comes once the run has journaled the
-        // accepted Sysprep (a stop before that is the case of a lost answer, which GeneralizeStep handles otherwise).
+        // guest when the stop arrives and when the resume starts at once: the emulator's clock freezes as the
+        // inspection's POST is answered and moves on by more than the inspection takes (so it ends, and nothing else
+        // is under way), then stands still: Sysprep, started on the frozen clock, runs until the resume has found it
+        // running. (Freezing as Sysprep's own POST is answered would race it: on a loaded machine its few scaled
+        // minutes can pass before the answer's event.) Ctrl+C comes once the run has journaled the accepted Sysprep
+        // (a stop before that is the case of a lost answer, which GeneralizeStep handles otherwise).
         var clock = new TestClock();
         await using var emulator = await EmulatorFixture.StartAsync(Worlds.Healthy, time: clock);
         using var session = emulator.Connect();
+        var inspectionDone = TimeSpan.FromSeconds(120 * emulator.Host.ClockScale); // the Windows inspection takes 30 Azure seconds
 
         var runCommands = 0;
         void OnRequest(RequestLogEntry e)
         {
-            if (IsPrepareOrInspect(e, Worlds.WindowsVm) && e.Status == 202 && Interlocked.Increment(ref runCommands) == 2)
+            if (IsPrepareOrInspect(e, Worlds.WindowsVm) && e.Status == 202 && Interlocked.Increment(ref runCommands) == 1)
             {
                 clock.Freeze();
+                clock.Advance(inspectionDone);
             }
         }
         emulator.Host.RequestCompleted += OnRequest;
