@@ -33,7 +33,7 @@ public sealed class ImageVersionTests
         Assert.Equal("InProgress", first.AggregatedState);
         Assert.Contains(first.Regions, r => r.State == "Replicating" && r.Progress < 100);
 
-        clock.Resume();
+        clock.Thaw();
         var version = (await op.WaitForCompletionAsync(Poll, default)).Value;
         Assert.Equal(GalleryProvisioningState.Succeeded, version.Data.ProvisioningState);
 
@@ -179,7 +179,7 @@ public sealed class ImageVersionTests
         Assert.Equal("Completed", during.Regions.Single(r => r.Region == "westeurope").State);
         Assert.Equal("Replicating", during.Regions.Single(r => r.Region == "northeurope").State);
 
-        clock.Resume();
+        clock.Thaw();
         var done = await WaitForVersionAsync(host, "ubuntu-gen2", "1.0.0", v => v.ProvisioningState == "Succeeded");
         Assert.True(done.ExcludeFromLatest);
         Assert.True(done.Regions.Single(r => r.Region == "westeurope").ExcludeFromLatest);

@@ -51,7 +51,7 @@ public sealed class VmCreateTests
         Assert.Equal("Creating", host.GetVm(Sub, "rg-validation", "val-ubuntu")!.ProvisioningState);
         Assert.Equal("create", host.GetVm(Sub, "rg-validation", "val-ubuntu")!.PendingOperation);
 
-        clock.Resume();
+        clock.Thaw();
         var vm = (await op.WaitForCompletionAsync(Poll, default)).Value;
         Assert.Equal("Succeeded", vm.Data.ProvisioningState);
         Assert.Null(vm.Data.OSProfile.AdminPassword);

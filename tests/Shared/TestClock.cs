@@ -1,10 +1,11 @@
-namespace GenImage.Emulator.Tests;
+namespace GenImage.Testing;
 
 /// <summary>
-/// A clock for <see cref="EmulatorOptions.TimeProvider"/>. It follows real time until the test calls
-/// <see cref="Freeze"/> (or is made frozen); frozen, it moves only when the test calls <see cref="Advance"/>, until
-/// <see cref="Resume"/>. A test that must see an operation still running freezes it, so no real time can pass behind
-/// its back, then moves time on or lets it run again instead of waiting.
+/// A clock for the emulator's scaled time (<c>EmulatorOptions.TimeProvider</c>; compiled into the emulator's and the
+/// cmdlets' test projects). It follows real time
+/// until the test calls <see cref="Freeze"/>; frozen, it moves only when the test calls <see cref="Advance"/>, until
+/// <see cref="Thaw"/> lets it follow real time again. A test
+/// that must catch an operation still running freezes the clock instead of slowing the world down and hoping.
 /// </summary>
 internal sealed class TestClock : TimeProvider
 {
@@ -12,6 +13,7 @@ internal sealed class TestClock : TimeProvider
     private TimeSpan _offset;
     private DateTimeOffset? _frozenAt;
 
+    /// <summary>A clock that follows real time; <paramref name="frozen"/> starts it frozen.</summary>
     public TestClock(bool frozen = false)
     {
         if (frozen)
@@ -20,6 +22,7 @@ internal sealed class TestClock : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)
@@ -37,8 +40,8 @@ internal sealed class TestClock : TimeProvider
         }
     }
 
-    /// <summary>Lets the clock follow real time again, from where it stands.</summary>
-    public void Resume()
+    /// <summary>Lets a frozen clock follow real time again, from where it stands (no jump).</summary>
+    public void Thaw()
     {
         lock (_gate)
         {
@@ -50,7 +53,7 @@ internal sealed class TestClock : TimeProvider
         }
     }
 
-    /// <summary>Moves the clock on by <paramref name="time"/> (with clock scale 1: that many Azure seconds).</summary>
+    /// <summary>Moves the clock on by <paramref name="time"/>, frozen or not.</summary>
     public void Advance(TimeSpan time)
     {
         lock (_gate)
