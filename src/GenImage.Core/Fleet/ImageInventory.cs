@@ -44,10 +44,10 @@ public sealed class InventoryReport
 
 /// <summary>
 /// Builds the fleet view of galleries in a subscription, a resource group or one gallery: per version its age, end of
-/// life, release channel, recorded validation, replication and replicas; per definition its versions, newest, latest
-/// and staleness, and how far its marketplace base is behind the platform; and the leftovers image builds leave behind. Reads: one gallery list (none for one gallery), one
-/// definition list per gallery, one version list per definition (each with its pages), one GET with replication
-/// status per Failed version only; one platform image version list per distinct (region, publisher, offer, sku) of the
+/// life, release channel, recorded validation, replication and replicas; per definition its versions, newest, latest,
+/// staleness and how far its marketplace base is behind the platform; and the leftovers image builds leave behind.
+/// Reads: one gallery list (none for one gallery), one definition list per gallery, one version list per definition
+/// (each with its pages), one GET with replication status per Failed version only; one platform image version list per distinct (region, publisher, offer, sku) of the
 /// definitions' marketplace bases; with leftovers, one list each of VMs, scale sets, disks, NICs and managed images.
 /// Sends no write.
 /// </summary>
