@@ -8,6 +8,7 @@ using GenImage.Emulator.Resources.Disks;
 using GenImage.Emulator.Resources.Galleries;
 using GenImage.Emulator.Resources.Images;
 using GenImage.Emulator.Resources.NetworkInterfaces;
+using GenImage.Emulator.Resources.PlatformImages;
 using GenImage.Emulator.Resources.ResourceGroups;
 using GenImage.Emulator.Resources.RunCommands;
 using GenImage.Emulator.Resources.ScaleSets;
@@ -203,6 +204,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             new ImagesProvider(store, operations),
             new DisksProvider(store, operations),
             new ScaleSetsProvider(store),
+            new PlatformImagesProvider(store),
             new NetworkInterfacesProvider(store),
             new OperationsProvider(store, operations),
         ];

@@ -63,6 +63,37 @@ public sealed class InventoryCmdletTests : IClassFixture<FleetEmulatorFixture>
     }
 
     [Fact]
+    public void Each_definition_shows_how_far_its_marketplace_base_is_behind_the_platform()
+    {
+        using var session = _emulator.Connect();
+
+        var r = session.Run("Get-ImageInventory");
+
+        Assert.True(r.Succeeded, r.Describe());
+        var definitions = r.Output.ToDictionary(o => o.Get<string>("GalleryName") + "/" + o.Get<string>("Name"));
+        var web = definitions["gal_win/win2022-web"];
+        Assert.Equal(("1.1.0", "MicrosoftWindowsServer/WindowsServer/2022-datacenter-azure-edition", "20348.2582.240703", "20348.2700.240905", 2, "Outdated", true),
+            (web.Get<string>("BaseOfVersion"), web.Get<string>("BaseImage"), web.Get<string>("BaseVersion"), web.Get<string>("NewestBaseVersion"),
+             web.Get<int>("BaseVersionsBehind"), web.Get<string>("BaseState"), web.Get<bool>("BaseOutdated")));
+        var ubuntu = definitions["gal_linux/ubuntu-2204"];
+        Assert.Equal(("22.04.202411010", "22.04.202411010", 0, "Current", false),
+            (ubuntu.Get<string>("BaseVersion"), ubuntu.Get<string>("NewestBaseVersion"), ubuntu.Get<int>("BaseVersionsBehind"), ubuntu.Get<string>("BaseState"), ubuntu.Get<bool>("BaseOutdated")));
+        foreach (var unknown in new[] { "gal_win/win2019-legacy", "gal_dr/win2022-web-dr" })
+        {
+            Assert.Equal(("Unknown", false), (definitions[unknown].Get<string>("BaseState"), definitions[unknown].Get<bool>("BaseOutdated")));
+            Assert.Contains("records no marketplace base", definitions[unknown].Get<string>("BaseNote"), StringComparison.Ordinal);
+        }
+
+        var table = session.Run("Get-ImageInventory -ResourceGroupName rg-images -ProgressAction SilentlyContinue", new GenImage.Demo.RunOptions { RenderToHost = true }).HostOutput;
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^GalleryName\s+Name\s+Versions\s+Newest\s+Latest\s+Published\s+Stale\s+Failed\s+EndOfLife\s+Replicas\s+ReplicaGB\s+Base\s*$",
+            System.Text.RegularExpressions.RegexOptions.Multiline), table);
+        foreach (var row in new[] { @"win2022-web .* 2 behind$", @"ubuntu-2204 .* current$", @"win2019-legacy .* unknown$" })
+        {
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(table, row, System.Text.RegularExpressions.RegexOptions.Multiline), table);
+        }
+    }
+
+    [Fact]
     public void A_gallery_inventory_reads_one_definition_list_one_version_list_per_definition_and_the_failed_version()
     {
         using var session = _emulator.Connect();
@@ -74,6 +105,8 @@ public sealed class InventoryCmdletTests : IClassFixture<FleetEmulatorFixture>
         var requests = _emulator.RequestLog.Select(e => $"{e.Method} {e.Path.Replace($"/subscriptions/{Sub}/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/gal_win", "~")}{(e.Query.Contains("expand", StringComparison.OrdinalIgnoreCase) ? " (expand)" : "")}").ToList();
         Assert.Equal(
         [
+            // The marketplace base of win2022-web's latest (win2019-legacy records none): one platform list.
+            $"GET /subscriptions/{Sub}/providers/Microsoft.Compute/locations/westeurope/publishers/MicrosoftWindowsServer/artifacttypes/vmimage/offers/WindowsServer/skus/2022-datacenter-azure-edition/versions",
             "GET ~/images",
             "GET ~/images/win2019-legacy/versions",
             "GET ~/images/win2022-web/versions",
@@ -119,10 +152,12 @@ public sealed class InventoryCmdletTests : IClassFixture<FleetEmulatorFixture>
         var summary = r.SingleOutput();
         Assert.Equal("GenImage.ImageInventorySummary", summary.TypeName());
         Assert.Equal((3, 4, 8, 2, 8), (summary.Get<int>("Galleries"), summary.Get<int>("Definitions"), summary.Get<int>("Versions"), summary.Get<int>("FailedVersions"), summary.Get<int>("Leftovers")));
+        Assert.Equal((1, 2), (summary.Get<int>("OutdatedBaseDefinitions"), summary.Get<int>("UnknownBaseDefinitions")));
         var text = session.Run("Get-ImageInventory -Summary", new GenImage.Demo.RunOptions { RenderToHost = true }).HostOutput;
         Assert.Contains("ReplicaStorageGB (estimate)", text);
         Assert.Contains("No prices are shown", text);
         Assert.Matches(new System.Text.RegularExpressions.Regex(@"Leftovers\s+: 8: "), text);
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"MarketplaceBases\s+: 1 outdated, 2 unknown"), text);
         Assert.DoesNotContain("$", text, StringComparison.Ordinal);
     }
 

@@ -69,6 +69,26 @@ public sealed class PublishingTests
     }
 
     [Fact]
+    public async Task A_version_records_the_marketplace_base_of_its_source_vm_and_its_evidence_reports_it()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        using var session = emulator.Connect();
+        session.Run(CreateDefinitions + "; " + GeneralizeLinux).EnsureSuccess();
+
+        var r = session.Run(
+            "$v = New-GalleryImageVersion rg-images gal_publish ubuntu-2204 -SourceId $vmId -Name 1.0.0 -Tag @{ owner = 'platform-team' }; " +
+            "$v.Tags['genimage.base.publisher'], $v.Tags['genimage.base.offer'], $v.Tags['genimage.base.sku'], $v.Tags['genimage.base.version'], $v.Tags['owner']; " +
+            "(Get-ImageEvidence -VersionId $v.Id).Source.BaseImage.ToString(); " +
+            "(Get-SourceVm -ResourceGroupName rg-images -Name vm-ubuntu2204-src).BaseImage.Version",
+            new { vmId = VmId(Worlds.LinuxVm) });
+
+        Assert.True(r.Succeeded, r.Describe());
+        // The healthy world's Ubuntu VM is on "latest" of jammy gen2; its exactVersion is the version recorded.
+        Assert.Equal(["Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2", "22.04.202401120", "platform-team",
+            "Canonical/0001-com-ubuntu-server-jammy/22_04-lts-gen2/22.04.202401120", "22.04.202401120"], r.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
     public async Task Increment_computes_the_version_from_the_existing_ones()
     {
         await using var emulator = await EmulatorFixture.StartAsync();

@@ -59,6 +59,15 @@ Describe 'An inventory of the fleet' {
         ($versions | Where-Object { $_.DefinitionName -eq 'ubuntu-2204' -and $_.Name -eq '2.0.0' }).Validated | Should -BeFalse
     }
 
+    It 'flags the definition whose marketplace base is behind the platform, and how far' {
+        $web = $definitions | Where-Object Name -EQ 'win2022-web'
+        $web.BaseOutdated | Should -BeTrue
+        $web.BaseVersionsBehind | Should -Be 2
+        $web.NewestBaseVersion | Should -Be '20348.2700.240905'
+        ($definitions | Where-Object Name -EQ 'ubuntu-2204').BaseState | Should -Be 'Current'
+        ($definitions | Where-Object Name -EQ 'win2019-legacy').BaseState | Should -Be 'Unknown'
+    }
+
     It 'names the regions where replication failed' {
         $failed = @($versions | Where-Object ReplicationState -EQ 'Failed' | ForEach-Object { "$($_.DefinitionName)/$($_.Name): $($_.FailedRegions -join ',')" })
         $failed | Should -Be @('win2022-web/1.2.0: eastus', 'win2022-web-dr/1.0.0: westus2')

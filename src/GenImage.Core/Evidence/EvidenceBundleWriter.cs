@@ -263,6 +263,14 @@ public static class EvidenceReport
             var source = e.Source.Vm;
             r.AppendLine($"- {(vm ? "VM" : "Source VM")} now: {source.PowerState}, provisioning {source.ProvisioningState}, agent {source.AgentStatus ?? "none"}, OS state {source.OsState ?? "not generalized"}, {source.OsType} {source.OsName}, generation {source.HyperVGeneration}, {source.SecurityType}");
         }
+        if (e.Source.BaseImage != null)
+        {
+            r.AppendLine($"- Marketplace base: `{e.Source.BaseImage}` ({e.Source.BaseImageNote})");
+        }
+        else if (e.Source.BaseImageNote != null)
+        {
+            r.AppendLine($"- Marketplace base: {e.Source.BaseImageNote}");
+        }
         if (e.Source.GeneralizeSteps.Count > 0)
         {
             r.AppendLine($"- Generalize record (correlation id `{e.Source.GeneralizeCorrelationId}`):");

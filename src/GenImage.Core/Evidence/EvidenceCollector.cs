@@ -191,6 +191,7 @@ public sealed class EvidenceCollector
                 e.Tags[tag.Key] = tag.Value;
             }
         }
+        DescribeBase(e, sourceId);
         e.Owner = e.Tags.TryGetValue("owner", out var owner) ? owner
             : e.Source.Vm != null && e.Source.Vm.Tags.TryGetValue("owner", out var vmOwner) ? vmOwner
             : request.Recipe?.Owner;
@@ -293,6 +294,49 @@ public sealed class EvidenceCollector
     }
 
     /// <summary>The validations recorded on the version (Test-ImageDeployment, recipe runs) that the request does not already hold.</summary>
+    /// <summary>
+    /// The marketplace base: the version's genimage.base.* tags (written at publish), else the source VM's imageReference
+    /// as it reads now; a source made from a custom image, a managed image or a gallery version has none.
+    /// </summary>
+    private static void DescribeBase(ImageEvidence e, string? sourceId)
+    {
+        var recorded = e.Version != null ? Gallery.BaseImageTags.Parse(e.Version.Tags) : null;
+        var vm = e.Source.Vm;
+        if (recorded != null)
+        {
+            e.Source.BaseImage = recorded;
+            e.Source.BaseImageNote = "recorded on the version at publish (genimage.base.* tags)";
+        }
+        else if (vm?.BaseImage != null)
+        {
+            e.Source.BaseImage = vm.BaseImage;
+            e.Source.BaseImageNote = e.Version != null
+                ? "read from the source VM's imageReference (the version carries no genimage.base.* tags)"
+                : "read from the VM's imageReference";
+        }
+        else if (vm?.ImageReferenceId != null)
+        {
+            e.Source.BaseImageNote = $"not a marketplace image: the {(e.Version != null ? "source VM" : "VM")} was made from {vm.ImageReferenceId}";
+        }
+        else if (vm != null)
+        {
+            e.Source.BaseImageNote = $"not a marketplace image: the {(e.Version != null ? "source VM" : "VM")} has no image reference (it was created from an attached OS disk)";
+        }
+        else if (sourceId != null && Gallery.GalleryIds.KindOf(sourceId) == Gallery.SourceKind.ManagedImage)
+        {
+            e.Source.BaseImageNote = "not a marketplace image: the source is a managed image";
+        }
+        else if (sourceId != null && Gallery.GalleryIds.KindOf(sourceId) == Gallery.SourceKind.GalleryImageVersion)
+        {
+            e.Source.BaseImageNote = "not a marketplace image: the source is a gallery image version that records no marketplace base";
+        }
+        else if (e.Version != null)
+        {
+            e.Source.BaseImageNote = "unknown: the version records no marketplace base and its source VM cannot be read";
+            Gap(e, "BaseImage", "The marketplace base is unknown: the version carries no genimage.base.* tags (published before GenImage recorded them, or by another tool) and the source VM cannot be read.");
+        }
+    }
+
     private static void AddRecordedValidations(ImageEvidence e, GalleryImageVersion version)
     {
         var known = new HashSet<string>(e.Validation.Select(v => v.CorrelationId).Where(c => c != null).Select(c => c!), StringComparer.OrdinalIgnoreCase);

@@ -88,6 +88,27 @@ public sealed class ArmFleetOperations : IFleetOperations
         return list;
     }
 
+    public async Task<IReadOnlyList<string>?> ListPlatformImageVersionsAsync(string location, string publisher, string offer, string sku, CancellationToken cancellationToken)
+    {
+        var list = new List<string>();
+        try
+        {
+            await foreach (var image in Subscription.GetVirtualMachineImagesAsync(new AzureLocation(location), publisher, offer, sku, null, null, null, cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(image.Name);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && !string.Equals(ex.ErrorCode, "SubscriptionNotFound", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        catch (Exception ex) when (ArmErrors.IsArmFailure(ex))
+        {
+            throw ArmErrors.TranslateAny(ex, "list the platform image versions of", $"{publisher}/{offer}/{sku} in {location}");
+        }
+        return list;
+    }
+
     public async Task<IReadOnlyList<FleetScaleSet>> ListScaleSetsAsync(string? resourceGroup, CancellationToken cancellationToken)
     {
         var list = new List<FleetScaleSet>();

@@ -100,6 +100,12 @@ public interface IFleetOperations
     Task<FleetNic?> GetNicAsync(string nicId, CancellationToken cancellationToken);
     Task<ManagedImage?> GetManagedImageAsync(string imageId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The versions of a marketplace image in a region (VirtualMachineImages_List: one call, no paging); null when the
+    /// region does not offer the image (404).
+    /// </summary>
+    Task<IReadOnlyList<string>?> ListPlatformImageVersionsAsync(string location, string publisher, string offer, string sku, CancellationToken cancellationToken);
+
     /// <summary>Deletes and waits; succeeds when the resource does not exist.</summary>
     Task DeleteAsync(string resourceId, CancellationToken cancellationToken);
 }

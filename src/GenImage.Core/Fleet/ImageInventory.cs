@@ -44,10 +44,11 @@ public sealed class InventoryReport
 
 /// <summary>
 /// Builds the fleet view of galleries in a subscription, a resource group or one gallery: per version its age, end of
-/// life, release channel, recorded validation, replication and replicas; per definition its versions, newest, latest
-/// and staleness; and the leftovers image builds leave behind. Reads: one gallery list (none for one gallery), one
-/// definition list per gallery, one version list per definition (each with its pages), one GET with replication
-/// status per Failed version only; with leftovers, one list each of VMs, scale sets, disks, NICs and managed images.
+/// life, release channel, recorded validation, replication and replicas; per definition its versions, newest, latest,
+/// staleness and how far its marketplace base is behind the platform; and the leftovers image builds leave behind.
+/// Reads: one gallery list (none for one gallery), one definition list per gallery, one version list per definition
+/// (each with its pages), one GET with replication status per Failed version only; one platform image version list per distinct (region, publisher, offer, sku) of the
+/// definitions' marketplace bases; with leftovers, one list each of VMs, scale sets, disks, NICs and managed images.
 /// Sends no write.
 /// </summary>
 public sealed class ImageInventory
@@ -61,6 +62,7 @@ public sealed class ImageInventory
         "Leftover disk sizes are the disks' provisioned sizes.",
         "A version's replication is Completed when its provisioning state is Succeeded (a version succeeds once every target region has its replicas); only Failed versions are read with their replication status.",
         "No prices are shown: multiply the GB figures by your own rates per storage type and region.",
+        "A definition's marketplace base is the one its latest version (else its newest) recorded at publish (genimage.base.* tags), compared with the versions the platform offers in that version's region; a base not recorded, no longer offered or unreadable is Unknown, never current.",
     };
 
     private static readonly Regex ValidationDiskName = new Regex("^giv-[0-9a-f]{8}-osdisk$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -120,6 +122,7 @@ public sealed class ImageInventory
         {
             report.Definitions.Add(Describe(definitions[i], versions[i], options, now));
         }
+        await JudgeBasesAsync(report.Definitions, cancellationToken).ConfigureAwait(false);
 
         Fleet? fleet = null;
         if (options.IncludeLeftovers)
@@ -180,6 +183,64 @@ public sealed class ImageInventory
             _log.Progress(new ProgressInfo(ProgressActivityId, "Reading image versions", "Done") { Completed = true });
         }
         return result;
+    }
+
+    /// <summary>
+    /// Each definition's marketplace base: the base its latest version (else its newest) records in genimage.base.* tags,
+    /// against the versions the platform offers in that version's region. One list call per distinct (region,
+    /// publisher, offer, sku); a failed call makes those bases Unknown with a warning, never fails the inventory.
+    /// </summary>
+    private async Task JudgeBasesAsync(IList<ImageDefinitionInventory> definitions, CancellationToken cancellationToken)
+    {
+        var offered = new Dictionary<string, (IReadOnlyList<string>? Versions, string? Error)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var definition in definitions)
+        {
+            var version = definition.Versions.FirstOrDefault(v => v.IsLatest) ?? definition.Versions.LastOrDefault();
+            if (version == null)
+            {
+                definition.BaseNote = "The definition has no version.";
+                continue;
+            }
+
+            definition.BaseOfVersion = version.Name;
+            var baseImage = BaseImageTags.Parse(version.Tags);
+            if (baseImage == null)
+            {
+                definition.BaseNote = $"Version {version.Name} records no marketplace base ({BaseImageTags.Prefix}* tags): it was made from a custom image, or published before GenImage recorded bases.";
+                continue;
+            }
+
+            definition.BaseImage = baseImage.Image;
+            definition.BaseVersion = baseImage.Version;
+            var location = TargetRegions.NormalizeName(version.Location);
+            var key = $"{location}|{baseImage.Image}";
+            if (!offered.TryGetValue(key, out var list))
+            {
+                try
+                {
+                    list = (await _fleet.ListPlatformImageVersionsAsync(location, baseImage.Publisher, baseImage.Offer, baseImage.Sku, cancellationToken).ConfigureAwait(false), null);
+                    _log.Verbose($"Platform image {baseImage.Image} in {location}: {(list.Versions == null ? "not offered" : list.Versions.Count + " version(s)")}.");
+                }
+                catch (GenImageException ex)
+                {
+                    list = (null, ex.Message);
+                    _log.Warning($"The versions of platform image {baseImage.Image} in {location} could not be read, so bases on it are Unknown: {ex.Message}");
+                }
+                offered[key] = list;
+            }
+
+            if (list.Error != null)
+            {
+                definition.BaseNote = $"The platform image versions could not be read: {list.Error}";
+                continue;
+            }
+
+            var judged = BaseFreshness.Judge(baseImage, list.Versions, location);
+            definition.BaseState = judged.State;
+            definition.NewestBaseVersion = judged.NewestVersion;
+            definition.BaseVersionsBehind = judged.VersionsBehind;
+            definition.BaseNote = judged.Note;
+        }
     }
 
     private static ImageDefinitionInventory Describe(GalleryImageDefinition definition, IReadOnlyList<GalleryImageVersion> versions, InventoryOptions options, DateTimeOffset now)
@@ -245,6 +306,9 @@ public sealed class ImageInventory
             SourceKind = Gallery.GalleryIds.KindOf(version.SourceId).ToString(),
             Tags = version.Tags,
         };
+        var recordedBase = BaseImageTags.Parse(version.Tags);
+        item.BaseImage = recordedBase?.Image;
+        item.BaseVersion = recordedBase?.Version;
         item.ReplicaStorageGB = item.OsDiskSizeGB * item.TotalReplicas;
         if (item.EndOfLifeDate is DateTimeOffset eol)
         {
@@ -527,6 +591,8 @@ public sealed class ImageInventory
             ExcludedFromLatest = versions.Count(v => v.ExcludeFromLatest),
             StaleDefinitions = report.Definitions.Count(d => d.Stale),
             DefinitionsWithoutLatest = report.Definitions.Count(d => d.LatestVersion == null),
+            OutdatedBaseDefinitions = report.Definitions.Count(d => d.BaseOutdated),
+            UnknownBaseDefinitions = report.Definitions.Count(d => d.BaseState == InventoryStates.BaseUnknown),
             Regions = versions.SelectMany(v => v.Regions).Select(r => r.Region).Distinct(StringComparer.OrdinalIgnoreCase).Count(),
             TotalReplicas = versions.Sum(v => v.TotalReplicas),
             Leftovers = report.Leftovers.Count,

@@ -79,6 +79,13 @@ public sealed class PublishPlan
     public bool PreflightSkipped { get; }
     /// <summary>The versions the pre-flight listed; with the new one they say whether it is latest, without listing again.</summary>
     internal IReadOnlyList<GalleryImageVersion>? ExistingVersions { get; set; }
+    /// <summary>
+    /// The marketplace base of the source, read in the pre-flight (a VM's imageReference, a source version's
+    /// genimage.base.* tags) and written on the version as <see cref="BaseImageTags"/>; null when the source has none.
+    /// </summary>
+    public MarketplaceImage? SourceBase { get; internal set; }
+    /// <summary>Why <see cref="SourceBase"/> is null (e.g. "not a marketplace image: …"); null when a base was found.</summary>
+    public string? SourceBaseNote { get; internal set; }
 
     /// <summary>One line for ShouldProcess and -WhatIf.</summary>
     public string Describe() =>
@@ -213,9 +220,12 @@ public sealed class GalleryPublisher
                              $"Azure requires the source region among the target regions, so {source}={options.ReplicaCount}={options.StorageAccountType} was added.");
             }
         }
+        var (sourceBase, baseNote) = SourceBase(kind, input);
         return new PublishPlan(definition, versionName, options.SourceId, kind, sourceLocation, regions, findings, warnings, options.SkipPreflight)
         {
             ExistingVersions = existing,
+            SourceBase = sourceBase,
+            SourceBaseNote = baseNote,
         };
     }
 
@@ -225,6 +235,24 @@ public sealed class GalleryPublisher
         input.SourceResolved = true;
         input.SourcePurchasePlan = vm.PurchasePlan ?? string.Empty;
         return vm.Location;
+    }
+
+    /// <summary>The source's marketplace base from what the pre-flight read (no call of its own), or why there is none.</summary>
+    internal static (MarketplaceImage? Base, string? Note) SourceBase(SourceKind kind, ReadinessInput input)
+    {
+        switch (kind)
+        {
+            case SourceKind.VirtualMachine when input.SourceVm != null:
+                return input.SourceVm.BaseImage != null ? (input.SourceVm.BaseImage, null)
+                    : (null, "not a marketplace image: the source VM was made from " + (input.SourceVm.ImageReferenceId ?? "an image without a marketplace reference"));
+            case SourceKind.GalleryImageVersion when input.SourceVersion != null:
+                var recorded = BaseImageTags.Parse(input.SourceVersion.Tags);
+                return recorded != null ? (recorded, null) : (null, "not a marketplace image: the source gallery image version records no marketplace base");
+            case SourceKind.ManagedImage:
+                return (null, "not a marketplace image: the source is a managed image");
+            default:
+                return (null, "the source could not be read");
+        }
     }
 
     private async Task<string?> ReadSourceAsync(SourceKind kind, string sourceId, ReadinessInput input, bool skipPreflight, CancellationToken ct)
@@ -313,6 +341,16 @@ public sealed class GalleryPublisher
         {
             request.Tags[Validation.ValidationTags.ReadinessTag] = Validation.ValidationTags.ReadinessValue(plan.Findings, plan.PreflightSkipped);
         }
+        // The marketplace base the source came from, so that the inventory can tell how far behind the platform it is.
+        if (BaseImageTags.Write(request.Tags, plan.SourceBase))
+        {
+            _log.Verbose($"Marketplace base {plan.SourceBase}: recorded as {BaseImageTags.Prefix}* tags.");
+        }
+        else if (plan.SourceBase == null && plan.SourceBaseNote != null)
+        {
+            _log.Verbose($"No marketplace base recorded: {plan.SourceBaseNote}.");
+        }
+
         foreach (var r in plan.TargetRegions)
         {
             request.TargetRegions.Add(Copy(r));

@@ -116,6 +116,13 @@ public sealed class EvidenceSource
     /// <summary>The generalize record (steps, correlation id) when a run generalized it.</summary>
     public IList<StepRecord> GeneralizeSteps { get; set; } = new List<StepRecord>();
     public string? GeneralizeCorrelationId { get; set; }
+    /// <summary>
+    /// The marketplace image the source came from: the version's genimage.base.* tags, else the source VM's
+    /// imageReference; null when there is none or it is unknown (<see cref="BaseImageNote"/> says which).
+    /// </summary>
+    public MarketplaceImage? BaseImage { get; set; }
+    /// <summary>Where <see cref="BaseImage"/> comes from, or why there is none (e.g. "not a marketplace image: …").</summary>
+    public string? BaseImageNote { get; set; }
 }
 
 /// <summary>The recipe a run used, with the hash of its bytes.</summary>

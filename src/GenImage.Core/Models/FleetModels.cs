@@ -50,6 +50,10 @@ public sealed class ImageVersionInventory
     /// <summary>VirtualMachine, ManagedImage, GalleryImageVersion or Unknown.</summary>
     public string SourceKind { get; set; } = "Unknown";
     public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The marketplace image the version was built on, "publisher/offer/sku" (genimage.base.* tags); null when it records none.</summary>
+    public string? BaseImage { get; set; }
+    /// <summary>The marketplace image's version the version was built on; null when it records none.</summary>
+    public string? BaseVersion { get; set; }
     /// <summary>The definition's id.</summary>
     public string DefinitionId { get; set; } = string.Empty;
 }
@@ -85,6 +89,22 @@ public sealed class ImageDefinitionInventory
     public int TotalReplicas { get; set; }
     /// <summary>Estimate: the sum of the versions' <see cref="ImageVersionInventory.ReplicaStorageGB"/>.</summary>
     public int ReplicaStorageGB { get; set; }
+    /// <summary>The version whose base is judged: the one latest resolves to, else the newest; null without versions.</summary>
+    public string? BaseOfVersion { get; set; }
+    /// <summary>The marketplace image that version was built on, "publisher/offer/sku"; null when it records none.</summary>
+    public string? BaseImage { get; set; }
+    /// <summary>The marketplace image's version that version was built on.</summary>
+    public string? BaseVersion { get; set; }
+    /// <summary>The newest version of <see cref="BaseImage"/> the platform offers in the version's region.</summary>
+    public string? NewestBaseVersion { get; set; }
+    /// <summary>How many offered versions are newer than <see cref="BaseVersion"/>; null when unknown.</summary>
+    public int? BaseVersionsBehind { get; set; }
+    /// <summary>Current, Outdated or Unknown: a base without record, no longer offered or unreadable is Unknown, never Current.</summary>
+    public string BaseState { get; set; } = InventoryStates.BaseUnknown;
+    /// <summary>True when the platform offers a newer version of the base.</summary>
+    public bool BaseOutdated => BaseState == InventoryStates.BaseOutdated;
+    /// <summary>Why <see cref="BaseState"/> is Unknown; null otherwise.</summary>
+    public string? BaseNote { get; set; }
     public IList<ImageVersionInventory> Versions { get; set; } = new List<ImageVersionInventory>();
 }
 
@@ -160,6 +180,10 @@ public sealed class ImageInventorySummary
     public int ExcludedFromLatest { get; set; }
     public int StaleDefinitions { get; set; }
     public int DefinitionsWithoutLatest { get; set; }
+    /// <summary>Definitions whose latest version sits on a marketplace base the platform has newer versions of.</summary>
+    public int OutdatedBaseDefinitions { get; set; }
+    /// <summary>Definitions whose base could not be judged (no record, no longer offered, unreadable).</summary>
+    public int UnknownBaseDefinitions { get; set; }
     public int Regions { get; set; }
     public int TotalReplicas { get; set; }
     /// <summary>Estimate of replica storage (GB) per storage account type.</summary>
@@ -181,6 +205,9 @@ public static class InventoryStates
     public const string EndOfLifeScheduled = "Scheduled";
     public const string EndOfLifeNear = "Near";
     public const string EndOfLifePast = "Past";
+    public const string BaseCurrent = "Current";
+    public const string BaseOutdated = "Outdated";
+    public const string BaseUnknown = "Unknown";
 }
 
 /// <summary>The kinds of leftovers.</summary>

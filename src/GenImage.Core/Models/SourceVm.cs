@@ -32,6 +32,10 @@ public sealed class SourceVm
     public string? OsDiskStorageAccountType { get; set; }
     /// <summary>The marketplace purchase plan as "publisher/product/name"; null when the VM has no plan.</summary>
     public string? PurchasePlan { get; set; }
+    /// <summary>The marketplace image the VM was created from; null when it was made from a custom image (see <see cref="ImageReferenceId"/>).</summary>
+    public MarketplaceImage? BaseImage { get; set; }
+    /// <summary><c>imageReference.id</c> (a gallery image, version or managed image), or a shared/community gallery image id; null for a marketplace image.</summary>
+    public string? ImageReferenceId { get; set; }
     public System.Collections.Generic.IDictionary<string, string> Tags { get; set; } =
         new System.Collections.Generic.Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }

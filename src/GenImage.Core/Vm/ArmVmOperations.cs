@@ -173,7 +173,27 @@ public static class VmFacts
             vm.Tags[tag.Key] = tag.Value;
         }
 
+        var reference = data.StorageProfile?.ImageReference;
+        vm.ImageReferenceId = reference?.Id?.ToString() ?? reference?.SharedGalleryImageUniqueId ?? reference?.CommunityGalleryImageId;
+        vm.BaseImage = vm.ImageReferenceId == null ? BaseImage(reference?.Publisher, reference?.Offer, reference?.Sku, reference?.Version, reference?.ExactVersion) : null;
         return vm;
+    }
+
+    /// <summary>
+    /// The marketplace image of an imageReference: the exact version when ARM reports it, else the version asked for
+    /// unless that is "latest" (then the version is unknown); null without publisher, offer and sku.
+    /// </summary>
+    public static MarketplaceImage? BaseImage(string? publisher, string? offer, string? sku, string? version, string? exactVersion)
+    {
+        if (string.IsNullOrEmpty(publisher) || string.IsNullOrEmpty(offer) || string.IsNullOrEmpty(sku))
+        {
+            return null;
+        }
+
+        var exact = !string.IsNullOrEmpty(exactVersion) ? exactVersion
+            : !string.IsNullOrEmpty(version) && !string.Equals(version, "latest", StringComparison.OrdinalIgnoreCase) ? version
+            : null;
+        return new MarketplaceImage { Publisher = publisher!, Offer = offer!, Sku = sku!, Version = exact };
     }
 
     /// <summary>"publisher/product/name", the form GI2007 and the definition's purchase plan use; null without a plan.</summary>

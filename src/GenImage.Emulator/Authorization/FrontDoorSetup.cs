@@ -45,6 +45,8 @@ internal static class FrontDoorSetup
             TenantId = state["tenantId"]?.GetValue<string>() ?? world.TenantId,
             Replication = world.Replication,
         };
+        // The marketplace catalog is not saved state: it always comes from the world file.
+        empty.PlatformImages.AddRange(world.PlatformImages);
         return empty;
     }
 

@@ -24,6 +24,7 @@ internal sealed class WorldStore
         TenantId = definition.TenantId;
         Replication = definition.Replication;
         SerialLog = definition.SerialLog;
+        PlatformImages = new Resources.PlatformImages.PlatformImageCatalog(definition.PlatformImages);
         foreach (var subDef in definition.Subscriptions)
         {
             var sub = new SubscriptionState(subDef.Id, subDef.DisplayName, definition.TenantId);
@@ -32,6 +33,7 @@ internal sealed class WorldStore
                 var rg = new ResourceGroupState(sub, rgDef.Name, rgDef.Location, rgDef.Tags);
                 foreach (var vmDef in rgDef.VirtualMachines)
                 {
+                    ResolveLatest(vmDef.Image, vmDef.Location ?? rgDef.Location);
                     rg.VirtualMachines.Add(vmDef.Name, VirtualMachineState.FromDefinition(rg, vmDef, clock.Now));
                 }
 
@@ -56,6 +58,22 @@ internal sealed class WorldStore
 
     /// <summary>The world file's replication timing and failing regions (galleries).</summary>
     public ReplicationSettings Replication { get; }
+
+    /// <summary>The marketplace image versions of the world file's root platformImages key, per region.</summary>
+    public Resources.PlatformImages.PlatformImageCatalog PlatformImages { get; }
+
+    /// <summary>
+    /// A marketplace image on "latest": the newest version <see cref="PlatformImages"/> offers in the region becomes its
+    /// exactVersion (when the world declares the image there).
+    /// </summary>
+    public void ResolveLatest(ImageReferenceDefinition? image, string location)
+    {
+        if (image is { Id: null, ExactVersion: null } && string.Equals(image.Version, "latest", StringComparison.OrdinalIgnoreCase)
+            && PlatformImages.Find(location, image.Publisher, image.Offer, image.Sku) is { } entry)
+        {
+            image.ExactVersion = entry.Newest;
+        }
+    }
 
     /// <summary>The world file's root serialLog key: the size and line of the serial log of VMs created from an image.</summary>
     public SerialLogPadding? SerialLog { get; }

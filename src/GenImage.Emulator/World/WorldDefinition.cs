@@ -22,6 +22,9 @@ internal sealed class WorldDefinition
     /// <summary>The root <c>serialLog</c> key: the size and line of VMs created from an image (validation VMs); null: none.</summary>
     public SerialLogPadding? SerialLog { get; set; }
 
+    /// <summary>The root <c>platformImages</c> key: the marketplace image versions each region offers.</summary>
+    public List<PlatformImageDefinition> PlatformImages { get; } = new();
+
     /// <summary>The world used when no file is given: one empty subscription.</summary>
     public static WorldDefinition CreateDefault()
     {
@@ -200,6 +203,12 @@ internal sealed class ImageReferenceDefinition
     public string Version { get; set; } = "latest";
 
     /// <summary>
+    /// The version "latest" resolved to (the newest the world's <c>platformImages</c> offer in the VM's region), shown as
+    /// <c>imageReference.exactVersion</c>; null: <see cref="Version"/> when it names one, else the emulator's default.
+    /// </summary>
+    public string? ExactVersion { get; set; }
+
+    /// <summary>
     /// A custom image instead of a marketplace one: a resource id (a gallery image version, a definition = latest, or a
     /// managed image), resolved when the world is built. Null for a marketplace image.
     /// </summary>
@@ -293,4 +302,16 @@ internal sealed class ScaleSetDefinition
     public YamlDotNet.RepresentationModel.YamlNode? ImageIdNode { get; set; }
     public double AgeDays { get; set; } = 30;
     public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+/// <summary>One marketplace image (publisher, offer, sku) and the versions it offers in some regions (the root <c>platformImages</c> key).</summary>
+internal sealed class PlatformImageDefinition
+{
+    public List<string> Locations { get; } = new();
+    public string Publisher { get; set; } = "";
+    public string Offer { get; set; } = "";
+    public string Sku { get; set; } = "";
+    public string OsType { get; set; } = "Linux";
+    public string HyperVGeneration { get; set; } = "V2";
+    public List<string> Versions { get; } = new();
 }

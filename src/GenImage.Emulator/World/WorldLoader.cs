@@ -9,7 +9,7 @@ namespace GenImage.Emulator.World;
 /// <summary>Parses and validates a world file. Every error is a <see cref="WorldFileException"/> with line and column.</summary>
 internal static partial class WorldLoader
 {
-    private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions", "replication", "throttling", "faults", "activityLog", "roleDefinitions", "roleAssignments", "rbac", "serialLog"];
+    private static readonly string[] RootKeys = ["apiVersion", "kind", "clock", "tenantId", "subscriptions", "replication", "throttling", "faults", "activityLog", "roleDefinitions", "roleAssignments", "rbac", "serialLog", "platformImages"];
     private static readonly string[] ClockKeys = ["scale"];
     private static readonly string[] SubscriptionKeys = ["id", "displayName", "resourceGroups"];
     private static readonly string[] ResourceGroupKeys =
@@ -131,6 +131,7 @@ internal static partial class WorldLoader
         }
 
         ReadFrontDoor(map, world, source);
+        ReadPlatformImages(map, world, source);
 
         var subscriptions = map.Sequence("subscriptions");
         if (subscriptions.Count == 0)

@@ -213,6 +213,45 @@ public sealed class EvidenceTests : IDisposable
     [InlineData("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/d/versions/1.0.0", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g")]
     [InlineData("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g")]
     public void Gallery_scope_is_read_from_an_id(string id, string gallery) => Assert.Equal(gallery, EvidenceCollector.GalleryOf(id));
+
+    [Fact]
+    public async Task The_marketplace_base_comes_from_the_version_tags_else_the_source_vm_and_a_custom_image_has_none()
+    {
+        static MarketplaceImage Jammy(string version) => new() { Publisher = "Canonical", Offer = "0001-com-ubuntu-server-jammy", Sku = "22_04-lts-gen2", Version = version };
+        var tagged = new FakeEvidenceSource();
+        GenImage.Core.Gallery.BaseImageTags.Write(tagged.Version!.Tags, Jammy("22.04.202411010"));
+        tagged.Vm!.BaseImage = Jammy("22.04.202301010");   // what the VM reads now does not override what was recorded at publish
+
+        var e = await new EvidenceCollector(tagged, NullLogForTests.Instance).CollectAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("Canonical/0001-com-ubuntu-server-jammy/22_04-lts-gen2/22.04.202411010", e.Source.BaseImage!.ToString());
+        var bundle = EvidenceBundleWriter.Write(e, _folder);
+        Assert.Contains("- Marketplace base: `Canonical/0001-com-ubuntu-server-jammy/22_04-lts-gen2/22.04.202411010` (recorded on the version at publish", File.ReadAllText(Path.Combine(bundle, "report.md")));
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "evidence.json"))))
+        {
+            var baseImage = json.RootElement.GetProperty("source").GetProperty("baseImage");
+            Assert.Equal(("Canonical", "22.04.202411010"), (baseImage.GetProperty("publisher").GetString(), baseImage.GetProperty("version").GetString()));
+        }
+
+        var untagged = new FakeEvidenceSource();
+        untagged.Vm!.BaseImage = Jammy("22.04.202301010");
+        var fromVm = await new EvidenceCollector(untagged, NullLogForTests.Instance).CollectAsync(Request(), CancellationToken.None);
+        Assert.Equal("22.04.202301010", fromVm.Source.BaseImage!.Version);
+        Assert.Contains("source VM's imageReference", fromVm.Source.BaseImageNote);
+
+        var custom = new FakeEvidenceSource();
+        custom.Vm!.ImageReferenceId = FakeEvidenceSource.Gallery + "/images/base/versions/3.0.0";
+        var fromCustom = await new EvidenceCollector(custom, NullLogForTests.Instance).CollectAsync(Request(), CancellationToken.None);
+        Assert.Null(fromCustom.Source.BaseImage);
+        Assert.StartsWith("not a marketplace image", fromCustom.Source.BaseImageNote);
+        Assert.DoesNotContain(fromCustom.Gaps, g => g.Section == "BaseImage");
+        var customReport = File.ReadAllText(Path.Combine(EvidenceBundleWriter.Write(fromCustom, _folder + "-run"), "report.md"));
+        Assert.Contains("- Marketplace base: not a marketplace image: the source VM was made from " + FakeEvidenceSource.Gallery + "/images/base/versions/3.0.0", customReport);
+
+        var gone = await new EvidenceCollector(new FakeEvidenceSource { Vm = null }, NullLogForTests.Instance).CollectAsync(Request(), CancellationToken.None);
+        Assert.Null(gone.Source.BaseImage);
+        Assert.Contains(gone.Gaps, g => g.Section == "BaseImage");
+    }
 }
 
 internal sealed class NullLogForTests : GenImage.Core.Logging.IGenImageLog

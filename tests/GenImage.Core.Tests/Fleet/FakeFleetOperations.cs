@@ -188,6 +188,28 @@ internal sealed class FakeFleetOperations : IFleetOperations
 
     public Task<FleetNic?> GetNicAsync(string nicId, CancellationToken cancellationToken) => Read("get-nic", Nics.FirstOrDefault(v => FleetIds.Same(v.Id, nicId)));
 
+    /// <summary>Platform image versions by "location|publisher/offer/sku"; a missing key is an image the region does not offer.</summary>
+    public Dictionary<string, List<string>> PlatformImages { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Keys whose platform list fails with an ARM-like error.</summary>
+    public HashSet<string> FailPlatformLists { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Task<IReadOnlyList<string>?> ListPlatformImageVersionsAsync(string location, string publisher, string offer, string sku, CancellationToken cancellationToken)
+    {
+        var key = $"{location}|{publisher}/{offer}/{sku}";
+        if (FailPlatformLists.Contains(key))
+        {
+            lock (Reads)
+            {
+                Reads.Add("list-platform-versions " + key);
+            }
+
+            throw new GenImageException("AuthorizationFailed", GenImageErrorKind.PermissionDenied, $"AuthorizationFailed: no read access to {key}.");
+        }
+
+        return Read<IReadOnlyList<string>?>("list-platform-versions " + key, PlatformImages.TryGetValue(key, out var versions) ? versions : null);
+    }
+
     public Task<ManagedImage?> GetManagedImageAsync(string imageId, CancellationToken cancellationToken) => Read("get-image", Images.FirstOrDefault(v => FleetIds.Same(v.Id, imageId)));
 
     public async Task DeleteAsync(string resourceId, CancellationToken cancellationToken)

@@ -255,4 +255,38 @@ public sealed class GalleryPublisherTests
         Assert.Contains("GI2003", ex.RuleIds);
         Assert.Empty(_gallery.Writes);
     }
+    [Fact]
+    public async Task The_source_vm_marketplace_base_is_tagged_from_the_preflight_read_without_another_call()
+    {
+        _vms.Vm.BaseImage = new MarketplaceImage { Publisher = "Canonical", Offer = "0001-com-ubuntu-server-jammy", Sku = "22_04-lts-gen2", Version = "22.04.202411010" };
+        var publisher = Publisher();
+        var options = Options("westeurope");
+        options.Tags["owner"] = "platform-team";
+
+        var plan = await publisher.PlanAsync(options, default);
+        var reads = _vms.Calls.Count;
+        await publisher.ExecuteAsync(plan, options, default);
+
+        Assert.Equal(reads, _vms.Calls.Count);
+        Assert.Equal("22.04.202411010", plan.SourceBase!.Version);
+        var tags = _gallery.LastCreate!.Tags;
+        Assert.Equal(("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2", "22.04.202411010", "platform-team"),
+            (tags["genimage.base.publisher"], tags["genimage.base.offer"], tags["genimage.base.sku"], tags["genimage.base.version"], tags["owner"]));
+    }
+
+    [Fact]
+    public async Task A_source_vm_made_from_a_custom_image_records_no_base_and_says_why()
+    {
+        _vms.Vm.ImageReferenceId = $"/subscriptions/{FakeGalleryOperations.Sub}/resourceGroups/rg/providers/Microsoft.Compute/images/img-base";
+        var publisher = Publisher();
+        var options = Options("westeurope");
+
+        var plan = await publisher.PlanAsync(options, default);
+        await publisher.ExecuteAsync(plan, options, default);
+
+        Assert.Null(plan.SourceBase);
+        Assert.StartsWith("not a marketplace image", plan.SourceBaseNote);
+        Assert.DoesNotContain(_gallery.LastCreate!.Tags.Keys, k => k.StartsWith(BaseImageTags.Prefix, StringComparison.Ordinal));
+        Assert.Contains(_log.Verbose, v => v.Contains("No marketplace base recorded", StringComparison.Ordinal));
+    }
 }

@@ -41,7 +41,7 @@ internal sealed class FakeVmOperations : IVmOperations
         {
             Id = Vm.Id, Name = Vm.Name, ResourceGroupName = Vm.ResourceGroupName, SubscriptionId = Vm.SubscriptionId,
             Location = Vm.Location, OsType = Vm.OsType, HyperVGeneration = Vm.HyperVGeneration,
-            PowerState = Vm.PowerState, OsState = Vm.OsState,
+            PowerState = Vm.PowerState, OsState = Vm.OsState, BaseImage = Vm.BaseImage, ImageReferenceId = Vm.ImageReferenceId,
         };
         return Task.FromResult(copy);
     }

@@ -196,7 +196,8 @@ internal static class VirtualMachineJson
                 ["offer"] = vm.Image.Offer,
                 ["sku"] = vm.Image.Sku,
                 ["version"] = vm.Image.Version,
-                ["exactVersion"] = vm.IsWindows ? "20348.2227.240104" : "22.04.202401120",
+                ["exactVersion"] = vm.Image.ExactVersion
+                    ?? (string.Equals(vm.Image.Version, "latest", StringComparison.OrdinalIgnoreCase) ? (vm.IsWindows ? "20348.2227.240104" : "22.04.202401120") : vm.Image.Version),
             };
         if (vm.ResolvedImageVersionId is { } versionId && vm.ImageReferenceId is not null)
         {

@@ -251,6 +251,7 @@ internal sealed partial class VirtualMachinesProvider
             Tags = Body.Tags(body) ?? new Dictionary<string, string>(StringComparer.Ordinal),
         };
 
+        store.ResolveLatest(creation.PlatformImage, location);
         var vm = new VirtualMachineState(rg, creation, Now) { ResolvedImageVersionId = resolvedVersion };
         rg.VirtualMachines.Add(name, vm);
         rg.Disks.Add(diskName, new DiskState(rg, diskName, location)
