@@ -40,22 +40,19 @@ internal static partial class CallCounts
         foreach (var flow in flows)
         {
             await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = RepoPaths.World("healthy"), ClockScale = 0 });
-            using var session = ScriptRunner.Open();
+            using var session = BenchSession.Connect(host);
             var output = Path.Combine(Path.GetTempPath(), "genimage-bench-calls-" + Guid.NewGuid().ToString("N"));
             try
             {
-                session.SetVariable("endpoint", host.Endpoint);
-                session.SetVariable("thumbprint", host.CertificateThumbprint);
                 session.SetVariable("output", output);
                 session.SetVariable("examples", Path.Combine(RepoPaths.Root, "examples"));
-                Ensure(session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null"), "Connect-GenImage");
                 if (flow.Setup.Length > 0)
                 {
-                    Ensure(session.Run(flow.Setup), flow.Name + " (setup)");
+                    BenchSession.Ensure(session.Run(flow.Setup), flow.Name + " (setup)");
                 }
 
                 host.ClearRequestLog();
-                Ensure(session.Run(flow.Script), flow.Name);
+                BenchSession.Ensure(session.Run(flow.Script), flow.Name);
                 var log = host.RequestLog;
                 var calls = log.GroupBy(e => e.Method + " " + Shape(e.Path))
                     .Select(g => (g.Key, g.Count())).OrderByDescending(c => c.Item2).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
@@ -116,17 +113,14 @@ internal static partial class CallCounts
         }
 
         await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = world, ClockScale = scale });
-        using var session = ScriptRunner.Open();
+        using var session = BenchSession.Connect(host);
         var output = Path.Combine(Path.GetTempPath(), "genimage-bench-retention-" + Guid.NewGuid().ToString("N"));
         try
         {
-            session.SetVariable("endpoint", host.Endpoint);
-            session.SetVariable("thumbprint", host.CertificateThumbprint);
             session.SetVariable("output", output);
             session.SetVariable("examples", Path.Combine(RepoPaths.Root, "examples"));
-            Ensure(session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null"), "Connect-GenImage");
             host.ClearRequestLog();
-            Ensure(session.Run("Invoke-ImageRecipe -Path $examples/recipes/windows2022-gen2-tl.yaml -OutputPath $output -Force | Out-Null"), "Invoke-ImageRecipe (retention)");
+            BenchSession.Ensure(session.Run("Invoke-ImageRecipe -Path $examples/recipes/windows2022-gen2-tl.yaml -OutputPath $output -Force | Out-Null"), "Invoke-ImageRecipe (retention)");
             var log = host.RequestLog.OrderBy(e => e.Time).ToList();
             var first = log.FindIndex(e => e.Method == "DELETE" && e.Path.Contains("/versions/", StringComparison.OrdinalIgnoreCase));
             if (first < 0)
@@ -165,13 +159,6 @@ internal static partial class CallCounts
     [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex GuidPattern();
 
-    internal static void Ensure(ScriptResult r, string what)
-    {
-        if (r.HadErrors || r.TerminatingException is not null)
-        {
-            throw new InvalidOperationException($"{what} failed during the benchmark:\n{r.Describe()}");
-        }
-    }
 
     public static string Render(IReadOnlyList<Counted> results)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using GenImage.Demo;
 using GenImage.Emulator;
 using GenImage.Emulator.Throttling;
 
@@ -27,16 +26,13 @@ internal static class Listing
             ClockScale = 0,
             Throttling = new ThrottlingSettings { Enabled = true },
         });
-        using var session = ScriptRunner.Open();
-        session.SetVariable("endpoint", host.Endpoint);
-        session.SetVariable("thumbprint", host.CertificateThumbprint);
-        Ensure(session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null"), "Connect-GenImage");
+        using var session = BenchSession.Connect(host);
 
         host.ClearRequestLog();
         var clock = Stopwatch.StartNew();
         var result = session.Run("@(Get-GalleryImageVersion -ResourceGroupName rg-bench -GalleryName gal_bench -DefinitionName many).Count");
         clock.Stop();
-        Ensure(result, "Get-GalleryImageVersion");
+        BenchSession.Ensure(result, "Get-GalleryImageVersion");
         var listed = Convert.ToInt32(result.Output.Single().BaseObject, CultureInfo.InvariantCulture);
         if (listed != Versions)
         {
@@ -87,13 +83,5 @@ internal static class Listing
         }
 
         return yaml.ToString();
-    }
-
-    private static void Ensure(ScriptResult r, string what)
-    {
-        if (r.HadErrors || r.TerminatingException is not null)
-        {
-            throw new InvalidOperationException($"{what} failed during the listing benchmark:\n{r.Describe()}");
-        }
     }
 }

@@ -34,19 +34,16 @@ internal static class Overhead
     {
         {
             await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldFile = RepoPaths.World("healthy"), ClockScale = scale });
-            using var session = ScriptRunner.Open();
+            using var session = BenchSession.Connect(host);
             var output = Path.Combine(Path.GetTempPath(), "genimage-bench-overhead-" + Guid.NewGuid().ToString("N"));
             try
             {
-                session.SetVariable("endpoint", host.Endpoint);
-                session.SetVariable("thumbprint", host.CertificateThumbprint);
                 session.SetVariable("output", output);
                 session.SetVariable("recipe", Path.Combine(RepoPaths.Root, "examples", "recipes", recipe + ".yaml"));
-                CallCounts.Ensure(session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null"), "Connect-GenImage");
                 host.ClearRequestLog();
                 var start = DateTimeOffset.UtcNow;
                 var watch = Stopwatch.StartNew();
-                CallCounts.Ensure(session.Run("Invoke-ImageRecipe -Path $recipe -OutputPath $output -Force | Out-Null"), "Invoke-ImageRecipe " + recipe);
+                BenchSession.Ensure(session.Run("Invoke-ImageRecipe -Path $recipe -OutputPath $output -Force | Out-Null"), "Invoke-ImageRecipe " + recipe);
                 watch.Stop();
                 var end = start + watch.Elapsed;
                 if (Environment.GetEnvironmentVariable("GENIMAGE_BENCH_TIMELINE") == "1")

@@ -81,10 +81,7 @@ internal static class Program
         await using (var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World(), ClockScale = 0 }))
         {
             results.Add(await SdkGetVmAsync(host));
-            using var session = ScriptRunner.Open();
-            session.SetVariable("endpoint", host.Endpoint);
-            session.SetVariable("thumbprint", host.CertificateThumbprint);
-            Ensure(session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null"), "Connect-GenImage");
+            using var session = BenchSession.Connect(host);
             results.Add(Generalize(session));
             results.Add(Publish(session));
             results.Add(Evidence(session));
@@ -138,7 +135,7 @@ internal static class Program
     {
         const int warmup = 2;
         return Measure("Invoke-GeneralizeVm -Prepare (hosted engine, clock scale 0)", warmup, VmCount - warmup, i =>
-            Ensure(session.Run($"Invoke-GeneralizeVm -ResourceGroupName rg-bench -Name vm-bench-{i + 1:00} -Prepare -Force | Out-Null"), "Invoke-GeneralizeVm"));
+            BenchSession.Ensure(session.Run($"Invoke-GeneralizeVm -ResourceGroupName rg-bench -Name vm-bench-{i + 1:00} -Prepare -Force | Out-Null"), "Invoke-GeneralizeVm"));
     }
 
     /// <summary>(e) New-GalleryImageVersion to two regions end to end (pre-flight, PUT, replication followed to the end).</summary>
@@ -146,7 +143,7 @@ internal static class Program
     {
         var source = $"/subscriptions/{Sub}/resourceGroups/rg-bench/providers/Microsoft.Compute/virtualMachines/vm-bench-published";
         return Measure("New-GalleryImageVersion to two regions (hosted engine, clock scale 0)", 2, 12, i =>
-            Ensure(session.Run($"New-GalleryImageVersion rg-bench galbench ubuntu -SourceId '{source}' -Name 1.0.{i} -TargetRegion westeurope,northeurope | Out-Null"),
+            BenchSession.Ensure(session.Run($"New-GalleryImageVersion rg-bench galbench ubuntu -SourceId '{source}' -Name 1.0.{i} -TargetRegion westeurope,northeurope | Out-Null"),
                 "New-GalleryImageVersion"));
     }
 
@@ -158,7 +155,7 @@ internal static class Program
         try
         {
             return Measure("Get-ImageEvidence bundle write for a version (hosted engine)", 2, 12, i =>
-                Ensure(session.Run($"Get-ImageEvidence -VersionId '{version}' -OutputPath '{Path.Combine(root, i.ToString(CultureInfo.InvariantCulture))}' | Out-Null"),
+                BenchSession.Ensure(session.Run($"Get-ImageEvidence -VersionId '{version}' -OutputPath '{Path.Combine(root, i.ToString(CultureInfo.InvariantCulture))}' | Out-Null"),
                     "Get-ImageEvidence"));
         }
         finally
@@ -319,13 +316,6 @@ internal static class Program
             new(GetToken(requestContext, cancellationToken));
     }
 
-    private static void Ensure(ScriptResult r, string what)
-    {
-        if (r.HadErrors || r.TerminatingException is not null)
-        {
-            throw new InvalidOperationException($"{what} failed during the benchmark:\n{r.Describe()}");
-        }
-    }
 
     // ---- measuring --------------------------------------------------------------------------------------------
 

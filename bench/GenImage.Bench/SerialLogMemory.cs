@@ -68,14 +68,7 @@ internal static class SerialLogMemory
             }
 
             await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = world });
-            using var session = ScriptRunner.Open();
-            session.SetVariable("endpoint", host.Endpoint);
-            session.SetVariable("thumbprint", host.CertificateThumbprint);
-            var connect = session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null");
-            if (!connect.Succeeded)
-            {
-                throw new InvalidOperationException("Connect-GenImage failed: " + connect.Describe());
-            }
+            using var session = BenchSession.Connect(host);
 
             GC.Collect();
             GC.WaitForPendingFinalizers();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using GenImage.Demo;
 using GenImage.Emulator;
 
 namespace GenImage.Bench;
@@ -39,14 +38,7 @@ internal static class ThrottledListing
     public static async Task<Figure> RunAsync(int versions)
     {
         await using var host = await EmulatorHost.StartAsync(new EmulatorOptions { WorldYaml = World(versions), ClockScale = 0 });
-        using var session = ScriptRunner.Open();
-        session.SetVariable("endpoint", host.Endpoint);
-        session.SetVariable("thumbprint", host.CertificateThumbprint);
-        var connected = session.Run("Connect-GenImage -Emulator -Endpoint $endpoint -EmulatorCertificateThumbprint $thumbprint -ErrorAction Stop | Out-Null");
-        if (connected.HadErrors || connected.TerminatingException is not null)
-        {
-            throw new InvalidOperationException("Connect-GenImage failed:\n" + connected.Describe());
-        }
+        using var session = BenchSession.Connect(host);
 
         // The connection's reads so far came out of the bucket; wait until it is full again so every run starts alike.
         await Task.Delay(TimeSpan.FromSeconds(ReadBucket / ReadRefill));

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -329,7 +328,7 @@ public static class DiagnosisReport
         return r.ToString();
     }
 
-    private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset t) => MarkdownText.Time(t);
 
-    private static string Cell(string text) => text.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");
+    private static string Cell(string text) => MarkdownText.Cell(text);
 }

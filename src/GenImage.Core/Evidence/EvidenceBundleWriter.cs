@@ -447,7 +447,7 @@ public static class EvidenceReport
         return providers < 0 ? id : id.Substring(providers + "/providers/".Length);
     }
 
-    private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset t) => MarkdownText.Time(t);
 
-    private static string Cell(string text) => text.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");
+    private static string Cell(string text) => MarkdownText.Cell(text);
 }
