@@ -105,7 +105,9 @@ internal static class Program
             CallCounts.Render(retentionBudgets).Split(Environment.NewLine)[2] + Environment.NewLine + Environment.NewLine +
             "## Overhead outside Azure's own work (`--overhead`)" + Environment.NewLine + Environment.NewLine + Overhead.Render(overhead) + Environment.NewLine +
             listing + Environment.NewLine +
-            "## Listing 10,000 versions under ARM's read budget (`--throttled-listing`)" + Environment.NewLine + Environment.NewLine + ThrottledListing.Render(throttled);
+            "## Listing 10,000 versions under ARM's read budget (`--throttled-listing`)" + Environment.NewLine + Environment.NewLine + ThrottledListing.Render(throttled) +
+            Environment.NewLine + "Produced with `bench/run.sh` (all figures above in one run); each `--` option runs its case alone." + Environment.NewLine +
+            Environment.NewLine + File.ReadAllText(Path.Combine(RepoPaths.Root, "bench", "before.md"));
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
         await File.WriteAllTextAsync(outPath, markdown, new UTF8Encoding(false));
         Console.Out.Write(markdown);
