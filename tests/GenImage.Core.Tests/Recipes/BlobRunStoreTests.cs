@@ -23,22 +23,7 @@ public sealed class BlobRunStoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, true);
 
-    private ImageRecipe Recipe(string? store = null) => RecipeParser.ParseText($$"""
-        apiVersion: genimage.dev/v1
-        kind: ImageRecipe
-        metadata: { name: ubuntu, owner: platform-team }
-        spec:
-          source: { resourceGroup: rg-images, vmName: vm-src }
-          gallery: { resourceGroup: rg-images, name: gal_images }
-          definition:
-            name: ubuntu
-            osType: Linux
-            identifier: { publisher: Contoso, offer: Ubuntu, sku: "22" }
-          version: { increment: patch }
-          publishing: { targetRegions: [ westeurope ] }
-          validation: { regions: [ westeurope ] }
-          evidence: { outputPath: runs{{(store == null ? string.Empty : ", store: " + store)}} }
-        """, Path.Combine(_folder, "recipe.yaml"));
+    private ImageRecipe Recipe(string? store = null) => TestRecipes.Ubuntu(_folder, store: store);
 
     private static RunHost Host(string name, int pid, bool alive = true) => new() { Name = name, ProcessId = pid, IsAlive = (_, _) => alive };
 

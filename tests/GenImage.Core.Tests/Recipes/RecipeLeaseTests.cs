@@ -16,22 +16,7 @@ public sealed class RecipeLeaseTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, true);
 
-    private ImageRecipe Recipe() => RecipeParser.ParseText("""
-        apiVersion: genimage.dev/v1
-        kind: ImageRecipe
-        metadata: { name: ubuntu, owner: platform-team }
-        spec:
-          source: { resourceGroup: rg-images, vmName: vm-src }
-          gallery: { resourceGroup: rg-images, name: gal_images }
-          definition:
-            name: ubuntu
-            osType: Linux
-            identifier: { publisher: Contoso, offer: Ubuntu, sku: "22" }
-          version: { increment: patch }
-          publishing: { targetRegions: [ westeurope ] }
-          validation: { regions: [ westeurope ] }
-          evidence: { outputPath: runs }
-        """, Path.Combine(_folder, "recipe.yaml"));
+    private ImageRecipe Recipe() => TestRecipes.Ubuntu(_folder);
 
     private LocalRunStore Store => new(Path.Combine(_folder, "runs"));
 

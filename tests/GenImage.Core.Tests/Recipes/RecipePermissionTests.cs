@@ -14,23 +14,7 @@ public sealed class RecipePermissionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, true);
 
-    private ImageRecipe Recipe() => RecipeParser.ParseText("""
-        apiVersion: genimage.dev/v1
-        kind: ImageRecipe
-        metadata: { name: ubuntu, owner: platform-team }
-        spec:
-          source: { resourceGroup: rg-images, vmName: vm-src }
-          gallery: { resourceGroup: rg-images, name: gal_images }
-          definition:
-            name: ubuntu
-            osType: Linux
-            identifier: { publisher: Contoso, offer: Ubuntu, sku: "22" }
-          version: { increment: patch }
-          publishing: { targetRegions: [ westeurope ] }
-          validation: { regions: [ westeurope ] }
-          cleanup: { deleteSourceVm: true }
-          evidence: { outputPath: runs }
-        """, Path.Combine(_folder, "recipe.yaml"));
+    private ImageRecipe Recipe() => TestRecipes.Ubuntu(_folder, deleteSourceVm: true);
 
     private static RoleGrant Role(string scope, string[] actions, string[]? notActions = null) => new()
     {

@@ -16,22 +16,7 @@ public sealed class RecipeResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, true);
 
-    private static ImageRecipe Recipe(string folder) => RecipeParser.ParseText("""
-        apiVersion: genimage.dev/v1
-        kind: ImageRecipe
-        metadata: { name: ubuntu, owner: platform-team }
-        spec:
-          source: { resourceGroup: rg-images, vmName: vm-src }
-          gallery: { resourceGroup: rg-images, name: gal_images }
-          definition:
-            name: ubuntu
-            osType: Linux
-            identifier: { publisher: Contoso, offer: Ubuntu, sku: "22" }
-          version: { increment: patch }
-          publishing: { targetRegions: [ westeurope ] }
-          validation: { regions: [ westeurope ] }
-          evidence: { outputPath: runs }
-        """, Path.Combine(folder, "recipe.yaml"));
+    private static ImageRecipe Recipe(string folder) => TestRecipes.Ubuntu(folder);
 
     private static async Task<RecipeRun> Run(FakeCloud cloud, ImageRecipe recipe, bool resume, CancellationToken ct = default)
     {
